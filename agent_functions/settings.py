@@ -1,0 +1,32 @@
+"""Process settings from the environment (prefix SLOTLINE_) and an optional `.env` file (CONTRACT section 8)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from booking_core.storage.db import SQLITE_DEFAULT
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SLOTLINE_", env_file=".env", extra="ignore")
+
+    database_url: str = SQLITE_DEFAULT
+    # Comma-separated; every key verifies incoming signatures (rotation), the first signs test requests.
+    retell_api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_token: str | None = None
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+    # Development only: accept unsigned webhook requests (logged loudly at start).
+    allow_unsigned: bool = False
+    # Test clock: a server started with this serves a frozen clock movable via /_test/clock (replay --url).
+    test_clock: bool = False
+
+    @field_validator("retell_api_keys", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value

@@ -1,0 +1,105 @@
+"""Engines and transactions for SQLite and PostgreSQL.
+
+Writes that must not race (booking, holds, reschedules) go through `Database.write()`:
+- SQLite: a second engine whose transactions start with `BEGIN IMMEDIATE`, so writers queue on the
+  database lock instead of failing at commit; WAL lets readers go on meanwhile.
+- PostgreSQL: ordinary transactions plus `lock_staff()` (a transaction-scoped advisory lock per
+  tenant+staff) and the exclusion constraint on staff-busy segments as the last guard.
+No in-process lock is used for correctness: several server processes share one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_DEFAULT = "sqlite+aiosqlite:///var/slotline.db"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain `postgresql://` and `sqlite://` URLs and pick the async drivers."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy docs' recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """One database: a read path and a serialised write path."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = normalise_url(url)
+        parsed = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = _sqlite_engine(self.url, immediate=False)
+            self._write_engine = _sqlite_engine(self.url, immediate=True)
+        else:
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+            self._write_engine = self.engine
+        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for queries; nothing it does is committed."""
+        async with self._read_sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that commits on success and rolls back on any exception."""
+        async with self._write_sessions() as session:
+            async with session.begin():
+                yield session
+
+    async def lock_staff(self, session: AsyncSession, tenant_id: str, staff_ids: list[str]) -> None:
+        """Serialise writers touching the same staff calendars (PostgreSQL; SQLite is serialised already).
+
+        Locks are taken in sorted order so two transactions over overlapping staff never deadlock.
+        """
+        if not self.is_postgres:
+            return
+        for staff_id in sorted(set(staff_ids)):
+            key = int.from_bytes(hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest(), "big", signed=True)
+            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self._write_engine is not self.engine:
+            await self._write_engine.dispose()

@@ -1,0 +1,331 @@
+"""SQLAlchemy models: one schema for SQLite and PostgreSQL.
+
+All instants are UTC (`UTCDateTime`), all money `Money` (exact decimals). Tenant-owned rows carry
+`tenant_id` in their key so no query can reach across tenants by id alone.
+
+The staff-busy intervals of live appointments (`appointment_segments` with `live` and `staff_busy`)
+are the rows the PostgreSQL exclusion constraint guards; `busy_until` includes any buffer after the
+segment, so a buffer is as binding as the work itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from booking_core.storage.types import Money, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- tenants and their catalogue -------------------------------------------------------------
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    currency: Mapped[str] = mapped_column(String(3))
+    # The validated tenant document as loaded: what `tenants load` was given, for audit and export.
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Bumped on every load; processes cache a tenant's config by (id, revision).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime]
+
+
+class PhoneNumber(Base):
+    """Dialled numbers (E.164) that reach a tenant: how a call is routed to its tenant."""
+
+    __tablename__ = "phone_numbers"
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+
+
+class AgentRoute(Base):
+    """Voice-agent ids that belong to a tenant (fallback routing when no dialled number is known)."""
+
+    __tablename__ = "agent_routes"
+    agent_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    duration_min: Mapped[int | None]
+    buffer_after_min: Mapped[int] = mapped_column(default=0)
+    price: Mapped[Decimal]
+    pause_policy: Mapped[str] = mapped_column(String(16), default="free")
+    staff_per_segment: Mapped[bool] = mapped_column(Boolean, default=False)
+    policies: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceSegment(Base):
+    __tablename__ = "service_segments"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"], ondelete="CASCADE"),
+    )
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    duration_min: Mapped[int]
+    gap_after_min: Mapped[int] = mapped_column(default=0)
+    gap_after_max: Mapped[int | None]
+    staff_busy: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffMember(Base):
+    __tablename__ = "staff"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffService(Base):
+    """Who may do what; `price` overrides the service price for this person."""
+
+    __tablename__ = "staff_services"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"], ondelete="CASCADE"),
+    )
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    price: Mapped[Decimal | None]
+
+
+class WeeklyHours(Base):
+    """Opening hours (staff_id NULL) or a staff member's own week; weekday 0 = Monday; local times."""
+
+    __tablename__ = "weekly_hours"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[str | None] = mapped_column(String(64))
+    weekday: Mapped[int]
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+
+class Absence(Base):
+    """A staff absence: whole days first_day..last_day, or part of one day when start/end are set."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    start: Mapped[time | None] = mapped_column(Time)
+    end: Mapped[time | None] = mapped_column(Time)
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Closure(Base):
+    __tablename__ = "closures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- people and appointments -----------------------------------------------------------------
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "reference"),
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_appointments_tenant_start", "tenant_id", "start"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(12))
+    service_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    price: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    notes: Mapped[str | None] = mapped_column(Text)
+    call_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Same call + same resolved slot = same appointment (retried function calls write once).
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    reschedule_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AppointmentSegment(Base):
+    """A stretch of an appointment; staff-busy ones block the staff, gaps are simply absent."""
+
+    __tablename__ = "appointment_segments"
+    __table_args__ = (Index("ix_appointment_segments_busy", "tenant_id", "staff_id", "start"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    busy_until: Mapped[datetime]  # end plus buffer: the staff is not bookable before this
+    staff_busy: Mapped[bool] = mapped_column(Boolean, default=True)
+    live: Mapped[bool] = mapped_column(Boolean, default=True)  # false once the appointment is cancelled/no-show
+
+
+class Hold(Base):
+    """A slot reserved for one call while the caller confirms; one per call, gone at expiry or call end."""
+
+    __tablename__ = "holds"
+    __table_args__ = (UniqueConstraint("tenant_id", "call_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[str] = mapped_column(String(100))
+    service_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    # [{"key", "name", "start", "end", "busy_until", "staff_id", "staff_busy"}] as ISO strings
+    segments: Mapped[list[Any]] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+
+class ExternalBusy(Base):
+    """Busy time known from another calendar (Cal.com bookings not made by us)."""
+
+    __tablename__ = "external_busy"
+    __table_args__ = (UniqueConstraint("tenant_id", "source", "external_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[str | None] = mapped_column(String(64))  # NULL: blocks everyone
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(200))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+
+
+class CallbackRequest(Base):
+    __tablename__ = "callback_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[str | None] = mapped_column(String(100))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+
+
+class FunctionResult(Base):
+    """The answer given to one function call, so a retried call gets the same answer and writes once."""
+
+    __tablename__ = "function_results"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    request_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # hash of function + canonical args
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Append-only: triggers on both engines refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    call_id: Mapped[str | None] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    old: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class OutboxMessage(Base):
+    """A change to push to the outside world, written in the same transaction as the change itself."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
+    target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -38,8 +38,8 @@ def _parse_hhmm(value: object) -> time:
         if 0 <= value < 24 * 60:
             return time(value // 60, value % 60)
         raise ValueError(f"time {value!r} out of range")
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        h, m = (int(p) for p in value.strip().split(":"))
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}(:00)?", value.strip()):
+        h, m = (int(p) for p in value.strip().split(":")[:2])
         if h == 24 and m == 0:
             return time.max
         if 0 <= h < 24 and 0 <= m < 60:
@@ -70,6 +70,7 @@ class TimeRange(_Frozen):
             raise ValueError(f"interval ends ({self.end:%H:%M}) before it starts ({self.start:%H:%M})")
         return self
 
+    @model_serializer
     def as_pair(self) -> list[str]:
         end = "24:00" if self.end == time.max else self.end.strftime("%H:%M")
         return [self.start.strftime("%H:%M"), end]

@@ -1,0 +1,128 @@
+"""Tenants in the database: load a validated config into the normalised tables, read it back.
+
+Loading replaces the tenant's catalogue, staff, hours, absences, closures and routes in one
+transaction (appointments and calls stay). Reading rebuilds the same `TenantConfig` from the stored
+document and caches it per (tenant, revision): the booking engine needs the whole config on every
+request, and a revision check is one indexed lookup instead of ten table reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core.storage import models as m
+from booking_core.storage.db import Database
+from booking_core.tenant_config import WEEKDAYS, TenantConfig
+
+
+def _document(config: TenantConfig) -> dict[str, Any]:
+    return config.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+async def save_tenant(db: Database, config: TenantConfig, now: datetime) -> int:
+    """Upsert a tenant and everything it owns; returns the new revision."""
+    async with db.write() as session:
+        tenant = await session.get(m.Tenant, config.id)
+        revision = (tenant.revision + 1) if tenant else 1
+        if tenant is None:
+            tenant = m.Tenant(id=config.id)
+            session.add(tenant)
+        tenant.name = config.name
+        tenant.timezone = config.timezone
+        tenant.language = config.language
+        tenant.currency = config.currency
+        tenant.document = _document(config)
+        tenant.revision = revision
+        tenant.updated_at = now
+        await session.flush()
+        await _replace_children(session, config)
+    return revision
+
+
+async def _replace_children(session: AsyncSession, config: TenantConfig) -> None:
+    tid = config.id
+    for model in (m.StaffService, m.Absence, m.WeeklyHours, m.Closure, m.ServiceSegment, m.PhoneNumber, m.AgentRoute):
+        await session.execute(delete(model).where(model.tenant_id == tid))
+    # Services and staff are kept (appointments refer to them) and marked inactive when dropped.
+    for model in (m.Service, m.StaffMember):
+        for row in (await session.scalars(select(model).where(model.tenant_id == tid))).all():
+            row.active = False
+    for position, service in enumerate(config.services):
+        row = await session.get(m.Service, (tid, service.id)) or m.Service(tenant_id=tid, id=service.id)
+        row.name, row.aliases, row.duration_min = service.name, list(service.aliases), service.duration_min
+        row.buffer_after_min, row.price, row.pause_policy = service.buffer_after_min, service.price, service.pause_policy
+        row.staff_per_segment, row.description, row.position, row.active = service.staff_per_segment, service.description, position, True
+        row.policies = service.policies.model_dump(mode="json", exclude_none=True) if service.policies else None
+        session.add(row)
+        for seg_pos, seg in enumerate(service.segments):
+            session.add(m.ServiceSegment(
+                tenant_id=tid, service_id=service.id, key=seg.key, position=seg_pos, name=seg.name,
+                duration_min=seg.duration_min, gap_after_min=seg.gap_after_min, gap_after_max=seg.gap_after_max,
+                staff_busy=seg.staff_busy,
+            ))
+    await session.flush()
+    for position, member in enumerate(config.staff):
+        row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
+        row.name, row.aliases, row.position, row.active = member.name, list(member.aliases), position, True
+        session.add(row)
+    await session.flush()
+    for member in config.staff:
+        for service in config.services:
+            if member.does(service.id):
+                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id, price=member.prices.get(service.id)))
+        for day, ranges in config.staff_hours(member).items() if member.hours is not None else ():
+            for r in ranges:
+                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+        for a in member.absences:
+            session.add(m.Absence(tenant_id=tid, staff_id=member.id, first_day=a.first_day, last_day=a.last_day,
+                                  start=a.start, end=a.end, reason=a.reason))
+    for day, ranges in config.opening_hours.items():
+        for r in ranges:
+            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+    for c in config.closures:
+        session.add(m.Closure(tenant_id=tid, first_day=c.from_, last_day=c.to, reason=c.reason))
+    for number in config.phone_numbers:
+        session.add(m.PhoneNumber(number=number, tenant_id=tid))
+    for agent_id in config.agent_ids:
+        session.add(m.AgentRoute(agent_id=agent_id, tenant_id=tid))
+
+
+class TenantDirectory:
+    """Finds tenants by id, dialled number or agent id; caches configs per revision."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[str, tuple[int, TenantConfig]] = {}
+
+    async def get(self, tenant_id: str) -> TenantConfig | None:
+        async with self._db.read() as session:
+            revision = await session.scalar(select(m.Tenant.revision).where(m.Tenant.id == tenant_id))
+            if revision is None:
+                return None
+            cached = self._cache.get(tenant_id)
+            if cached and cached[0] == revision:
+                return cached[1]
+            document = await session.scalar(select(m.Tenant.document).where(m.Tenant.id == tenant_id))
+        config = TenantConfig.model_validate(document)
+        self._cache[tenant_id] = (revision, config)
+        return config
+
+    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+        """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
+        async with self._db.read() as session:
+            tenant_id = None
+            if to_number:
+                tenant_id = await session.scalar(select(m.PhoneNumber.tenant_id).where(m.PhoneNumber.number == to_number))
+            if tenant_id is None and tenant_hint:
+                tenant_id = await session.scalar(select(m.Tenant.id).where(m.Tenant.id == tenant_hint))
+            if tenant_id is None and agent_id:
+                tenant_id = await session.scalar(select(m.AgentRoute.tenant_id).where(m.AgentRoute.agent_id == agent_id))
+        return await self.get(tenant_id) if tenant_id else None
+
+    async def all_ids(self) -> list[str]:
+        async with self._db.read() as session:
+            return list((await session.scalars(select(m.Tenant.id).order_by(m.Tenant.id))).all())

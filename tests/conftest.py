@@ -1,0 +1,123 @@
+"""Shared fixtures: real databases on both engines.
+
+`database_url` is parametrised over SQLite and PostgreSQL. PostgreSQL comes from
+SLOTLINE_TEST_DATABASE_URL (default: the local `test` database); when it cannot be reached the
+PostgreSQL half fails under CI=true and is skipped locally, with the reason.
+Each engine is migrated once per session; every test then starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from booking_core.storage.db import Database
+from booking_core.storage.migrate import upgrade
+
+PG_URL = os.environ.get("SLOTLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _pg_sync_url(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    async def probe() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(_pg_sync_url(PG_URL), timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available", and we say why
+        return f"PostgreSQL at {PG_URL} unavailable: {exc!r}"
+    return None
+
+
+def require_postgres() -> None:
+    reason = pg_available()
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(reason + " (CI=true: PostgreSQL tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated() -> str:
+    require_postgres()
+    async def reset() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(_pg_sync_url(PG_URL))
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await conn.close()
+
+    asyncio.run(reset())
+    upgrade(PG_URL)
+    return PG_URL
+
+
+def _truncate_pg(url: str) -> None:
+    async def run() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(_pg_sync_url(url))
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+        )
+        if tables:
+            await conn.execute("TRUNCATE " + ", ".join(f'"{t["tablename"]}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A freshly emptied, migrated database on each engine."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "slotline.db"
+        shutil.copy(template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+    else:
+        url: str = request.getfixturevalue("_pg_migrated")
+        _truncate_pg(url)
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite only, for tests whose subject is not the engine."""
+    path = tmp_path / "slotline.db"
+    shutil.copy(_sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url(_pg_migrated: str) -> str:
+    _truncate_pg(_pg_migrated)
+    return _pg_migrated
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.dispose()

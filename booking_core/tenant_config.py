@@ -213,6 +213,14 @@ class Billing(_Frozen):
     price_per_call: Decimal | None = Field(None, ge=0)
     telephony_usd_per_min: Decimal | None = Field(None, ge=0)
     fx_fallback: Decimal | None = Field(None, gt=0)
+    # Call costs (booking_core.costs): per-number telephony rates (USD per started minute) for numbers
+    # not billed through Retell, overriding telephony_usd_per_min; the USD per minute used to estimate
+    # a call's Retell cost before Retell reports it; prices of a custom LLM per 1,000 tokens by model
+    # ("*" = any model), and the model this tenant's custom LLM runs when an event does not name one.
+    telephony_usd_per_min_by_number: dict[str, Decimal] = {}
+    estimate_usd_per_min: Decimal | None = Field(None, ge=0)
+    llm_usd_per_1k_tokens: dict[str, Decimal] = {}
+    llm_model: str | None = None
 
 
 class Segment(_Frozen):

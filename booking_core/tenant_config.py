@@ -317,18 +317,40 @@ class Staff(_Frozen):
 
 
 class CalcomConfig(_Frozen):
-    """Cal.com mirror settings; the API key comes from the environment variable named here."""
+    """Cal.com mirror settings; the API key comes from the environment variable named here.
+
+    `event_types`: manual mapping "service" or "service/segment" -> Cal.com event type id; it wins over
+    what `slotline calcom sync-event-types` stored. `staff`: staff id -> the Cal.com organizer's email
+    or username, so inbound Cal.com bookings block the right person (unmapped ones block everyone).
+    `attendee_email`: Cal.com requires an attendee email and callers give none; `{reference}` and
+    `{appointment_id}` are filled in.
+    """
 
     enabled: bool = True
     base_url: str = "https://api.cal.com"
     api_key_env: str = "SLOTLINE_CALCOM_API_KEY"
     webhook_secret_env: str = "SLOTLINE_CALCOM_WEBHOOK_SECRET"
     event_types: dict[str, int] = {}
+    staff: dict[str, str] = {}
+    attendee_email: str = "booking-{reference}@noreply.slotline.example"
+    timeout_s: float = Field(10.0, gt=0, le=120)
+
+
+class RetellApiConfig(_Frozen):
+    """Retell API access for `slotline calls reconcile`; the key comes from the environment."""
+
+    base_url: str = "https://api.retellai.com"
+    api_key_env: str = "SLOTLINE_RETELL_API_KEY"
+    agent_ids: tuple[str, ...] = ()  # restrict the listing to these agents (default: the tenant's agent_ids)
+    timeout_s: float = Field(15.0, gt=0, le=120)
 
 
 class Integrations(_Frozen):
     calcom: CalcomConfig | None = None
     webhooks: tuple[str, ...] = ()
+    # Outbound webhooks are signed with HMAC-SHA256 using the secret in this environment variable.
+    webhook_secret_env: str = "SLOTLINE_WEBHOOK_SECRET"
+    retell: RetellApiConfig | None = None
 
 
 class TenantConfig(_Frozen):

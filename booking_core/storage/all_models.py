@@ -1,3 +1,4 @@
 """Imports every module that defines tables, so `Base.metadata` is complete (migrations, tests)."""
 
 from booking_core.storage import models  # noqa: F401
+from booking_core.storage import integration_models  # noqa: F401

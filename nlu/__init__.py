@@ -1,0 +1,1 @@
+from nlu.when import When, combine_when, parse_when

@@ -1,0 +1,57 @@
+"""Text normalisation shared by every NLU part.
+
+Callers' words reach us as a speech recogniser or an LLM wrote them: mixed case, umlauts or their
+ASCII spellings ("Faerbung"), ß or "ss", stray control characters, very long strings. All matching
+in this package works on one *folded* form so that "Färbung", "Faerbung" and "FÄRBUNG" are equal:
+lower case, ä→ae ö→oe ü→ue ß→ss, other accents stripped (é→e), no control characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Inputs are capped: nothing a caller says in one field needs more, and regexes stay fast.
+MAX_INPUT_CHARS = 500
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ẞ": "ss"}
+)
+_SPACES = re.compile(r"\s+")
+
+
+def clean_input(text: object, limit: int = MAX_INPUT_CHARS) -> str:
+    """Return ``text`` as a safe ``str``: non-strings become "", control and format characters
+    become spaces, length is capped at ``limit``. Never raises."""
+    if not isinstance(text, str):
+        return ""
+    text = text[:limit]
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] == "C" or cat in ("Zl", "Zp"):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Lower-case, fold umlauts/ß to their ASCII spellings, strip other diacritics.
+
+    "Ansatzfärbung" -> "ansatzfaerbung", "Dreißig" -> "dreissig", "Ombré" -> "ombre".
+    """
+    text = text.translate(_UMLAUTS).lower()
+    # lower() may create new umlauts only from upper-case forms already mapped above.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_UMLAUTS)
+    return text
+
+
+def squash_spaces(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends."""
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,1 @@
+"""Cal.com: the outbound mirror of our appointments, event-type provisioning, inbound webhooks."""

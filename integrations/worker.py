@@ -1,0 +1,225 @@
+"""The outbox worker: drains pending rows to Cal.com and outbound webhooks, out of the caller's way.
+
+`run_worker(db, clock, stop=...)` loops until `stop` is set (the `slotline worker` command and the
+in-process task of `serve --with-worker`); `drain_once(db, clock)` claims and settles until nothing is
+due (tests, cron-style use). Rows of one (tenant, integration) are sent in order, one at a time, behind
+that pair's circuit breaker; different pairs proceed concurrently, so one slow or dead service never
+holds up another tenant's mirror.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+import structlog
+
+from booking_core.clock import Clock
+from booking_core.storage.db import Database
+from booking_core.tenant_config import TenantConfig
+from booking_core.tenant_store import TenantDirectory
+from integrations import outbox
+from integrations.backoff import Backoff
+from integrations.breaker import BreakerPolicy, Breakers
+from integrations.errors import IntegrationError, PermanentError, RateLimited
+from integrations.outbox import Claimed
+
+log = structlog.get_logger("slotline.worker")
+
+
+@dataclass
+class SendContext:
+    """What a sender may use: the database (for its own mapping tables), the clock, the tenant's
+    config, the environment (secrets, by the names the tenant file gives) and a shared HTTP client."""
+
+    db: Database
+    clock: Clock
+    tenant: TenantConfig | None
+    env: Mapping[str, str]
+    http: httpx.AsyncClient
+
+
+class Sender(Protocol):
+    async def send(self, message: Claimed, ctx: SendContext) -> str | None:
+        """Deliver one message; return an optional note, raise an IntegrationError on failure."""
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    batch: int = 50
+    lease_s: float = 120.0
+    max_attempts: int = 10
+    backoff: Backoff = Backoff()
+    breaker: BreakerPolicy = BreakerPolicy()
+    max_batches_per_drain: int = 100
+
+
+def default_senders() -> dict[str, Sender]:
+    from integrations.calcom.mirror import CalcomMirror
+    from integrations.webhooks import WebhookSender
+
+    return {"calcom": CalcomMirror(), "webhook": WebhookSender()}
+
+
+@dataclass
+class DrainReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    released: int = 0
+    lost_lease: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("claimed", "sent", "retried", "dead", "released", "lost_lease")}
+
+
+class Worker:
+    def __init__(self, db: Database, clock: Clock, *, config: WorkerConfig | None = None,
+                 senders: Mapping[str, Sender] | None = None, env: Mapping[str, str] | None = None,
+                 tenants: TenantDirectory | None = None, http: httpx.AsyncClient | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.config = config or WorkerConfig()
+        self.senders = dict(senders) if senders is not None else default_senders()
+        self.env = env if env is not None else os.environ
+        self.tenants = tenants or TenantDirectory(db)
+        self.breakers = Breakers(db, self.config.breaker)
+        self._own_http = http is None
+        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0), follow_redirects=False)
+
+    async def aclose(self) -> None:
+        if self._own_http:
+            await self.http.aclose()
+
+    async def drain_once(self) -> DrainReport:
+        """Claim and settle batches until nothing is due now."""
+        report = DrainReport()
+        for _ in range(self.config.max_batches_per_drain):
+            now = self.clock.now()
+            blocked = await self.breakers.blocked_pairs(now)
+            batch = await outbox.claim(self.db, now, limit=self.config.batch, lease_s=self.config.lease_s, exclude=blocked)
+            if not batch:
+                break
+            report.claimed += len(batch)
+            groups: dict[tuple[str, str], list[Claimed]] = {}
+            for message in batch:
+                groups.setdefault(message.pair, []).append(message)
+            await asyncio.gather(*(self._run_group(rows, report) for rows in groups.values()))
+        return report
+
+    async def _run_group(self, rows: list[Claimed], report: DrainReport) -> None:
+        for index, message in enumerate(rows):
+            decision = await self.breakers.acquire(message.pair, self.clock.now())
+            if decision == "blocked":
+                await self._release(rows[index:], report)
+                return
+            outcome = await self._send_one(message, report)
+            if outcome == "paused" or (decision == "probe" and outcome == "failed"):
+                await self._release(rows[index + 1:], report)
+                return
+
+    async def _release(self, rows: list[Claimed], report: DrainReport) -> None:
+        for message in rows:
+            if await outbox.release(self.db, message):
+                report.released += 1
+
+    async def _send_one(self, message: Claimed, report: DrainReport) -> str:
+        bound = log.bind(outbox_id=message.id, tenant=message.tenant_id, target=message.target,
+                         topic=message.topic, attempt=message.attempt)
+        sender = self.senders.get(message.target)
+        if sender is None:
+            await self._settle(outbox.mark_dead(self.db, message, self.clock.now(), f"no sender for target {message.target!r}"), report, "dead")
+            return "dead"
+        try:
+            tenant = await self.tenants.get(message.tenant_id)
+            note = await sender.send(message, SendContext(self.db, self.clock, tenant, self.env, self.http))
+        except PermanentError as exc:
+            bound.warning("outbox.dead", error=str(exc))
+            report.errors.append(str(exc))
+            await self._settle(outbox.mark_dead(self.db, message, self.clock.now(), str(exc)), report, "dead")
+            return "dead"
+        except RateLimited as exc:
+            now = self.clock.now()
+            wait = exc.retry_after_s if exc.retry_after_s is not None else self.config.backoff.delay(message.attempt)
+            bound.info("outbox.rate_limited", retry_after_s=wait)
+            report.errors.append(str(exc))
+            await self.breakers.pause(message.pair, now, wait, str(exc))
+            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt, retry_after_s=wait), str(exc), report)
+            return "paused"
+        except IntegrationError as exc:
+            now = self.clock.now()
+            report.errors.append(str(exc))
+            if exc.counts_for_breaker:
+                opened = await self.breakers.failure(message.pair, now, str(exc))
+                if opened:
+                    bound.warning("breaker.open", error=str(exc))
+            bound.info("outbox.retry", error=str(exc))
+            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt, retry_after_s=exc.retry_after_s), str(exc), report)
+            return "failed" if exc.counts_for_breaker else "retry"
+        except Exception as exc:  # noqa: BLE001 - a bug in a sender must not kill the worker or lose the row
+            now = self.clock.now()
+            bound.exception("outbox.sender_bug")
+            report.errors.append(repr(exc))
+            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt), f"internal error: {exc!r}", report)
+            return "retry"
+        now = self.clock.now()
+        await self.breakers.success(message.pair, now)
+        await self._settle(outbox.mark_sent(self.db, message, now, note), report, "sent")
+        bound.info("outbox.sent", note=note)
+        return "sent"
+
+    async def _retry_or_dead(self, message: Claimed, now, delay: float, error: str, report: DrainReport) -> None:  # type: ignore[no-untyped-def]
+        if message.attempt >= self.config.max_attempts:
+            log.warning("outbox.dead", outbox_id=message.id, tenant=message.tenant_id, target=message.target,
+                        attempts=message.attempt, error=error)
+            await self._settle(outbox.mark_dead(self.db, message, now, f"gave up after {message.attempt} attempts: {error}"), report, "dead")
+        else:
+            await self._settle(outbox.schedule_retry(self.db, message, now, delay, error), report, "retried")
+
+    @staticmethod
+    async def _settle(operation, report: DrainReport, counter: str) -> None:  # type: ignore[no-untyped-def]
+        if await operation:
+            setattr(report, counter, getattr(report, counter) + 1)
+        else:
+            report.lost_lease += 1  # another worker holds the row now; it settles it
+
+    async def run(self, stop: asyncio.Event, poll_s: float = 1.0) -> None:
+        log.info("worker.start", poll_s=poll_s)
+        try:
+            while not stop.is_set():
+                try:
+                    report = await self.drain_once()
+                    if report.claimed:
+                        log.info("worker.drained", **report.as_dict())
+                except Exception:  # noqa: BLE001 - database hiccups: log, wait, go on
+                    log.exception("worker.drain_failed")
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=poll_s)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            log.info("worker.stop")
+
+
+async def drain_once(db: Database, clock: Clock, **kwargs: Any) -> DrainReport:
+    """One-shot drain (tests, cron): everything due now is sent, retried or dead-lettered."""
+    worker = Worker(db, clock, **kwargs)
+    try:
+        return await worker.drain_once()
+    finally:
+        await worker.aclose()
+
+
+async def run_worker(db: Database, clock: Clock, *, stop: asyncio.Event, poll_s: float = 1.0, **kwargs: Any) -> None:
+    """Drain the outbox until `stop` is set. kwargs: config, senders, env, tenants, http (see Worker)."""
+    worker = Worker(db, clock, **kwargs)
+    try:
+        await worker.run(stop, poll_s)
+    finally:
+        await worker.aclose()

@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DEV_KEY ?= slotline-dev-key
+
+.PHONY: install run test test-sqlite test-postgres replay reliability bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Serve the demo tenants on SQLite at 127.0.0.1:8080 (requests signed with $(DEV_KEY) unless
+# SLOTLINE_RETELL_API_KEYS is set).
+run: install
+	$(BIN)/slotline db upgrade
+	$(BIN)/slotline tenants load fixtures/tenants/demo-salon.yaml fixtures/tenants/demo-physio.yaml
+	SLOTLINE_RETELL_API_KEYS="$${SLOTLINE_RETELL_API_KEYS:-$(DEV_KEY)}" SLOTLINE_LOG_FORMAT="$${SLOTLINE_LOG_FORMAT:-console}" \
+		$(BIN)/slotline serve --host 127.0.0.1 --port 8080
+
+# The whole suite: pytest (every DB test on SQLite and PostgreSQL) and the call replays on both engines.
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/slotline replay fixtures/calls
+	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url $(PG_URL) fixtures/calls
+
+replay: install
+	$(BIN)/slotline replay fixtures/calls
+
+bench: install
+	$(BIN)/slotline bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

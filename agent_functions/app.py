@@ -1,0 +1,136 @@
+"""The aiohttp application: one factory, every route in one place.
+
+Transport faults answer 4xx with a JSON error (bad signature 401, body not JSON 400, body too large
+413, unknown tenant 404); every domain outcome, including internal failures, is HTTP 200 with a
+speakable body, because a voice agent can say a sentence but not a status code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from agent_functions.context import SERVICES, AppServices
+from agent_functions.dispatch import dispatch
+from agent_functions.envelope import CallInfo, parse_function_call
+from agent_functions.signature import verify
+
+log = structlog.get_logger("slotline.http")
+MAX_BODY = 256 * 1024
+FALLBACK_ERROR = {
+    "status": "error",
+    "message": "Entschuldigung, da ist gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
+    "data": {"error": "internal"},
+}
+
+
+def json_error(status: int, error: str, message: str) -> web.Response:
+    return web.json_response({"error": error, "message": message}, status=status)
+
+
+@web.middleware
+async def transport_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """HTTP errors as JSON; anything unexpected on a webhook path as a speakable 200, never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        return json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
+    except web.HTTPException as exc:
+        if exc.content_type == "application/json":
+            raise
+        return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    except Exception:  # noqa: BLE001 - the outermost guard
+        log.exception("unhandled error", path=request.path)
+        if request.path.startswith("/retell/"):
+            return web.json_response(FALLBACK_ERROR)
+        return json_error(500, "internal", "internal error")
+
+
+async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | None]:
+    """The parsed body of a signed webhook, or the transport error to answer instead."""
+    services = request.app[SERVICES]
+    body = await request.read()
+    if len(body) > MAX_BODY:
+        return None, json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
+    if not services.settings.allow_unsigned:
+        problem = verify(request.headers.get("X-Retell-Signature"), body, services.settings.retell_api_keys, services.clock.now())
+        if problem is not None:
+            log.warning("signature rejected", reason=problem, path=request.path)
+            return None, json_error(401, "bad_signature", problem)
+    try:
+        return json.loads(body), None
+    except (ValueError, UnicodeDecodeError):
+        return None, json_error(400, "bad_json", "the body is not JSON")
+
+
+async def functions_route(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    payload, problem = await read_signed_json(request)
+    if problem is not None:
+        return problem
+    fc = parse_function_call(payload, request.match_info.get("name"), request.headers)
+    tenant = await services.tenants.resolve(fc.call.to_number, fc.call.tenant_hint, fc.call.agent_id)
+    if tenant is None:
+        return json_error(404, "unknown_tenant", "no business is configured for this call's number")
+    structlog.contextvars.bind_contextvars(call_id=fc.call.call_id, tenant=tenant.id)
+    try:
+        return web.json_response(await dispatch(services, tenant, fc), dumps=_dumps)
+    finally:
+        structlog.contextvars.unbind_contextvars("call_id", "tenant")
+
+
+async def events_route(request: web.Request) -> web.Response:
+    from agent_functions.call_events import handle_call_event
+
+    services = request.app[SERVICES]
+    payload, problem = await read_signed_json(request)
+    if problem is not None:
+        return problem
+    if not isinstance(payload, dict):
+        return json_error(400, "bad_event", "an event is a JSON object")
+    call = CallInfo.from_payload(payload.get("call"), request.headers)
+    tenant = await services.tenants.resolve(call.to_number, call.tenant_hint, call.agent_id)
+    if tenant is None:
+        return json_error(404, "unknown_tenant", "no business is configured for this call's number")
+    return web.json_response(await handle_call_event(services, tenant, payload), dumps=_dumps)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def create_app(services: AppServices) -> web.Application:
+    """The whole HTTP surface. Optional parts (admin reports, Cal.com webhooks, test clock) plug in here."""
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
+    app[SERVICES] = services
+    app.router.add_post("/retell/functions", functions_route)
+    app.router.add_post("/retell/functions/{name}", functions_route)
+    app.router.add_post("/retell/events", events_route)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    _optional_routes(app)
+    if services.settings.test_clock:
+        from agent_functions.test_clock import add_test_routes
+
+        add_test_routes(app)
+    return app
+
+
+def _optional_routes(app: web.Application) -> None:
+    from agent_functions.admin import add_admin_routes
+    from agent_functions.calcom_webhook import add_calcom_routes
+
+    add_admin_routes(app)
+    add_calcom_routes(app)

@@ -1,0 +1,274 @@
+"""`slotline`: serve, migrate, load tenants, export tools, parse, evaluate NLU, replay calls, and more.
+
+Subcommands owned by other parts (costs, integrations, benchmarks) register themselves through a
+`register(subparsers)` function in their own module; this file only wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from agent_functions.settings import Settings
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    return getattr(args, "database_url", None) or Settings().database_url
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from agent_functions import logs
+    from agent_functions.app import create_app
+    from agent_functions.bootstrap import build_services
+    from booking_core.clock import FrozenClock, SystemClock
+
+    overrides: dict[str, object] = {}
+    if args.dev:
+        overrides["allow_unsigned"] = True
+    if args.test_clock:
+        overrides["test_clock"] = True
+    if args.database_url:
+        overrides["database_url"] = args.database_url
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logs.configure(settings.log_format if not args.dev else "console", settings.log_level)
+    import structlog
+
+    log = structlog.get_logger("slotline.serve")
+    if settings.allow_unsigned:
+        log.warning("DEVELOPMENT MODE: unsigned webhook requests are accepted; never run this in production")
+    if not settings.retell_api_keys and not settings.allow_unsigned:
+        log.warning("no SLOTLINE_RETELL_API_KEYS configured: every signed request will be rejected")
+    clock = FrozenClock(datetime.now(ZoneInfo("UTC"))) if settings.test_clock else SystemClock()
+    services = build_services(settings, clock)
+    app = create_app(services)
+    if args.with_worker:
+        from integrations.worker import attach_worker
+
+        attach_worker(app)
+    log.info("serving", host=args.host, port=args.port, database=services.db.dialect)
+    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    return 0
+
+
+# --- database and tenants ------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from booking_core.storage.migrate import upgrade
+
+    url = _database_url(args)
+    upgrade(url)
+    print(f"database at {url.split('@')[-1]} is up to date")
+    return 0
+
+
+def cmd_tenants_check(args: argparse.Namespace) -> int:
+    from booking_core.tenant_file import TenantFileError, read_tenant_file
+
+    failed = False
+    for path in args.files:
+        try:
+            config = read_tenant_file(path)
+        except TenantFileError as exc:
+            failed = True
+            print(f"{path}: {len(exc.problems)} problem(s)")
+            for problem in exc.problems:
+                print(f"  {problem.path or '(top)'}: {problem.reason}")
+            continue
+        composite = sum(s.composite for s in config.services)
+        print(f"{path}: ok ({config.id}: {len(config.services)} services, {composite} composite, {len(config.staff)} staff)")
+    return 1 if failed else 0
+
+
+def cmd_tenants_load(args: argparse.Namespace) -> int:
+    from booking_core.clock import SystemClock
+    from booking_core.storage.db import Database
+    from booking_core.tenant_file import TenantFileError, read_tenant_file
+    from booking_core.tenant_store import save_tenant
+
+    configs = []
+    for path in args.files:
+        try:
+            configs.append(read_tenant_file(path))
+        except TenantFileError as exc:
+            print(f"{path}: not loaded, {len(exc.problems)} problem(s)")
+            for problem in exc.problems:
+                print(f"  {problem.path or '(top)'}: {problem.reason}")
+            return 1
+
+    async def load() -> None:
+        db = Database(_database_url(args))
+        try:
+            for config in configs:
+                revision = await save_tenant(db, config, SystemClock().now())
+                print(f"loaded {config.id} (revision {revision})")
+        finally:
+            await db.dispose()
+
+    asyncio.run(load())
+    return 0
+
+
+# --- tools, NLU ------------------------------------------------------------------------------------
+
+
+def cmd_tools_export(args: argparse.Namespace) -> int:
+    from agent_functions.tools_export import export
+
+    print(json.dumps(export(args.url), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from nlu import parse_when
+
+    zone = ZoneInfo(args.tz)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
+    now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+    w = parse_when(args.text, now=now, lang=args.lang)
+    print(json.dumps({
+        "text": w.text, "kind": w.kind,
+        "start": w.start.isoformat() if w.start else None,
+        "end": w.end.isoformat() if w.end else None,
+        "has_date": w.has_date, "has_time": w.has_time, "issues": list(w.issues),
+    }, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_nlu_eval(args: argparse.Namespace) -> int:
+    from nlu.evaluate import evaluate_file
+
+    report = evaluate_file(args.file)
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.to_text())
+    return 0
+
+
+# --- replay ------------------------------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from agent_functions.replay.runner import run_paths
+
+    return asyncio.run(run_paths([Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json))
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    """Send one signed function call to a running server and print the answer (a hand-held Retell)."""
+    import urllib.request
+
+    from agent_functions.signature import sign
+    from booking_core.clock import SystemClock
+
+    fn_args = {}
+    for item in args.arg:
+        key, _, value = item.partition("=")
+        fn_args[key] = value
+    call = {"call_id": args.call_id, "from_number": args.from_number, "to_number": args.to_number, "direction": "inbound"}
+    body = json.dumps({"name": args.function, "args": fn_args, "call": call}, ensure_ascii=False).encode()
+    keys = Settings().retell_api_keys
+    request = urllib.request.Request(
+        args.url.rstrip("/") + "/retell/functions", data=body, method="POST",
+        headers={"Content-Type": "application/json", "X-Retell-Signature": sign(body, keys[0] if keys else args.key, SystemClock().now())},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            print(json.dumps(json.loads(response.read()), ensure_ascii=False, indent=2))
+    except urllib.error.HTTPError as exc:
+        print(f"HTTP {exc.code}: {exc.read().decode(errors='replace')}")
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="slotline", description="Booking backend for voice agents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the webhook API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--dev", action="store_true", help="accept unsigned requests (development only)")
+    serve.add_argument("--test-clock", action="store_true", help="frozen clock settable over /_test/* (replay --url)")
+    serve.add_argument("--with-worker", action="store_true", help="drain the outbox in this process too")
+    serve.add_argument("--database-url")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    up = db.add_parser("upgrade", help="apply migrations")
+    up.add_argument("--database-url")
+    up.set_defaults(func=cmd_db_upgrade)
+
+    tenants = sub.add_parser("tenants", help="tenant files").add_subparsers(dest="tenants_command", required=True)
+    check = tenants.add_parser("check", help="validate tenant files and list every problem")
+    check.add_argument("files", nargs="+")
+    check.set_defaults(func=cmd_tenants_check)
+    load = tenants.add_parser("load", help="validate and load tenant files into the database")
+    load.add_argument("files", nargs="+")
+    load.add_argument("--database-url")
+    load.set_defaults(func=cmd_tenants_load)
+
+    tools = sub.add_parser("tools", help="voice-agent tool definitions").add_subparsers(dest="tools_command", required=True)
+    exp = tools.add_parser("export", help="Retell custom-function JSON for every function")
+    exp.add_argument("--url", required=True, help="public base URL of this server")
+    exp.set_defaults(func=cmd_tools_export)
+
+    parse = sub.add_parser("parse", help="parse a spoken date/time phrase")
+    parse.add_argument("text")
+    parse.add_argument("--now", help="ISO datetime (default: now)")
+    parse.add_argument("--lang", default="de", choices=["de", "en"])
+    parse.add_argument("--tz", default="Europe/Berlin")
+    parse.set_defaults(func=cmd_parse)
+
+    ev = sub.add_parser("nlu-eval", help="score a file of phrases (shared/data/nlu-dev.json format)")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_nlu_eval)
+
+    replay = sub.add_parser("replay", help="replay recorded calls (fixtures) against a fresh database")
+    replay.add_argument("paths", nargs="+")
+    replay.add_argument("--json", action="store_true", help="machine-readable report")
+    replay.add_argument("--database-url", help="PostgreSQL URL to replay on (emptied per fixture)")
+    replay.add_argument("--url", help="a live server started with --test-clock")
+    replay.set_defaults(func=cmd_replay)
+
+    call = sub.add_parser("call", help="send one signed function call to a running server")
+    call.add_argument("function")
+    call.add_argument("--arg", action="append", default=[], metavar="KEY=VALUE")
+    call.add_argument("--url", default="http://127.0.0.1:8080")
+    call.add_argument("--to-number", default="+4930555000100")
+    call.add_argument("--from-number", default="+4915100000017")
+    call.add_argument("--call-id", default="call_cli_demo")
+    call.add_argument("--key", default="slotline-dev-key", help="signing key when SLOTLINE_RETELL_API_KEYS is unset")
+    call.set_defaults(func=cmd_call)
+
+    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.cli_bench"):
+        try:
+            registrar = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        registrar.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

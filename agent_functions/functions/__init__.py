@@ -1,0 +1,14 @@
+"""One module per agent function; importing this package registers them all in HANDLERS."""
+
+from agent_functions.functions import (  # noqa: F401  (registration)
+    book_appointment,
+    changes,
+    check_availability,
+    find_appointments,
+    get_context,
+    list_services,
+    request_callback,
+)
+from agent_functions.functions.base import HANDLERS
+
+__all__ = ["HANDLERS"]

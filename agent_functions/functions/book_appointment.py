@@ -1,0 +1,119 @@
+"""book_appointment (and start_booking / confirm_booking): book what the caller agreed to.
+
+The slot booked is the one the caller chose: the call's hold, or one of the alternatives just
+offered, even when the AI re-sends the original day with the alternative's time (the classic
+failure of voice flows). Retries of the same call write once (dispatch caches the answer, and the
+core's idempotency key guards the write itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent_functions.call_memory import Memory, forget_offers, recall_offers, remember_offers
+from agent_functions.functions.base import FunctionContext, handler
+from agent_functions.functions.check_availability import answer_check
+from agent_functions.functions.common import (
+    matching_offer,
+    service_summary,
+    spell_reference,
+    understand_wish,
+    unavailable_reply,
+    with_staff,
+)
+from agent_functions.replies import Reply, appointment_data, slot_data
+from agent_functions.speech import capital, say_when
+from agent_functions.understanding import customer_name, customer_phone, text_arg
+from booking_core.customers import customer_name_by_phone
+from booking_core.domain import CustomerInput, SlotRequest
+from booking_core.errors import SlotUnavailable
+
+
+@handler("book_appointment")
+async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
+    memory = await recall_offers(ctx.services, ctx.tenant.id, ctx.call.call_id)
+    service_text = text_arg(args, "service") or (memory.offers[0].service_id if memory.offers else None)
+    wish = understand_wish(ctx, args, service_text=service_text, require_when=False)
+    if wish.clarification is not None:
+        return wish.clarification
+    assert wish.service.item is not None
+    request = wish.request
+    chosen = matching_offer(memory.offers, request, ctx.zone)
+    if chosen is not None and (request is None or request.exact):
+        staff_id = wish.staff.item.id if wish.staff.item is not None else chosen.staff_id
+        request = SlotRequest(chosen.service_id, staff_id, chosen.start, None, exact=True)
+    if request is None:
+        return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr darf ich Sie eintragen?",
+                                                     "Which day and time shall I book for you?"),
+                     {**wish.data, "missing": ["date", "time"]})
+    if not request.exact:
+        wish.request = request
+        return await answer_check(ctx, wish)  # a day or window: offer options first
+
+    name = customer_name(args)
+    phone = customer_phone(ctx, args)
+    if name is None and phone is not None:
+        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    notes = text_arg(args, "notes")
+    if ctx.mode == "hold_only":
+        return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone, "notes": notes})
+    if name is None:
+        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
+                                                     "What name shall I put the appointment under?"),
+                     {**wish.data, "missing": ["customer_name"]})
+    return await book(ctx, request, name, phone, notes, wish.data)
+
+
+async def book(ctx: FunctionContext, request: SlotRequest, name: str | None, phone: str | None, notes: str | None,
+               data: dict[str, Any]) -> Reply:
+    booking, tenant = ctx.services.booking, ctx.tenant
+    try:
+        view, _created = await booking.book(tenant, request, CustomerInput(name=name, phone=phone), ctx.call.call_id, notes=notes)
+    except SlotUnavailable as exc:
+        await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+    await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
+    service = tenant.service(view.service_id)
+    when = say_when(view.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
+    message = ctx.say(f"Ich habe Sie für {when} {with_staff(ctx, view.staff_id)} eingetragen.",
+                      f"You're booked for {when} {with_staff(ctx, view.staff_id)}.")
+    if service is not None:
+        message += " " + service_summary(ctx, service, view.price)
+    message += " " + ctx.say(f"Ihre Buchungsnummer ist {spell_reference(view.reference)}.",
+                             f"Your booking reference is {spell_reference(view.reference)}.")
+    return Reply("booked", message, {**data, "appointment": appointment_data(view, tenant)})
+
+
+async def _hold_for_confirmation(ctx: FunctionContext, data: dict[str, Any], request: SlotRequest, pending: dict[str, Any]) -> Reply:
+    """start_booking: hold the slot and ask; confirm_booking books it."""
+    outcome = await ctx.services.booking.check(ctx.tenant, request, ctx.call.call_id)
+    if not (outcome.available and outcome.slot is not None):
+        await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, outcome.alternatives)
+        return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data)
+    await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, [outcome.slot], pending={k: v for k, v in pending.items() if v})
+    slot = outcome.slot
+    when = say_when(slot.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
+    return Reply("needs_confirmation", ctx.say(
+        f"{capital(when)} {with_staff(ctx, slot.staff_id)} ist frei. Soll ich den Termin verbindlich für Sie buchen?",
+        f"{capital(when)} {with_staff(ctx, slot.staff_id)} is free. Shall I confirm the booking?"),
+        {**data, "slot": slot_data(slot, ctx.tenant, outcome.hold_expires_at)})
+
+
+@handler("confirm_booking")
+async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
+    memory: Memory = await recall_offers(ctx.services, ctx.tenant.id, ctx.call.call_id)
+    if len(memory.offers) != 1:
+        return Reply("needs_clarification", ctx.say("Es ist noch kein Termin vorgemerkt. Welchen Termin möchten Sie buchen?",
+                                                     "There's no appointment pending yet. Which appointment would you like to book?"),
+                     {"missing": ["service", "date", "time"]})
+    offer = memory.offers[0]
+    request = SlotRequest(offer.service_id, offer.staff_id, offer.start, None, exact=True)
+    name = customer_name(args) or memory.pending.get("customer_name")
+    phone = memory.pending.get("customer_phone") if "customer_phone" not in args else None
+    phone = phone or customer_phone(ctx, args)
+    if name is None and phone is not None:
+        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    if name is None:
+        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
+                                                     "What name shall I put the appointment under?"), {"missing": ["customer_name"]})
+    return await book(ctx, request, name, phone, text_arg(args, "notes") or memory.pending.get("notes"), {})

@@ -1,0 +1,83 @@
+"""check_availability: is the wished time free? Hold it; if not, offer the nearest alternatives.
+
+A day or part of day gets up to three options spread over it. Whatever is offered is remembered for
+the call, so the booking that follows books what the caller chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from agent_functions.call_memory import remember_offers
+from agent_functions.functions.base import FunctionContext, handler
+from agent_functions.functions.common import (
+    Wish,
+    offer_list,
+    service_summary,
+    understand_wish,
+    unavailable_reply,
+    with_staff,
+)
+from agent_functions.replies import Reply, slot_data
+from agent_functions.speech import capital, say_on_day, say_when
+from booking_core.domain import CheckOutcome, SlotRequest
+
+
+@handler("check_availability")
+async def check_availability(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
+    wish = understand_wish(ctx, args)
+    if wish.clarification is not None:
+        return wish.clarification
+    return await answer_check(ctx, wish)
+
+
+async def answer_check(ctx: FunctionContext, wish: Wish) -> Reply:
+    """Check the wish (holding an exact time for this call) and say the outcome."""
+    request = wish.request
+    assert request is not None and wish.service.item is not None
+    booking, tenant = ctx.services.booking, ctx.tenant
+    outcome = await booking.check(tenant, request, ctx.call.call_id)
+    if outcome.available and outcome.slot is not None:
+        await remember_offers(ctx.services, tenant.id, ctx.call.call_id, [outcome.slot])
+        return _available(ctx, wish, outcome)
+    if outcome.slots:
+        await remember_offers(ctx.services, tenant.id, ctx.call.call_id, outcome.slots)
+        return _options(ctx, wish, outcome)
+    alternatives = outcome.alternatives
+    if not alternatives and not request.exact and outcome.reason != "not_qualified":
+        # Nothing in the wished day or window: look onwards from its end.
+        later = await booking.check(tenant, replace(request, start=request.end or request.start, end=None), None)
+        alternatives = later.slots or later.alternatives
+    await remember_offers(ctx.services, tenant.id, ctx.call.call_id, alternatives)
+    return unavailable_reply(ctx, request, outcome.reason, alternatives, wish.data)
+
+
+def _available(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
+    slot = outcome.slot
+    assert slot is not None and wish.service.item is not None
+    local = slot.start.astimezone(ctx.zone)
+    when = say_when(local, ctx.lang, ctx.now().date())
+    staff = with_staff(ctx, slot.staff_id)
+    service = wish.service.item
+    message = ctx.say(f"{capital(when)} {staff} ist frei, ich halte Ihnen den Termin kurz fest.",
+                      f"{capital(when)} {staff} is free, and I'm holding it for you.")
+    if service.composite:
+        message += " " + service_summary(ctx, service, slot.price)
+    message += " " + ctx.say("Soll ich ihn verbindlich buchen?", "Shall I book it?")
+    return Reply("available", message, {**wish.data, "slot": slot_data(slot, ctx.tenant, outcome.hold_expires_at)})
+
+
+def _options(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
+    request: SlotRequest | None = wish.request
+    assert request is not None
+    first_day = outcome.slots[0].start.astimezone(ctx.zone).date()
+    same_day = all(s.start.astimezone(ctx.zone).date() == first_day for s in outcome.slots)
+    offer = offer_list(ctx, outcome.slots, first_day if same_day else None)
+    if same_day:
+        day = capital(say_on_day(first_day, ctx.lang, ctx.now().date()))
+        message = ctx.say(f"{day} hätte ich {offer} frei. Was passt Ihnen am besten?",
+                          f"{day} I have {offer}. Which suits you best?")
+    else:
+        message = ctx.say(f"Frei wäre {offer}. Was passt Ihnen am besten?", f"I have {offer}. Which suits you best?")
+    return Reply("available", message, {**wish.data, "slots": [slot_data(s, ctx.tenant) for s in outcome.slots]})

@@ -1,0 +1,259 @@
+"""`slotline replay`: run call fixtures and report, one line per fixture and a diff per failure.
+
+Each fixture gets a fresh database (a migrated SQLite template copied, or PostgreSQL emptied), a
+frozen clock at its `now`, and the real app on a loopback port: requests travel over real HTTP and
+are signed exactly as a voice platform signs them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from agent_functions.app import create_app
+from agent_functions.bootstrap import build_services
+from agent_functions.replay.matcher import match
+from agent_functions.replay.state import final_state, fixture_tenant, prepare
+from agent_functions.settings import Settings
+from agent_functions.signature import sign
+from booking_core.clock import FrozenClock
+from booking_core.storage.db import Database
+from booking_core.storage.migrate import upgrade
+
+HARNESS_KEY = "replay-harness-key"
+
+
+@dataclass
+class FixtureResult:
+    path: str
+    name: str
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    steps: int = 0
+    ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "name": self.name, "ok": self.ok, "steps": self.steps, "ms": round(self.ms, 1), "problems": self.problems}
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
+    return files
+
+
+def signing_key() -> str:
+    keys = Settings().retell_api_keys
+    return keys[0] if keys else HARNESS_KEY
+
+
+class Transport:
+    """Where requests go: an in-process app on a loopback port, or a live test-clock server."""
+
+    def __init__(self, base_url: str, clock: FrozenClock, session: aiohttp.ClientSession, key: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.clock = clock
+        self.session = session
+        self.key = key
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str], signed: bool) -> tuple[int, Any]:
+        headers = {"Content-Type": "application/json", **headers}
+        if signed:
+            headers["X-Retell-Signature"] = sign(body, self.key, self.clock.now())
+        async with self.session.post(self.base_url + path, data=body, headers=headers) as response:
+            text = await response.text()
+            try:
+                return response.status, json.loads(text)
+            except ValueError:
+                return response.status, text
+
+    async def request(self, method: str, path: str, body: bytes, headers: dict[str, str], signed: bool) -> tuple[int, Any]:
+        if method.upper() == "POST":
+            return await self.post(path, body, headers, signed)
+        async with self.session.request(method, self.base_url + path, headers=headers) as response:
+            text = await response.text()
+            try:
+                return response.status, json.loads(text)
+            except ValueError:
+                return response.status, text
+
+
+async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any) -> tuple[list[str], int]:
+    call = dict(fixture.get("call") or {})
+    problems: list[str] = []
+    count = 0
+    for index, step in enumerate(fixture.get("steps", [])):
+        count += 1
+        label = f"step {index + 1}"
+        if "advance_s" in step:
+            await advance(float(step["advance_s"]))
+            continue
+        if "function" in step:
+            label += f" ({step['function']})"
+            merged = {**call, **(step.get("call") or {})}
+            body = json.dumps({"name": step["function"], "args": step.get("args", {}), "call": merged}, ensure_ascii=False).encode()
+            status, response = await transport.post("/retell/functions", body, {}, True)
+            expected_http = step.get("expect_http", 200)
+        elif "event" in step:
+            label += f" (event {step['event']})"
+            merged = {**call, **(step.get("call") or {})}
+            body = json.dumps({"event": step["event"], "call": merged}, ensure_ascii=False).encode()
+            status, response = await transport.post("/retell/events", body, {}, True)
+            expected_http = step.get("expect_http", 200)
+        elif "raw" in step:
+            raw = step["raw"]
+            label += f" (raw {raw.get('method', 'POST')} {raw.get('path')})"
+            payload = raw.get("body", "")
+            body = payload.encode() if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False).encode()
+            status, response = await transport.request(raw.get("method", "POST"), raw["path"], body, dict(raw.get("headers") or {}), raw.get("sign", True))
+            expected_http = step.get("expect_http", 200)
+        else:
+            problems.append(f"{label}: unknown step kind {sorted(step)}")
+            continue
+        if status != expected_http:
+            problems.append(f"{label}: HTTP {status}, expected {expected_http}: {str(response)[:300]}")
+        if "expect" in step:
+            problems.extend(f"{label}: {p}" for p in match(step["expect"], response))
+    return problems, count
+
+
+async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, key: str) -> FixtureResult:
+    started = time.perf_counter()
+    name = fixture.get("name", path.stem)
+    clock = FrozenClock(datetime.fromisoformat(fixture["now"]))
+    settings = Settings(database_url=database_url, retell_api_keys=[key], allow_unsigned=False, admin_token="replay-admin")
+    services = build_services(settings, clock)
+    runner: web.AppRunner | None = None
+    try:
+        tenant = fixture_tenant(fixture["tenant"], path)
+        await prepare(services, tenant, fixture.get("fx"), fixture.get("setup"))
+        runner = web.AppRunner(create_app(services), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+        async def advance(seconds: float) -> None:
+            clock.advance(seconds)
+
+        async with aiohttp.ClientSession() as session:
+            transport = Transport(f"http://127.0.0.1:{port}", clock, session, key)
+            problems, steps = await run_steps(fixture, transport, advance)
+        if "expect_final" in fixture:
+            problems.extend(f"final: {p}" for p in match(fixture["expect_final"], await final_state(services, tenant)))
+    except Exception as exc:  # noqa: BLE001 - a broken fixture is a failed fixture, reported, not a crash
+        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, (time.perf_counter() - started) * 1000)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await services.db.dispose()
+    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000)
+
+
+async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> FixtureResult:
+    """Against a server started with `slotline serve --test-clock`: state is set and read over /_test/*."""
+    started = time.perf_counter()
+    name = fixture.get("name", path.stem)
+    clock = FrozenClock(datetime.fromisoformat(fixture["now"]))
+    try:
+        tenant = fixture_tenant(fixture["tenant"], path)
+        async with aiohttp.ClientSession() as session:
+            setup = {"tenant": tenant.model_dump(mode="json", by_alias=True, exclude_none=True), "now": fixture["now"],
+                     "fx": fixture.get("fx"), "setup": fixture.get("setup")}
+            async with session.post(url.rstrip("/") + "/_test/setup", json=setup) as response:
+                if response.status != 200:
+                    raise RuntimeError(f"/_test/setup answered {response.status}: {await response.text()}")
+
+            async def advance(seconds: float) -> None:
+                clock.advance(seconds)
+                async with session.post(url.rstrip("/") + "/_test/clock", json={"advance_s": seconds}) as response:
+                    response.raise_for_status()
+
+            transport = Transport(url, clock, session, key)
+            problems, steps = await run_steps(fixture, transport, advance)
+            if "expect_final" in fixture:
+                async with session.get(url.rstrip("/") + "/_test/state", params={"tenant": tenant.id}) as response:
+                    state = await response.json()
+                problems.extend(f"final: {p}" for p in match(fixture["expect_final"], state))
+    except Exception as exc:  # noqa: BLE001
+        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, (time.perf_counter() - started) * 1000)
+    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000)
+
+
+async def _pg_reset(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+async def run_paths(paths: list[Path], *, database_url: str | None = None, url: str | None = None, as_json: bool = False) -> int:
+    """Run every fixture under `paths`; 0 when all pass, 1 otherwise (including unloadable files)."""
+    logging.getLogger().setLevel(logging.WARNING)
+    from agent_functions import logs
+
+    logs.configure("console", "ERROR")
+    files = collect(paths)
+    key = signing_key()
+    results: list[FixtureResult] = []
+    workdir = Path(tempfile.mkdtemp(prefix="slotline-replay-"))
+    template = workdir / "template.db"
+    try:
+        if url is None and database_url is None:
+            upgrade(f"sqlite+aiosqlite:///{template}")
+        for index, path in enumerate(files):
+            try:
+                fixture = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(fixture, dict) or "now" not in fixture or "tenant" not in fixture:
+                    raise ValueError("a fixture needs at least `tenant` and `now`")
+            except (OSError, ValueError) as exc:
+                results.append(FixtureResult(str(path), path.stem, False, [f"cannot load: {exc}"]))
+                continue
+            if url is not None:
+                result = await run_live(path, fixture, url, key)
+            elif database_url is not None:
+                await _pg_reset(database_url) if "postgresql" in database_url else None
+                upgrade(database_url)
+                result = await run_fixture(path, fixture, database_url, key)
+            else:
+                copy = workdir / f"fixture-{index}.db"
+                shutil.copy(template, copy)
+                result = await run_fixture(path, fixture, f"sqlite+aiosqlite:///{copy}", key)
+                copy.unlink(missing_ok=True)
+            results.append(result)
+            if not as_json:
+                _print_result(result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    passed = sum(r.ok for r in results)
+    failed = len(results) - passed
+    if as_json:
+        print(json.dumps({"passed": passed, "failed": failed, "fixtures": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{passed} passed, {failed} failed")
+    if not results:
+        print("no fixtures found", file=sys.stderr)
+        return 1
+    return 0 if failed == 0 else 1
+
+
+def _print_result(result: FixtureResult) -> None:
+    mark = "PASS" if result.ok else "FAIL"
+    print(f"{mark} {result.path} — {result.name} ({result.steps} steps, {result.ms:.0f} ms)")
+    for problem in result.problems:
+        print(f"     {problem}")

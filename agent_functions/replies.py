@@ -1,0 +1,103 @@
+"""The response every function returns (CONTRACT section 3) and the data shapes inside it.
+
+`data` speaks ISO 8601 with the tenant's UTC offset and money as decimal strings, for machines;
+`message` is for the caller and is built by the function modules from `speech`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from booking_core.domain import AppointmentView, SegmentSlot, Slot
+    from booking_core.tenant_config import TenantConfig
+
+STATUSES = frozenset({
+    "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
+    "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
+})
+MAX_RESPONSE_CHARS = 2000
+
+
+@dataclass
+class Reply:
+    status: str
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        body = {"status": self.status, "message": self.message, "data": self.data}
+        # Keep answers short for the voice platform: drop the bulkiest optional lists first.
+        for key in ("slots", "alternatives", "appointments", "services", "options"):
+            if len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS:
+                break
+            items = body["data"].get(key)
+            while isinstance(items, list) and len(items) > 1 and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS:
+                items.pop()
+                body["data"][f"{key}_truncated"] = True
+        return body
+
+
+def iso(at: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if at is None else at.astimezone(zone).isoformat()
+
+
+def money(amount: Decimal, currency: str) -> dict[str, str]:
+    return {"amount": f"{Decimal(amount):.2f}", "currency": currency}
+
+
+def ref(id_: str, name: str) -> dict[str, str]:
+    return {"id": id_, "name": name}
+
+
+def segment_data(seg: SegmentSlot, tenant: TenantConfig) -> dict[str, Any]:
+    zone = tenant.zone
+    member = tenant.staff_member(seg.staff_id)
+    return {
+        "key": seg.key,
+        "name": seg.name,
+        "start": iso(seg.start, zone),
+        "end": iso(seg.end, zone),
+        "staff": ref(seg.staff_id, member.name if member else seg.staff_id),
+        "staff_busy": seg.staff_busy,
+    }
+
+
+def slot_data(slot: Slot, tenant: TenantConfig, hold_expires_at: datetime | None = None) -> dict[str, Any]:
+    zone = tenant.zone
+    service = tenant.service(slot.service_id)
+    member = tenant.staff_member(slot.staff_id)
+    return {
+        "start": iso(slot.start, zone),
+        "end": iso(slot.end, zone),
+        "service": ref(slot.service_id, service.name if service else slot.service_id),
+        "staff": ref(slot.staff_id, member.name if member else slot.staff_id),
+        "segments": [segment_data(s, tenant) for s in slot.segments],
+        "price": money(slot.price, slot.currency),
+        "hold_expires_at": iso(hold_expires_at, zone),
+    }
+
+
+def appointment_data(view: AppointmentView, tenant: TenantConfig) -> dict[str, Any]:
+    zone = tenant.zone
+    return {
+        "id": view.id,
+        "reference": view.reference,
+        "status": view.status,
+        "start": iso(view.start, zone),
+        "end": iso(view.end, zone),
+        "service": ref(view.service_id, view.service_name),
+        "staff": ref(view.staff_id, view.staff_name),
+        "segments": [segment_data(s, tenant) for s in view.segments],
+        "price": money(view.price, view.currency),
+        "customer": {"name": view.customer_name, "phone": view.customer_phone},
+    }

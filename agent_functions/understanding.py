@@ -1,0 +1,192 @@
+"""From the arguments the AI heard to values the booking core takes: service, staff, when, customer.
+
+NLU is pure and knows nothing of tenants; this module feeds it the tenant's catalogue (matchers are
+built once per tenant config and cached) and its opening hours, and reports what it understood in
+the shape of CONTRACT section 3 `data.request`, whatever the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from agent_functions.functions.base import FunctionContext
+from agent_functions.phones import normalise, region_of
+from agent_functions.replies import iso, ref
+from booking_core.tenant_config import WEEKDAYS, Service, Staff, TenantConfig
+from nlu import CatalogueEntry, Match, ServiceMatcher, StaffMatcher, When, combine_when, parse_customer_name, parse_when
+
+MAX_TEXT = 300
+
+
+def text_arg(args: dict[str, Any], key: str) -> str | None:
+    """A string argument, trimmed and bounded; numbers become text; anything else is ignored."""
+    value = args.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = "".join(ch for ch in value if ch.isprintable()).strip()
+    return value[:MAX_TEXT] or None
+
+
+@dataclass(frozen=True)
+class TenantLanguage:
+    """The tenant's catalogue and hours in the form NLU takes; built once per config."""
+
+    services: ServiceMatcher
+    staff: StaffMatcher
+    hours: dict[int, list[tuple[time, time]]]
+    region: str
+
+
+def tenant_language(ctx: FunctionContext) -> TenantLanguage:
+    tenant = ctx.tenant
+    key = ("language", tenant.id, id(tenant))
+    cached = ctx.services.caches.get(key)
+    if cached is None:
+        cached = _build_language(tenant)
+        ctx.services.caches[key] = cached
+    return cached
+
+
+def _build_language(tenant: TenantConfig) -> TenantLanguage:
+    services = ServiceMatcher([
+        CatalogueEntry(id=s.id, name=s.name, aliases=tuple(s.aliases), composite=s.composite) for s in tenant.services
+    ])
+    staff = StaffMatcher([CatalogueEntry(id=m.id, name=m.name, aliases=tuple(m.aliases)) for m in tenant.staff])
+    hours = {WEEKDAYS.index(day): [(r.start, r.end) for r in ranges] for day, ranges in tenant.opening_hours.items()}
+    return TenantLanguage(services, staff, hours, region_of(tenant.phone_numbers))
+
+
+# --- service and staff --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A service or staff wish: `item` when clear; `candidates` when it could be several; `any` for no preference."""
+
+    item: Any = None
+    candidates: tuple[Any, ...] = ()
+    any: bool = False
+    heard: str | None = None
+
+    @property
+    def unclear(self) -> bool:
+        return self.item is None and not self.any
+
+
+def understand_service(ctx: FunctionContext, text: str | None) -> Choice:
+    if not text:
+        return Choice()
+    direct = ctx.tenant.service(text.strip().lower())
+    if direct is not None:
+        return Choice(item=direct, heard=text)
+    match: Match = tenant_language(ctx).services.match(text)
+    return _choice(match, ctx.tenant.service, text)
+
+
+def understand_staff(ctx: FunctionContext, text: str | None) -> Choice:
+    if not text:
+        return Choice(any=True)
+    direct = ctx.tenant.staff_member(text.strip().lower())
+    if direct is not None:
+        return Choice(item=direct, heard=text)
+    match: Match = tenant_language(ctx).staff.match(text)
+    if match.kind == "any":
+        return Choice(any=True, heard=text)
+    return _choice(match, ctx.tenant.staff_member, text)
+
+
+def _choice(match: Match, lookup: Any, text: str) -> Choice:
+    if match.kind == "match" and match.entry is not None:
+        return Choice(item=lookup(match.entry.id), heard=text)
+    candidates = tuple(c for c in (lookup(e.id) for e in match.candidates) if c is not None)
+    return Choice(candidates=candidates, heard=text)
+
+
+# --- when -----------------------------------------------------------------------------------------
+
+
+def understand_when(ctx: FunctionContext, args: dict[str, Any], prefix: str = "") -> When | None:
+    """Combine `when`, `datetime`, `date` and `time` (or `new_date`/`new_time` with a prefix) into one When.
+
+    None when nothing about time was said at all.
+    """
+    now = ctx.now()
+    hours = tenant_language(ctx).hours
+    parsed: list[When] = []
+    for key in (f"{prefix}when", f"{prefix}datetime"):
+        text = text_arg(args, key)
+        if text:
+            parsed.append(parse_when(text, now=now, lang=ctx.lang, hours=hours))
+    day_text, time_text = text_arg(args, f"{prefix}date"), text_arg(args, f"{prefix}time")
+    day = parse_when(day_text, now=now, lang=ctx.lang, hours=hours) if day_text else None
+    clock = parse_when(time_text, now=now, lang=ctx.lang, hours=hours) if time_text else None
+    if day is not None and clock is not None:
+        parsed.append(combine_when(day, clock))
+    elif day is not None or clock is not None:
+        parsed.append(day or clock)  # type: ignore[arg-type]
+    if not parsed:
+        return None
+    best = parsed[0]
+    for other in parsed[1:]:
+        best = _richer(best, other)
+    return best
+
+
+def _richer(a: When, b: When) -> When:
+    """Prefer the reading that says more: a date+time over a date, anything over nothing."""
+    if a.kind == "none":
+        return b
+    if b.kind == "none":
+        return a
+    if a.has_date and not a.has_time and b.has_time and not b.has_date:
+        return combine_when(a, b)
+    if b.has_date and not b.has_time and a.has_time and not a.has_date:
+        return combine_when(b, a)
+    rank = {"datetime": 3, "window": 2, "date": 1}
+    return a if rank.get(a.kind, 0) >= rank.get(b.kind, 0) else b
+
+
+def when_data(w: When | None, ctx: FunctionContext) -> dict[str, Any] | None:
+    if w is None:
+        return None
+    return {"kind": w.kind, "start": iso(w.start, ctx.zone), "end": iso(w.end, ctx.zone), "text": w.text}
+
+
+def request_data(ctx: FunctionContext, service: Choice | None, staff: Choice | None, w: When | None) -> dict[str, Any]:
+    """CONTRACT section 3 `data.request`: how the arguments were understood."""
+    svc: Service | None = service.item if service else None
+    member: Staff | None = staff.item if staff else None
+    return {
+        "service": ref(svc.id, svc.name) if svc else None,
+        "staff": ref(member.id, member.name) if member else None,
+        "when": when_data(w, ctx),
+    }
+
+
+def day_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """Local midnight to next local midnight (DST-safe: built from the date, not by adding 24 h)."""
+    zone = at.tzinfo
+    start = datetime.combine(at.date(), time(0), tzinfo=zone)
+    end = datetime.combine(at.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return start, end
+
+
+# --- customers ------------------------------------------------------------------------------------
+
+
+def customer_name(args: dict[str, Any]) -> str | None:
+    return parse_customer_name(text_arg(args, "customer_name"))
+
+
+def customer_phone(ctx: FunctionContext, args: dict[str, Any]) -> str | None:
+    """The number the caller gave, else the number they call from (unless withheld)."""
+    given = normalise(text_arg(args, "customer_phone"), tenant_language(ctx).region)
+    if given:
+        return given
+    return normalise(ctx.call.from_number, tenant_language(ctx).region) if ctx.call.from_number else None

@@ -1,0 +1,69 @@
+"""Domain errors of the booking engine.
+
+Every one of them is a normal outcome on a phone line (the edge turns it into something speakable),
+so each carries the structured facts the edge needs: a reason code, alternatives, a policy decision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from booking_core.domain import PolicyDecision, Slot
+
+
+class DomainError(Exception):
+    """Base of every expected, speakable failure of the booking engine."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str = "", **details: Any) -> None:
+        super().__init__(message or self.code)
+        self.details = details
+
+
+class NotFound(DomainError):
+    """An unknown service, staff member or appointment (always tenant-scoped)."""
+
+    code = "not_found"
+
+
+class SlotUnavailable(DomainError):
+    """The requested slot cannot be booked; `reason` as in CheckOutcome.reason, `alternatives` nearest first."""
+
+    code = "unavailable"
+
+    def __init__(self, reason: str, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
+        super().__init__(message or f"slot unavailable: {reason}")
+        self.reason = reason
+        self.alternatives = tuple(alternatives)
+
+
+class NotQualified(SlotUnavailable):
+    """The named staff member does not do this service (a SlotUnavailable with reason "not_qualified")."""
+
+    code = "not_qualified"
+
+    def __init__(self, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
+        super().__init__("not_qualified", alternatives, message or "staff member does not do this service")
+
+
+class PolicyDenied(DomainError):
+    """A cancel or reschedule the tenant's policy refuses; `decision` says which rule and until when."""
+
+    code = "policy_denied"
+
+    def __init__(self, decision: PolicyDecision) -> None:
+        super().__init__(f"policy denied: {decision.rule}")
+        self.decision = decision
+
+
+class InvalidTransition(DomainError):
+    """A status change the lifecycle does not allow (e.g. cancelling a completed appointment)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(f"cannot go from {old} to {new}")
+        self.old = old
+        self.new = new

@@ -1,0 +1,103 @@
+"""Interval algebra on half-open integer intervals [start, end) (epoch minutes in the engine).
+
+A "set" is a sorted list of disjoint, non-touching, non-empty (start, end) tuples, as `normalize`
+returns. Integers because they are what the hot path compares millions of times: no tz arithmetic,
+no object allocation beyond tuples.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+Interval = tuple[int, int]
+
+
+def normalize(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sort, drop empty ones, merge overlapping and touching intervals."""
+    out: list[Interval] = []
+    for s, e in sorted(iv for iv in intervals if iv[1] > iv[0]):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def union(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    return normalize([*a, *b])
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """Both normalized."""
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s = max(a[i][0], b[j][0])
+        e = min(a[i][1], b[j][1])
+        if s < e:
+            out.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def subtract(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """a minus b; both normalized."""
+    out: list[Interval] = []
+    j = 0
+    for s, e in a:
+        cur = s
+        while j < len(b) and b[j][1] <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] < e:
+            bs, be = b[k]
+            if bs > cur:
+                out.append((cur, bs))
+            cur = max(cur, be)
+            if cur >= e:
+                break
+            k += 1
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def total(a: Iterable[Interval]) -> int:
+    return sum(e - s for s, e in a)
+
+
+class IntervalIndex:
+    """A normalized set with O(log n) containment and overlap queries."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, intervals: list[Interval], *, normalized: bool = False) -> None:
+        ivs = intervals if normalized else normalize(intervals)
+        self.starts = [s for s, _ in ivs]
+        self.ends = [e for _, e in ivs]
+
+    def contains(self, s: int, e: int) -> bool:
+        """[s, e) lies inside one interval of the set."""
+        i = bisect_right(self.starts, s) - 1
+        return i >= 0 and e <= self.ends[i]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """[s, e) shares at least one point with the set (empty [s, s) never overlaps)."""
+        if e <= s:
+            return False
+        i = bisect_right(self.starts, s) - 1
+        if i >= 0 and self.ends[i] > s:
+            return True
+        i += 1
+        return i < len(self.starts) and self.starts[i] < e
+
+    def intervals(self) -> list[Interval]:
+        return list(zip(self.starts, self.ends))
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)

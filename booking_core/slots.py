@@ -1,0 +1,286 @@
+"""Slot search, pure: exact time, window, next available, alternatives, and why a time is not free.
+
+A `Board` is what storage knows for some staff over some days: the working time (from the static
+`TenantCalendar`) and what is blocked (busy segments with buffers, other calls' holds, external
+busy). Everything here is integer epoch minutes; the shell converts at the edges.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from booking_core.availability import TenantCalendar
+from booking_core.intervals import Interval, IntervalIndex, normalize
+from booking_core.layout import Piece, layout
+from booking_core.tenant_config import Service
+
+Plan = tuple[Piece, ...]
+
+
+@dataclass
+class Board:
+    """Working and blocked time of some staff over the days [first, last] (local dates)."""
+
+    cal: TenantCalendar
+    first: date
+    last: date
+    working: dict[str, IntervalIndex] = field(default_factory=dict)
+    blocked: dict[str, IntervalIndex] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, cal: TenantCalendar, staff_ids: Iterable[str], first: date, last: date,
+              busy: dict[str, list[Interval]] | None = None) -> Board:
+        board = cls(cal, first, last)
+        days = cal.days(first, last)
+        busy = busy or {}
+        for sid in staff_ids:
+            work: list[Interval] = []
+            for d in days:
+                work.extend(cal.working(sid, d))
+            board.working[sid] = IntervalIndex(work)
+            board.blocked[sid] = IntervalIndex(busy.get(sid, []))
+        return board
+
+    def fits(self, staff_id: str, start: int, end: int, busy_until: int) -> bool:
+        w = self.working.get(staff_id)
+        if w is None or not w.contains(start, end):
+            return False
+        return not self.blocked[staff_id].overlaps(start, busy_until)
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The time bounds of a search: no start before `earliest` (now + minimum notice), none after the
+    local day `last_day` (today + maximum advance)."""
+
+    now: int
+    earliest: int
+    last_day: date
+
+
+def rules_for(cal: TenantCalendar, now_minute: int) -> Rules:
+    b = cal.config.booking
+    today = cal.day_of(now_minute)
+    return Rules(now_minute, now_minute + b.min_notice_min, today + timedelta(days=b.max_advance_days))
+
+
+def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str],
+            others: Sequence[str] | None = None) -> Plan | None:
+    """The service laid out from `start` with the first of `staff_ids` that fits (then, if the service
+    allows staff per segment and `others` is given, mixing staff)."""
+    got = layout(service, start, staff_ids, board.fits)
+    if got is None and service.staff_per_segment and service.composite and others:
+        got = layout(service, start, staff_ids, board.fits, other_staff=others)
+    return got
+
+
+def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None, hi: int | None = None) -> list[int]:
+    """Grid starts on `day` when at least one of the staff works, within [lo, hi)."""
+    cal = board.cal
+    anchor = cal.grid_anchor(day, list(staff_ids))
+    if anchor is None:
+        return []
+    base = cal.local_minute(day, anchor)
+    step = cal.interval
+    points: set[int] = set()
+    for sid in staff_ids:
+        for s, e in cal.working(sid, day):
+            if lo is not None and s < lo:
+                s = lo
+            if hi is not None and e > hi:
+                e = hi
+            if s >= e:
+                continue
+            k = -((base - s) // step)  # ceil((s - base) / step)
+            p = base + k * step
+            while p < e:
+                points.add(p)
+                p += step
+    return sorted(points)
+
+
+def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules,
+               others: Sequence[str] | None = None) -> Plan | None:
+    """The earliest plan starting in [lo, hi) within the board's days and the rules."""
+    lo = max(lo, rules.earliest)
+    cal = board.cal
+    day = max(cal.day_of(lo), board.first)
+    last = min(cal.day_of(hi - 1) if hi > lo else day, board.last, rules.last_day)
+    while day <= last:
+        for p in grid_points(board, day, staff_ids, lo, hi):
+            got = plan_at(board, service, p, staff_ids, others)
+            if got is not None:
+                return got
+        day += timedelta(days=1)
+    return None
+
+
+def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules, limit: int,
+           others: Sequence[str] | None = None, first: Plan | None = None) -> list[Plan]:
+    """Up to `limit` options in [lo, hi): the first free one, then the first free at or after evenly
+    spaced points of the window; topped up with the next free ones when the later part is full."""
+    if limit <= 0:
+        return []
+    lo = max(lo, rules.earliest)
+    if hi <= lo:
+        return []
+    found: list[Plan] = []
+    f = first if first is not None else first_free(board, service, staff_ids, lo, hi, rules, others)
+    if f is None:
+        return []
+    found.append(f)
+    step = board.cal.interval
+    span_lo = f[0].start
+    starts = {f[0].start}
+    # Spread over the part of the window where a start can work: up to the last working minute
+    # (of any of the staff) minus the service's length.
+    last_start = min(hi, _latest_end(board, staff_ids, lo, hi)) - service.total_min
+    for i in range(1, limit):
+        if last_start <= span_lo:
+            break
+        target = span_lo + (last_start - span_lo) * i // (limit - 1)
+        target = max(target, found[-1][0].start + step)
+        if target >= hi:
+            break
+        got = first_free(board, service, staff_ids, target, hi, rules, others)
+        if got is None:
+            break
+        if got[0].start not in starts:
+            found.append(got)
+            starts.add(got[0].start)
+    cursor = span_lo + step
+    while len(found) < limit and cursor < hi:
+        got = first_free(board, service, staff_ids, cursor, hi, rules, others)
+        if got is None:
+            break
+        if got[0].start not in starts:
+            found.append(got)
+            starts.add(got[0].start)
+        cursor = got[0].start + step
+    found.sort(key=lambda p: p[0].start)
+    return found[:limit]
+
+
+def _latest_end(board: Board, staff_ids: Sequence[str], lo: int, hi: int) -> int:
+    best = lo
+    for sid in staff_ids:
+        w = board.working.get(sid)
+        if w is None or not w.starts:
+            continue
+        i = bisect_left(w.starts, hi) - 1  # last interval starting before hi
+        if i >= 0 and w.ends[i] > lo:
+            best = max(best, min(w.ends[i], hi))
+    return best
+
+
+def nearest_on_day(board: Board, service: Service, day: date, target: int, staff_ids: Sequence[str], rules: Rules,
+                   want: int, skip: set[int], others: Sequence[str] | None = None,
+                   grid_staff: Sequence[str] | None = None) -> list[Plan]:
+    """Up to `want` plans on `day`, nearest to `target` first, skipping starts in `skip`."""
+    if day > rules.last_day or not board.covers(day):
+        return []
+    points = [p for p in grid_points(board, day, grid_staff or staff_ids) if p >= rules.earliest and p not in skip]
+    points.sort(key=lambda p: (abs(p - target), p))
+    out: list[Plan] = []
+    for p in points:
+        got = plan_at(board, service, p, staff_ids, others)
+        if got is not None:
+            out.append(got)
+            if len(out) >= want:
+                break
+    return out
+
+
+def alternatives(board: Board, service: Service, target: int, requested: str | None, qualified: Sequence[str],
+                 rules: Rules, limit: int = 3, days_out: int = 14, others: Sequence[str] | None = None) -> list[Plan]:
+    """Up to `limit` plans near `target`: the same day before other days, the requested staff before
+    others, nearest first; never before `rules.earliest` or after `rules.last_day`. Other days are
+    searched outward (next day, the day before if not past, ...) within the board's days."""
+    cal = board.cal
+    day = cal.day_of(target)
+    out: list[Plan] = []
+    taken: set[tuple[str, int]] = set()
+    starts: set[int] = set()
+
+    def add(plans: list[Plan]) -> None:
+        for p in plans:
+            key = (p[0].staff_id, p[0].start)
+            if key not in taken and len(out) < limit:
+                taken.add(key)
+                starts.add(p[0].start)
+                out.append(p)
+
+    groups: list[Sequence[str]] = [[requested]] if requested else [list(qualified)]
+    if requested:
+        rest = [s for s in qualified if s != requested]
+        if rest:
+            groups.append(rest)
+    days = [day]
+    today = cal.day_of(rules.now)
+    for k in range(1, days_out + 1):
+        days.append(day + timedelta(days=k))
+        if day - timedelta(days=k) >= today:
+            days.append(day - timedelta(days=k))
+    for d in days:
+        for g in groups:
+            if len(out) >= limit:
+                return out
+            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others, grid_staff=qualified))
+        if len(out) >= limit:
+            break
+    if len(out) > 1 and any(cal.day_of(p[0].start) != day for p in out):
+        # Other days were searched per day outward; order them by distance too (same day stays first).
+        same = [p for p in out if cal.day_of(p[0].start) == day]
+        other = sorted((p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start))
+        out = same + other
+    return out
+
+
+def diagnose(board: Board, service: Service, start: int, requested: str | None, qualified: Sequence[str],
+             rules: Rules) -> str:
+    """Why nobody can take `service` at `start` (called once plan_at failed or the rules refuse):
+    past, too_soon, too_far, closed, staff_absent, off_grid, outside_hours, taken."""
+    cal = board.cal
+    if start < rules.now:
+        return "past"
+    if start < rules.earliest:
+        return "too_soon"
+    day = cal.day_of(start)
+    if day > rules.last_day:
+        return "too_far"
+    staff = [requested] if requested else list(qualified)
+    if cal.is_closed(day):
+        return "closed"
+    if not any(cal.raw_hours(s, day) for s in staff):
+        return "closed"
+    if all(day in cal.absent_days[s] for s in staff if cal.raw_hours(s, day)):
+        return "staff_absent"
+    if not cal.on_grid(start):
+        return "off_grid"
+    end = start + service.total_min
+    raw = [IntervalIndex(cal.raw_hours(s, day), normalized=True) for s in staff]
+    if not any(r.contains(start, end) for r in raw):
+        return "outside_hours"
+    work = [IntervalIndex(cal.working(s, day), normalized=True) for s in staff]
+    if not any(w.contains(start, end) for w in work):
+        return "staff_absent"
+    return "taken"
+
+
+def busy_from_rows(rows: Iterable[tuple[str | None, int, int]], staff_ids: Iterable[str]) -> dict[str, list[Interval]]:
+    """(staff_id or None for everyone, start, end) -> normalized blocked lists per staff."""
+    ids = list(staff_ids)
+    out: dict[str, list[Interval]] = {s: [] for s in ids}
+    for sid, s, e in rows:
+        if sid is None:
+            for k in ids:
+                out[k].append((s, e))
+        elif sid in out:
+            out[sid].append((s, e))
+    return {k: normalize(v) for k, v in out.items()}

@@ -33,9 +33,8 @@ from __future__ import annotations
 
 import calendar as _calendar
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from nlu import conventions as conv
 from nlu.conventions import Hours
@@ -779,4 +778,3 @@ def combine_when(day: When, clock: When) -> When:
 
 
 __all__ = ["When", "parse_when", "combine_when", "KINDS"]
-_ = (Mapping, Sequence, time)

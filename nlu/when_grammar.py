@@ -108,7 +108,7 @@ ISO = _c(r"""\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
 YMD_SLASH = _c(r"\b(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})\b")
 WD_ABBR = _c(r"\b(?P<wd>" + "|".join(sorted(WEEKDAY_ABBR, key=len, reverse=True)) + r")\.?\s+"
              r"(?=(?:den\s+|the\s+)?\d{1,2}\.\s?\d{1,2}\.|\d{4}-|\d{1,2}\.\s?(?:" + _MON + r")\b)")
-DMY = _c(r"\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.(?:\s?(?P<y>\d{4}|\d{2})\b)?")
+DMY = _c(r"\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.(?:\s?(?P<y>\d{4})\b|(?P<y2>\d{2})\b(?!\s*(?:uhr|:)))?")
 DM_NODOT = _c(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\b(?![.:\d]|\s?uhr|\s?h\b)")
 SLASH = _c(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?\b")
 D_MONTH = _c(r"\b(?P<d>\d{1,2})\.?\s*(?:of\s+)?(?P<mon>" + _MON + r")\b\.?(?:\s*(?P<y>\d{4})\b)?")
@@ -167,7 +167,7 @@ PART = _c(r"""\b(?:(?:am|in\s+the|at|im\s+laufe\s+des|den\s+ganzen)\s+)?
     |mornings?|ueber\s+(?:die\s+)?mittag(?:szeit)?|mittags(?:zeit|pause)?|zur\s+mittagszeit|lunch\s*time|lunch
     |nachmittags?|afternoons?|after\s+lunch|nach\s+dem\s+mittagessen|abends?|evenings?|tonight
     |heute\s+nacht|nachts|at\s+night|night)\b""")
-NOON = _c(r"\b(?:mittag|noon|midday|12\s+mittags)\b")
+NOON = _c(r"\b(?:mittag|noon(?:ish)?|midday|12\s+mittags)\b")
 MIDNIGHT = _c(r"\b(?:midnight|mitternacht)\b")
 OFFSET = _c(r"""\b(?:in|within|innerhalb(?:\s+von)?)\s+(?:(?P<n>\d+(?:\.5)?|a|an)\s+)?
     (?P<half>halben?\s+|half\s+(?:an?\s+)?)?(?P<u>stunden?|std|hours?|minuten?|min|mins|minutes?|viertelstunde)\b
@@ -301,7 +301,8 @@ def _year(value: str | None) -> int | None:
 
 
 def _h_dmy(w: _Work, m: re.Match[str]) -> bool:
-    w.take("day", "dm", m, {"y": _year(m.group("y")), "m": int(m.group("m")), "d": int(m.group("d"))})
+    w.take("day", "dm", m, {"y": _year(m.group("y") or m.group("y2")), "m": int(m.group("m")),
+                            "d": int(m.group("d"))})
     return True
 
 
@@ -544,7 +545,7 @@ def _h_noon(w: _Work, m: re.Match[str]) -> bool:
 
 
 def _h_midnight(w: _Work, m: re.Match[str]) -> bool:
-    w.take("time", "clock", m, {"h": 0, "m": 0, "formal": True})
+    w.take("time", "clock", m, {"h": 0, "m": 0, "formal": True, "noon": True})
     return True
 
 
@@ -580,6 +581,7 @@ def _h_whole(w: _Work, m: re.Match[str]) -> bool:
 
 
 _DAY_PASSES: tuple[tuple[re.Pattern[str], object], ...] = (
+    (OFFSET, _h_offset),  # first: "in 1.5 stunden" is not the 1st of May
     (ISO, _h_iso),
     (YMD_SLASH, _h_ymd_slash),
     (WD_ABBR, _h_wd_abbr),
@@ -589,7 +591,6 @@ _DAY_PASSES: tuple[tuple[re.Pattern[str], object], ...] = (
     (DM_NODOT, _h_dm_nodot),
     (REL, _h_rel),
     (WEEKDAY, _h_weekday),
-    (OFFSET, _h_offset),
     (IN_N, _h_in_n),
     (WEEKEND, _h_weekend),
     (WEEK, _h_week),

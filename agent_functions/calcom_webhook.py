@@ -22,6 +22,14 @@ log = structlog.get_logger("slotline.calcom_webhook")
 
 
 async def calcom_webhook(request: web.Request) -> web.Response:
+    try:
+        return await _calcom_webhook(request)
+    except Exception:  # noqa: BLE001 - whatever happens, Cal.com never sees a 5xx
+        log.exception("calcom_webhook.unexpected")
+        return web.json_response({"ok": False, "error": "not processed"}, status=200)
+
+
+async def _calcom_webhook(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     tenant_id = request.match_info.get("tenant_id") or request.query.get("tenant")
     body = await request.read()
@@ -48,7 +56,7 @@ async def calcom_webhook(request: web.Request) -> web.Response:
     except Exception:  # noqa: BLE001 - never a 5xx to Cal.com
         log.exception("calcom_webhook.failed", tenant=tenant.id, event=event.get("triggerEvent"))
         return web.json_response({"ok": False, "error": "not processed"}, status=200)
-    log.info("calcom_webhook.handled", tenant=tenant.id, **{k: v for k, v in result.items() if k in ("event", "ignored")})
+    log.info("calcom_webhook.handled", tenant=tenant.id, trigger=result.get("event"), ignored=result.get("ignored"))
     return web.json_response(result, status=200)
 
 

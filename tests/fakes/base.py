@@ -41,6 +41,7 @@ class FakeServer:
     mode: str = "up"
     retry_after_s: int = 30
     delay_s: float = 30.0
+    latency_s: float = 0.0  # added to every answer in mode "up" (to interleave concurrent workers)
     requests: list[Recorded] = field(default_factory=list)
     _fail_next: list[str] = field(default_factory=list)
     port: int = 0
@@ -107,6 +108,8 @@ class FakeServer:
             return web.json_response(
                 {"status": "error", "error": {"code": "TOO_MANY_REQUESTS", "message": "ThrottlerException: Too Many Requests"}},
                 status=429, headers={"Retry-After": str(self.retry_after_s)})
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         response = await handler(request)
         record.answered = response.status
         return response

@@ -98,7 +98,7 @@ def appointment_payload(*, service: str = "herrenhaarschnitt", staff: str = "fab
         segments = [{"key": "main", "name": "Herrenhaarschnitt", "start": start.isoformat(), "end": end.isoformat(),
                      "staff": staff_ref, "staff_busy": True}]
         name = "Herrenhaarschnitt"
-    return {"id": appointment_id, "reference": appointment_id[:4].upper(), "status": status,
+    return {"id": appointment_id, "reference": appointment_id[:8].upper(), "status": status,
             "start": start.isoformat(), "end": end.isoformat(), "service": {"id": service, "name": name},
             "staff": staff_ref, "segments": segments, "customer": {"name": "Lena Vogel", "phone": "+4915100000017"},
             "price": "28.00", "currency": "EUR", "tenant_id": "salon"}

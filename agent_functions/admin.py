@@ -1,0 +1,353 @@
+"""Admin cost reports over HTTP (CONTRACT section 7).
+
+- `GET /admin/costs?tenant=ID&from=YYYY-MM-DD&to=YYYY-MM-DD&by=call|day|month&format=json|csv&dialect=de|plain`
+- `GET /admin/costs/page?tenant=ID&from=...&to=...`: an HTML page (totals, a server-rendered SVG chart of
+  daily cost vs billed, the per-call table); no scripts, no external assets.
+- `GET /admin/calls?tenant=ID[&call_id=...]`: the call records themselves (section 7 shape).
+
+Authentication: `Authorization: Bearer <SLOTLINE_ADMIN_TOKEN>`; with no admin token configured every
+request is refused (401), never open. The HTML page alone also accepts `?token=` because a browser
+opening a link (or headless chromium taking a screenshot) cannot send a header; the page is then
+served with `Referrer-Policy: no-referrer` and `Cache-Control: no-store` so the token does not leak
+through links or caches. Dates default to the current month so far, in the tenant's zone.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date, timedelta
+from decimal import Decimal
+from html import escape
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from agent_functions.context import SERVICES, AppServices
+from booking_core.calls import call_record, call_records, cost_report
+from booking_core.costs import money
+from booking_core.costs.csv_export import DIALECTS, report_csv
+from booking_core.costs.report import GROUPINGS, Report, daily_series, report_json
+from booking_core.tenant_config import TenantConfig
+
+MAX_DAYS = 3 * 366
+MAX_TABLE_CALLS = 2000
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+
+def _error(status: int, error: str, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": error, "message": message, **extra}, status=status, headers=SECURITY_HEADERS)
+
+
+def _authorised(request: web.Request, allow_query_token: bool) -> bool:
+    expected = request.app[SERVICES].settings.admin_token
+    if not expected:
+        return False
+    header = request.headers.get("Authorization", "")
+    given: str | None = None
+    if header[:7].lower() == "bearer ":
+        given = header[7:].strip()
+    elif allow_query_token:
+        given = request.query.get("token")
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())  # type: ignore[union-attr]
+
+
+def _unauthorised() -> web.Response:
+    response = _error(401, "unauthorized", "admin endpoints need 'Authorization: Bearer <admin token>'")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="slotline-admin"'
+    return response
+
+
+class BadQuery(Exception):
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.extra = extra
+
+
+def _date(request: web.Request, name: str, default: date) -> date:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be a date YYYY-MM-DD, got {raw[:40]!r}") from None
+
+
+async def _tenant(services: AppServices, request: web.Request) -> TenantConfig:
+    tenant_id = request.query.get("tenant")
+    known = await services.tenants.all_ids()
+    if not tenant_id:
+        if len(known) == 1:
+            tenant_id = known[0]
+        else:
+            raise BadQuery("tenant is required", tenants=known)
+    tenant = await services.tenants.get(tenant_id)
+    if tenant is None:
+        raise BadQuery(f"unknown tenant {tenant_id[:64]!r}", tenants=known)
+    return tenant
+
+
+def _range(services: AppServices, request: web.Request, tenant: TenantConfig) -> tuple[date, date]:
+    today = services.clock.now().astimezone(tenant.zone).date()
+    start = _date(request, "from", today.replace(day=1))
+    end = _date(request, "to", max(today, start))
+    if end < start:
+        raise BadQuery("from must not be after to")
+    if (end - start).days > MAX_DAYS:
+        raise BadQuery(f"a report covers at most {MAX_DAYS} days")
+    return start, end
+
+
+def _choice(request: web.Request, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = request.query.get(name) or default
+    if value not in choices:
+        raise BadQuery(f"{name} must be one of {', '.join(choices)}")
+    return value
+
+
+async def costs_route(request: web.Request) -> web.Response:
+    if not _authorised(request, allow_query_token=False):
+        return _unauthorised()
+    services = request.app[SERVICES]
+    try:
+        tenant = await _tenant(services, request)
+        start, end = _range(services, request, tenant)
+        by = _choice(request, "by", GROUPINGS, "day")
+        fmt = _choice(request, "format", ("json", "csv"), "json")
+        dialect = _choice(request, "dialect", DIALECTS, "plain")
+    except BadQuery as exc:
+        return _error(400, "bad_query", str(exc), **exc.extra)
+    report = await cost_report(services.db, tenant, start, end, by)  # type: ignore[arg-type]
+    if fmt == "csv":
+        text = report_csv(report.rows, report.totals, dialect)  # type: ignore[arg-type]
+        filename = f"costs-{tenant.id}-{start}-{end}-{by}.csv"
+        return web.Response(
+            body=text.encode("utf-8"),
+            headers={**SECURITY_HEADERS, "Content-Type": "text/csv; charset=utf-8",
+                     "Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return web.json_response(report_json(report), headers=SECURITY_HEADERS)
+
+
+async def calls_route(request: web.Request) -> web.Response:
+    if not _authorised(request, allow_query_token=False):
+        return _unauthorised()
+    services = request.app[SERVICES]
+    try:
+        tenant = await _tenant(services, request)
+    except BadQuery as exc:
+        return _error(400, "bad_query", str(exc), **exc.extra)
+    call_id = request.query.get("call_id")
+    if call_id:
+        record = await call_record(services.db, tenant.id, call_id)
+        if record is None:
+            return _error(404, "not_found", "no such call")
+        return web.json_response(record, headers=SECURITY_HEADERS)
+    return web.json_response({"tenant": tenant.id, "calls": await call_records(services.db, tenant.id)}, headers=SECURITY_HEADERS)
+
+
+async def page_route(request: web.Request) -> web.Response:
+    if not _authorised(request, allow_query_token=True):
+        return _unauthorised()
+    services = request.app[SERVICES]
+    token_in_query = "Authorization" not in request.headers and request.query.get("token")
+    try:
+        tenant = await _tenant(services, request)
+        start, end = _range(services, request, tenant)
+    except BadQuery as exc:
+        if "tenants" in exc.extra:
+            body = _tenant_list_page(str(exc), exc.extra["tenants"], request.query.get("token") if token_in_query else None)
+            return _html(body, status=400 if request.query.get("tenant") else 200)
+        return _html(_page_shell("Kosten", f'<p class="err">{escape(str(exc))}</p>'), status=400)
+    report = await cost_report(services.db, tenant, start, end, "call")
+    return _html(render_page(tenant, report, request.query.get("token") if token_in_query else None))
+
+
+def _html(body: str, status: int = 200) -> web.Response:
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
+                        headers={**SECURITY_HEADERS, "Content-Security-Policy": PAGE_CSP})
+
+
+def add_admin_routes(app: web.Application) -> None:
+    app.router.add_get("/admin/costs", costs_route)
+    app.router.add_get("/admin/costs/page", page_route)
+    app.router.add_get("/admin/calls", calls_route)
+
+
+# --- the HTML page -------------------------------------------------------------------------------
+
+COST_COLOUR = "#d9534f"
+BILLED_COLOUR = "#2b7bb9"
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
+h1{font-size:22px;margin:0 0 4px}.sub{color:#616e7c;margin:0 0 16px}
+form{margin:0 0 16px;display:flex;gap:8px;align-items:end;flex-wrap:wrap}label{font-size:12px;color:#616e7c;display:flex;flex-direction:column}
+input,button{font:inherit;padding:4px 6px}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}
+.card{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:10px 14px;min-width:120px}
+.card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#616e7c}
+.panel{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:12px;margin:0 0 16px}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}
+th{background:#f0f2f5;position:sticky;top:0}td.t,th.t{text-align:left}tfoot td{font-weight:600}
+.badge{font-size:11px;padding:1px 5px;border-radius:8px;background:#e4e7eb}.badge.estimated{background:#fde8c8}.badge.final{background:#d4edda}
+.neg{color:#b42318}.err{color:#b42318}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
+a{color:#2b7bb9}
+"""
+
+
+def _page_shell(title: str, inner: str) -> str:
+    return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
+            f"<body>{inner}</body></html>")
+
+
+def _tenant_list_page(message: str, tenants: list[str], token: str | None) -> str:
+    items = "".join(
+        f'<li><a href="?{escape(urlencode({"tenant": t, **({"token": token} if token else {})}))}">{escape(t)}</a></li>'
+        for t in tenants
+    )
+    return _page_shell("Kosten", f"<h1>Kosten</h1><p>{escape(message)}</p><ul>{items}</ul>")
+
+
+def _eur(value: Any) -> str:
+    """German display: 1.234,56 €."""
+    if value is None:
+        return "–"
+    amount = money(Decimal(value))
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{groups},{cents} €"
+
+
+def _num(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    return f"{Decimal(value):.{places}f}".replace(".", ",")
+
+
+def _cls(value: Any) -> str:
+    return ' class="neg"' if value is not None and Decimal(value) < 0 else ""
+
+
+def _nice_max(value: Decimal) -> Decimal:
+    """A round axis maximum at or above value (1, 2, 2.5, 5 x 10^n)."""
+    if value <= 0:
+        return Decimal("1")
+    exponent = value.adjusted()
+    for step in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+        candidate = step.scaleb(exponent)
+        if candidate >= value:
+            return candidate
+    return Decimal(10).scaleb(exponent)
+
+
+def render_chart(series: list[tuple[str, Decimal, Decimal]], width: int = 1100, height: int = 300) -> str:
+    """Grouped bars, cost vs billed per label; server-rendered SVG, no scripts."""
+    left, right, top, bottom = 64, 12, 14, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = _nice_max(max((max(c, b) for _l, c, b in series), default=Decimal(0)))
+    n = max(1, len(series))
+    slot = plot_w / n
+    bar = max(1.0, min(28.0, slot * 0.38))
+    parts = [f'<svg id="cost-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="100%" height="{height}" role="img" aria-label="Kosten und Abrechnung pro Tag">']
+    for i in range(5):
+        value = top_value * i / 4
+        y = top + plot_h - float(value / top_value) * plot_h
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e4e7eb"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#616e7c">{escape(_eur(value))}</text>')
+    label_every = max(1, round(n / 16))
+    for i, (label, cost, billed) in enumerate(series):
+        x0 = left + i * slot + (slot - 2 * bar) / 2
+        for j, (value, colour, name) in enumerate(((cost, COST_COLOUR, "Kosten"), (billed, BILLED_COLOUR, "Abgerechnet"))):
+            h = float(value / top_value) * plot_h if value > 0 else 0.0
+            if 0 < h < 1:
+                h = 1.0  # a tiny amount stays visible
+            x = x0 + j * bar
+            parts.append(
+                f'<rect class="bar {"cost" if j == 0 else "billed"}" data-day="{escape(label)}" x="{x:.1f}" '
+                f'y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}">'
+                f"<title>{escape(label)}: {name} {escape(_eur(value))}</title></rect>"
+            )
+        if i % label_every == 0:
+            cx = left + i * slot + slot / 2
+            parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle" fill="#616e7c">{escape(label[5:] if len(label) == 10 else label)}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#9aa5b1"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _series(report: Report) -> list[tuple[str, Decimal, Decimal]]:
+    days = daily_series(report.lines, report.zone, report.start, report.end)
+    if len(days) <= 92:
+        return [(d.isoformat(), c, b) for d, c, b in days]
+    months: dict[str, list[Decimal]] = {}
+    for d, c, b in days:
+        pair = months.setdefault(f"{d.year:04d}-{d.month:02d}", [Decimal(0), Decimal(0)])
+        pair[0] += c
+        pair[1] += b
+    return [(k, v[0], v[1]) for k, v in months.items()]
+
+
+def render_page(tenant: TenantConfig, report: Report, token: str | None = None) -> str:
+    t = report.totals
+    # The CSV travels inside the page (a data: link), so downloading it needs no second authenticated request.
+    csv_text = report_csv(report.rows, report.totals, "de")
+    csv_link = "data:text/csv;charset=utf-8," + quote(csv_text)
+    csv_name = f"kosten-{tenant.id}-{report.start}-{report.end}.csv"
+    margin_pct = "–" if t["margin_pct"] is None else _num(t["margin_pct"], 1) + " %"
+    cards = [
+        ("Anrufe", str(t["calls"])),
+        ("Minuten", _num(t["minutes"])),
+        ("Kosten", _eur(t["cost_eur"])),
+        ("Abgerechnet", _eur(t["billed_eur"])),
+        ("Marge", f'{_eur(t["margin_eur"])} ({margin_pct})'),
+        ("Buchungen", str(t["bookings"])),
+        ("Kosten je Buchung", _eur(t["cost_per_booking_eur"])),
+    ]
+    cards_html = "".join(f'<div class="card"><div class="v">{escape(v)}</div><div class="l">{escape(label)}</div></div>' for label, v in cards)
+    components = (f'<p class="sub">Davon Retell {escape(_eur(t["retell_eur"]))}, Telefonie {escape(_eur(t["telephony_eur"]))}, '
+                  f'LLM {escape(_eur(t["llm_eur"]))}. '
+                  + (f'{t["estimated_calls"]} Anruf(e) noch geschätzt. ' if t["estimated_calls"] else "")
+                  + "Beträge in EUR zum EZB-Kurs des Anruftags.</p>")
+    token_field = f'<input type="hidden" name="token" value="{escape(token)}">' if token else ""
+    form = (f'<form method="get"><input type="hidden" name="tenant" value="{escape(tenant.id)}">{token_field}'
+            f'<label>von<input type="date" name="from" value="{report.start.isoformat()}"></label>'
+            f'<label>bis<input type="date" name="to" value="{report.end.isoformat()}"></label>'
+            f'<button type="submit">Anzeigen</button></form>')
+    chart = (f'<div class="panel"><div class="legend"><strong>Kosten vs. abgerechnet pro Tag</strong>'
+             f'<span style="background:{COST_COLOUR}"></span>Kosten<span style="background:{BILLED_COLOUR}"></span>Abgerechnet</div>'
+             f"{render_chart(_series(report))}</div>")
+    head = ("<tr><th class=t>Beginn</th><th class=t>Anruf</th><th>Minuten</th><th class=t>Status</th><th>Retell</th>"
+            "<th>Telefonie</th><th>LLM</th><th>Kosten</th><th>Abgerechnet</th><th>Marge</th><th>Buchungen</th></tr>")
+    body_rows = []
+    for row in report.rows[:MAX_TABLE_CALLS]:
+        started = row.get("started_at", "")[:16].replace("T", " ")
+        state = row.get("state", "")
+        body_rows.append(
+            f"<tr><td class=t>{escape(started)}</td><td class=t>{escape(row['key'])}</td><td>{_num(row['minutes'])}</td>"
+            f'<td class=t><span class="badge {escape(state)}">{escape(state)}</span></td>'
+            f"<td>{_eur(row['retell_eur'])}</td><td>{_eur(row['telephony_eur'])}</td><td>{_eur(row['llm_eur'])}</td>"
+            f"<td>{_eur(row['cost_eur'])}</td><td>{_eur(row['billed_eur'])}</td>"
+            f"<td{_cls(row['margin_eur'])}>{_eur(row['margin_eur'])}</td><td>{row['bookings']}</td></tr>"
+        )
+    more = (f'<p class="sub">Die ersten {MAX_TABLE_CALLS} von {len(report.rows)} Anrufen; alle im CSV.</p>'
+            if len(report.rows) > MAX_TABLE_CALLS else "")
+    foot = (f"<tr><td class=t colspan=2>Summe</td><td>{_num(t['minutes'])}</td><td></td><td>{_eur(t['retell_eur'])}</td>"
+            f"<td>{_eur(t['telephony_eur'])}</td><td>{_eur(t['llm_eur'])}</td><td>{_eur(t['cost_eur'])}</td>"
+            f"<td>{_eur(t['billed_eur'])}</td><td{_cls(t['margin_eur'])}>{_eur(t['margin_eur'])}</td><td>{t['bookings']}</td></tr>")
+    table = (f'<div class="panel"><strong>Anrufe</strong> · <a href="{escape(csv_link)}" download="{escape(csv_name)}">CSV</a>'
+             f'<table id="calls"><thead>{head}</thead><tbody>{"".join(body_rows) or "<tr><td class=t colspan=11>Keine Anrufe im Zeitraum.</td></tr>"}</tbody>'
+             f"<tfoot>{foot}</tfoot></table>{more}</div>")
+    inner = (f"<h1>Kosten · {escape(tenant.name)}</h1>"
+             f'<p class="sub">{report.start.strftime("%d.%m.%Y")} – {report.end.strftime("%d.%m.%Y")} · Zeitzone {escape(tenant.timezone)}</p>'
+             f"{form}<div class=cards>{cards_html}</div>{components}{chart}{table}")
+    return _page_shell(f"Kosten {tenant.name}", inner)

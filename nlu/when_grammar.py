@@ -176,7 +176,7 @@ _FILLER = r"(?:(?:like|so|etwa|ca\.?|circa|ungefaehr|about|around|approximately|
 _NOT_AFTER_NUMBER = (r"(?![.:]\d|\s*(?:tag|tage|tagen|days?|wochen?|weeks?|monat|monaten|monate|months?"
                      r"|jahre?n?|years?|stunden?|hours?|minuten|minutes?|mins?|mal|times|personen|leute"
                      r"|people|euro|eur|prozent)\b)")
-C_TRIGGER = _c(r"\b(?:um|gegen|ca\.?|circa|etwa|ungefaehr|at|around|about|approximately|by|ab|bis|zwischen"
+C_TRIGGER = _c(r"\b(?:um|gegen|punkt|ca\.?|circa|etwa|ungefaehr|at|around|about|approximately|by|ab|bis|zwischen"
                r"|von|from|between|after|before|till|until|nach|vor|like|fruehestens|spaetestens)\s+"
                + _FILLER + r"(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\b" + _NOT_AFTER_NUMBER)
 C_AFTER_CONN = _c(r"\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\b"

@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
@@ -30,7 +29,6 @@ HIST = """<?xml version="1.0" encoding="UTF-8"?>
   </Cube>
 </gesmes:Envelope>"""
 
-FILES = Path(__file__).parent / "data"
 
 
 def test_daily_file():

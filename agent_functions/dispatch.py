@@ -31,6 +31,9 @@ from booking_core.tenant_config import TenantConfig
 log = structlog.get_logger("slotline.functions")
 
 WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment", "request_callback"})
+# Only answers that wrote something are replayed to retries; a clarification must be re-evaluated,
+# because the call's state (a hold, an offer) may have changed since.
+WRITTEN = frozenset({"booked", "rescheduled", "cancelled", "callback_requested"})
 LATENCY = Histogram("slotline_function_seconds", "Function handling time", ["function"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 OUTCOMES = Counter("slotline_function_outcomes_total", "Function outcomes by status", ["function", "status"])
@@ -73,7 +76,7 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
         body = (await _apologise(ctx, function, args)).to_json()
         return _finish(bound, function, body, started)
 
-    if cache_key is not None and body["status"] != "error":
+    if cache_key is not None and body["status"] in WRITTEN:
         await _remember(services, tenant.id, fc.call.call_id or "", cache_key, body)
     return _finish(bound, function, body, started)
 

@@ -126,6 +126,8 @@ def understand_when(ctx: FunctionContext, args: dict[str, Any], prefix: str = ""
     day_text, time_text = text_arg(args, f"{prefix}date"), text_arg(args, f"{prefix}time")
     day = parse_when(day_text, now=now, lang=ctx.lang, hours=hours) if day_text else None
     clock = parse_when(time_text, now=now, lang=ctx.lang, hours=hours) if time_text else None
+    if day is not None and day.kind == "none":
+        return day  # a day was named but not understood ("31.02."): ask, never fall back to today
     if day is not None and clock is not None:
         parsed.append(combine_when(day, clock))
     elif day is not None or clock is not None:

@@ -286,6 +286,8 @@ def matching_offer(offers: list[Offer], wanted: SlotRequest | None, zone: Any) -
     if wanted.exact:
         clock = wanted.start.astimezone(zone).time()
         by_time = [o for o in offers if o.start.astimezone(zone).time() == clock and o.service_id == wanted.service_id]
+        if len(by_time) > 1 and wanted.staff_id:
+            by_time = [o for o in by_time if o.staff_id == wanted.staff_id]
         if len(by_time) == 1:
             return by_time[0]
     return None

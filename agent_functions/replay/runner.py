@@ -7,6 +7,7 @@ are signed exactly as a voice platform signs them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shutil
@@ -215,7 +216,7 @@ async def run_paths(paths: list[Path], *, database_url: str | None = None, url: 
     template = workdir / "template.db"
     try:
         if url is None and database_url is None:
-            upgrade(f"sqlite+aiosqlite:///{template}")
+            await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{template}")  # Alembic runs its own loop
         for index, path in enumerate(files):
             try:
                 fixture = json.loads(path.read_text(encoding="utf-8"))
@@ -227,8 +228,9 @@ async def run_paths(paths: list[Path], *, database_url: str | None = None, url: 
             if url is not None:
                 result = await run_live(path, fixture, url, key)
             elif database_url is not None:
-                await _pg_reset(database_url) if "postgresql" in database_url else None
-                upgrade(database_url)
+                if "postgresql" in database_url:
+                    await _pg_reset(database_url)
+                await asyncio.to_thread(upgrade, database_url)
                 result = await run_fixture(path, fixture, database_url, key)
             else:
                 copy = workdir / f"fixture-{index}.db"

@@ -3,8 +3,9 @@
 Merge rules (CONTRACT section 7):
 - Every event's payload is kept as received (transcripts dropped) under its event name; the row's
   columns are then derived from all kept payloads, each field from the highest-ranked event that
-  carried it (call_started < call_ended < call_analyzed). Arrival order therefore does not matter,
-  and a re-delivered event whose payload adds nothing changes nothing (`changed` is False).
+  carried it (call_started < call_ended < call_analyzed). Arrival order therefore does not matter.
+  A re-delivered event is a duplicate: it only fills fields its first delivery lacked, so it changes
+  nothing (`changed` is False) unless it brings something new.
 - Cost comes from the highest-ranked event that carried a usable `call_cost`, so `call_analyzed`'s cost
   wins over `call_ended`'s even when it arrives first.
 - Appointments are linked to a call by `appointments.call_id` (set by the booking path).
@@ -180,13 +181,15 @@ def _str(value: Any, limit: int) -> str | None:
 
 
 def merge_event(events: Mapping[str, Any], event: str, payload: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The events map after one delivery: a repeated event adds the non-null fields it brings; the
-    first delivery's arrival time is kept."""
+    """The events map after one delivery. A repeated event only fills fields the first delivery lacked
+    (a re-delivery is a duplicate, not a correction), and the first arrival time is kept."""
     merged = {k: v for k, v in events.items()}
     entry = merged.get(event)
     if isinstance(entry, Mapping):
         call = dict(entry.get("call", {}))
-        call.update({k: v for k, v in payload.items() if v is not None})
+        for key, value in payload.items():
+            if value is not None and call.get(key) is None:
+                call[key] = value
         merged[event] = {"received_at": entry.get("received_at") or now.isoformat(), "call": call}
     else:
         merged[event] = {"received_at": now.astimezone(timezone.utc).isoformat(), "call": dict(payload)}

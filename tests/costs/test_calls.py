@@ -225,3 +225,15 @@ async def test_concurrent_first_deliveries_make_one_record(db):
     assert sum(r.created for r in results) == 1
     record = await call_record(db, tenant.id, "race")
     assert record["status"] == "ended" and record["cost"]["state"] == "final"
+
+
+async def test_a_redelivered_event_only_fills_gaps(db):
+    tenant = await load_tenant(db, "demo-salon")
+    services = services_for(db)
+    with_lines = {"product_costs": [{"product": "elevenlabs_tts", "unit_price": 0.0117, "cost": 1.1}], "combined_cost": 11.59}
+    await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(disconnection_reason=None, call_cost=with_lines)})
+    again = await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(call_cost={"product_costs": [], "combined_cost": 99})})
+    assert again["changed"] is True  # it brought the disconnection reason
+    record = await call_record(db, tenant.id, "call_fx_001")
+    assert record["disconnection_reason"] == "user_hangup"
+    assert record["cost"]["retell_usd"] == "0.1159" and record["cost"]["retell_products"][0]["product"] == "elevenlabs_tts"

@@ -113,7 +113,8 @@ _LEAD_FILLERS = frozenset(
 _START_LEADS = frozenset("ab nach after from seit fruehestens starting since".split())
 _END_LEADS = frozenset("bis vor before until till til by spaetestens".split())
 _RANGE_LEADS = frozenset("zwischen between von vom from".split())
-_NEGATIONS = frozenset("nicht not kein keinen keine nie never".split())
+_NEGATIONS = frozenset("nicht not kein keinen keine nie never statt anstatt anstelle".split())
+_NEGATION_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 
 
 def _lead(text: str, m: Mention) -> tuple[str | None, bool]:
@@ -146,10 +147,13 @@ _POST_NEG = re.compile(
 
 
 def _negated(text: str, m: Mention) -> bool:
-    """Is the mention rejected by the caller? "nicht Montag", "Montag geht nicht"."""
-    words = text[:m.start].split()[-2:]
-    if words and (words[-1] in _NEGATIONS or (len(words) == 2 and words[0] in _NEGATIONS
-                                              and words[1] in ("am", "on", "um", "at", "den", "the"))):
+    """Is the mention rejected by the caller? "nicht Montag", "Montag geht nicht", "statt um 10",
+    "instead of Monday"."""
+    words = text[:m.start].split()[-3:]
+    if words and (words[-1] in _NEGATIONS or tuple(words[-2:]) in _NEGATION_PAIRS):
+        return True
+    if len(words) >= 2 and words[-1] in ("am", "on", "um", "at", "den", "the") and (
+            words[-2] in _NEGATIONS or tuple(words[-3:-1]) in _NEGATION_PAIRS):
         return True
     return bool(_POST_NEG.match(text, m.end))
 

@@ -162,7 +162,7 @@ C_EN_HALF = _c(r"\bhalf\s+(?P<H>\d{1,2})\b")
 C_UHR = _c(r"\b(?P<H>\d{1,2})\s*uhr\b(?:\s+(?P<M>\d{1,2})\b(?!\s*(?:uhr|[.:]\d)))?")
 C_MERIDIEM = _c(r"\b(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\s*" + _MER)
 C_OCLOCK = _c(r"\b(?P<H>\d{1,2})\s*oclock\b")
-PART = _c(r"""\b(?:(?:am|in\s+the|at|im\s+laufe\s+des|den\s+ganzen)\s+)?
+PART = _c(r"""\b(?P<this>this\s+)?(?:(?:am|in\s+the|at|im\s+laufe\s+des|den\s+ganzen)\s+)?
     (?P<p>in\s+aller\s+frueh|frueh(?:morgens)?|early\s+(?:in\s+the\s+)?morning|vormittags?|vormorgens|morgens
     |mornings?|ueber\s+(?:die\s+)?mittag(?:szeit)?|mittags(?:zeit|pause)?|zur\s+mittagszeit|lunch\s*time|lunch
     |nachmittags?|afternoons?|after\s+lunch|nach\s+dem\s+mittagessen|abends?|evenings?|tonight
@@ -532,7 +532,7 @@ def _h_oclock(w: _Work, m: re.Match[str]) -> bool:
 def _h_part(w: _Work, m: re.Match[str]) -> bool:
     p = m.group("p")
     name = _part_name(p)
-    today = p in ("tonight", "heute nacht")
+    today = p in ("tonight", "heute nacht") or bool(m.group("this"))  # "this afternoon" = today
     w.take("time", "part", m, {"part": name, "today": today})
     return True
 

@@ -263,6 +263,14 @@ CASES: list[tuple[str, str, str, str]] = [
      "win 2026-11-23 12:00 | 2026-11-28 18:00"),
     ("between Monday and Wednesday", "en", FRI, "win 2026-11-23 00:00 | 2026-11-26 00:00"),
     ("not before 10", "en", FRI, "win 2026-11-20 10:00 | 2026-11-20 20:00"),
+    ("this afternoon", "en", FRI, "win 2026-11-20 12:00 | 2026-11-20 18:00"),
+    ("Tuesday instead of Monday", "en", FRI, "date 2026-11-24"),
+    ("at 11 rather than at 10", "en", FRI, "dt 2026-11-20 11:00"),
+    ("lieber um 11 statt um 10", "de", FRI, "dt 2026-11-20 11:00"),
+    ("Freitag, den 27. November um halb vier", "de", FRI, "dt 2026-11-27 15:30"),
+    ("in zwei Tagen um 15 Uhr", "de", FRI, "dt 2026-11-22 15:00"),
+    ("Thursday anytime after 2", "en", FRI, "win 2026-11-26 14:00 | 2026-11-26 20:00"),
+    ("on Tuesday the 24th at 3", "en", FRI, "dt 2026-11-24 15:00"),
 ]
 
 

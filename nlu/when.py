@@ -515,7 +515,7 @@ def _clock_minutes(c: Mention, part: str | None, day: date, hours: Hours | None)
     if h > 24 or m > 59 or (h == 24 and m):
         raise _Bad("invalid_time")
     if h == 24:
-        h = 0
+        return 24 * 60  # "bis 24 Uhr": the end of the day (next day's 00:00)
     if c.data.get("formal"):
         return h * 60 + m
     if c.data.get("spoken12") and h == 0:
@@ -642,6 +642,8 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: dict) 
 
     def result(kind: str, start: datetime | None, end: datetime | None) -> When:
         final = list(issues)
+        if kind == "window" and start is not None and end is not None and end <= start:
+            end = start + timedelta(hours=1)  # degenerate spans ("bis 8" before opening)
         if kind == "datetime" and start is not None and start < now.replace(second=0, microsecond=0):
             final.append("time_passed" if start.date() == today else "in_past")
         elif kind in ("date", "window") and end is not None and end <= now:

@@ -6,11 +6,12 @@ rows per request on busy tenants; write paths use the ORM.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import BigInteger, Integer, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil
@@ -20,6 +21,7 @@ from booking_core.storage import models as m
 
 # Longest stretch one busy row can cover; lets the busy query use the (tenant, staff, start) index.
 MAX_SEGMENT = timedelta(days=1)
+END = '"end"'  # a reserved word, quoted the same way on both engines
 
 
 async def load_busy(
@@ -34,52 +36,98 @@ async def load_busy(
     exclude_appointment_id: str | None = None,
 ) -> dict[str, list[Interval]]:
     """Blocked stretches per staff overlapping [lo, hi) epoch minutes: live staff-busy segments (to
-    busy_until), other calls' unexpired holds, active external busy. Not normalized."""
+    busy_until), other calls' unexpired holds, active external busy (NULL staff: everyone). Not
+    normalized.
+
+    This is the hot read of every availability answer, so it is one round trip of hand-written SQL on
+    the driver connection (the ORM's per-row result processing cost more than the query itself), with
+    epoch minutes computed by the database and the (tenant_id, staff_id, start) index bounding the scan.
+    """
     out: dict[str, list[Interval]] = {s: [] for s in staff_ids}
     if not staff_ids:
         return out
+    conn = await session.connection()
+    dialect = conn.dialect.name
     lo_dt, hi_dt = from_minute(lo), from_minute(hi)
-    seg = m.AppointmentSegment
-    q = select(seg.staff_id, seg.start, seg.busy_until).where(
-        seg.tenant_id == tenant_id,
-        seg.staff_id.in_(list(staff_ids)) if len(staff_ids) > 1 else seg.staff_id == staff_ids[0],
-        seg.start < hi_dt,
-        seg.start >= lo_dt - MAX_SEGMENT,
-        seg.busy_until > lo_dt,
-        seg.live.is_(True),
-        seg.staff_busy.is_(True),
+    if dialect == "postgresql":
+        def minute(col: str, ceil: bool = False) -> str:
+            return f"{'ceil' if ceil else 'floor'}(extract(epoch from {col}) / 60)::bigint"
+        seg_json = "segments::text"
+        values: list[Any] = []
+
+        def p(v: Any) -> str:
+            values.append(v)
+            return f"${len(values)}"
+        t = lambda dt: dt  # noqa: E731 - asyncpg takes aware datetimes
+    elif dialect == "sqlite":
+        def minute(col: str, ceil: bool = False) -> str:
+            return f"((CAST(strftime('%s', {col}) AS INTEGER) + 59) / 60)" if ceil else f"(CAST(strftime('%s', {col}) AS INTEGER) / 60)"
+        seg_json = "segments"
+        values = []
+
+        def p(v: Any) -> str:
+            values.append(v)
+            return "?"
+        t = lambda dt: dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # noqa: E731
+    else:  # pragma: no cover - only the two engines are supported
+        raise RuntimeError(f"unsupported dialect {dialect}")
+
+    def many(items: Sequence[Any]) -> str:
+        return ", ".join(p(v) for v in items)
+
+    # placeholders are numbered in the order p() is called: keep every p() call in text order
+    seg_sql = (
+        f"SELECT 0, staff_id, {minute('start')}, {minute('busy_until', True)}, NULL FROM appointment_segments "
+        f"WHERE tenant_id = {p(tenant_id)} AND staff_id IN ({many(staff_ids)}) AND start < {p(t(hi_dt))} "
+        f"AND start >= {p(t(lo_dt - MAX_SEGMENT))} AND busy_until > {p(t(lo_dt))} AND live AND staff_busy"
     )
     if exclude_appointment_id is not None:
-        q = q.where(seg.appointment_id != exclude_appointment_id)
-    for sid, s, e in (await session.execute(q)).all():
-        out[sid].append((to_minute(s), to_minute_ceil(e)))
-
-    hq = select(m.Hold.call_id, m.Hold.segments).where(
-        m.Hold.tenant_id == tenant_id, m.Hold.expires_at > now, m.Hold.start < hi_dt + MAX_SEGMENT, m.Hold.end > lo_dt - MAX_SEGMENT
+        seg_sql += f" AND appointment_id <> {p(exclude_appointment_id)}"
+    ext_sql = (
+        f"SELECT 1, staff_id, {minute('start')}, {minute(END, True)}, NULL FROM external_busy "
+        f"WHERE tenant_id = {p(tenant_id)} AND active AND start < {p(t(hi_dt))} AND {END} > {p(t(lo_dt))} "
+        f"AND (staff_id IS NULL OR staff_id IN ({many(staff_ids)}))"
     )
-    for call_id, segments in (await session.execute(hq)).all():
-        if call_id == exclude_call_id:
-            continue
-        for p in segments or ():
-            sid = p.get("staff_id")
-            if sid in out and p.get("staff_busy", True):
-                out[sid].append((to_minute(datetime.fromisoformat(p["start"])), to_minute_ceil(datetime.fromisoformat(p["busy_until"]))))
-
-    eq = select(m.ExternalBusy.staff_id, m.ExternalBusy.start, m.ExternalBusy.end).where(
-        m.ExternalBusy.tenant_id == tenant_id,
-        m.ExternalBusy.active.is_(True),
-        m.ExternalBusy.start < hi_dt,
-        m.ExternalBusy.end > lo_dt,
-        or_(m.ExternalBusy.staff_id.is_(None), m.ExternalBusy.staff_id.in_(list(staff_ids))),
+    hold_sql = (
+        f"SELECT 2, call_id, NULL, NULL, {seg_json} FROM holds WHERE tenant_id = {p(tenant_id)} "
+        f"AND expires_at > {p(t(now))} AND start < {p(t(hi_dt + MAX_SEGMENT))} AND {END} > {p(t(lo_dt - MAX_SEGMENT))}"
     )
-    for sid, s, e in (await session.execute(eq)).all():
-        iv = (to_minute(s), to_minute_ceil(e))
-        if sid is None:
-            for k in out:
-                out[k].append(iv)
-        else:
-            out[sid].append(iv)
+    sql = f"{seg_sql} UNION ALL {ext_sql} UNION ALL {hold_sql}"
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if dialect == "postgresql":
+        rows = await driver.fetch(sql, *values)  # type: ignore[union-attr]
+    else:
+        rows = await driver.execute_fetchall(sql, values)  # type: ignore[union-attr]
+    for kind, sid, s, e, segments in rows:
+        if kind == 0:
+            out[sid].append((s, e))
+        elif kind == 1:
+            if sid is None:
+                for k in out:
+                    out[k].append((s, e))
+            elif sid in out:
+                out[sid].append((s, e))
+        elif sid != exclude_call_id:
+            for piece in json.loads(segments) if isinstance(segments, str) else (segments or ()):
+                psid = piece.get("staff_id")
+                if psid in out and piece.get("staff_busy", True):
+                    out[psid].append((to_minute(datetime.fromisoformat(piece["start"])),
+                                      to_minute_ceil(datetime.fromisoformat(piece["busy_until"]))))
     return out
+
+
+def epoch_minute(column: Any, dialect: str, *, ceil: bool = False) -> Any:
+    """The UTC epoch minute of a stored instant, computed by the database: the busy query returns
+    thousands of rows on a full calendar, and integers cross the driver far cheaper than datetimes."""
+    if dialect == "postgresql":
+        seconds = func.extract("epoch", column)
+        expr = func.ceil(seconds / 60) if ceil else func.floor(seconds / 60)
+        return cast(expr, BigInteger)
+    # SQLite stores naive UTC text; strftime('%s') reads it as UTC. Seconds are always 0 for our rows
+    # but ceil keeps a stray second from shortening a busy stretch.
+    seconds = cast(func.strftime("%s", column), Integer)
+    return (seconds + 59).self_group().op("/")(60) if ceil else seconds.op("/")(60)  # integer division in SQLite
 
 
 def segment_slot(cal: TenantCalendar, row: m.AppointmentSegment) -> SegmentSlot:

@@ -138,12 +138,15 @@ class BookingService:
         plans: list[Plan] = []
         if board is not None and board.covers(day):
             plans = alternatives(board, service, start, requested, qualified, rules, limit, days_out=0, others=others)
-        if len(plans) < limit:
-            first = max(today, day - timedelta(days=14))
-            last = min(day + timedelta(days=14), rules.last_day)
-            if first <= last:
-                wide = await self._board(session, cal, qualified, first, last, now, call_id, exclude_appointment_id)
-                plans = alternatives(wide, service, start, requested, qualified, rules, limit, days_out=14, others=others)
+        for span in (2, 7, 14):  # widen step by step: most answers need a day or two
+            if len(plans) >= limit:
+                break
+            first = max(today, day - timedelta(days=span))
+            last = min(day + timedelta(days=span), rules.last_day)
+            if first > last:
+                break
+            wide = await self._board(session, cal, qualified, first, last, now, call_id, exclude_appointment_id)
+            plans = alternatives(wide, service, start, requested, qualified, rules, limit, days_out=span, others=others)
         return tuple(self._slot(cal, service, p) for p in plans)
 
     # --- check -------------------------------------------------------------------------------

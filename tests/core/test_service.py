@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -324,3 +325,16 @@ async def test_find_and_tenant_scoping(svc, tenant, db, clock):
 async def test_withheld_number_books(svc, tenant):
     v, created = await svc.book(tenant, req("cut", None, 2026, 11, 23, 10, 0), CustomerInput("Anon", None), "c1")
     assert created and v.customer_phone is None and v.customer_name == "Anon"
+
+
+@pytest.mark.parametrize(("day", "utc_hour"), [((2026, 10, 25), 15), ((2027, 3, 28), 14)])
+async def test_booking_on_dst_days(svc, tenant, clock, db, day, utc_hour):
+    clock.set(at(*day) - timedelta(days=3))
+    nxt = await svc.check(tenant, SlotRequest("colour-free", "anna", at(*day), at(*day, 23, 59), exact=False), None)
+    assert nxt.slots[0].start == at(*day, 9, 0)
+    v, _ = await svc.book(tenant, req("colour-free", "anna", *day, 16, 30), LENA, "c-dst")
+    assert v.end == at(*day, 18, 0)
+    async with db.read() as s:
+        appt = await s.get(m.Appointment, v.id)
+    assert appt.start == at(*day, 16, 30) and appt.start.hour == utc_hour and appt.start.utcoffset().total_seconds() == 0
+    assert (await svc.check(tenant, req("cut", "anna", *day, 9, 0), None)).available

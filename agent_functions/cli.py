@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     services = build_services(settings, clock)
     app = create_app(services)
     if args.with_worker:
-        from integrations.worker import attach_worker
+        from agent_functions.worker_task import attach_worker
 
         attach_worker(app)
     log.info("serving", host=args.host, port=args.port, database=services.db.dialect)

@@ -21,7 +21,7 @@ import httpx
 from booking_core.calls import record_event
 from booking_core.storage.db import Database
 from booking_core.tenant_config import RetellApiConfig, TenantConfig
-from integrations.errors import NotConfigured
+from integrations.errors import NotConfigured, RetryableError
 from integrations.http import request_json
 
 
@@ -59,7 +59,9 @@ class RetellClient:
                 if started < start_ms:
                     return  # sorted newest first: everything after this is older still
                 yield call
-            cursor = page.get("pagination_key") if isinstance(page, dict) else None
+            previous, cursor = cursor, (page.get("pagination_key") if isinstance(page, dict) else None)
+            if cursor is not None and cursor == previous:
+                raise RetryableError("Retell returned the same pagination_key twice; stopping")
             if not items or not (isinstance(page, dict) and page.get("has_more")) or not cursor:
                 return
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import datetime, timedelta, timezone
+import json
 from typing import Any
 
 from aiohttp import web
@@ -136,7 +137,8 @@ class FakeCalcom(FakeServer):
             return _err(404, "NOT_FOUND", "Booking not found")
         if booking["status"] == "cancelled":
             return _err(400, "BAD_REQUEST", "This booking has already been cancelled.")
-        body = await request.json() if request.can_read_body else {}
+        raw = await request.read()
+        body = json.loads(raw) if raw else {}
         booking["status"] = "cancelled"
         booking["cancellationReason"] = (body or {}).get("cancellationReason")
         return _ok(booking)

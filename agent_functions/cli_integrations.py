@@ -100,7 +100,7 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
         counts = await outbox.counts(db)
         print("outbox: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) if counts else "outbox: empty")
         for r in rows:
-            error = (r.last_error or "")[:80]
+            error = (r.last_error or "")[:160]
             print(f"{r.id:>7}  {r.status:<7} {r.target:<8} {r.topic:<24} {r.tenant_id:<20} "
                   f"tries {r.attempts:<2} next {r.next_attempt_at:%Y-%m-%d %H:%M:%S}  {error}")
         return 0

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from agent_functions.cli_support import command_group
 from agent_functions.settings import Settings
 
 
@@ -192,21 +193,11 @@ def cmd_calls_price(args: argparse.Namespace) -> int:
 # --- wiring -------------------------------------------------------------------------------------
 
 
-def _group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
-    """The sub-command group `name`, created here or joined when another module created it first."""
-    existing = subparsers.choices.get(name)
-    if existing is not None:
-        for action in existing._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return action
-    return subparsers.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_command", required=True)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     from booking_core.costs.csv_export import DIALECTS
     from booking_core.costs.report import GROUPINGS
 
-    costs = _group(subparsers, "costs", "call cost reports")
+    costs = command_group(subparsers, "costs", "call cost reports")
     report = costs.add_parser("report", help="costs and billing per call, day or month (tenant's time zone)")
     report.add_argument("--tenant", required=True)
     report.add_argument("--from", dest="date_from", metavar="DATE", help="first day (default: 1st of this month)")
@@ -217,14 +208,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--database-url")
     report.set_defaults(func=cmd_costs_report)
 
-    fx = _group(subparsers, "fx", "exchange rates")
+    fx = command_group(subparsers, "fx", "exchange rates")
     load = fx.add_parser("load", help="load ECB rates from eurofxref-daily.xml / eurofxref-hist(-90d).xml")
     load.add_argument("file")
     load.add_argument("--currency", default="USD")
     load.add_argument("--database-url")
     load.set_defaults(func=cmd_fx_load)
 
-    calls = _group(subparsers, "calls", "call records")
+    calls = command_group(subparsers, "calls", "call records")
     show = calls.add_parser("show", help="one call record with its cost (JSON)")
     show.add_argument("call_id")
     show.add_argument("--tenant", required=True)

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
+from agent_functions.cli_support import command_group
 from agent_functions.settings import Settings
 
 
@@ -208,16 +209,6 @@ def cmd_fx_update(args: argparse.Namespace) -> int:
 # --- registration ------------------------------------------------------------------------------------
 
 
-def _group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
-    """The sub-command group `name`, shared with other modules (costs registers `fx` and `calls` too)."""
-    existing = subparsers.choices.get(name)
-    if existing is not None:
-        for action in existing._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return action
-    return subparsers.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_command", required=True)
-
-
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", default=None, help="default: SLOTLINE_DATABASE_URL / settings")
 
@@ -231,7 +222,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     worker.add_argument("--once", action="store_true", help="drain what is due now, print a summary, exit")
     worker.set_defaults(func=cmd_worker)
 
-    box = _group(subparsers, "outbox", "outbound messages (Cal.com mirror, webhooks)")
+    box = command_group(subparsers, "outbox", "outbound messages (Cal.com mirror, webhooks)")
     ls = box.add_parser("list", help="recent messages, dead letters included")
     _db_arg(ls)
     ls.add_argument("--status", choices=["pending", "sent", "dead"])
@@ -244,20 +235,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retry.add_argument("ids", type=int, nargs="+")
     retry.set_defaults(func=cmd_outbox_retry)
 
-    calcom = _group(subparsers, "calcom", "Cal.com")
+    calcom = command_group(subparsers, "calcom", "Cal.com")
     sync = calcom.add_parser("sync-event-types", help="create the hidden event types the tenant's services need")
     _db_arg(sync)
     sync.add_argument("--tenant", required=True)
     sync.set_defaults(func=cmd_calcom_sync)
 
-    calls = _group(subparsers, "calls", "call records")
+    calls = command_group(subparsers, "calls", "call records")
     rec = calls.add_parser("reconcile", help="fetch the day's calls from Retell; fill missing or provisional costs")
     _db_arg(rec)
     rec.add_argument("--date", required=True, help="YYYY-MM-DD (the tenant's local day)")
     rec.add_argument("--tenant", help="default: every tenant with integrations.retell")
     rec.set_defaults(func=cmd_calls_reconcile)
 
-    fx = _group(subparsers, "fx", "exchange rates")
+    fx = command_group(subparsers, "fx", "exchange rates")
     upd = fx.add_parser("update", help="fetch ECB daily + 90-day rates (keeps the last rates on failure)")
     _db_arg(upd)
     upd.add_argument("--url", help="base URL of the two files, or one .xml URL (default SLOTLINE_ECB_URL, else the ECB)")

@@ -14,11 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from agent_functions.cli_support import database_url
 from agent_functions.settings import Settings
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    return getattr(args, "database_url", None) or Settings().database_url
 
 
 # --- serve ----------------------------------------------------------------------------------------
@@ -66,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from booking_core.storage.migrate import upgrade
 
-    url = _database_url(args)
+    url = database_url(args)
     upgrade(url)
     print(f"database at {url.split('@')[-1]} is up to date")
     return 0
@@ -107,7 +104,7 @@ def cmd_tenants_load(args: argparse.Namespace) -> int:
             return 1
 
     async def load() -> None:
-        db = Database(_database_url(args))
+        db = Database(database_url(args))
         try:
             for config in configs:
                 revision = await save_tenant(db, config, SystemClock().now())

@@ -7,47 +7,14 @@ on stderr.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from agent_functions.cli_support import command_group
-from agent_functions.settings import Settings
-
-
-class InputError(Exception):
-    """Bad input from the command line: printed, exit code 1."""
-
-
-def _url(args: argparse.Namespace) -> str:
-    return args.database_url or Settings().database_url
-
-
-def _run(args: argparse.Namespace, work: Callable[[Any], Awaitable[int]]) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from booking_core.storage.db import Database
-
-    async def main() -> int:
-        db = Database(_url(args))
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as exc:
-        print(f"error: database: {str(exc).splitlines()[0]} (is it migrated? `slotline db upgrade`)", file=sys.stderr)
-        return 1
+from agent_functions.cli_support import CommandError, command_group, run_with_database
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -56,7 +23,7 @@ def _day(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"--{name} must be a date YYYY-MM-DD, got {text!r}") from None
+        raise CommandError(f"--{name} must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 async def _tenant(db: Any, tenant_id: str) -> Any:
@@ -66,7 +33,7 @@ async def _tenant(db: Any, tenant_id: str) -> Any:
     tenant = await tenants.get(tenant_id)
     if tenant is None:
         known = ", ".join(await tenants.all_ids()) or "none loaded"
-        raise InputError(f"unknown tenant {tenant_id!r} (known: {known})")
+        raise CommandError(f"unknown tenant {tenant_id!r} (known: {known})")
     return tenant
 
 
@@ -109,7 +76,7 @@ def cmd_costs_report(args: argparse.Namespace) -> int:
         start = _day(args.date_from, "from") or today.replace(day=1)
         end = _day(args.date_to, "to") or max(today, start)
         if end < start:
-            raise InputError("--from must not be after --to")
+            raise CommandError("--from must not be after --to")
         report = await cost_report(db, tenant, start, end, args.by)
         if args.format == "json":
             print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
@@ -120,7 +87,7 @@ def cmd_costs_report(args: argparse.Namespace) -> int:
             print(render_table(report.rows, report.totals))
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- fx load ------------------------------------------------------------------------------------
@@ -148,7 +115,7 @@ def cmd_fx_load(args: argparse.Namespace) -> int:
         print(f"{len(rates)} EUR/{args.currency} rates from {first} to {last} ({changed} new or changed)")
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- calls --------------------------------------------------------------------------------------
@@ -161,11 +128,11 @@ def cmd_calls_show(args: argparse.Namespace) -> int:
         await _tenant(db, args.tenant)
         record = await call_record(db, args.tenant, args.call_id)
         if record is None:
-            raise InputError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
+            raise CommandError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 def cmd_calls_price(args: argparse.Namespace) -> int:
@@ -183,11 +150,11 @@ def cmd_calls_price(args: argparse.Namespace) -> int:
     async def work(db: Any) -> int:
         await _tenant(db, args.tenant)
         if not await set_telephony_price(db, args.tenant, args.call_id, usd, datetime.now(timezone.utc), final=args.final):
-            raise InputError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
+            raise CommandError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
         print(f"call {args.call_id}: telephony {'estimate' if usd is None else f'{usd} USD'}{' (final)' if args.final else ''}")
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- wiring -------------------------------------------------------------------------------------

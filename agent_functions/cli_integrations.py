@@ -14,33 +14,12 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from agent_functions.cli_support import command_group
-from agent_functions.settings import Settings
+from agent_functions.cli_support import CommandError, command_group, run_with_database
 
 
-def _run(args: argparse.Namespace, work: Callable[[Any], Awaitable[int]]) -> int:
-    from booking_core.storage.db import Database
-
-    async def main() -> int:
-        db = Database(args.database_url or Settings().database_url)
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except _Fail as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-class _Fail(Exception):
-    pass
 
 
 async def _tenant(db: Any, tenant_id: str):  # type: ignore[no-untyped-def]
@@ -48,7 +27,7 @@ async def _tenant(db: Any, tenant_id: str):  # type: ignore[no-untyped-def]
 
     tenant = await TenantDirectory(db).get(tenant_id)
     if tenant is None:
-        raise _Fail(f"unknown tenant {tenant_id!r}")
+        raise CommandError(f"unknown tenant {tenant_id!r}")
     return tenant
 
 
@@ -82,7 +61,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         await run_worker(db, SystemClock(), stop=stop, poll_s=args.poll, config=config)
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 def cmd_outbox_list(args: argparse.Namespace) -> int:
@@ -106,7 +85,7 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
                   f"tries {r.attempts:<2} next {r.next_attempt_at:%Y-%m-%d %H:%M:%S}  {error}")
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
@@ -118,7 +97,7 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
         print(f"requeued {n} dead message(s)")
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- Cal.com ---------------------------------------------------------------------------------------
@@ -136,19 +115,19 @@ def cmd_calcom_sync(args: argparse.Namespace) -> int:
         tenant = await _tenant(db, args.tenant)
         cfg = tenant.integrations.calcom
         if cfg is None:
-            raise _Fail(f"tenant {tenant.id!r} has no integrations.calcom section")
+            raise CommandError(f"tenant {tenant.id!r} has no integrations.calcom section")
         key = os.environ.get(cfg.api_key_env)
         if not key:
-            raise _Fail(f"environment variable {cfg.api_key_env} (Cal.com API key) is not set")
+            raise CommandError(f"environment variable {cfg.api_key_env} (Cal.com API key) is not set")
         async with httpx.AsyncClient() as http:
             try:
                 report = await sync_event_types(db, SystemClock().now(), tenant, CalcomClient(http, cfg.base_url, key, timeout_s=cfg.timeout_s))
             except IntegrationError as exc:
-                raise _Fail(str(exc)) from None
+                raise CommandError(str(exc)) from None
         print(json.dumps({"tenant": tenant.id, **report.as_dict()}, indent=2))
         return 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- Retell, ECB -----------------------------------------------------------------------------------
@@ -185,7 +164,7 @@ def cmd_calls_reconcile(args: argparse.Namespace) -> int:
                 print(json.dumps(report.as_dict()))
         return 1 if failed else 0
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 def cmd_fx_update(args: argparse.Namespace) -> int:
@@ -203,7 +182,7 @@ def cmd_fx_update(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         return 0 if report.ok else 1
 
-    return _run(args, work)
+    return run_with_database(args, work)
 
 
 # --- registration ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ through links or caches. Dates default to the current month so far, in the tenan
 from __future__ import annotations
 
 import hmac
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Any

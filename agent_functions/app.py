@@ -14,6 +14,9 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from agent_functions.admin import add_admin_routes
+from agent_functions.calcom_webhook import add_calcom_routes
+from agent_functions.call_events import handle_call_event
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
@@ -84,8 +87,6 @@ async def functions_route(request: web.Request) -> web.Response:
 
 
 async def events_route(request: web.Request) -> web.Response:
-    from agent_functions.call_events import handle_call_event
-
     services = request.app[SERVICES]
     payload, problem = await read_signed_json(request)
     if problem is not None:
@@ -112,7 +113,7 @@ def _dumps(value: Any) -> str:
 
 
 def create_app(services: AppServices) -> web.Application:
-    """The whole HTTP surface. Optional parts (admin reports, Cal.com webhooks, test clock) plug in here."""
+    """The whole HTTP surface; the test-clock routes only when asked for (they wipe the database)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
     app[SERVICES] = services
     app.router.add_post("/retell/functions", functions_route)
@@ -120,17 +121,10 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_post("/retell/events", events_route)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
-    _optional_routes(app)
+    add_admin_routes(app)
+    add_calcom_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes
 
         add_test_routes(app)
     return app
-
-
-def _optional_routes(app: web.Application) -> None:
-    from agent_functions.admin import add_admin_routes
-    from agent_functions.calcom_webhook import add_calcom_routes
-
-    add_admin_routes(app)
-    add_calcom_routes(app)

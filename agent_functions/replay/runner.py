@@ -29,7 +29,6 @@ from agent_functions.replay.state import final_state, fixture_tenant, prepare
 from agent_functions.settings import Settings
 from agent_functions.signature import sign
 from booking_core.clock import FrozenClock
-from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 
 HARNESS_KEY = "replay-harness-key"

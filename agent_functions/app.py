@@ -8,6 +8,7 @@ speakable body, because a voice agent can say a sentence but not a status code.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -20,7 +21,7 @@ from agent_functions.call_events import handle_call_event
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
-from agent_functions.signature import verify
+from agent_functions.signature import parse, verify
 
 log = structlog.get_logger("slotline.http")
 MAX_BODY = 256 * 1024
@@ -60,7 +61,13 @@ async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | No
     if len(body) > MAX_BODY:
         return None, json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
     if not services.settings.allow_unsigned:
-        problem = verify(request.headers.get("X-Retell-Signature"), body, services.settings.retell_api_keys, services.clock.now())
+        header = request.headers.get("X-Retell-Signature")
+        now = services.clock.now()
+        problem = verify(header, body, services.settings.retell_api_keys, now)
+        if problem is None:
+            timestamp_ms, digest = parse(header)  # type: ignore[misc]  # verify() accepted it, so it parses
+            if not await services.signatures.first_use(digest, datetime.fromtimestamp(timestamp_ms / 1000, UTC), now):
+                problem = "replayed signature"
         if problem is not None:
             log.warning("signature rejected", reason=problem, path=request.path)
             return None, json_error(401, "bad_signature", problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent_functions.context import AppServices
+from agent_functions.seen_signatures import SeenSignatures
 from agent_functions.settings import Settings
 from booking_core.clock import Clock, SystemClock
 from booking_core.service import BookingService
@@ -13,4 +14,5 @@ from booking_core.tenant_store import TenantDirectory
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> AppServices:
     clock = clock or SystemClock()
     db = db or Database(settings.database_url)
-    return AppServices(settings=settings, db=db, clock=clock, tenants=TenantDirectory(db), booking=BookingService(db, clock))
+    return AppServices(settings=settings, db=db, clock=clock, tenants=TenantDirectory(db), booking=BookingService(db, clock),
+                       signatures=SeenSignatures(db))

@@ -13,6 +13,7 @@ from booking_core.storage.db import Database
 from booking_core.tenant_store import TenantDirectory
 
 if TYPE_CHECKING:
+    from agent_functions.seen_signatures import SeenSignatures
     from booking_core.service import BookingService
 
 
@@ -23,6 +24,7 @@ class AppServices:
     clock: Clock
     tenants: TenantDirectory
     booking: BookingService
+    signatures: SeenSignatures
     # Per-tenant NLU matchers and the like, keyed by (tenant id, id(config)); rebuilt when a tenant reloads.
     caches: dict[Any, Any] = field(default_factory=dict)
 

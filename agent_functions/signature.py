@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 MAX_SKEW_MS = 5 * 60 * 1000
@@ -27,17 +27,41 @@ def sign(body: bytes, key: str, now: datetime) -> str:
     return f"v={timestamp_ms},d={digest(body, timestamp_ms, key)}"
 
 
+def parse(header: str | None) -> tuple[int, str] | None:
+    """(timestamp ms, lower-case hex digest) of a well-formed header, else None."""
+    match = _HEADER.match((header or "").strip())
+    return (int(match.group(1)), match.group(2).lower()) if match else None
+
+
 def verify(header: str | None, body: bytes, keys: Sequence[str], now: datetime) -> str | None:
-    """None when the signature is good under any key; otherwise the reason it is not."""
+    """None when the signature is good under any key; otherwise the reason it is not.
+
+    A good signature may still be a replay: `seen_signatures` decides that, after this check.
+    """
     if not header:
         return "missing signature"
-    match = _HEADER.match(header.strip())
-    if not match:
+    parsed = parse(header)
+    if parsed is None:
         return "malformed signature"
-    timestamp_ms = int(match.group(1))
+    timestamp_ms, given = parsed
     if abs(now.timestamp() * 1000 - timestamp_ms) > MAX_SKEW_MS:
         return "stale signature"
-    given = match.group(2).lower()
     if any(hmac.compare_digest(given, digest(body, timestamp_ms, key)) for key in keys):
         return None
     return "wrong signature"
+
+
+class Signer:
+    """Signs each request the way a voice platform does: every send, retries included, gets its own
+    signature. Timestamps never repeat, even under a frozen clock (replays, tests), because the server
+    refuses a signature it has already accepted."""
+
+    def __init__(self, key: str, now: Callable[[], datetime]) -> None:
+        self.key = key
+        self.now = now
+        self._last_ms = 0
+
+    def header(self, body: bytes) -> str:
+        timestamp_ms = max(int(self.now().timestamp() * 1000), self._last_ms + 1)
+        self._last_ms = timestamp_ms
+        return f"v={timestamp_ms},d={digest(body, timestamp_ms, self.key)}"

@@ -7,6 +7,7 @@ from agent_functions.functions import (  # noqa: F401  (registration)
     find_appointments,
     get_context,
     list_services,
+    ping,
     request_callback,
 )
 from agent_functions.functions.base import HANDLERS

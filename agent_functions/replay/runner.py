@@ -27,7 +27,7 @@ from agent_functions.bootstrap import build_services
 from agent_functions.replay.matcher import match
 from agent_functions.replay.state import final_state, fixture_tenant, prepare
 from agent_functions.settings import Settings
-from agent_functions.signature import sign
+from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
 from booking_core.storage.migrate import upgrade
 
@@ -66,12 +66,12 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.session = session
-        self.key = key
+        self.signer = Signer(key, clock.now)
 
     async def post(self, path: str, body: bytes, headers: dict[str, str], signed: bool) -> tuple[int, Any]:
         headers = {"Content-Type": "application/json", **headers}
         if signed:
-            headers["X-Retell-Signature"] = sign(body, self.key, self.clock.now())
+            headers["X-Retell-Signature"] = self.signer.header(body)
         async with self.session.post(self.base_url + path, data=body, headers=headers) as response:
             text = await response.text()
             try:

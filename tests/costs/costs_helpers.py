@@ -10,6 +10,7 @@ from typing import Any
 from pathlib import Path
 
 from agent_functions.context import AppServices
+from agent_functions.seen_signatures import SeenSignatures
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.storage import models as m
@@ -79,4 +80,5 @@ async def hold_count(db: Database, tenant_id: str, call_id: str) -> int:
 
 def services_for(db: Database, admin_token: str | None = ADMIN_TOKEN, booking: Any = None, clock: FrozenClock | None = None) -> AppServices:
     settings = Settings(database_url=db.url, admin_token=admin_token, retell_api_keys=[], _env_file=None)  # type: ignore[call-arg]
-    return AppServices(settings=settings, db=db, clock=clock or FrozenClock(NOW), tenants=TenantDirectory(db), booking=booking)
+    return AppServices(settings=settings, db=db, clock=clock or FrozenClock(NOW), tenants=TenantDirectory(db), booking=booking,
+                       signatures=SeenSignatures(db))

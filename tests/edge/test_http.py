@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,13 +16,14 @@ from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.context import SERVICES
 from agent_functions.settings import Settings
-from agent_functions.signature import sign
+from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
 from booking_core.storage import models as m
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
 
 KEY = "test-key"
+SENDS = itertools.count()  # a distinct signing moment per request: the server refuses repeated signatures
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")
 SALON_CALL = {"call_id": "call_http", "from_number": "+4915100000017", "to_number": "+4930555000100"}
 
@@ -41,7 +43,7 @@ async def post(client: TestClient, path: str, body: Any, *, key: str | None = KE
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     if key is not None:
-        all_headers["X-Retell-Signature"] = sign(raw, key, NOW)
+        all_headers["X-Retell-Signature"] = Signer(key, lambda: NOW + timedelta(milliseconds=next(SENDS))).header(raw)
     response = await client.post(path, data=raw, headers=all_headers)
     return response.status, await response.json()
 
@@ -61,6 +63,29 @@ async def test_bad_signatures_are_refused_and_write_nothing(client: TestClient) 
     status, answer = await post(client, "/retell/functions", body)
     assert status == 200 and answer["status"] == "callback_requested"
     assert await count(client, m.CallbackRequest) == 1
+
+
+async def test_a_replayed_or_altered_request_is_refused(client: TestClient) -> None:
+    """A captured request sent again, or with its body changed after signing, writes nothing."""
+    body = json.dumps({"name": "request_callback", "args": {"customer_phone": "+4915100000099"}, "call": SALON_CALL}).encode()
+    headers = {"Content-Type": "application/json", "X-Retell-Signature": Signer(KEY, lambda: NOW).header(body)}
+    first = await client.post("/retell/functions", data=body, headers=headers)
+    assert first.status == 200 and (await first.json())["status"] == "callback_requested"
+    again = await client.post("/retell/functions", data=body, headers=headers)
+    assert again.status == 401 and (await again.json())["message"] == "replayed signature"
+    altered = body.replace(b"+4915100000099", b"+4915100000098")
+    changed = await client.post("/retell/functions", data=altered, headers=headers)
+    assert changed.status == 401 and (await changed.json())["message"] == "wrong signature"
+    stale = Signer(KEY, lambda: NOW - timedelta(minutes=5, seconds=1)).header(altered)
+    late = await client.post("/retell/functions", data=altered, headers={**headers, "X-Retell-Signature": stale})
+    assert late.status == 401 and (await late.json())["message"] == "stale signature"
+    assert await count(client, m.CallbackRequest) == 1
+
+
+async def test_ping_answers_through_the_whole_stack(client: TestClient) -> None:
+    status, answer = await post(client, "/retell/functions", {"name": "ping", "args": {}, "call": SALON_CALL})
+    assert (status, answer["status"], answer["message"]) == (200, "ok", "Ja, ich bin da.")
+    assert (await post(client, "/retell/functions", {"name": "ping", "args": {}, "call": SALON_CALL}, key=None))[0] == 401
 
 
 async def test_transport_faults(client: TestClient) -> None:

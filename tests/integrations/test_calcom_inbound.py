@@ -9,14 +9,14 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from agent_functions.bootstrap import build_services
 from agent_functions.calcom_webhook import add_calcom_routes
-from agent_functions.context import SERVICES, AppServices
+from agent_functions.context import SERVICES
 from agent_functions.settings import Settings
 from aiohttp import web
 from booking_core.domain import SlotRequest
 from booking_core.service import BookingService
 from booking_core.storage.models import ExternalBusy
-from booking_core.tenant_store import TenantDirectory
 from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker
@@ -48,8 +48,7 @@ async def app_client(idb, clock, aiohttp_client, monkeypatch, calcom):  # type: 
         monkeypatch.setenv(k, v)
     tenant = await load_tenant(idb, tenant_doc(calcom.url))
     app = web.Application()
-    app[SERVICES] = AppServices(settings=Settings(), db=idb, clock=clock, tenants=TenantDirectory(idb),
-                                booking=BookingService(idb, clock))
+    app[SERVICES] = build_services(Settings(), clock, db=idb)
     add_calcom_routes(app)
     client = await aiohttp_client(app)
     client.tenant = tenant

@@ -1,0 +1,44 @@
+"""Replay protection: a webhook signature is accepted once.
+
+A signature binds body and timestamp, and the timestamp must be within five minutes of our clock, so
+an eavesdropper could otherwise resend a captured request (a booking, a cancellation) inside that
+window. Voice platforms sign each retry anew, so refusing a repeated signature never refuses an honest
+retry; retries are made harmless by the per-call answer cache in `dispatch`.
+
+The set is kept in the database because every server process must see it; rows older than the
+signature window can never match an acceptable request again and are pruned now and then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from agent_functions.signature import MAX_SKEW_MS
+from booking_core.storage.db import Database
+from booking_core.storage.edge_models import SeenSignature
+
+WINDOW = timedelta(milliseconds=MAX_SKEW_MS)
+PRUNE_EVERY = timedelta(minutes=1)
+
+
+class SeenSignatures:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._insert = pg_insert if db.is_postgres else sqlite_insert
+        self._pruned_at: datetime | None = None
+
+    async def first_use(self, digest: str, signed_at: datetime, now: datetime) -> bool:
+        """Record `digest`; False when it was recorded before (the request is a replay)."""
+        statement = self._insert(SeenSignature).values(digest=digest, signed_at=signed_at).on_conflict_do_nothing(
+            index_elements=["digest"])
+        async with self.db.write() as session:
+            fresh = (await session.execute(statement)).rowcount == 1
+            if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+                # Both sides of the window: a timestamp up to WINDOW in the future is acceptable too.
+                await session.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW))
+                self._pruned_at = now
+        return fresh

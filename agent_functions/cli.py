@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from agent_functions.cli_support import database_url
+from agent_functions.cli_support import CommandError, database_url
 from agent_functions.settings import Settings
 
 
@@ -22,12 +22,10 @@ from agent_functions.settings import Settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
+    import structlog
 
     from agent_functions import logs
-    from agent_functions.app import create_app
-    from agent_functions.bootstrap import build_services
-    from booking_core.clock import FrozenClock, SystemClock
+    from agent_functions.server import serve
 
     overrides: dict[str, object] = {}
     if args.dev:
@@ -38,23 +36,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["database_url"] = args.database_url
     settings = Settings(**overrides)  # type: ignore[arg-type]
     logs.configure(settings.log_format if not args.dev else "console", settings.log_level)
-    import structlog
-
     log = structlog.get_logger("slotline.serve")
     if settings.allow_unsigned:
         log.warning("DEVELOPMENT MODE: unsigned webhook requests are accepted; never run this in production")
     if not settings.retell_api_keys and not settings.allow_unsigned:
         log.warning("no SLOTLINE_RETELL_API_KEYS configured: every signed request will be rejected")
-    clock = FrozenClock(datetime.now(ZoneInfo("UTC"))) if settings.test_clock else SystemClock()
-    services = build_services(settings, clock)
-    app = create_app(services)
-    if args.with_worker:
-        from agent_functions.worker_task import attach_worker
-
-        attach_worker(app)
-    log.info("serving", host=args.host, port=args.port, database=services.db.dialect)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
-    return 0
+    if args.workers > 1 and (settings.test_clock or settings.database_url.startswith("sqlite")):
+        raise CommandError("--workers > 1 needs PostgreSQL and no --test-clock (each worker would keep its own clock)")
+    return serve(settings, args.host, args.port, workers=args.workers, with_worker=args.with_worker)
 
 
 # --- database and tenants ------------------------------------------------------------------------
@@ -197,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--test-clock", action="store_true", help="frozen clock settable over /_test/* (replay --url)")
     serve.add_argument("--with-worker", action="store_true", help="drain the outbox in this process too")
     serve.add_argument("--database-url")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes on one socket (PostgreSQL only)")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
@@ -263,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -12,6 +12,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent_functions.cli_support import CommandError, database_url
@@ -150,28 +151,26 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_call(args: argparse.Namespace) -> int:
     """Send one signed function call to a running server and print the answer (a hand-held Retell)."""
-    import urllib.request
+    import aiohttp
 
-    from agent_functions.signature import sign
-    from booking_core.clock import SystemClock
+    from agent_functions.client import FunctionClient
 
-    fn_args = {}
-    for item in args.arg:
-        key, _, value = item.partition("=")
-        fn_args[key] = value
-    call = {"call_id": args.call_id, "from_number": args.from_number, "to_number": args.to_number, "direction": "inbound"}
-    body = json.dumps({"name": args.function, "args": fn_args, "call": call}, ensure_ascii=False).encode()
+    fn_args = dict(item.partition("=")[::2] for item in args.arg)
     keys = Settings().retell_api_keys
-    request = urllib.request.Request(
-        args.url.rstrip("/") + "/retell/functions", data=body, method="POST",
-        headers={"Content-Type": "application/json", "X-Retell-Signature": sign(body, keys[0] if keys else args.key, SystemClock().now())},
-    )
+
+    async def send() -> Any:
+        async with FunctionClient(args.url, keys[0] if keys else args.key, timeout_s=15) as client:
+            return await client.call(args.function, fn_args, call_id=args.call_id, from_number=args.from_number,
+                                     to_number=args.to_number)
+
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            print(json.dumps(json.loads(response.read()), ensure_ascii=False, indent=2))
-    except urllib.error.HTTPError as exc:
-        print(f"HTTP {exc.code}: {exc.read().decode(errors='replace')}")
+        answer = asyncio.run(send())
+    except (OSError, asyncio.TimeoutError, aiohttp.ClientError) as exc:
+        raise CommandError(f"no answer from {args.url}: {exc}") from exc
+    if answer.status != 200:
+        print(f"HTTP {answer.status}: {json.dumps(answer.body, ensure_ascii=False)}")
         return 1
+    print(json.dumps(answer.body, ensure_ascii=False, indent=2))
     return 0
 
 

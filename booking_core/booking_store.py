@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func, or_, select
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil

@@ -9,7 +9,6 @@ Each engine is migrated once per session; every test then starts from empty tabl
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,37 +17,7 @@ import pytest
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 
-PG_URL = os.environ.get("SLOTLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def _pg_sync_url(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-def pg_available() -> str | None:
-    """None when PostgreSQL answers, else the reason it does not."""
-    async def probe() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(_pg_sync_url(PG_URL), timeout=3)
-        await conn.close()
-
-    try:
-        asyncio.run(probe())
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available", and we say why
-        return f"PostgreSQL at {PG_URL} unavailable: {exc!r}"
-    return None
-
-
-def require_postgres() -> None:
-    reason = pg_available()
-    if reason is None:
-        return
-    if IN_CI:
-        pytest.fail(reason + " (CI=true: PostgreSQL tests must run)")
-    pytest.skip(reason)
+from pg_support import PG_URL, pg_sync_url, require_postgres
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +33,7 @@ def _pg_migrated() -> str:
     async def reset() -> None:
         import asyncpg
 
-        conn = await asyncpg.connect(_pg_sync_url(PG_URL))
+        conn = await asyncpg.connect(pg_sync_url(PG_URL))
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         await conn.close()
 
@@ -77,7 +46,7 @@ def _truncate_pg(url: str) -> None:
     async def run() -> None:
         import asyncpg
 
-        conn = await asyncpg.connect(_pg_sync_url(url))
+        conn = await asyncpg.connect(pg_sync_url(url))
         tables = await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
         )

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from booking_core.clock import FrozenClock
-from booking_core.service import BookingService
-from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import parse_tenant
-from booking_core.tenant_store import save_tenant
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from integrations.worker import Worker, WorkerConfig
 
-from conftest import ENV, appointment_payload, book, load_tenant, tenant_doc
+# At module level: `conftest` names whichever folder's conftest was imported last, so import it at collection time.
+from conftest import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
 
 
 def slotline(*args: str) -> subprocess.CompletedProcess[str]:
@@ -17,8 +18,6 @@ def slotline(*args: str) -> subprocess.CompletedProcess[str]:
 
 async def test_outbox_list_shows_dead_letters(sqlite_url, clock):
     from booking_core.storage.db import Database
-
-    from conftest import ensure_integration_tables
 
     db = Database(sqlite_url)
     await ensure_integration_tables(db)

@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from integrations.worker import Worker, WorkerConfig
 
-# At module level: `conftest` names whichever folder's conftest was imported last, so import it at collection time.
-from conftest import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
+from integration_helpers import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
 
 
 def slotline(*args: str) -> subprocess.CompletedProcess[str]:

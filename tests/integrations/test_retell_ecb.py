@@ -12,7 +12,7 @@ from integrations.ecb import default_urls, update_rates
 from integrations.retell import reconcile_day
 from sqlalchemy import select
 
-from conftest import T0, load_tenant, tenant_doc
+from integration_helpers import T0, load_tenant, tenant_doc
 from fakes.ecb import FakeEcb
 from fakes.retell import FakeRetell
 

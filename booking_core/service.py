@@ -482,24 +482,40 @@ class BookingService:
                                 day: date | None = None, upcoming_only: bool = True) -> list[AppointmentView]:
         cal = calendar_for(tenant)
         now = self.clock.now()
-        q = select(m.Appointment).where(m.Appointment.tenant_id == tenant.id, m.Appointment.status != "cancelled")
+        q = select(m.Appointment).where(m.Appointment.status != "cancelled")
         if upcoming_only:
             q = q.where(m.Appointment.end > now)
         if day is not None:
             q = q.where(m.Appointment.start >= _utc(cal.local_minute(day, 0)),
                         m.Appointment.start < _utc(cal.local_minute(day + timedelta(days=1), 0)))
-        if phone:
-            q = q.join(m.Customer, m.Customer.id == m.Appointment.customer_id).where(m.Customer.phone == phone)
-        elif name:
-            q = q.where(m.Appointment.customer_id.is_not(None))
-        elif day is None:
+        if not phone and not name and day is None:
             return []
         async with self.db.read() as session:
+            if phone or name:
+                # The caller's customer rows first (they belong to this tenant), then their appointments by
+                # the customer index. Filtering by tenant here as well would let SQLite's planner walk every
+                # appointment of the tenant by start time instead (10 ms at 20,000 appointments).
+                customer_ids = await self._customer_ids(session, tenant.id, phone, name)
+                if not customer_ids:
+                    return []
+                q = q.where(m.Appointment.customer_id.in_(customer_ids))
+            else:
+                q = q.where(m.Appointment.tenant_id == tenant.id)
             rows = (await session.scalars(q.order_by(m.Appointment.start))).all()
             out = await views(session, cal, rows)
         if name:
             out = [v for v in out if name_matches(name, v.customer_name)]
         return out
+
+    @staticmethod
+    async def _customer_ids(session: AsyncSession, tenant_id: str, phone: str | None, name: str | None) -> list[str]:
+        """Customers by phone when given (exact), else by spoken name (fuzzy, over the tenant's customers)."""
+        if phone:
+            return list((await session.scalars(select(m.Customer.id).where(
+                m.Customer.tenant_id == tenant_id, m.Customer.phone == phone))).all())
+        rows = (await session.execute(select(m.Customer.id, m.Customer.name).where(
+            m.Customer.tenant_id == tenant_id, m.Customer.name.is_not(None)))).all()
+        return [cid for cid, cname in rows if name_matches(name or "", cname)]
 
     async def upcoming_for_phone(self, tenant: TenantConfig, phone: str) -> list[AppointmentView]:
         return await self.find_appointments(tenant, phone=phone, upcoming_only=True)

@@ -136,8 +136,10 @@ class BookingService:
         day = cal.day_of(start)
         today = cal.day_of(rules.now)
         plans: list[Plan] = []
+        searched: set[date] = set()
         if board is not None and board.covers(day):
             plans = alternatives(board, service, start, requested, qualified, rules, limit, days_out=0, others=others)
+            searched.add(day)
         for span in (2, 7, 14):  # widen step by step: most answers need a day or two
             if len(plans) >= limit:
                 break
@@ -146,7 +148,9 @@ class BookingService:
             if first > last:
                 break
             wide = await self._board(session, cal, qualified, first, last, now, call_id, exclude_appointment_id)
-            plans = alternatives(wide, service, start, requested, qualified, rules, limit, days_out=span, others=others)
+            plans = alternatives(wide, service, start, requested, qualified, rules, limit, days_out=span, others=others,
+                                 found=plans, searched=searched)
+            searched.update(first + timedelta(days=k) for k in range((last - first).days + 1))
         return tuple(self._slot(cal, service, p) for p in plans)
 
     # --- check -------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ busy). Everything here is integer epoch minutes; the shell converts at the edges
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from booking_core.availability import TenantCalendar
-from booking_core.intervals import Interval, IntervalIndex, normalize
+from booking_core.intervals import Interval, IntervalIndex, normalize, subtract
 from booking_core.layout import Piece, layout
 from booking_core.tenant_config import Service
 
@@ -29,6 +29,7 @@ class Board:
     last: date
     working: dict[str, IntervalIndex] = field(default_factory=dict)
     blocked: dict[str, IntervalIndex] = field(default_factory=dict)
+    _free: dict[str, IntervalIndex] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cal: TenantCalendar, staff_ids: Iterable[str], first: date, last: date,
@@ -45,13 +46,66 @@ class Board:
         return board
 
     def fits(self, staff_id: str, start: int, end: int, busy_until: int) -> bool:
-        w = self.working.get(staff_id)
-        if w is None or not w.contains(start, end):
+        """Works through [start, end) and has nothing blocked in [start, busy_until) (a buffer may run
+        past the end of the working day, but not into someone else's booking)."""
+        if staff_id not in self.working or not self.free(staff_id).contains(start, end):
             return False
-        return not self.blocked[staff_id].overlaps(start, busy_until)
+        return busy_until <= end or not self.blocked[staff_id].overlaps(end, busy_until)
 
     def covers(self, day: date) -> bool:
         return self.first <= day <= self.last
+
+    def free(self, staff_id: str) -> IntervalIndex:
+        """Working minus blocked time of one staff member (computed once per board)."""
+        got = self._free.get(staff_id)
+        if got is None:
+            work = self.working.get(staff_id)
+            got = IntervalIndex(subtract(work.intervals(), self.blocked[staff_id].intervals()) if work else [],
+                                normalized=True)
+            self._free[staff_id] = got
+        return got
+
+    def may_start(self, service: Service, start: int, staff_ids: Sequence[str]) -> list[str]:
+        """The staff who could begin `service` at `start`: free for its whole first segment when that
+        segment keeps them busy. A necessary condition only (`layout` decides), but one bisect per
+        person instead of a layout per person."""
+        length = _first_busy_length(service)
+        if length is None:
+            return [s for s in staff_ids if s in self.working]
+        return [s for s in staff_ids if s in self.working and self.free(s).contains(start, start + length)]
+
+    def startable(self, service: Service, points: list[int], staff_ids: Sequence[str]) -> list[int]:
+        """The `points` (sorted) at which at least one of the staff is free for the first segment.
+
+        Works from the free gaps long enough for that segment, so a fully booked day costs a few
+        bisects rather than a layout attempt per grid point and person."""
+        length = _first_busy_length(service)
+        if length is None or not points:
+            return points
+        lo, hi = points[0], points[-1] + 1
+        ranges: list[Interval] = []
+        for sid in staff_ids:
+            if sid not in self.working:
+                continue
+            free = self.free(sid)
+            i = max(0, bisect_left(free.ends, lo + 1))
+            while i < len(free.starts) and free.starts[i] < hi:
+                if free.ends[i] - free.starts[i] >= length:
+                    ranges.append((free.starts[i], free.ends[i] - length + 1))  # starts p with p + length <= end
+                i += 1
+        allowed = IntervalIndex(ranges)
+        return [p for p in points if allowed.contains(p, p + 1)]
+
+
+def _first_busy_length(service: Service) -> int | None:
+    """How long the first segment keeps its staff busy; None when it does not (then nothing can be
+    ruled out from free time alone)."""
+    if not service.segments:
+        return service.duration_min or 0
+    first = service.segments[0]
+    if not (first.staff_busy or service.pause_policy == "blocked"):
+        return None
+    return first.duration_min
 
 
 @dataclass(frozen=True)
@@ -74,9 +128,12 @@ def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str]
             others: Sequence[str] | None = None) -> Plan | None:
     """The service laid out from `start` with the first of `staff_ids` that fits (then, if the service
     allows staff per segment and `others` is given, mixing staff)."""
-    got = layout(service, start, staff_ids, board.fits)
+    starters = board.may_start(service, start, staff_ids)
+    if not starters:
+        return None
+    got = layout(service, start, starters, board.fits)
     if got is None and service.staff_per_segment and service.composite and others:
-        got = layout(service, start, staff_ids, board.fits, other_staff=others)
+        got = layout(service, start, starters, board.fits, other_staff=others)
     return got
 
 
@@ -113,7 +170,7 @@ def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int
     day = max(cal.day_of(lo), board.first)
     last = min(cal.day_of(hi - 1) if hi > lo else day, board.last, rules.last_day)
     while day <= last:
-        for p in grid_points(board, day, staff_ids, lo, hi):
+        for p in board.startable(service, grid_points(board, day, staff_ids, lo, hi), staff_ids):
             got = plan_at(board, service, p, staff_ids, others)
             if got is not None:
                 return got
@@ -186,6 +243,7 @@ def nearest_on_day(board: Board, service: Service, day: date, target: int, staff
     if day > rules.last_day or not board.covers(day):
         return []
     points = [p for p in grid_points(board, day, grid_staff or staff_ids) if p >= rules.earliest and p not in skip]
+    points = board.startable(service, points, staff_ids)
     points.sort(key=lambda p: (abs(p - target), p))
     out: list[Plan] = []
     for p in points:
@@ -198,10 +256,14 @@ def nearest_on_day(board: Board, service: Service, day: date, target: int, staff
 
 
 def alternatives(board: Board, service: Service, target: int, requested: str | None, qualified: Sequence[str],
-                 rules: Rules, limit: int = 3, days_out: int = 14, others: Sequence[str] | None = None) -> list[Plan]:
+                 rules: Rules, limit: int = 3, days_out: int = 14, others: Sequence[str] | None = None,
+                 found: Sequence[Plan] = (), searched: Collection[date] = ()) -> list[Plan]:
     """Up to `limit` plans near `target`: the same day before other days, the requested staff before
     others, nearest first; never before `rules.earliest` or after `rules.last_day`. Other days are
-    searched outward (next day, the day before if not past, ...) within the board's days."""
+    searched outward (next day, the day before if not past, ...) within the board's days.
+
+    A wider search continues a narrower one: `found` are its plans and `searched` its days, which
+    are not laid out again (the nearer days come first either way, so the result is the same)."""
     cal = board.cal
     day = cal.day_of(target)
     out: list[Plan] = []
@@ -227,7 +289,10 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         days.append(day + timedelta(days=k))
         if day - timedelta(days=k) >= today:
             days.append(day - timedelta(days=k))
+    add(list(found))
     for d in days:
+        if d in searched:
+            continue
         for g in groups:
             if len(out) >= limit:
                 return out

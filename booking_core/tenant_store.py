@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.storage import models as m
@@ -92,17 +92,41 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
 
 
 class TenantDirectory:
-    """Finds tenants by id, dialled number or agent id; caches configs per revision."""
+    """Finds tenants by id, dialled number or agent id; caches configs per revision.
+
+    Every lookup asks the database for the tenant's current revision (one query, joined with the
+    number or agent route), so a `tenants load` in another process is seen by the next request.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache: dict[str, tuple[int, TenantConfig]] = {}
 
     async def get(self, tenant_id: str) -> TenantConfig | None:
+        return await self._config(select(m.Tenant.id, m.Tenant.revision).where(m.Tenant.id == tenant_id))
+
+    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+        """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
+        revision = select(m.Tenant.id, m.Tenant.revision)
+        lookups = []
+        if to_number:
+            lookups.append(revision.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(m.PhoneNumber.number == to_number))
+        if tenant_hint:
+            lookups.append(revision.where(m.Tenant.id == tenant_hint))
+        if agent_id:
+            lookups.append(revision.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(m.AgentRoute.agent_id == agent_id))
+        for lookup in lookups:
+            config = await self._config(lookup)
+            if config is not None:
+                return config
+        return None
+
+    async def _config(self, lookup: Select[tuple[str, int]]) -> TenantConfig | None:
         async with self._db.read() as session:
-            revision = await session.scalar(select(m.Tenant.revision).where(m.Tenant.id == tenant_id))
-            if revision is None:
+            found = (await session.execute(lookup)).first()
+            if found is None:
                 return None
+            tenant_id, revision = found
             cached = self._cache.get(tenant_id)
             if cached and cached[0] == revision:
                 return cached[1]
@@ -110,18 +134,6 @@ class TenantDirectory:
         config = TenantConfig.model_validate(document)
         self._cache[tenant_id] = (revision, config)
         return config
-
-    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
-        """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
-        async with self._db.read() as session:
-            tenant_id = None
-            if to_number:
-                tenant_id = await session.scalar(select(m.PhoneNumber.tenant_id).where(m.PhoneNumber.number == to_number))
-            if tenant_id is None and tenant_hint:
-                tenant_id = await session.scalar(select(m.Tenant.id).where(m.Tenant.id == tenant_hint))
-            if tenant_id is None and agent_id:
-                tenant_id = await session.scalar(select(m.AgentRoute.tenant_id).where(m.AgentRoute.agent_id == agent_id))
-        return await self.get(tenant_id) if tenant_id else None
 
     async def all_ids(self) -> list[str]:
         async with self._db.read() as session:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,15 +28,16 @@ PRUNE_EVERY = timedelta(minutes=1)
 class SeenSignatures:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._insert = pg_insert if db.is_postgres else sqlite_insert
+        insert = pg_insert if db.is_postgres else sqlite_insert
+        # Built once: this runs on every request, and building the statement cost as much as running it.
+        self._record = insert(SeenSignature.__table__).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
+            .on_conflict_do_nothing(index_elements=["digest"])
         self._pruned_at: datetime | None = None
 
     async def first_use(self, digest: str, signed_at: datetime, now: datetime) -> bool:
         """Record `digest`; False when it was recorded before (the request is a replay)."""
-        statement = self._insert(SeenSignature).values(digest=digest, signed_at=signed_at).on_conflict_do_nothing(
-            index_elements=["digest"])
         async with self.db.write() as session:
-            fresh = (await session.execute(statement)).rowcount == 1
+            fresh = (await session.execute(self._record, {"digest": digest, "signed_at": signed_at})).rowcount == 1
             if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
                 # Both sides of the window: a timestamp up to WINDOW in the future is acceptable too.
                 await session.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW))

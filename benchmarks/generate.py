@@ -24,19 +24,33 @@ from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import parse_tenant
 from booking_core.tenant_store import save_tenant
 
+BENCH_NUMBER = "+4930555000999"  # the dialled number that reaches the bench tenant
 COMPOSITE_IDS = ("colour-root", "perm", "colour-lengths", "bleach", "treatment-blocked")
+# Names as callers say them, so the HTTP benchmark exercises service and staff matching on a real-sized catalogue.
+SIMPLE_NAMES = (
+    "Herrenhaarschnitt", "Damenhaarschnitt", "Kinderhaarschnitt", "Waschen und Föhnen", "Bartpflege", "Pony schneiden",
+    "Hochsteckfrisur", "Augenbrauen zupfen", "Wimpern färben", "Kopfmassage", "Haarkur", "Spitzen schneiden",
+    "Maschinenschnitt", "Brautfrisur", "Locken stylen", "Haare glätten", "Nassrasur", "Kurzhaarschnitt",
+    "Trockenschnitt", "Konturenschnitt",
+)
+COMPOSITE_NAMES = ("Ansatz färben", "Dauerwelle", "Längen färben", "Blondierung", "Intensivbehandlung")
+STAFF_NAMES = (
+    "Anna", "Ben", "Clara", "David", "Elena", "Finn", "Greta", "Hannes", "Ida", "Jonas", "Katrin", "Lukas", "Mara",
+    "Nils", "Olga", "Paul", "Quirin", "Rosa", "Sven", "Tilda", "Uwe", "Vera", "Wilhelm", "Xenia", "Yannick", "Zoe",
+    "Anton", "Berta", "Carlo", "Dora",
+)
 
 
 def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantConfig:
     rnd = random.Random(seed)
     services: list[dict[str, Any]] = []
     for i in range(20):
-        services.append({"id": f"simple-{i:02d}", "name": f"Simple service {i}", "duration_min": rnd.choice([15, 30, 30, 45, 60]),
+        services.append({"id": f"simple-{i:02d}", "name": SIMPLE_NAMES[i], "duration_min": rnd.choice([15, 30, 30, 45, 60]),
                          "buffer_after_min": rnd.choice([0, 0, 5, 10]), "price": f"{rnd.randint(15, 90)}.00"})
     policies = ("free", "flexible", "free", "never", "blocked")
-    for sid, policy in zip(COMPOSITE_IDS, policies):
+    for sid, name, policy in zip(COMPOSITE_IDS, COMPOSITE_NAMES, policies):
         services.append({
-            "id": sid, "name": sid.replace("-", " ").title(), "price": f"{rnd.randint(60, 150)}.00", "pause_policy": policy,
+            "id": sid, "name": name, "price": f"{rnd.randint(60, 150)}.00", "pause_policy": policy,
             "buffer_after_min": 5,
             "segments": [
                 {"key": "A", "name": "Apply", "duration_min": 30, "gap_after_min": 30, "gap_after_max": 45},
@@ -55,10 +69,11 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantCo
         hours = {d: [[start, "20:00" if d != "sat" else "16:00"]] for d in weekdays if d != off}
         absences = [{"from": (date(2026, 11, 16) + timedelta(days=rnd.randint(0, 80))).isoformat(),
                      "to": (date(2026, 11, 16) + timedelta(days=rnd.randint(81, 84))).isoformat()}] if i % 7 == 0 else []
-        staff.append({"id": f"staff-{i:02d}", "name": f"Staff Member {i}", "services": does, "hours": hours,
+        staff.append({"id": f"staff-{i:02d}", "name": STAFF_NAMES[i], "services": does, "hours": hours,
                       "absences": absences})
     return parse_tenant({
         "id": tenant_id, "name": "Bench Salon", "timezone": "Europe/Berlin", "currency": "EUR",
+        "phone_numbers": [BENCH_NUMBER],
         "holidays": {"country": "DE", "subdiv": "BE"},
         "opening_hours": {d: [["08:00", "20:00" if d != "sat" else "16:00"]] for d in weekdays},
         "booking": {"slot_interval_min": 15, "min_notice_min": 60, "max_advance_days": 120, "hold_ttl_s": 300},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -39,6 +40,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from integrations.worker import Worker, WorkerConfig
 
     config = WorkerConfig(batch=args.batch, max_attempts=args.max_attempts)
+    if args.lease is not None:
+        config = dataclasses.replace(config, lease_s=args.lease)
 
     async def work(db: Any) -> int:
         if args.once:
@@ -198,6 +201,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     worker.add_argument("--batch", type=int, default=50)
     worker.add_argument("--max-attempts", type=int, default=10)
+    worker.add_argument("--lease", type=float, default=None,
+                        help="seconds a claimed row stays this worker's (default 120); a crashed worker's rows are retried after it")
     worker.add_argument("--once", action="store_true", help="drain what is due now, print a summary, exit")
     worker.set_defaults(func=cmd_worker)
 

@@ -39,7 +39,6 @@ from booking_core.domain import (
     appointment_to_dict,
 )
 from booking_core.errors import DomainError, InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
-from booking_core.intervals import normalize
 from booking_core.layout import Piece, layout
 from booking_core.slots import Board, Plan, Rules, alternatives, diagnose, first_free, plan_at, rules_for, spread
 from booking_core.storage import models as m
@@ -124,7 +123,7 @@ class BookingService:
         hi = cal.local_minute(last + timedelta(days=1), 0)
         busy = await load_busy(session, cal.config.id, list(staff_ids), lo, hi, now,
                                exclude_call_id=exclude_call_id, exclude_appointment_id=exclude_appointment_id)
-        return Board.build(cal, staff_ids, first, last, {k: normalize(v) for k, v in busy.items()})
+        return Board.build(cal, staff_ids, first, last, busy)
 
     def _rules(self, cal: TenantCalendar, now: datetime) -> Rules:
         return rules_for(cal, to_minute_ceil(now))

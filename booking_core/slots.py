@@ -34,6 +34,7 @@ class Board:
     @classmethod
     def build(cls, cal: TenantCalendar, staff_ids: Iterable[str], first: date, last: date,
               busy: dict[str, list[Interval]] | None = None) -> Board:
+        """`busy`: blocked stretches per staff, in any order (normalized here, once)."""
         board = cls(cal, first, last)
         days = cal.days(first, last)
         busy = busy or {}

@@ -10,6 +10,7 @@ No in-process lock is used for correctness: several server processes share one P
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,6 +69,8 @@ class Database:
         else:
             self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
             self._write_engine = self.engine
+        self._writer_lock = asyncio.Lock()
+        self._writer_loop: asyncio.AbstractEventLoop | None = None
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
 
@@ -84,9 +87,25 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on any exception."""
+        if self.dialect == "sqlite":
+            # SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
+            # steps (up to 100 ms) and polls. Writers of this process queue here instead and start the
+            # moment the previous one commits. For latency only: other processes still meet the busy
+            # handler, and correctness never depends on this lock.
+            async with self._sqlite_writers():
+                async with self._write_sessions() as session:
+                    async with session.begin():
+                        yield session
+            return
         async with self._write_sessions() as session:
             async with session.begin():
                 yield session
+
+    def _sqlite_writers(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._writer_loop is not loop:  # a lock belongs to one event loop (tests and CLIs run several)
+            self._writer_lock, self._writer_loop = asyncio.Lock(), loop
+        return self._writer_lock
 
     async def lock_staff(self, session: AsyncSession, tenant_id: str, staff_ids: list[str]) -> None:
         """Serialise writers touching the same staff calendars (PostgreSQL; SQLite is serialised already).

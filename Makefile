@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEV_KEY ?= slotline-dev-key
 
-.PHONY: install run test test-sqlite test-postgres replay reliability bench clean
+.PHONY: install run test replay reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ test: install
 replay: install
 	$(BIN)/slotline replay fixtures/calls
 
+# The reliability and security suite at full scale (races across 4 server processes, retries, crashes,
+# fuzzed input, tenant isolation), with its report. `make test` runs the same tests at a short scale.
+reliability: install
+	SLOTLINE_RELIABILITY=full $(BIN)/pytest -q -p no:cacheprovider tests/reliability
+
+# The HTTP benchmark on SQLite; add BENCH_ARGS="--database-url $(PG_URL)" for PostgreSQL (that database is wiped).
 bench: install
-	$(BIN)/slotline bench
+	$(BIN)/slotline bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -17,7 +17,8 @@ def register(sub: Any) -> None:
     bench.add_argument("--duration", type=float, default=30.0, help="seconds of load (default 30)")
     bench.add_argument("--workers", type=int, help="server processes (default: 1 on SQLite, 2 on PostgreSQL)")
     bench.add_argument("--appointments", type=int, default=20_000, help="existing appointments to generate (default 20000)")
-    bench.add_argument("--think-ms", type=float, default=0.0, help="pause between a call's function calls (default 0)")
+    bench.add_argument("--think-ms", type=float, default=1000.0,
+                       help="mean pause before each function call of a call (default 1000; 0 = as fast as possible)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     bench.set_defaults(func=cmd_bench)

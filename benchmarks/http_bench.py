@@ -8,8 +8,11 @@ its booking again and cancels or moves it. Beside them, `ping` (a function that 
 through the same stack (signature, envelope, tenant, dispatch, response): its latency is the
 floor, what the stack costs before any booking work.
 
-A call waits `think_ms` between its function calls (the caller speaking, the LLM thinking); the
-default 0 makes every call a closed loop, i.e. the server is driven as hard as N calls can.
+A call waits about `think_ms` (0.5 to 1.5 times it) before each function call: the caller speaking
+and the LLM thinking. On a real line that is several seconds; the default of one second packs the
+load of several real calls into each simulated one. `--think-ms 0` drives the server as hard as N
+callers can (every call a closed loop): that measures capacity (calls per second), while its
+latencies are mostly queueing.
 """
 
 from __future__ import annotations
@@ -192,7 +195,7 @@ class BenchConfig:
     duration_s: float = 30.0
     workers: int | None = None          # default: 1 on SQLite, 2 on PostgreSQL
     appointments: int = 20_000
-    think_ms: float = 0.0
+    think_ms: float = 1000.0
     seed: int = 1
     work_dir: Path = Path("var/bench")
 
@@ -219,10 +222,21 @@ async def prepare_database(config: BenchConfig) -> tuple[str, int]:
 
 
 async def _wipe_postgres(url: str) -> None:
+    """Empty the bench database, creating it first when the server does not have it yet."""
     import asyncpg
+    from sqlalchemy.engine import make_url
 
     plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    conn = await asyncpg.connect(plain)
+    try:
+        conn = await asyncpg.connect(plain)
+    except asyncpg.InvalidCatalogNameError:
+        name = make_url(plain).database
+        admin = await asyncpg.connect(plain.rsplit("/", 1)[0] + "/postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        conn = await asyncpg.connect(plain)
     try:
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:

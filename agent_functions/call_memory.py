@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_functions.context import AppServices
 from booking_core.domain import Slot
@@ -38,11 +40,15 @@ async def remember_offers(services: AppServices, tenant_id: str, call_id: str | 
         return
     payload = {"offers": [{"service_id": s.service_id, "staff_id": s.staff_id, "start": s.start.isoformat()} for s in slots],
                "pending": pending or {}}
+    # One upsert, not delete-then-insert: two requests of one call (a retried check on two processes)
+    # may remember at the same moment, and the second insert would hit the first one's row.
+    insert = pg_insert if services.db.is_postgres else sqlite_insert
+    statement = insert(m.FunctionResult).values(tenant_id=tenant_id, call_id=call_id, request_key=OFFERS_KEY, response=payload,
+                                                created_at=services.clock.now())
+    statement = statement.on_conflict_do_update(index_elements=["tenant_id", "call_id", "request_key"],
+                                                set_={"response": payload, "created_at": statement.excluded.created_at})
     async with services.db.write() as session:
-        await session.execute(delete(m.FunctionResult).where(
-            m.FunctionResult.tenant_id == tenant_id, m.FunctionResult.call_id == call_id, m.FunctionResult.request_key == OFFERS_KEY))
-        session.add(m.FunctionResult(tenant_id=tenant_id, call_id=call_id, request_key=OFFERS_KEY, response=payload,
-                                     created_at=services.clock.now()))
+        await session.execute(statement)
 
 
 async def forget_offers(services: AppServices, tenant_id: str, call_id: str | None) -> None:

@@ -2,21 +2,30 @@
 
 Write functions are idempotent per call: the answer to (call, function, arguments) is stored with
 the first execution and returned as-is to retries, so a voice platform's retry writes nothing twice.
+Copies may arrive while the first is still running, at another server process: the first copy claims
+the request in the database, the others wait (bounded) for its stored answer. An answer that wrote
+nothing (a clarification) is not kept: the claim is released and the next copy is evaluated afresh.
 Any unexpected exception becomes `status: "error"` with an apology, and a callback request is
 recorded so a human follows up: the caller is never left with silence or a stack trace.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
+import secrets
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_functions.context import AppServices
 from agent_functions.envelope import FunctionCall
@@ -26,6 +35,7 @@ from agent_functions.phones import mask
 from agent_functions.registry import resolve
 from agent_functions.replies import Reply
 from booking_core.storage import models as m
+from booking_core.storage.edge_models import FunctionClaim
 from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.functions")
@@ -34,6 +44,13 @@ WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appo
 # Only answers that wrote something are replayed to retries; a clarification must be re-evaluated,
 # because the call's state (a hold, an offer) may have changed since.
 WRITTEN = frozenset({"booked", "rescheduled", "cancelled", "callback_requested"})
+# A claim older than this belongs to a process that died mid-request; the next copy takes it over.
+# Real time, not the injected clock: it measures whether a process is alive, and replays freeze the clock.
+CLAIM_TTL = timedelta(seconds=10)
+# How long a copy waits for the first one's answer: longer than CLAIM_TTL, so a waiting copy outlives
+# the claim of a crashed process and executes the request itself.
+DUPLICATE_WAIT_S = 12.0
+POLL_S = 0.05
 LATENCY = Histogram("slotline_function_seconds", "Function handling time", ["function"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 OUTCOMES = Counter("slotline_function_outcomes_total", "Function outcomes by status", ["function", "status"])
@@ -60,49 +77,141 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
         ), {"error": "unknown_function", "function": (fc.name or "")[:80]})
         return _finish(bound, function, reply.to_json(), started)
 
-    cache_key = None
-    if function in WRITE_FUNCTIONS and fc.call.call_id:
-        cache_key = request_key(function, args, resolved.mode)
-        cached = await _cached(services, tenant.id, fc.call.call_id, cache_key)
-        if cached is not None:
-            bound.info("retry answered from the first execution")
-            return _finish(bound, function, cached, started)
+    if function not in WRITE_FUNCTIONS or not fc.call.call_id:
+        return _finish(bound, function, await _execute(ctx, function, args, bound), started)
 
+    request = RequestId(tenant.id, fc.call.call_id, request_key(function, args, resolved.mode))
+    first = await _first_copy(services, request)
+    if first.answer is not None:
+        bound.info("retry answered from the first execution", waited=first.waited)
+        return _finish(bound, function, first.answer, started)
+    if first.token is None:
+        bound.warning("retry gave up waiting for the first execution")
+        return _finish(bound, function, _busy(ctx).to_json(), started)
+    body: dict[str, Any] | None = None
     try:
-        reply = await HANDLERS[function](ctx, args)
-        body = reply.to_json()
-    except Exception:  # noqa: BLE001 - the one place where every failure becomes a speakable answer
-        bound.exception("function failed", caller=mask(fc.call.from_number))
-        body = (await _apologise(ctx, function, args)).to_json()
-        return _finish(bound, function, body, started)
-
-    if cache_key is not None and body["status"] in WRITTEN:
-        await _remember(services, tenant.id, fc.call.call_id or "", cache_key, body)
+        body = await _execute(ctx, function, args, bound)
+    finally:  # the claim is given up whatever happened, so no copy waits for an answer that never comes
+        await _settle(services, request, first.token, body if body is not None and body["status"] in WRITTEN else None)
     return _finish(bound, function, body, started)
+
+
+async def _execute(ctx: FunctionContext, function: str, args: dict[str, Any], bound: Any) -> dict[str, Any]:
+    """Run the handler; any failure becomes an apology (and a callback request), never an exception."""
+    try:
+        return (await HANDLERS[function](ctx, args)).to_json()
+    except Exception:  # noqa: BLE001 - the one place where every failure becomes a speakable answer
+        bound.exception("function failed", caller=mask(ctx.call.from_number))
+        return (await _apologise(ctx, function, args)).to_json()
 
 
 def _finish(bound: Any, function: str, body: dict[str, Any], started: float) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     LATENCY.labels(function).observe(elapsed)
     OUTCOMES.labels(function, body.get("status", "?")).inc()
-    bound.info("function answered", status=body.get("status"), ms=round(elapsed * 1000, 1))
+    bound.info("function answered", status=body.get("status"), ms=round(elapsed * 1000, 1), pid=os.getpid())
     return body
 
 
-async def _cached(services: AppServices, tenant_id: str, call_id: str, key: str) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class RequestId:
+    """One request of one call, whatever copy of it: the key of its stored answer and of its claim."""
+
+    tenant_id: str
+    call_id: str
+    key: str
+
+
+@dataclass(frozen=True)
+class FirstCopy:
+    """What a copy learns on arrival: the first copy's answer, or a claim to execute it (`token`);
+    neither when it waited in vain."""
+
+    answer: dict[str, Any] | None = None
+    token: str | None = None
+    waited: bool = False
+
+
+async def _first_copy(services: AppServices, request: RequestId) -> FirstCopy:
+    """The stored answer to `request`, or the claim to execute it, waiting while another copy holds a live claim."""
+    deadline = time.monotonic() + DUPLICATE_WAIT_S
+    waited = False
+    while True:
+        answer, claimed_until = await _peek(services, request)
+        if answer is not None:
+            return FirstCopy(answer=answer, waited=waited)
+        if claimed_until is None or claimed_until <= _wall_clock():
+            first = await _claim(services, request)
+            if first.answer is not None or first.token is not None:
+                return FirstCopy(first.answer, first.token, waited)
+        if time.monotonic() >= deadline:
+            return FirstCopy(waited=True)
+        waited = True
+        await asyncio.sleep(POLL_S)
+
+
+async def _peek(services: AppServices, request: RequestId) -> tuple[dict[str, Any] | None, datetime | None]:
+    """The stored answer, and until when a claim on the request runs (reads only: waiting copies poll this)."""
     async with services.db.read() as session:
-        return await session.scalar(select(m.FunctionResult.response).where(
-            m.FunctionResult.tenant_id == tenant_id, m.FunctionResult.call_id == call_id, m.FunctionResult.request_key == key,
-        ))
+        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
+        if answer is not None:
+            return answer, None
+        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request)))
 
 
-async def _remember(services: AppServices, tenant_id: str, call_id: str, key: str, body: dict[str, Any]) -> None:
-    try:
-        async with services.db.write() as session:
-            session.add(m.FunctionResult(tenant_id=tenant_id, call_id=call_id, request_key=key, response=body,
-                                         created_at=services.clock.now()))
-    except IntegrityError:
-        pass  # a concurrent retry stored the same answer first
+async def _claim(services: AppServices, request: RequestId) -> FirstCopy:
+    """Claim the request (a new claim, or one whose owner died); the answer instead if it was stored meanwhile."""
+    token = secrets.token_hex(16)
+    now = _wall_clock()
+    insert = pg_insert if services.db.is_postgres else sqlite_insert
+    async with services.db.write() as session:
+        fresh = (await session.execute(insert(FunctionClaim).values(
+            tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, token=token,
+            expires_at=now + CLAIM_TTL).on_conflict_do_nothing())).rowcount == 1
+        if not fresh:
+            taken = await session.execute(update(FunctionClaim).where(*_is_claim(request), FunctionClaim.expires_at <= now)
+                                          .values(token=token, expires_at=now + CLAIM_TTL))
+            if taken.rowcount != 1:
+                return FirstCopy()
+        # Checked after claiming: the previous owner stores its answer and drops its claim in one transaction.
+        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
+        if answer is not None:
+            await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
+            return FirstCopy(answer=answer)
+    return FirstCopy(token=token)
+
+
+async def _settle(services: AppServices, request: RequestId, token: str, answer: dict[str, Any] | None) -> None:
+    """Store the answer that wrote (for every later copy) and give up the claim, in one transaction."""
+    insert = pg_insert if services.db.is_postgres else sqlite_insert
+    async with services.db.write() as session:
+        if answer is not None:
+            await session.execute(insert(m.FunctionResult).values(
+                tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, response=answer,
+                created_at=services.clock.now()).on_conflict_do_nothing())
+        await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
+
+
+def _is_result(request: RequestId) -> tuple[Any, ...]:
+    return (m.FunctionResult.tenant_id == request.tenant_id, m.FunctionResult.call_id == request.call_id,
+            m.FunctionResult.request_key == request.key)
+
+
+def _is_claim(request: RequestId) -> tuple[Any, ...]:
+    return (FunctionClaim.tenant_id == request.tenant_id, FunctionClaim.call_id == request.call_id,
+            FunctionClaim.request_key == request.key)
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _busy(ctx: FunctionContext) -> Reply:
+    """The first copy is still at work after the whole wait: nothing was written by this copy; ask for a moment."""
+    return Reply("error", ctx.say(
+        "Einen Moment bitte, das dauert gerade etwas länger. Bitte versuchen Sie es gleich noch einmal.",
+        "One moment please, this is taking a little longer. Please try again in a moment.",
+    ), {"error": "busy"})
 
 
 async def _apologise(ctx: FunctionContext, function: str, args: dict[str, Any]) -> Reply:

@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from agent_functions.admin import add_admin_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
+from agent_functions.callback_spool import apology_for, attach_callback_spool
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
@@ -49,9 +50,20 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
     except Exception:  # noqa: BLE001 - the outermost guard
         log.exception("unhandled error", path=request.path)
+        if request.path.startswith("/retell/functions"):
+            return web.json_response(await _apology(request))
         if request.path.startswith("/retell/"):
             return web.json_response(FALLBACK_ERROR)
         return json_error(500, "internal", "internal error")
+
+
+async def _apology(request: web.Request) -> dict[str, Any]:
+    """A failed function call's answer: with a callback request queued when it was a signed call."""
+    try:
+        return await apology_for(request) or FALLBACK_ERROR
+    except Exception:  # noqa: BLE001 - the guard of the guard: a generic apology is still an answer
+        log.exception("could not queue a callback request", path=request.path)
+        return FALLBACK_ERROR
 
 
 async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | None]:
@@ -123,6 +135,7 @@ def create_app(services: AppServices) -> web.Application:
     """The whole HTTP surface; the test-clock routes only when asked for (they wipe the database)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
     app[SERVICES] = services
+    attach_callback_spool(app)
     app.router.add_post("/retell/functions", functions_route)
     app.router.add_post("/retell/functions/{name}", functions_route)
     app.router.add_post("/retell/events", events_route)

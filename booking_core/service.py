@@ -739,8 +739,9 @@ class BookingService:
             return result.rowcount or 0
 
     async def create_callback(self, tenant_id: str, *, call_id: str | None, customer_name: str | None, phone: str | None,
-                              reason: str | None, details: dict[str, Any] | None = None) -> str:
-        cid = str(uuid.uuid4())
+                              reason: str | None, details: dict[str, Any] | None = None, callback_id: str | None = None) -> str:
+        """Record a callback request; `callback_id` when the caller was already told one (written late)."""
+        cid = callback_id or str(uuid.uuid4())
         async with self.db.write() as session:
             session.add(m.CallbackRequest(id=cid, tenant_id=tenant_id, call_id=call_id, customer_name=customer_name,
                                           phone=phone, reason=reason, details=details, status="open",

@@ -121,6 +121,14 @@ class TenantDirectory:
                 return config
         return None
 
+    def cached(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+        """The tenant of a call as this process last loaded it, without the database: for speaking the
+        caller's language while the database is unreachable (possibly a revision behind)."""
+        configs = [config for _, config in self._cache.values()]
+        return (next((c for c in configs if to_number and to_number in c.phone_numbers), None)
+                or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
+                or next((c for c in configs if agent_id and agent_id in c.agent_ids), None))
+
     async def _config(self, lookup: Select[tuple[str, int]]) -> TenantConfig | None:
         async with self._db.read() as session:
             found = (await session.execute(lookup)).first()

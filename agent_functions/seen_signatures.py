@@ -30,16 +30,16 @@ class SeenSignatures:
         self.db = db
         insert = pg_insert if db.is_postgres else sqlite_insert
         # Built once: this runs on every request, and building the statement cost as much as running it.
-        self._record = insert(SeenSignature.__table__).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
+        self._record = insert(SeenSignature).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
             .on_conflict_do_nothing(index_elements=["digest"])
         self._pruned_at: datetime | None = None
 
     async def first_use(self, digest: str, signed_at: datetime, now: datetime) -> bool:
         """Record `digest`; False when it was recorded before (the request is a replay)."""
-        async with self.db.write() as session:
-            fresh = (await session.execute(self._record, {"digest": digest, "signed_at": signed_at})).rowcount == 1
+        async with self.db.write_connection() as conn:
+            fresh = (await conn.execute(self._record, {"digest": digest, "signed_at": signed_at})).rowcount == 1
             if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
                 # Both sides of the window: a timestamp up to WINDOW in the future is acceptable too.
-                await session.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW))
+                await conn.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW))
                 self._pruned_at = now
         return fresh

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.storage import models as m
@@ -91,6 +91,14 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
         session.add(m.AgentRoute(agent_id=agent_id, tenant_id=tid))
 
 
+# Every request runs one of these: built once, run on a plain connection (see Database.read_connection).
+_REVISION = select(m.Tenant.id, m.Tenant.revision)
+_BY_ID = _REVISION.where(m.Tenant.id == bindparam("key"))
+_BY_NUMBER = _REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(m.PhoneNumber.number == bindparam("key"))
+_BY_AGENT = _REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(m.AgentRoute.agent_id == bindparam("key"))
+_DOCUMENT = select(m.Tenant.document).where(m.Tenant.id == bindparam("key"))
+
+
 class TenantDirectory:
     """Finds tenants by id, dialled number or agent id; caches configs per revision.
 
@@ -103,23 +111,20 @@ class TenantDirectory:
         self._cache: dict[str, tuple[int, TenantConfig]] = {}
 
     async def get(self, tenant_id: str) -> TenantConfig | None:
-        return await self._config(select(m.Tenant.id, m.Tenant.revision).where(m.Tenant.id == tenant_id))
+        return await self._config(_BY_ID, tenant_id)
 
     async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
         """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
-        revision = select(m.Tenant.id, m.Tenant.revision)
-        lookups = []
-        if to_number:
-            lookups.append(revision.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(m.PhoneNumber.number == to_number))
-        if tenant_hint:
-            lookups.append(revision.where(m.Tenant.id == tenant_hint))
-        if agent_id:
-            lookups.append(revision.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(m.AgentRoute.agent_id == agent_id))
-        for lookup in lookups:
-            config = await self._config(lookup)
-            if config is not None:
-                return config
+        for lookup, key in ((_BY_NUMBER, to_number), (_BY_ID, tenant_hint), (_BY_AGENT, agent_id)):
+            if key:
+                config = await self._config(lookup, key)
+                if config is not None:
+                    return config
         return None
+
+    async def warm(self) -> int:
+        """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
+        return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
 
     def cached(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
         """The tenant of a call as this process last loaded it, without the database: for speaking the
@@ -129,16 +134,16 @@ class TenantDirectory:
                 or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
                 or next((c for c in configs if agent_id and agent_id in c.agent_ids), None))
 
-    async def _config(self, lookup: Select[tuple[str, int]]) -> TenantConfig | None:
-        async with self._db.read() as session:
-            found = (await session.execute(lookup)).first()
+    async def _config(self, lookup: Select[tuple[str, int]], key: str) -> TenantConfig | None:
+        async with self._db.read_connection() as conn:
+            found = (await conn.execute(lookup, {"key": key})).first()
             if found is None:
                 return None
             tenant_id, revision = found
             cached = self._cache.get(tenant_id)
             if cached and cached[0] == revision:
                 return cached[1]
-            document = await session.scalar(select(m.Tenant.document).where(m.Tenant.id == tenant_id))
+            document = await conn.scalar(_DOCUMENT, {"key": tenant_id})
         config = TenantConfig.model_validate(document)
         self._cache[tenant_id] = (revision, config)
         return config

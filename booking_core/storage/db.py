@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_DEFAULT = "sqlite+aiosqlite:///var/slotline.db"
 
@@ -87,21 +87,32 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on any exception."""
-        if self.dialect == "sqlite":
-            # SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
-            # steps (up to 100 ms) and polls. Writers of this process queue here instead and start the
-            # moment the previous one commits. For latency only: other processes still meet the busy
-            # handler, and correctness never depends on this lock.
-            async with self._sqlite_writers():
-                async with self._write_sessions() as session:
-                    async with session.begin():
-                        yield session
-            return
-        async with self._write_sessions() as session:
-            async with session.begin():
-                yield session
+        async with self._one_writer():
+            async with self._write_sessions() as session:
+                async with session.begin():
+                    yield session
 
-    def _sqlite_writers(self) -> asyncio.Lock:
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection, no ORM session: for the small lookups every request makes, where the
+        session's machinery cost more than the query."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
+        """`write()` as a plain connection: commits on success, rolls back on any exception."""
+        async with self._one_writer():
+            async with self._write_engine.begin() as conn:
+                yield conn
+
+    def _one_writer(self) -> AbstractAsyncContextManager[Any]:
+        """SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
+        steps (up to 100 ms) and polls. Writers of this process queue on an asyncio lock instead and
+        start the moment the previous one commits. For latency only: other processes still meet the
+        busy handler, and correctness never depends on this lock. PostgreSQL needs none."""
+        if self.dialect != "sqlite":
+            return nullcontext()
         loop = asyncio.get_running_loop()
         if self._writer_loop is not loop:  # a lock belongs to one event loop (tests and CLIs run several)
             self._writer_lock, self._writer_loop = asyncio.Lock(), loop

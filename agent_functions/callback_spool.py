@@ -137,6 +137,15 @@ def _signed_call(services: AppServices, body: bytes, request: web.Request) -> Fu
         return None
 
 
+async def _learn_tenants(services: AppServices) -> None:
+    """Every tenant's config in this process's cache while the database is up, so an apology during a
+    later outage speaks the caller's language even for a tenant this process has not served yet."""
+    try:
+        await services.tenants.warm()
+    except Exception:  # noqa: BLE001 - down already: tenants are learned as calls come in
+        log.warning("tenants not preloaded; apologies fall back to German until each is seen")
+
+
 def attach_callback_spool(app: web.Application) -> None:
     """A spool for this process's services (`services.callback_spool`), flushed every second while it
     holds anything, and once more when the app stops."""
@@ -144,6 +153,7 @@ def attach_callback_spool(app: web.Application) -> None:
 
     async def flusher(app: web.Application) -> AsyncIterator[None]:
         async def run() -> None:
+            await _learn_tenants(app[SERVICES])
             while True:
                 await asyncio.sleep(FLUSH_EVERY_S)
                 if spool.pending:

@@ -78,8 +78,14 @@ def clean_payload(call: Mapping[str, Any]) -> dict[str, Any]:
     return _jsonable(kept)
 
 
+# Bounds on what a webhook may claim: beyond them a value is garbage and reads as unknown. Without them
+# a huge duration overflows `timedelta` (or PostgreSQL's integer column) and the event is lost in a 500.
+MAX_CALL_MS = 24 * 3600 * 1000
+MAX_TIMESTAMP_MS = 7258118400000  # 2200-01-01T00:00:00Z
+
+
 def _ms_to_dt(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < MAX_TIMESTAMP_MS:
         return None
     try:
         return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
@@ -138,14 +144,13 @@ def derive(events: Mapping[str, Any]) -> CallFacts:
         raise CallEventError("no lifecycle event recorded")
     start_ts = _ms_to_dt(pick(events, "start_timestamp"))
     end_ts = _ms_to_dt(pick(events, "end_timestamp"))
-    duration = pick(events, "duration_ms")
-    duration_ms = int(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) and duration >= 0 else None
+    duration_ms = _duration_ms(pick(events, "duration_ms"))
     if duration_ms is None and start_ts and end_ts and end_ts >= start_ts:
-        duration_ms = int((end_ts - start_ts).total_seconds() * 1000)
+        duration_ms = _duration_ms((end_ts - start_ts).total_seconds() * 1000)
     if duration_ms is None:
         cost = parse_call_cost(cost_source(events)[1])
         if cost is not None and cost.total_duration_seconds is not None:
-            duration_ms = int(cost.total_duration_seconds * 1000)
+            duration_ms = _duration_ms(cost.total_duration_seconds * 1000)
     span = timedelta(milliseconds=duration_ms or 0)
     received = {name: _received(entry) for name, entry in events.items() if isinstance(entry, Mapping)}
     end_received = received.get("call_ended") or received.get("call_analyzed")
@@ -174,6 +179,13 @@ def derive(events: Mapping[str, Any]) -> CallFacts:
         agent_id=_str(pick(events, "agent_id"), 100),
         cost_event=cost_source(events)[0],
     )
+
+
+def _duration_ms(value: Any) -> int | None:
+    """A duration in ms a phone call can have (0 to a day), else None (NaN and infinity included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    return int(value) if 0 <= value <= MAX_CALL_MS else None
 
 
 def _str(value: Any, limit: int) -> str | None:

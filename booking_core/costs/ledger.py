@@ -33,6 +33,18 @@ THOUSAND = Decimal(1000)
 # Retell's list price is about 0.07-0.10 USD a minute with a hosted LLM and voice; estimating high keeps
 # an unreported call from looking cheap. Tenants override it with billing.estimate_usd_per_min.
 DEFAULT_ESTIMATE_USD_PER_MIN = Decimal("0.10")
+# What a webhook may claim for one call; beyond these a number is garbage and reads as unknown. Without
+# bounds, "1e999999" cents is a finite Decimal that overflows arithmetic or rounding in every report.
+MAX_CENTS = Decimal(10**7)  # 100,000 USD
+MAX_SECONDS = Decimal(24 * 3600)
+MAX_TOKENS = Decimal(10**9)
+
+
+def _bounded(value: object, limit: Decimal, *, signed: bool = False) -> Decimal | None:
+    number = to_decimal(value)
+    if number is None or abs(number) > limit or (number < 0 and not signed):
+        return None
+    return number
 
 # Product line names seen in Retell's call_cost: "elevenlabs_tts", "voice_engine", "gpt-4o-mini",
 # "gemini_2_0_flash", "retell_llm", "llm_token_usage", "twilio_telephony", "background_voice_cancellation".
@@ -97,19 +109,19 @@ def parse_call_cost(raw: Any) -> RetellCost | None:
         for item in products:
             if not isinstance(item, Mapping):
                 continue
-            cost = to_decimal(item.get("cost"))
+            cost = _bounded(item.get("cost"), MAX_CENTS, signed=True)
             name = item.get("product")
             if cost is None or not isinstance(name, str):
                 continue
-            lines.append(ProductLine(name, cost, to_decimal(item.get("unit_price")), product_kind(name)))
-    combined = to_decimal(raw.get("combined_cost"))
+            lines.append(ProductLine(name, cost, _bounded(item.get("unit_price"), MAX_CENTS, signed=True), product_kind(name)))
+    combined = _bounded(raw.get("combined_cost"), MAX_CENTS, signed=True)
     if combined is None:
         if not lines:
             return None
         combined = sum((line.cost_cents for line in lines), Decimal(0))
     if combined < 0:
         return None
-    return RetellCost(combined, tuple(lines), to_decimal(raw.get("total_duration_seconds")))
+    return RetellCost(combined, tuple(lines), _bounded(raw.get("total_duration_seconds"), MAX_SECONDS))
 
 
 def started_minutes(duration_ms: int | None) -> int:
@@ -125,18 +137,18 @@ def token_count(usage: Any) -> int | None:
     if not isinstance(usage, Mapping):
         return None
     values = usage.get("values")
-    if isinstance(values, list):
-        numbers = [to_decimal(v) for v in values]
-        if numbers and all(n is not None and n >= 0 for n in numbers):
+    if isinstance(values, list) and len(values) <= 10_000:
+        numbers = [_bounded(v, MAX_TOKENS) for v in values]
+        if numbers and all(n is not None for n in numbers):
             return int(sum(numbers, Decimal(0)))  # type: ignore[arg-type]
-    total = to_decimal(usage.get("total_tokens"))
-    if total is not None and total >= 0:
+    total = _bounded(usage.get("total_tokens"), MAX_TOKENS)
+    if total is not None:
         return int(total)
-    parts = [to_decimal(usage.get(k)) for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
+    parts = [_bounded(usage.get(k), MAX_TOKENS) for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
     if any(p is not None for p in parts):
-        return int(sum((p for p in parts if p is not None and p >= 0), Decimal(0)))
-    average, requests = to_decimal(usage.get("average")), to_decimal(usage.get("num_requests"))
-    if average is not None and requests is not None and average >= 0 and requests >= 0:
+        return int(sum((p for p in parts if p is not None), Decimal(0)))
+    average, requests = _bounded(usage.get("average"), MAX_TOKENS), _bounded(usage.get("num_requests"), MAX_TOKENS)
+    if average is not None and requests is not None:
         return int(average * requests)
     return None
 

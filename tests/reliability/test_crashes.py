@@ -459,13 +459,13 @@ async def outbox_status(url: str) -> Counter[str]:
     return Counter({r["status"]: r["n"] for r in await fetch(url, "SELECT status, count(*) AS n FROM outbox GROUP BY status")})
 
 
-async def kill_outbox_worker_mid_send(worker: OutboxWorker, fake: FakeCalcom, url: str, kills: int, stop_at: float) -> int:
-    """SIGKILL the draining worker `kills` times while one of its Cal.com requests is in flight, leaving
-    rows claimed and unsettled; restart it a moment later (rows written meanwhile wait in the outbox).
-    Returns how many times rows were still pending right after a kill."""
+async def kill_outbox_worker_mid_send(worker: OutboxWorker, fake: FakeCalcom, url: str, kills: int, until: float) -> int:
+    """SIGKILL the draining worker `kills` times before `until`, each while one of its Cal.com requests
+    is in flight, leaving rows claimed and unsettled; restart it a moment later (rows written meanwhile
+    wait in the outbox). Returns how many times rows were still pending right after a kill."""
     left_pending = 0
     for k in range(kills):
-        await asyncio.sleep(max(0.5, (stop_at - time.monotonic()) / (kills - k + 1)))
+        await asyncio.sleep(max(0.5, (until - time.monotonic()) / (kills - k + 1)))
         async def mid_send(created: int = len(fake.bookings)) -> bool:
             return len(fake.bookings) > created and any(r.answered is None for r in fake.requests)
 
@@ -512,9 +512,11 @@ async def load_under_sigkill(server: ServerProcess, client: FunctionClient, outb
     """Callers book on `days` while server workers and the outbox worker are SIGKILLed now and then;
     first of all, orphaned holds are left on the `reserved` day."""
     tally, rng, killer = Tally(), random.Random(9), WorkerKiller(server)
-    stop_at = time.monotonic() + scale(8, 90)
+    load_s = scale(8, 90)
+    stop_at = time.monotonic() + load_s
     callers = [asyncio.create_task(caller(client, tally, rng, days, stop_at)) for _ in range(scale(4, 10))]
-    outbox_kills = asyncio.create_task(kill_outbox_worker_mid_send(outbox, fake, url, scale(1, 4), stop_at))
+    # outbox kills in the first two thirds of the load, while bookings still feed the outbox
+    outbox_kills = asyncio.create_task(kill_outbox_worker_mid_send(outbox, fake, url, scale(1, 4), stop_at - load_s / 3))
     await asyncio.sleep(1)
     burst = await orphan_holds(killer, client, reserved)
     blocked = await probe_holds_block(client, tally, burst)
@@ -559,7 +561,7 @@ async def test_sigkill_under_load_keeps_appointments_whole_holds_short_and_the_o
               "event_types": calcom_event_types(fake, salon())}
     config = salon(hold_ttl_s=HOLD_TTL_S, calcom=calcom)
     await store_tenant(reliability_pg, config)
-    days = full_days(config, scale(4, 12))
+    days = full_days(config, scale(4, 30))  # room enough that bookings (and outbox rows) go on all load long
     reserved = full_days(config, 1, after=days[-1])[0]
     outbox = OutboxWorker(reliability_pg, tmp_path / "outbox-worker.log")
     try:
@@ -686,7 +688,7 @@ async def test_database_cut_mid_call_answers_speakably_and_calls_back(
     report.add("load held", "calls while the database comes and goes", tally.requests)
     report.add("faults injected", "database connections cut", dropped)
     report.add("faults injected", "database outages (refused)", outages)
-    report.add("faults injected", "calls hit by a database fault (answered 'error')", len(tally.errors))
+    report.add("faults injected", "answers 'error' during database faults", len(tally.errors))
     if missing:
         # Failures outside the function are spooled by the edge (agent_functions/callback_spool.py); a
         # failure inside it goes through dispatch._apologise, whose create_callback fails on the same

@@ -224,6 +224,10 @@ async def _apologise(ctx: FunctionContext, function: str, args: dict[str, Any]) 
         )
     except Exception:  # noqa: BLE001 - the database may be what failed; the apology still goes out
         log.bind(call_id=ctx.call.call_id, tenant=ctx.tenant.id).exception("callback request could not be recorded")
+        if ctx.services.callback_spool is not None:  # written as soon as the database answers again
+            queued = ctx.services.callback_spool.add(FunctionCall(function, args, ctx.call))
+            if queued is not None:
+                data["callback_id"] = queued
     message = ctx.say(
         "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Wir rufen Sie so bald wie möglich zurück.",
         "I'm sorry, something went wrong on my side. We'll call you back as soon as possible.",

@@ -126,10 +126,6 @@ class TenantDirectory:
         """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
         return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
 
-    async def warm(self) -> int:
-        """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
-        return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
-
     def cached(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
         """The tenant of a call as this process last loaded it, without the database: for speaking the
         caller's language while the database is unreachable (possibly a revision behind)."""

@@ -689,10 +689,7 @@ async def test_database_cut_mid_call_answers_speakably_and_calls_back(
     report.add("faults injected", "database connections cut", dropped)
     report.add("faults injected", "database outages (refused)", outages)
     report.add("faults injected", "answers 'error' during database faults", len(tally.errors))
-    if missing:
-        # Failures outside the function are spooled by the edge (agent_functions/callback_spool.py); a
-        # failure inside it goes through dispatch._apologise, whose create_callback fails on the same
-        # database: it must queue on ctx.services.callback_spool instead (dispatch.py is not ours to edit).
-        report.add("failures found", "failed calls without a callback request", len(missing))
-        pytest.xfail(f"dispatch._apologise does not queue the callback when the database is down: {len(missing)} of "
-                     f"{len(tally.errors)} failed answers have no callback request, e.g. {missing[:2]}")
+    report.add("failures found", "failed calls without a callback request", len(missing))
+    # Failures outside the function are spooled by the edge (agent_functions/callback_spool.py); a failure
+    # inside it goes through dispatch._apologise, which queues on the same spool when the database is down.
+    assert not missing, f"{len(missing)} of {len(tally.errors)} failed answers have no callback request, e.g. {missing[:2]}"

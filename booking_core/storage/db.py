@@ -67,7 +67,10 @@ class Database:
             self.engine = _sqlite_engine(self.url, immediate=False)
             self._write_engine = _sqlite_engine(self.url, immediate=True)
         else:
-            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+            # No pre-ping: it costs a round trip on every checkout (several per request). A connection that
+            # died (database restart, failover) fails its request instead, which answers with an apology
+            # and a callback request, and SQLAlchemy then discards the pool's other stale connections.
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False)
             self._write_engine = self.engine
         self._writer_lock = asyncio.Lock()
         self._writer_loop: asyncio.AbstractEventLoop | None = None

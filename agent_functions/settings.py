@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from booking_core.storage.db import SQLITE_DEFAULT
+from booking_core.storage.urls import SQLITE_DEFAULT
 
 
 class Settings(BaseSettings):

@@ -21,16 +21,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-SQLITE_DEFAULT = "sqlite+aiosqlite:///var/slotline.db"
-
-
-def normalise_url(url: str) -> str:
-    """Accept plain `postgresql://` and `sqlite://` URLs and pick the async drivers."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+asyncpg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
-        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
-    return url
+from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url  # noqa: F401 (re-exported)
 
 
 def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:

@@ -63,7 +63,7 @@ def render(result: dict[str, Any], missed: list[str]) -> str:
     for name, s in rows:
         lines.append(f"{name:<24}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}{s['max_ms']:>9.1f}{s['count']:>8}{s['errors']:>8}")
     lines.append(f"(ms) {result['calls_per_s']} function calls/s, {result['phone_calls_per_s']} phone calls/s, "
-                 f"peak server RSS {result['peak_rss_mb']} MB; {result['database']}, {result['workers']} worker(s), "
+                 f"peak server RSS {result['peak_rss_mb']} MB (PSS {result['peak_pss_mb']} MB); {result['database']}, {result['workers']} worker(s), "
                  f"{result['concurrency']} concurrent calls, {result['duration_s']} s")
     lines.extend(f"error: {example}" for example in result["error_examples"])
     lines.append("targets: all held" if not missed else "targets missed: " + "; ".join(missed))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -80,7 +81,16 @@ class ServerProcess:
         return [child.pid for child in children] if self.workers > 1 else [self.process.pid]
 
     def rss_mb(self) -> float:
-        """Resident memory of the whole server (supervisor and workers), in MiB."""
+        """Resident memory of the whole server (supervisor and workers), in MiB: the sum of each
+        process's RSS, so pages the workers share with the supervisor count once per process."""
+        return self._memory_mb(lambda proc: proc.memory_info().rss)
+
+    def pss_mb(self) -> float:
+        """Proportional set size of the whole server, in MiB: shared pages split among the processes
+        that share them, so the sum is the memory the server really occupies (Linux only)."""
+        return self._memory_mb(lambda proc: proc.memory_full_info().pss)
+
+    def _memory_mb(self, measure: Callable[[psutil.Process], int]) -> float:
         if self.process is None:
             return 0.0
         total = 0
@@ -88,8 +98,8 @@ class ServerProcess:
             root = psutil.Process(self.process.pid)
             for proc in [root, *root.children(recursive=True)]:
                 try:
-                    total += proc.memory_info().rss
-                except psutil.NoSuchProcess:
+                    total += measure(proc)
+                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
                     pass
         except psutil.NoSuchProcess:
             return 0.0

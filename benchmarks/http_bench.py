@@ -165,18 +165,21 @@ def _first_offer(answer: Answer | None) -> dict[str, Any] | None:
 
 
 class MemoryWatch:
-    """Samples the server's resident memory (supervisor plus workers) in a thread; keeps the peak."""
+    """Samples the server's memory (supervisor plus workers) in a thread; keeps the peaks of the summed
+    RSS (what the target names; counts shared pages once per process) and of the summed PSS."""
 
     def __init__(self, server: ServerProcess, every_s: float = 0.1) -> None:
         self.server = server
         self.every_s = every_s
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak_mb = max(self.peak_mb, self.server.rss_mb())
+            self.peak_pss_mb = max(self.peak_pss_mb, self.server.pss_mb())
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> MemoryWatch:
@@ -283,6 +286,7 @@ def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
         "calls_per_s": round(requests / elapsed, 1),
         "phone_calls_per_s": round(load.calls / elapsed, 2),
         "peak_rss_mb": round(memory.peak_mb, 1),
+        "peak_pss_mb": round(memory.peak_pss_mb, 1),
         "database": dialect,
         "workers": workers,
         "concurrency": config.concurrency,

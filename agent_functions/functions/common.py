@@ -13,7 +13,7 @@ from typing import Any
 from agent_functions.call_memory import Offer
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, appointment_data, ref, slot_data
-from agent_functions.speech import first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
+from agent_functions.speech import capital, first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -174,7 +174,7 @@ def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | 
     member = ctx.tenant.staff_member(request.staff_id) if request.staff_id else None
     de, en = UNAVAILABLE_REASONS.get(reason or "taken", UNAVAILABLE_REASONS["taken"])
     if request.exact:
-        when_de, when_en = say_time(local, "de").capitalize(), say_time(local, "en").capitalize()
+        when_de, when_en = capital(say_time(local, "de")), capital(say_time(local, "en"))
     else:
         when_de, when_en = f"Am {say_date(local.date(), 'de')}", f"On {say_date(local.date(), 'en')}"
         if reason in (None, "taken"):

@@ -22,6 +22,7 @@ from agent_functions.callback_spool import apology_for, attach_callback_spool
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
+from agent_functions.housekeeping import attach_housekeeping
 from agent_functions.signature import parse, verify
 
 log = structlog.get_logger("slotline.http")
@@ -81,7 +82,7 @@ async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | No
         problem = verify(header, body, services.settings.retell_api_keys, now)
         if problem is None:
             timestamp_ms, digest = parse(header)  # type: ignore[misc]  # verify() accepted it, so it parses
-            if not await services.signatures.first_use(digest, datetime.fromtimestamp(timestamp_ms / 1000, UTC), now):
+            if not await services.signatures.first_use(digest, datetime.fromtimestamp(timestamp_ms / 1000, UTC)):
                 problem = "replayed signature"
         if problem is not None:
             log.warning("signature rejected", reason=problem, path=request.path)
@@ -175,6 +176,7 @@ def create_app(services: AppServices) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
     app[SERVICES] = services
     attach_callback_spool(app)
+    attach_housekeeping(app)
     app.router.add_post("/retell/functions", functions_route)
     app.router.add_post("/retell/functions/{name}", functions_route)
     app.router.add_post("/retell/events", events_route)

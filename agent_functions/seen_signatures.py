@@ -6,14 +6,14 @@ window. Voice platforms sign each retry anew, so refusing a repeated signature n
 retry; retries are made harmless by the per-call answer cache in `dispatch`.
 
 The set is kept in the database because every server process must see it; rows older than the
-signature window can never match an acceptable request again and are pruned now and then.
+signature window can never match an acceptable request again and are deleted by `housekeeping`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,8 +21,8 @@ from agent_functions.signature import MAX_SKEW_MS
 from booking_core.storage.db import Database
 from booking_core.storage.edge_models import SeenSignature
 
+# A timestamp may be this far from our clock on either side, so a digest matters for twice as long.
 WINDOW = timedelta(milliseconds=MAX_SKEW_MS)
-PRUNE_EVERY = timedelta(minutes=1)
 
 
 class SeenSignatures:
@@ -32,14 +32,8 @@ class SeenSignatures:
         # Built once: this runs on every request, and building the statement cost as much as running it.
         self._record = insert(SeenSignature).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
             .on_conflict_do_nothing(index_elements=["digest"])
-        self._pruned_at: datetime | None = None
 
-    async def first_use(self, digest: str, signed_at: datetime, now: datetime) -> bool:
+    async def first_use(self, digest: str, signed_at: datetime) -> bool:
         """Record `digest`; False when it was recorded before (the request is a replay)."""
         async with self.db.write_connection() as conn:
-            fresh = (await conn.execute(self._record, {"digest": digest, "signed_at": signed_at})).rowcount == 1
-            if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-                # Both sides of the window: a timestamp up to WINDOW in the future is acceptable too.
-                await conn.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW))
-                self._pruned_at = now
-        return fresh
+            return (await conn.execute(self._record, {"digest": digest, "signed_at": signed_at})).rowcount == 1

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     # Comma-separated; every key verifies incoming signatures (rotation), the first signs test requests.
     retell_api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_token: str | None = None
+    # PostgreSQL: seconds before the server gives up on connecting or on a statement (a hung database
+    # must still leave time for the apology before the voice platform's own timeout).
+    database_timeout_s: float = 5.0
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
     # Development only: accept unsigned webhook requests (logged loudly at start).

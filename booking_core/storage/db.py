@@ -48,7 +48,10 @@ def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
 class Database:
     """One database: a read path and a serialised write path."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, timeout_s: float | None = None) -> None:
+        """`timeout_s` (PostgreSQL): give up connecting, or on a statement, after this long. The server
+        sets it so that a database that hangs (rather than refusing) still lets a caller hear an
+        apology in time; commands and migrations leave it unset."""
         self.url = normalise_url(url)
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
@@ -61,7 +64,9 @@ class Database:
             # No pre-ping: it costs a round trip on every checkout (several per request). A connection that
             # died (database restart, failover) fails its request instead, which answers with an apology
             # and a callback request, and SQLAlchemy then discards the pool's other stale connections.
-            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False)
+            limits = {"timeout": timeout_s, "command_timeout": timeout_s} if timeout_s else {}
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False,
+                                              connect_args=limits)
             self._write_engine = self.engine
         self._writer_lock = asyncio.Lock()
         self._writer_loop: asyncio.AbstractEventLoop | None = None

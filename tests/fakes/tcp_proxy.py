@@ -27,6 +27,8 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._links: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     def url_for(self, database_url: str) -> str:
         """`database_url` with its host and port replaced by the proxy's."""
@@ -68,10 +70,10 @@ class TcpProxy:
             for writer in link:
                 writer.transport.abort()
 
-    @staticmethod
-    async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()
@@ -86,6 +88,14 @@ class TcpProxy:
         self.cut_count += len(links)
         return len(links)
 
+    def stall(self) -> None:
+        """Keep every connection open but pass no more bytes: a database that hangs instead of failing
+        (a lock pile-up, a network black hole). New connections are accepted and hang too."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        self._flowing.set()
+
     async def go_down(self) -> int:
         """Stop listening (new connections are refused) and cut the open ones: the database is gone."""
         if self._server is not None:
@@ -99,6 +109,7 @@ class TcpProxy:
             await self.start()
 
     async def stop(self) -> None:
+        self.resume()
         await self.go_down()
         tasks = list(self._tasks)
         for task in tasks:

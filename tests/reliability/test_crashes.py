@@ -693,3 +693,35 @@ async def test_database_cut_mid_call_answers_speakably_and_calls_back(
     # Failures outside the function are spooled by the edge (agent_functions/callback_spool.py); a failure
     # inside it goes through dispatch._apologise, which queues on the same spool when the database is down.
     assert not missing, f"{len(missing)} of {len(tally.errors)} failed answers have no callback request, e.g. {missing[:2]}"
+
+
+async def test_database_that_hangs_still_gets_an_answer(reliability_pg: str, server_log: Path, report: Report) -> None:
+    """A database that stops answering without failing (every byte held back) must not leave the caller
+    in silence: the server gives up after its database timeout and apologises, with a callback request
+    written once the database answers again."""
+    config = salon()
+    days = full_days(config, 1)
+    target = urlsplit(reliability_pg)
+    proxy = await TcpProxy(target.hostname or "127.0.0.1", target.port or 5432).start()
+    tally = Tally()
+    env = {"SLOTLINE_DATABASE_TIMEOUT_S": "1"}
+    try:
+        with ServerProcess(proxy.url_for(reliability_pg), key=KEY, workers=2, log_path=server_log, env=env) as server:
+            async with FunctionClient(server.url, KEY, timeout_s=30) as client:
+                assert (await send(client, tally, "get_context", {}, "before-stall", attempts=1)) is not None
+                proxy.stall()
+                args = {"service": "Herrenhaarschnitt", "date": days[0].isoformat(), "time": "11:00"}
+                hung = await asyncio.gather(*(send(client, tally, function, fn_args, f"stalled-{i}", attempts=1)
+                                              for i, (function, fn_args) in enumerate(
+                                                  [("get_context", {}), ("check_availability", args)] * scale(2, 6))))
+                # Answered while the database still hangs: nothing here waited for it to come back.
+                assert all(a is not None and a.outcome == "error" for a in hung), [a.body if a else None for a in hung]
+                proxy.resume()
+                await assert_back_to_normal(client, days)
+                assert not tally.problems, tally.problems[:10]
+                missing = await unrecorded_callbacks(reliability_pg, tally.errors)
+    finally:
+        await proxy.stop()
+    report.add("faults injected", "database hangs", 1)
+    report.add("faults injected", "answers 'error' while the database hung", len(tally.errors))
+    assert not missing, missing[:3]

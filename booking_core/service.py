@@ -570,6 +570,9 @@ class BookingService:
             if appt is None:
                 raise NotFound("unknown appointment", kind="appointment", id=appointment_id)
             if not lifecycle.can(appt.status, "cancelled"):
+                earlier = await self._cancelled_by(session, tenant.id, appt, call_id)
+                if earlier is not None:  # this call cancelled it already: a retry after a lost answer
+                    return (await views(session, cal, [appt]))[0], earlier
                 raise InvalidTransition(appt.status, "cancelled")
             decision = await self._decide(session, cal, appt, "cancel", now)
             if not decision.allowed:
@@ -586,6 +589,26 @@ class BookingService:
                         appointment_to_dict(old), appointment_to_dict(new), reason, decision.to_dict())
             self._outbox(session, tenant, "appointment.cancelled", {**appointment_to_dict(new), "fee": str(decision.fee)}, now)
         return new, decision
+
+    async def cancelled_by(self, tenant: TenantConfig, appointment_id: str, call_id: str | None) -> bool:
+        """Whether `call_id` is the call that cancelled this appointment."""
+        async with self.db.read() as session:
+            appt = await self._get(session, tenant.id, appointment_id)
+            return appt is not None and await self._cancelled_by(session, tenant.id, appt, call_id) is not None
+
+    @staticmethod
+    async def _cancelled_by(session: AsyncSession, tenant_id: str, appt: m.Appointment, call_id: str | None) -> PolicyDecision | None:
+        """The policy decision under which `call_id` cancelled `appt`, if it did.
+
+        The per-call answer cache makes retries harmless, but a process killed between the commit and
+        storing the answer leaves the retry to run again; it must then hear "cancelled", not "there is
+        no open appointment"."""
+        if appt.status != "cancelled" or not call_id:
+            return None
+        policy = await session.scalar(select(m.AuditEntry.policy).where(
+            m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", m.AuditEntry.entity_id == appt.id,
+            m.AuditEntry.action == "cancelled", m.AuditEntry.call_id == call_id).order_by(m.AuditEntry.at.desc()).limit(1))
+        return PolicyDecision.from_dict(policy) if policy else None
 
     async def reschedule(self, tenant: TenantConfig, appointment_id: str, new: SlotRequest, *, call_id: str | None,
                          reason: str | None, actor: str = "agent") -> tuple[AppointmentView, PolicyDecision]:

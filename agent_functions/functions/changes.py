@@ -66,18 +66,19 @@ def denied_reply(ctx: FunctionContext, decision: PolicyDecision, action_de: str,
 
 @handler("cancel_appointment")
 async def cancel_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
-    pick = await pick_appointment(ctx, args, date_key="date", time_key="time")
+    pick = await pick_appointment(ctx, args, date_key="date", time_key="time", cancelled_by_this_call=True)
     if pick.reply is not None:
         return pick.reply
     view = pick.appointment
     assert view is not None
     booking, tenant = ctx.services.booking, ctx.tenant
     data: dict[str, Any] = {"appointment": appointment_data(view, tenant)}
-    decision = await booking.decide(tenant, view.id, "cancel")
-    if not decision.allowed:
-        return denied_reply(ctx, decision, "Stornieren", "cancellation", data)
     spoken = speak_appointment(ctx, view)
-    if not truthy(args.get("confirm")):
+    if view.status != "cancelled":  # (a cancelled one reaches here only as this call's retry: answered below)
+        decision = await booking.decide(tenant, view.id, "cancel")
+        if not decision.allowed:
+            return denied_reply(ctx, decision, "Stornieren", "cancellation", data)
+    if not truthy(args.get("confirm")) and view.status != "cancelled":
         return Reply("needs_confirmation", ctx.say(f"Soll ich Ihren Termin {spoken} stornieren? {fee_sentence(ctx, decision)}",
                                                    f"Shall I cancel your appointment, {spoken}? {fee_sentence(ctx, decision)}"),
                      {**data, "policy": policy_data(decision, ctx)})

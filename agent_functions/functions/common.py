@@ -211,16 +211,21 @@ class Pick:
     reply: Reply | None = None
 
 
-async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_key: str, time_key: str) -> Pick:
+async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_key: str, time_key: str,
+                           cancelled_by_this_call: bool = False) -> Pick:
     """The appointment the caller means: by reference, else among their upcoming ones by number, narrowed.
 
     A withheld number can only change an appointment by its reference (a name and a date are not
-    proof of identity on the phone); we offer a callback instead.
+    proof of identity on the phone); we offer a callback instead. `cancelled_by_this_call`: also an
+    appointment this very call cancelled (a retried cancellation is answered, not refused).
     """
     booking, tenant = ctx.services.booking, ctx.tenant
     reference = text_arg(args, "appointment")
     if reference:
         view = await booking.get_appointment(tenant, reference.replace(" ", "").upper()) or await booking.get_appointment(tenant, reference)
+        if view is not None and view.status == "cancelled" and cancelled_by_this_call and \
+                await booking.cancelled_by(tenant, view.id, ctx.call.call_id):
+            return Pick(view)
         if view is None or view.status in ("cancelled", "no_show", "completed"):
             return Pick(reply=Reply("not_found", ctx.say(
                 f"Unter der Buchungsnummer {spell_reference(reference.upper())} finde ich keinen offenen Termin.",

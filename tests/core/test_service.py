@@ -223,8 +223,11 @@ async def test_cancel_fee_and_notice(svc, tenant, clock, db):
     assert view.status == "cancelled" and d2.fee == Decimal("10.00")
     free = await svc.decide(tenant, later.id, "cancel")
     assert free.allowed and free.fee == 0 and free.rule == "cancel.free" and free.deadline == at(2026, 11, 23, 10, 0)
-    with pytest.raises(InvalidTransition):
-        await svc.cancel(tenant, soon.id, call_id="c2", reason=None)
+    # the same call again (a retry whose answer was lost) hears the first outcome; nothing is written
+    again, d3 = await svc.cancel(tenant, soon.id, call_id="c2", reason=None)
+    assert again.status == "cancelled" and d3 == d2 and await count(db, m.AuditEntry) == 3
+    with pytest.raises(InvalidTransition):  # any other call: it is gone
+        await svc.cancel(tenant, soon.id, call_id="c9", reason=None)
     # the cancelled slot is free again
     assert (await svc.check(tenant, req("cut", "anna", 2026, 11, 21, 16, 0), None)).available
     clock.advance(3600 * 20)  # now 10 h before `later`... no: later is 4 days out; use a close one

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
@@ -118,3 +118,25 @@ async def test_health_and_metrics(client: TestClient) -> None:
     await post(client, "/retell/functions", {"name": "get_context", "args": {}, "call": SALON_CALL})
     metrics = await (await client.get("/metrics")).text()
     assert 'slotline_function_outcomes_total{function="get_context",status="ok"}' in metrics
+
+
+async def test_a_cancellation_retried_after_its_answer_was_lost_is_answered_not_refused(client: TestClient) -> None:
+    """A process killed between committing a cancellation and storing its answer leaves the retry to run
+    again: the same call hears "cancelled" again (nothing written twice); another call hears it is gone."""
+    book = {"name": "book_appointment", "call": SALON_CALL,
+            "args": {"service": "Herrenhaarschnitt", "when": "Montag um 10 Uhr", "staff": "Fabian", "customer_name": "Lena Vogel"}}
+    status, booked = await post(client, "/retell/functions", book)
+    assert (status, booked["status"]) == (200, "booked"), booked
+    reference = booked["data"]["appointment"]["reference"]
+    cancel = {"name": "cancel_appointment", "call": SALON_CALL, "args": {"appointment": reference, "confirm": True}}
+    first = (await post(client, "/retell/functions", cancel))[1]
+    assert first["status"] == "cancelled", first
+    async with client.app[SERVICES].db.write() as session:  # the answer was never stored
+        await session.execute(delete(m.FunctionResult).where(m.FunctionResult.call_id == SALON_CALL["call_id"]))
+    again = (await post(client, "/retell/functions", cancel))[1]
+    assert again["status"] == "cancelled" and again["data"]["appointment"]["reference"] == reference, again
+    assert again["data"]["policy"] == first["data"]["policy"]
+    async with client.app[SERVICES].db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.action == "cancelled")) == 1
+    other = (await post(client, "/retell/functions", {**cancel, "call": {**SALON_CALL, "call_id": "call_other"}}))[1]
+    assert other["status"] == "not_found", other

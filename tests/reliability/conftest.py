@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pg_support import require_postgres
+from app_harness import Harness, database_for
 from reliability_support import REPORT, Report, create_database, drop_database
 
 
@@ -45,3 +46,10 @@ def reliability_pg(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def server_log(tmp_path: Path) -> Path:
     return tmp_path / "server.log"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    """The app under fuzzing (app_harness.Harness) on each engine, in a database of the test's own."""
+    with Harness(database_for(request)) as running:
+        yield running

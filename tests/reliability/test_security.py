@@ -37,7 +37,7 @@ from pg_support import FIXTURES
 from reliability_support import KEY, Report
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from test_fuzz import (
+from app_harness import (
     ADMIN_TOKEN,
     NOW,
     PHYSIO_CALLER,

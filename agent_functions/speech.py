@@ -54,6 +54,15 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def echo(heard: str, limit: int = 40) -> str:
+    """What the caller said, repeated back: at most `limit` characters, cut at a word ("..."). A
+    sentence that reads out 300 characters of a garbled argument is worse than none."""
+    if len(heard) <= limit:
+        return heard
+    cut = heard[:limit].rsplit(" ", 1)[0] if " " in heard[:limit] else heard[:limit]
+    return cut.rstrip(" ,.;:-") + " ..."
+
+
 def say_time(at: datetime, lang: str) -> str:
     """'um halb drei', 'um 14 Uhr', 'um 14 Uhr 45' / 'at 2:30 pm', 'at 10 am', 'at noon'."""
     hour, minute = at.hour, at.minute

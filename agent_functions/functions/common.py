@@ -13,7 +13,7 @@ from typing import Any
 from agent_functions.call_memory import Offer
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, appointment_data, ref, slot_data
-from agent_functions.speech import capital, first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
+from agent_functions.speech import capital, echo, first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -66,8 +66,8 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         if service.heard:
             examples = [s.name for s in ctx.tenant.services[:3]]
             return Reply("needs_clarification", ctx.say(
-                f"„{service.heard}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
-                f"I couldn't find “{service.heard}” among our services. We have, for example, {join_words(examples, 'en')}."),
+                f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
+                f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}."),
                 {**data, "missing": ["service"], "options": [ref(s.id, s.name) for s in ctx.tenant.services[:3]]})
         return Reply("needs_clarification", ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
                      {**data, "missing": ["service"]})
@@ -78,8 +78,8 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
                          {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]})
         team = [first_name(m.name) for m in qualified_staff(ctx, service.item)]
         return Reply("needs_clarification", ctx.say(
-            f"„{staff.heard}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
-            f"I don't know “{staff.heard}”. {service.item.name} is done by {join_words(team, 'en')}."),
+            f"„{echo(staff.heard)}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
+            f"I don't know “{echo(staff.heard)}”. {service.item.name} is done by {join_words(team, 'en')}."),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]})
     if staff.item is not None and not staff.item.does(service.item.id):
         team = qualified_staff(ctx, service.item)
@@ -227,9 +227,11 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
                 await booking.cancelled_by(tenant, view.id, ctx.call.call_id):
             return Pick(view)
         if view is None or view.status in ("cancelled", "no_show", "completed"):
+            # Read the number back only when it can be one (ours have 4 to 8 characters), not a garbled argument.
+            spelled = spell_reference(reference.upper()) if len(reference) <= 10 else None
             return Pick(reply=Reply("not_found", ctx.say(
-                f"Unter der Buchungsnummer {spell_reference(reference.upper())} finde ich keinen offenen Termin.",
-                f"I can't find an open appointment under reference {spell_reference(reference.upper())}."),
+                f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich keinen offenen Termin.",
+                f"I can't find an open appointment under {'reference ' + spelled if spelled else 'that reference'}."),
                 {"missing": ["appointment"]}))
         return Pick(view)
     if not ctx.call.from_number:

@@ -90,3 +90,12 @@ def test_broken_tenant_file_lists_every_problem(tmp_path: Path) -> None:
         read_tenant_file(broken)
     paths = {p.path for p in err.value.problems}
     assert {"timezone", "phone_numbers", "services.14.segments.0.duration_min", "services.15.segments.0"} <= paths
+
+
+def test_echo_repeats_at_most_a_few_words() -> None:
+    from agent_functions.speech import echo
+
+    assert echo("Ansatz färben") == "Ansatz färben"
+    long = "bitte einmal alles mit Strähnchen und Farbe und Schnitt und Föhnen und Hochstecken"
+    assert echo(long) == "bitte einmal alles mit Strähnchen und ..."
+    assert len(echo("x" * 300)) <= 44

@@ -307,11 +307,25 @@ class WorkerKiller:
         ages = self.ages()
         await asyncio.sleep(max(0.0, FAILED_START_S + 0.5 - max(ages.values())))
 
-    async def kill(self) -> int:
-        """SIGKILL the busiest worker old enough to die, and wait until the supervisor has replaced it."""
+    async def freeze(self) -> int:
+        """SIGSTOP the busiest worker old enough to die: requests that reach it from now on wait there,
+        in flight for certain, until `kill(pid)`. (Killing a running worker after a short sleep caught
+        no request at all when the machine was fast.)"""
         await self.ready()
+        pid = self._busiest()
+        os.kill(pid, signal.SIGSTOP)
+        return pid
+
+    def _busiest(self) -> int:
         ages = self.ages()
-        pid = max((p for p, age in ages.items() if age > FAILED_START_S + 0.5), key=self.callers_of)
+        return max((p for p, age in ages.items() if age > FAILED_START_S + 0.5), key=self.callers_of)
+
+    async def kill(self, pid: int | None = None) -> int:
+        """SIGKILL `pid` (default: the busiest worker old enough to die), and wait until the supervisor
+        has replaced it."""
+        if pid is None:
+            await self.ready()
+            pid = self._busiest()
         os.kill(pid, signal.SIGKILL)
         self.kills += 1
 
@@ -357,12 +371,12 @@ async def orphan_holds(killer: WorkerKiller, client: FunctionClient, day: date) 
 
     burst.last_started = time.time()
     await asyncio.gather(*(check(f"orphan-{i}", slot) for i, slot in enumerate(burst.abandoned)))
-    await killer.ready()
+    frozen = await killer.freeze()
     burst.last_started = time.time()
     offset = len(burst.abandoned)
     tasks = [asyncio.create_task(check(f"orphan-{offset + i}", slot)) for i, slot in enumerate(burst.killed)]
-    await asyncio.sleep(0.1)
-    await killer.kill()
+    await asyncio.sleep(0.3)  # the frozen worker's share of the burst is now waiting in it
+    await killer.kill(frozen)
     await asyncio.gather(*tasks)
     return burst
 

@@ -23,13 +23,11 @@ from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
 from agent_functions.housekeeping import attach_housekeeping
+from agent_functions.request_body import BadBody, parse_body
 from agent_functions.signature import parse, verify
 
 log = structlog.get_logger("slotline.http")
 MAX_BODY = 256 * 1024
-# Real webhooks nest a handful of levels; deeper JSON only exhausts recursion (in the parser, or later
-# when a stored payload is read back), turning a bad request into an internal fault.
-MAX_DEPTH = 64
 FALLBACK_ERROR = {
     "status": "error",
     "message": "Entschuldigung, da ist gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
@@ -88,45 +86,9 @@ async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | No
             log.warning("signature rejected", reason=problem, path=request.path)
             return None, json_error(401, "bad_signature", problem)
     try:
-        payload = json.loads(body, parse_constant=_not_json)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, json_error(400, "bad_json", "the body is not JSON (or nested too deeply)")
-    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _deeper_than(payload, MAX_DEPTH):
-        return None, json_error(400, "bad_json", f"the body is nested deeper than {MAX_DEPTH} levels")
-    if b"\\u0000" in body:
-        payload = _without_nul(payload)
-    return payload, None
-
-
-def _not_json(constant: str) -> Any:
-    """NaN and Infinity are Python's extension, not JSON; stored, PostgreSQL's json type refuses them."""
-    raise ValueError(f"{constant} is not JSON")
-
-
-def _without_nul(value: Any) -> Any:
-    """The payload with NUL characters dropped from every string: no caller means one, and PostgreSQL
-    refuses them in text, which would turn a call id or a name containing one into an internal fault."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    return value
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than `limit` levels; iterative, so it cannot overflow itself."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+        return parse_body(body), None
+    except BadBody as exc:
+        return None, json_error(400, "bad_json", str(exc))
 
 
 async def functions_route(request: web.Request) -> web.Response:

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from agent_functions.cli_support import CommandError
+
 # Issue 8's targets at 20 concurrent calls on the 2-core reference machine.
 TARGETS = {"check_p95_ms": 50.0, "check_vs_floor_p95": 5.0, "book_p95_ms": 80.0, "rss_mb": 300.0}
 
@@ -27,6 +29,8 @@ def register(sub: Any) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from benchmarks.http_bench import BenchConfig, run_bench
 
+    if (args.workers or 1) > 1 and not args.database_url:
+        raise CommandError("--workers > 1 needs --database-url (PostgreSQL): SQLite is served by one process")
     config = BenchConfig(database_url=args.database_url, concurrency=args.concurrency, duration_s=args.duration,
                          workers=args.workers, appointments=args.appointments, think_ms=args.think_ms)
     result = run_bench(config, progress=(lambda _line: None) if args.json else print)

@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_functions.context import AppServices
 from booking_core.domain import Slot
@@ -42,8 +40,7 @@ async def remember_offers(services: AppServices, tenant_id: str, call_id: str | 
                "pending": pending or {}}
     # One upsert, not delete-then-insert: two requests of one call (a retried check on two processes)
     # may remember at the same moment, and the second insert would hit the first one's row.
-    insert = pg_insert if services.db.is_postgres else sqlite_insert
-    statement = insert(m.FunctionResult).values(tenant_id=tenant_id, call_id=call_id, request_key=OFFERS_KEY, response=payload,
+    statement = services.db.insert(m.FunctionResult).values(tenant_id=tenant_id, call_id=call_id, request_key=OFFERS_KEY, response=payload,
                                                 created_at=services.clock.now())
     statement = statement.on_conflict_do_update(index_elements=["tenant_id", "call_id", "request_key"],
                                                 set_={"response": payload, "created_at": statement.excluded.created_at})

@@ -24,8 +24,6 @@ from typing import Any
 import structlog
 from prometheus_client import Counter, Histogram
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_functions.context import AppServices
 from agent_functions.envelope import FunctionCall
@@ -163,9 +161,8 @@ async def _claim(services: AppServices, request: RequestId) -> FirstCopy:
     """Claim the request (a new claim, or one whose owner died); the answer instead if it was stored meanwhile."""
     token = secrets.token_hex(16)
     now = _wall_clock()
-    insert = pg_insert if services.db.is_postgres else sqlite_insert
     async with services.db.write() as session:
-        fresh = (await session.execute(insert(FunctionClaim).values(
+        fresh = (await session.execute(services.db.insert(FunctionClaim).values(
             tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, token=token,
             expires_at=now + CLAIM_TTL).on_conflict_do_nothing())).rowcount == 1
         if not fresh:
@@ -183,10 +180,9 @@ async def _claim(services: AppServices, request: RequestId) -> FirstCopy:
 
 async def _settle(services: AppServices, request: RequestId, token: str, answer: dict[str, Any] | None) -> None:
     """Store the answer that wrote (for every later copy) and give up the claim, in one transaction."""
-    insert = pg_insert if services.db.is_postgres else sqlite_insert
     async with services.db.write() as session:
         if answer is not None:
-            await session.execute(insert(m.FunctionResult).values(
+            await session.execute(services.db.insert(m.FunctionResult).values(
                 tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, response=answer,
                 created_at=services.clock.now()).on_conflict_do_nothing())
         await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))

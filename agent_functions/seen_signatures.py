@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_functions.signature import MAX_SKEW_MS
 from booking_core.storage.db import Database
@@ -28,9 +26,8 @@ WINDOW = timedelta(milliseconds=MAX_SKEW_MS)
 class SeenSignatures:
     def __init__(self, db: Database) -> None:
         self.db = db
-        insert = pg_insert if db.is_postgres else sqlite_insert
         # Built once: this runs on every request, and building the statement cost as much as running it.
-        self._record = insert(SeenSignature).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
+        self._record = db.insert(SeenSignature).values(digest=bindparam("digest"), signed_at=bindparam("signed_at")) \
             .on_conflict_do_nothing(index_elements=["digest"])
 
     async def first_use(self, digest: str, signed_at: datetime) -> bool:

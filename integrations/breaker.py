@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from booking_core.storage.db import Database
 from booking_core.storage.integration_models import CircuitBreakerState as B
@@ -47,8 +46,7 @@ class Breakers:
 
     async def _ensure(self, session, pair: Pair, now: datetime) -> None:  # type: ignore[no-untyped-def]
         values = {"tenant_id": pair[0], "target": pair[1], "state": "closed", "failures": 0, "updated_at": now}
-        insert = postgresql.insert if self.db.is_postgres else sqlite.insert
-        await session.execute(insert(B).values(**values).on_conflict_do_nothing())
+        await session.execute(self.db.insert(B).values(**values).on_conflict_do_nothing())
 
     async def acquire(self, pair: Pair, now: datetime) -> Decision:
         """May this worker send for `pair` now? 'probe' means: one message, then report the outcome."""

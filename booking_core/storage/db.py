@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -76,6 +77,11 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
+
+    def insert(self, table: Any) -> Any:
+        """An INSERT in this engine's dialect: both offer `on_conflict_do_nothing/_do_update`, which the
+        portable construct does not (claims, seen signatures, upserts)."""
+        return (postgresql.insert if self.is_postgres else sqlite.insert)(table)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

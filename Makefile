@@ -28,7 +28,7 @@ run: install
 test: install
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(BIN)/slotline replay fixtures/calls
-	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url $(PG_URL) fixtures/calls
+	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url {database_url} fixtures/calls
 
 replay: install
 	$(BIN)/slotline replay fixtures/calls

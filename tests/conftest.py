@@ -1,7 +1,8 @@
 """Shared fixtures: real databases on both engines.
 
-`database_url` is parametrised over SQLite and PostgreSQL. PostgreSQL comes from
-SLOTLINE_TEST_DATABASE_URL (default: the local `test` database); when it cannot be reached the
+`database_url` is parametrised over SQLite and PostgreSQL. PostgreSQL is the server of
+SLOTLINE_TEST_DATABASE_URL (default: the local `test` database), in a database of this run's own
+(created and dropped here, so two runs on one server do not meet); when it cannot be reached the
 PostgreSQL half fails under CI=true and is skipped locally, with the reason.
 Each engine is migrated once per session; every test then starts from empty tables.
 """
@@ -17,7 +18,7 @@ import pytest
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 
-from pg_support import PG_URL, pg_sync_url, require_postgres
+from pg_support import create_scratch_database, drop_scratch_database, pg_sync_url, require_postgres, scratch_name
 
 
 @pytest.fixture(scope="session")
@@ -28,18 +29,14 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _pg_migrated() -> str:
+def _pg_migrated() -> Iterator[str]:
+    """A PostgreSQL database of this run's own (see pg_support.scratch_name), migrated; dropped at the end."""
     require_postgres()
-    async def reset() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(pg_sync_url(PG_URL))
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await conn.close()
-
-    asyncio.run(reset())
-    upgrade(PG_URL)
-    return PG_URL
+    name = scratch_name("tests")
+    url = create_scratch_database(name)
+    upgrade(url)
+    yield url
+    drop_scratch_database(name)
 
 
 def _truncate_pg(url: str) -> None:

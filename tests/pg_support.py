@@ -7,7 +7,10 @@ import it without clashing module names.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
+import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ import pytest
 PG_URL = os.environ.get("SLOTLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# Every PostgreSQL database this run creates carries this id, so two runs on one server never meet.
+RUN_ID = f"{os.getpid()}_{secrets.token_hex(3)}"
 
 
 def pg_sync_url(url: str) -> str:
@@ -43,3 +48,48 @@ def require_postgres() -> None:
     if IN_CI:
         pytest.fail(reason + " (CI=true: PostgreSQL tests must run)")
     pytest.skip(reason)
+
+
+def scratch_name(purpose: str) -> str:
+    """A PostgreSQL database name unique to this run: `slotline_<purpose>_<pid>_<hex>` (≤ 63 bytes).
+
+    Long purposes (test node names) are shortened with a hash so the name stays within PostgreSQL's
+    identifier limit and stays unique.
+    """
+    slug = re.sub(r"\W+", "_", purpose.lower()).strip("_")
+    if len(slug) > 30:
+        slug = slug[:21] + "_" + hashlib.sha1(purpose.encode()).hexdigest()[:8]
+    return f"slotline_{slug}_{RUN_ID}"
+
+
+def url_for_database(name: str) -> str:
+    """PG_URL with its database replaced by `name` (driver-neutral `postgresql://` form)."""
+    base = pg_sync_url(PG_URL)
+    head, _, tail = base.rpartition("/")
+    query = tail.partition("?")[2]
+    return f"{head}/{name}" + (f"?{query}" if query else "")
+
+
+async def _admin(statement: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_sync_url(PG_URL), timeout=10)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def create_scratch_database(name: str) -> str:
+    """Create the empty database `name` (dropped first if a crashed run left it); returns its URL."""
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    return url_for_database(name)
+
+
+def drop_scratch_database(name: str) -> None:
+    """Drop `name`; errors are ignored (the server may be gone at the end of a failed run)."""
+    try:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception:  # noqa: BLE001 - cleanup only
+        pass

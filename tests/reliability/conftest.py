@@ -2,18 +2,16 @@
 
 `make test` runs every test here at a short scale; `make reliability` sets SLOTLINE_RELIABILITY=full
 (more callers, more fuzzed inputs, longer load). Each test that starts servers gets a PostgreSQL
-database of its own (created here, dropped after), so it never disturbs the shared `test` database
-that the other suites truncate.
+database of its own, named uniquely per run (created here, dropped after).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_support import require_postgres
+from pg_support import require_postgres, scratch_name
 from app_harness import Harness, database_for
 from reliability_support import REPORT, Report, create_database, drop_database
 
@@ -37,7 +35,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def reliability_pg(request: pytest.FixtureRequest) -> Iterator[str]:
     """A PostgreSQL database of this test's own: migrated, demo tenants loaded, dropped afterwards."""
     require_postgres()
-    name = "slotline_rel_" + re.sub(r"\W+", "_", request.node.name.lower())[:40]
+    name = scratch_name("rel_" + request.node.name)
     url = create_database(name)
     yield url
     drop_database(name)

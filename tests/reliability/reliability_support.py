@@ -15,7 +15,7 @@ from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from pg_support import FIXTURES, PG_URL, pg_sync_url
+from pg_support import FIXTURES, create_scratch_database, drop_scratch_database
 
 FULL = os.environ.get("SLOTLINE_RELIABILITY", "").lower() == "full"
 KEY = "reliability-key"
@@ -52,31 +52,6 @@ class Report:
 REPORT = Report()
 
 
-def _admin_url(name: str) -> str:
-    return re.sub(r"/[^/]*$", f"/{name}", pg_sync_url(PG_URL))
-
-
-async def _recreate(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(pg_sync_url(PG_URL))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(pg_sync_url(PG_URL))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 async def load_demo_tenants(url: str) -> None:
     db = Database(url)
     try:
@@ -88,12 +63,11 @@ async def load_demo_tenants(url: str) -> None:
 
 def create_database(name: str) -> str:
     """A new, migrated PostgreSQL database `name` (dropped first if left over) with the demo tenants."""
-    asyncio.run(_recreate(name))
-    url = _admin_url(name)
+    url = create_scratch_database(name)
     upgrade(url)
     asyncio.run(load_demo_tenants(url))
     return url
 
 
 def drop_database(name: str) -> None:
-    asyncio.run(_drop(name))
+    drop_scratch_database(name)

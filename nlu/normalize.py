@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from textfold import fold as fold  # the folding rule, shared with booking_core (re-exported)
+
 #: Inputs are capped: nothing a caller says in one field needs more, and regexes stay fast.
 MAX_INPUT_CHARS = 500
 
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ẞ": "ss"}
-)
 _SPACES = re.compile(r"\s+")
 
 
@@ -36,20 +35,6 @@ def clean_input(text: object, limit: int = MAX_INPUT_CHARS) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def fold(text: str) -> str:
-    """Lower-case, fold umlauts/ß to their ASCII spellings, strip other diacritics.
-
-    "Ansatzfärbung" -> "ansatzfaerbung", "Dreißig" -> "dreissig", "Ombré" -> "ombre".
-    """
-    text = text.translate(_UMLAUTS).lower()
-    # lower() may create new umlauts only from upper-case forms already mapped above.
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        text = text.translate(_UMLAUTS)
-    return text
 
 
 def squash_spaces(text: str) -> str:

@@ -1,0 +1,46 @@
+"""The one rule for comparing spoken and stored words, shared by `nlu` and `booking_core`.
+
+A leaf: imports nothing of ours, so both packages may use it without knowing each other (DESIGN: nlu
+and booking_core never import one another). Callers' words arrive as a speech recogniser or an LLM
+wrote them ("Müller", "MUELLER", "Mueller"); everything that matches words compares this folded form:
+lower case, ä→ae ö→oe ü→ue ß→ss (the German spelling without umlauts, so "Mueller" equals "Müller"),
+other accents stripped (é→e).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["fold", "name_tokens"]
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ẞ": "ss"}
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, fold umlauts/ß to their ASCII spellings, strip other diacritics.
+
+    "Ansatzfärbung" -> "ansatzfaerbung", "Dreißig" -> "dreissig", "Ombré" -> "ombre".
+    """
+    text = text.translate(_UMLAUTS).lower()
+    # lower() may create new umlauts only from upper-case forms already mapped above.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_UMLAUTS)
+    return text
+
+
+_LOOSE_UMLAUTS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a person's name for comparing, punctuation dropped, and an umlaut's spelling
+    loosened after folding: "Müller", "MUELLER" and "Muller" all give ["muller"] (a recogniser writing
+    an English "Muller" for a German "Müller" still finds the customer). "Anne-Marie Jäger" ->
+    ["anne", "marie", "jager"]."""
+    folded = fold(text)
+    for spelled, loose in _LOOSE_UMLAUTS:
+        folded = folded.replace(spelled, loose)
+    return "".join(c if c.isalnum() else " " for c in folded).split()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from booking_core.domain import AppointmentView, SegmentSlot, Slot
+    from booking_core.domain import AppointmentView, AppointmentSegment, Slot
     from booking_core.tenant_config import TenantConfig
 
 STATUSES = frozenset({
@@ -59,7 +59,7 @@ def ref(id_: str, name: str) -> dict[str, str]:
     return {"id": id_, "name": name}
 
 
-def segment_data(seg: SegmentSlot, tenant: TenantConfig) -> dict[str, Any]:
+def segment_data(seg: AppointmentSegment, tenant: TenantConfig) -> dict[str, Any]:
     zone = tenant.zone
     member = tenant.staff_member(seg.staff_id)
     return {

@@ -11,13 +11,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil
-from booking_core.domain import AppointmentView, SegmentSlot
+from booking_core.domain import AppointmentSegment, AppointmentView
 from booking_core.intervals import Interval
 from booking_core.storage import models as m
+from booking_core.vocabulary import AppointmentStatus
+
+__all__ = ["load_busy", "segment_view", "view", "views"]
 
 # Longest stretch one busy row can cover; lets the busy query use the (tenant, staff, start) index.
 MAX_SEGMENT = timedelta(days=1)
@@ -117,22 +120,10 @@ async def load_busy(
     return out
 
 
-def epoch_minute(column: Any, dialect: str, *, ceil: bool = False) -> Any:
-    """The UTC epoch minute of a stored instant, computed by the database: the busy query returns
-    thousands of rows on a full calendar, and integers cross the driver far cheaper than datetimes."""
-    if dialect == "postgresql":
-        seconds = func.extract("epoch", column)
-        expr = func.ceil(seconds / 60) if ceil else func.floor(seconds / 60)
-        return cast(expr, BigInteger)
-    # SQLite stores naive UTC text; strftime('%s') reads it as UTC. Seconds are always 0 for our rows
-    # but ceil keeps a stray second from shortening a busy stretch.
-    seconds = cast(func.strftime("%s", column), Integer)
-    return (seconds + 59).self_group().op("/")(60) if ceil else seconds.op("/")(60)  # integer division in SQLite
-
-
-def segment_slot(cal: TenantCalendar, row: m.AppointmentSegment) -> SegmentSlot:
+def segment_view(cal: TenantCalendar, row: m.AppointmentSegment) -> AppointmentSegment:
+    """A stored segment in the tenant's zone, with its staff member's name."""
     member = cal.staff.get(row.staff_id)
-    return SegmentSlot(
+    return AppointmentSegment(
         key=row.key,
         name=row.name,
         start=row.start.astimezone(cal.zone),
@@ -145,6 +136,8 @@ def segment_slot(cal: TenantCalendar, row: m.AppointmentSegment) -> SegmentSlot:
 
 
 async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
+    """The appointments as the caller is told them, in the given order (segments and customers read
+    in chunks of 500 ids)."""
     appts = list(appointments)
     if not appts:
         return []
@@ -164,21 +157,24 @@ async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterab
     return [view(cal, a, segs[a.id], customers.get(a.customer_id) if a.customer_id else None) for a in appts]
 
 
-def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment], customer: m.Customer | None) -> AppointmentView:
+def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment],
+         customer: m.Customer | None) -> AppointmentView:
+    """One appointment from its rows: local times, names from the calendar (the id when the service
+    or staff member is gone from the tenant file), segments in position order."""
     service = cal.services.get(a.service_id)
     member = cal.staff.get(a.staff_id)
     ordered = sorted(segments, key=lambda s: (s.position, s.start))
     return AppointmentView(
         id=a.id,
         reference=a.reference,
-        status=a.status,
+        status=AppointmentStatus(a.status),
         start=a.start.astimezone(cal.zone),
         end=a.end.astimezone(cal.zone),
         service_id=a.service_id,
         service_name=service.name if service else a.service_id,
         staff_id=a.staff_id,
         staff_name=member.name if member else a.staff_id,
-        segments=tuple(segment_slot(cal, s) for s in ordered),
+        segments=tuple(segment_view(cal, s) for s in ordered),
         price=a.price,
         currency=a.currency,
         customer_name=customer.name if customer else None,

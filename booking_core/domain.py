@@ -24,7 +24,7 @@ class SlotRequest:
 
 
 @dataclass(frozen=True)
-class SegmentSlot:
+class AppointmentSegment:
     key: str
     name: str
     start: datetime
@@ -41,7 +41,7 @@ class Slot:
     staff_id: str
     start: datetime
     end: datetime
-    segments: tuple[SegmentSlot, ...]
+    segments: tuple[AppointmentSegment, ...]
     price: Decimal
     currency: str
     service_name: str = ""
@@ -75,7 +75,7 @@ class AppointmentView:
     service_name: str
     staff_id: str
     staff_name: str
-    segments: tuple[SegmentSlot, ...]
+    segments: tuple[AppointmentSegment, ...]
     price: Decimal
     currency: str
     customer_name: str | None
@@ -114,7 +114,7 @@ class PolicyDecision:
                    data["rule"])
 
 
-def segment_to_dict(seg: SegmentSlot) -> dict[str, Any]:
+def segment_to_dict(seg: AppointmentSegment) -> dict[str, Any]:
     return {
         "key": seg.key,
         "name": seg.name,

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from booking_core.availability import TenantCalendar
-from booking_core.intervals import Interval, IntervalIndex, normalize, subtract
-from booking_core.layout import Piece, layout
+from booking_core.intervals import Interval, IntervalIndex, subtract
+from booking_core.layout import AppointmentSegment, layout
 from booking_core.tenant_config import Service
 
-Plan = tuple[Piece, ...]
+__all__ = [
+    "Board", "Plan", "Rules", "alternatives", "bookable_plan", "first_free", "grid_points", "nearest_on_day", "plan_at",
+    "rules_for", "spread",
+]
+
+Plan = tuple[AppointmentSegment, ...]
+"""A service laid out in time: its segments in order, the first one's staff member taking it."""
 
 
 @dataclass
@@ -123,6 +129,15 @@ def rules_for(cal: TenantCalendar, now_minute: int) -> Rules:
     b = cal.config.booking
     today = cal.day_of(now_minute)
     return Rules(now_minute, now_minute + b.min_notice_min, today + timedelta(days=b.max_advance_days))
+
+
+def bookable_plan(board: Board, service: Service, start: int, staff_ids: Sequence[str], rules: Rules,
+                  others: Sequence[str] | None = None) -> Plan | None:
+    """`plan_at` for a start the rules allow (not before `rules.earliest`, not after `rules.last_day`,
+    on the tenant's slot grid); None otherwise. The guard of every check, booking and move."""
+    if start < rules.earliest or board.cal.day_of(start) > rules.last_day or not board.cal.on_grid(start):
+        return None
+    return plan_at(board, service, start, staff_ids, others)
 
 
 def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str],
@@ -306,47 +321,3 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         other = sorted((p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start))
         out = same + other
     return out
-
-
-def diagnose(board: Board, service: Service, start: int, requested: str | None, qualified: Sequence[str],
-             rules: Rules) -> str:
-    """Why nobody can take `service` at `start` (called once plan_at failed or the rules refuse):
-    past, too_soon, too_far, closed, staff_absent, off_grid, outside_hours, taken."""
-    cal = board.cal
-    if start < rules.now:
-        return "past"
-    if start < rules.earliest:
-        return "too_soon"
-    day = cal.day_of(start)
-    if day > rules.last_day:
-        return "too_far"
-    staff = [requested] if requested else list(qualified)
-    if cal.is_closed(day):
-        return "closed"
-    if not any(cal.raw_hours(s, day) for s in staff):
-        return "closed"
-    if all(day in cal.absent_days[s] for s in staff if cal.raw_hours(s, day)):
-        return "staff_absent"
-    if not cal.on_grid(start):
-        return "off_grid"
-    end = start + service.total_min
-    raw = [IntervalIndex(cal.raw_hours(s, day), normalized=True) for s in staff]
-    if not any(r.contains(start, end) for r in raw):
-        return "outside_hours"
-    work = [IntervalIndex(cal.working(s, day), normalized=True) for s in staff]
-    if not any(w.contains(start, end) for w in work):
-        return "staff_absent"
-    return "taken"
-
-
-def busy_from_rows(rows: Iterable[tuple[str | None, int, int]], staff_ids: Iterable[str]) -> dict[str, list[Interval]]:
-    """(staff_id or None for everyone, start, end) -> normalized blocked lists per staff."""
-    ids = list(staff_ids)
-    out: dict[str, list[Interval]] = {s: [] for s in ids}
-    for sid, s, e in rows:
-        if sid is None:
-            for k in ids:
-                out[k].append((s, e))
-        elif sid in out:
-            out[sid].append((s, e))
-    return {k: normalize(v) for k, v in out.items()}

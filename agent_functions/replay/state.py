@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from agent_functions.context import AppServices
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.replies import appointment_data
 from booking_core.calls import call_records, store_fx_rates
 from booking_core.domain import CustomerInput
@@ -37,8 +38,8 @@ async def prepare(services: AppServices, tenant: TenantConfig, fx: dict[str, Any
         await store_fx_rates(services.db, {date.fromisoformat(k): Decimal(str(v)) for k, v in fx.items()})
     for item in (setup or {}).get("appointments", []):
         customer = item.get("customer") or {}
-        await services.booking.insert_appointment(
-            tenant,
+        await insert_appointment(
+            services.db, services.clock, tenant,
             service_id=item["service"],
             staff_id=item["staff"],
             start=datetime.fromisoformat(item["start"]),

@@ -3,7 +3,7 @@
 A call row keeps the payload of each lifecycle event as received (minus transcripts), so the merge
 can be recomputed from scratch: whatever order the events arrive in, the row ends up the same. The
 denormalised columns (`started_at`, `status`, ...) are derived from those payloads for queries.
-Costs are derived when read (booking_core.calls), because they depend on the tenant's current rates
+Costs are derived when read (booking_core.calls.records), because they depend on the tenant's current rates
 and on exchange rates that may be loaded after the call.
 """
 

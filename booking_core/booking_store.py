@@ -61,7 +61,9 @@ async def load_busy(
         def p(v: Any) -> str:
             values.append(v)
             return f"${len(values)}"
-        t = lambda dt: dt  # noqa: E731 - asyncpg takes aware datetimes
+
+        def t(dt: datetime) -> Any:
+            return dt  # asyncpg takes aware datetimes
     elif dialect == "sqlite":
         def minute(col: str, ceil: bool = False) -> str:
             return f"((CAST(strftime('%s', {col}) AS INTEGER) + 59) / 60)" if ceil else f"(CAST(strftime('%s', {col}) AS INTEGER) / 60)"
@@ -71,7 +73,9 @@ async def load_busy(
         def p(v: Any) -> str:
             values.append(v)
             return "?"
-        t = lambda dt: dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # noqa: E731
+
+        def t(dt: datetime) -> Any:
+            return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     else:  # pragma: no cover - only the two engines are supported
         raise RuntimeError(f"unsupported dialect {dialect}")
 

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from booking_core.tenant_base import Frozen, Slug
 from booking_core.tenant_hours import Absence, TimeRange, check_week
+from booking_core.vocabulary import ChangeKind
 
 __all__ = [
     "ChangePolicy", "FeeTier", "PausePolicy", "Policies", "PolicyOverride", "Service", "ServiceSegment", "Staff",
@@ -44,6 +45,9 @@ class Policies(Frozen):
     cancel: ChangePolicy = ChangePolicy()
     reschedule: ChangePolicy = ChangePolicy()
 
+    def for_change(self, kind: ChangeKind) -> ChangePolicy:
+        return self.cancel if kind == "cancel" else self.reschedule
+
 
 class ServiceSegment(Frozen):
     """One step of a composite service. The gap after it is processing time (colour develops)."""
@@ -63,8 +67,13 @@ class ServiceSegment(Frozen):
 
 
 class PolicyOverride(Frozen):
+    """A service's own policies, each replacing the tenant's when set."""
+
     cancel: ChangePolicy | None = None
     reschedule: ChangePolicy | None = None
+
+    def for_change(self, kind: ChangeKind) -> ChangePolicy | None:
+        return self.cancel if kind == "cancel" else self.reschedule
 
 
 class Service(Frozen):

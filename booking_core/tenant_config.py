@@ -31,6 +31,7 @@ from booking_core.tenant_catalogue import (
 )
 from booking_core.tenant_hours import Absence, Closure, Holidays, TimeRange, WeekHours, check_week
 from booking_core.tenant_integrations import Billing, CalcomConfig, Integrations, RetellApiConfig
+from booking_core.vocabulary import ChangeKind
 
 __all__ = [
     "WEEKDAYS", "Absence", "Billing", "BookingRules", "CalcomConfig", "ChangePolicy", "Closure", "FeeTier", "Holidays",
@@ -126,10 +127,8 @@ class TenantConfig(Frozen):
         """A staff member's week: their own `hours`, else the business's opening hours."""
         return member.hours if member.hours is not None else self.opening_hours
 
-    def policy_for(self, kind: Literal["cancel", "reschedule"], service_id: str | None) -> ChangePolicy:
+    def policy_for(self, kind: ChangeKind, service_id: str | None) -> ChangePolicy:
+        """The policy for `kind`: the service's own override when it has one, else the tenant's."""
         service = self.service(service_id) if service_id else None
-        if service is not None and service.policies is not None:
-            override = getattr(service.policies, kind)
-            if override is not None:
-                return override
-        return getattr(self.policies, kind)
+        override = service.policies.for_change(kind) if service is not None and service.policies is not None else None
+        return override if override is not None else self.policies.for_change(kind)

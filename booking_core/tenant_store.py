@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.storage import models as m
@@ -48,9 +48,8 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     for model in (m.StaffService, m.Absence, m.WeeklyHours, m.Closure, m.ServiceSegment, m.PhoneNumber, m.AgentRoute):
         await session.execute(delete(model).where(model.tenant_id == tid))
     # Services and staff are kept (appointments refer to them) and marked inactive when dropped.
-    for model in (m.Service, m.StaffMember):
-        for row in (await session.scalars(select(model).where(model.tenant_id == tid))).all():
-            row.active = False
+    for kept in (m.Service, m.StaffMember):
+        await session.execute(update(kept).where(kept.tenant_id == tid).values(active=False))
     for position, service in enumerate(config.services):
         row = await session.get(m.Service, (tid, service.id)) or m.Service(tenant_id=tid, id=service.id)
         row.name, row.aliases, row.duration_min = service.name, list(service.aliases), service.duration_min
@@ -66,9 +65,9 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
             ))
     await session.flush()
     for position, member in enumerate(config.staff):
-        row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
-        row.name, row.aliases, row.position, row.active = member.name, list(member.aliases), position, True
-        session.add(row)
+        staff_row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
+        staff_row.name, staff_row.aliases, staff_row.position, staff_row.active = member.name, list(member.aliases), position, True
+        session.add(staff_row)
     await session.flush()
     for member in config.staff:
         for service in config.services:
@@ -134,7 +133,7 @@ class TenantDirectory:
                 or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
                 or next((c for c in configs if agent_id and agent_id in c.agent_ids), None))
 
-    async def _config(self, lookup: Select[tuple[str, int]], key: str) -> TenantConfig | None:
+    async def _config(self, lookup: Select[str, int], key: str) -> TenantConfig | None:
         async with self._db.read_connection() as conn:
             found = (await conn.execute(lookup, {"key": key})).first()
             if found is None:

@@ -46,9 +46,10 @@ class CallEventError(ValueError):
 # --- the pure part: cleaning payloads and deriving the record from them --------------------------
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     """Payloads as plain JSON (Decimals from a parse_float=Decimal body become exact strings)."""
-    return json.loads(json.dumps(value, default=str))
+    plain: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return plain
 
 
 def clean_payload(call: Mapping[str, Any]) -> dict[str, Any]:

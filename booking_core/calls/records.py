@@ -155,7 +155,8 @@ async def _appointments_by_call(session: AsyncSession, tenant_id: str, call_ids:
         query = query.where(m.Appointment.call_id.is_not(None))
     linked: dict[str, list[str]] = {}
     for call_id, appointment_id in (await session.execute(query.order_by(m.Appointment.created_at, m.Appointment.id))).all():
-        linked.setdefault(call_id, []).append(appointment_id)
+        if call_id is not None:
+            linked.setdefault(call_id, []).append(appointment_id)
     return linked
 
 

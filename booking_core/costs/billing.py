@@ -17,9 +17,14 @@ Mode = Literal["tariff", "markup"]
 
 
 class Tariff(Protocol):
-    markup_pct: Decimal | None
-    price_per_minute: Decimal | None
-    price_per_call: Decimal | None
+    """What billing reads of a tenant's `Billing` (amounts in EUR; None when not set)."""
+
+    @property
+    def markup_pct(self) -> Decimal | None: ...
+    @property
+    def price_per_minute(self) -> Decimal | None: ...
+    @property
+    def price_per_call(self) -> Decimal | None: ...
 
 
 def billing_mode(billing: Tariff) -> Mode:

@@ -139,8 +139,9 @@ def token_count(usage: Any) -> int | None:
     values = usage.get("values")
     if isinstance(values, list) and len(values) <= 10_000:
         numbers = [_bounded(v, MAX_TOKENS) for v in values]
-        if numbers and all(n is not None for n in numbers):
-            return int(sum(numbers, Decimal(0)))  # type: ignore[arg-type]
+        known = [n for n in numbers if n is not None]
+        if known and len(known) == len(numbers):
+            return int(sum(known, Decimal(0)))
     total = _bounded(usage.get("total_tokens"), MAX_TOKENS)
     if total is not None:
         return int(total)

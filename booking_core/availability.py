@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from booking_core.intervals import Interval, normalize, subtract
 from booking_core.tenant_config import WEEKDAYS, TenantConfig, TimeRange
 
+__all__ = ["TenantCalendar", "calendar_for", "from_minute", "to_minute", "to_minute_ceil"]
+
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
+from booking_core.vocabulary import CallbackStatus
 
 __all__ = ["create_callback"]
 
@@ -21,5 +22,5 @@ async def create_callback(db: Database, tenant_id: str, now: datetime, *, call_i
     cid = callback_id or str(uuid.uuid4())
     async with db.write() as session:
         session.add(m.CallbackRequest(id=cid, tenant_id=tenant_id, call_id=call_id, customer_name=customer_name,
-                                      phone=phone, reason=reason, details=details, status="open", created_at=now))
+                                      phone=phone, reason=reason, details=details, status=CallbackStatus.OPEN, created_at=now))
     return cid

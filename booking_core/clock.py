@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
+__all__ = ["Clock", "FrozenClock", "SystemClock"]
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -12,6 +14,8 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """The machine's clock, in UTC."""
+
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 

@@ -7,6 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from booking_core.vocabulary import AppointmentStatus, UnavailableReason
+
+__all__ = [
+    "AppointmentSegment", "AppointmentView", "CheckOutcome", "CustomerInput", "PolicyDecision", "Slot", "SlotRequest",
+    "appointment_to_dict", "segment_to_dict",
+]
+
 
 @dataclass(frozen=True)
 class SlotRequest:
@@ -25,6 +32,11 @@ class SlotRequest:
 
 @dataclass(frozen=True)
 class AppointmentSegment:
+    """One segment of an offered slot or a booked appointment, in the tenant's zone (the same segment
+    as `booking_core.layout.AppointmentSegment` in epoch minutes and the `appointment_segments` row).
+    `staff_busy` False: the staff is free meanwhile (processing); `busy_until`: where the staff's
+    blocked stretch ends (end plus buffer on the last segment, the next start in blocked gaps)."""
+
     key: str
     name: str
     start: datetime
@@ -37,6 +49,9 @@ class AppointmentSegment:
 
 @dataclass(frozen=True)
 class Slot:
+    """A bookable time for a service: who starts it, its segments, its price (the staff member's,
+    else the service's) in the tenant's currency. Times are aware, in the tenant's zone."""
+
     service_id: str
     staff_id: str
     start: datetime
@@ -50,25 +65,35 @@ class Slot:
 
 @dataclass(frozen=True)
 class CheckOutcome:
+    """The answer to a check. Exact: `available` and `slot` (held until `hold_expires_at` when a call
+    asked), else `reason` and the nearest `alternatives`. Day, window or next: `slots` spread over it,
+    else `reason` and the next free ones as `alternatives`. `reason` is `not_qualified` also when
+    slots with other staff are offered."""
+
     available: bool
     slot: Slot | None
     hold_expires_at: datetime | None
     alternatives: tuple[Slot, ...]
     slots: tuple[Slot, ...]
-    reason: str | None
+    reason: UnavailableReason | None
 
 
 @dataclass(frozen=True)
 class CustomerInput:
+    """Who a booking is for, as the call gives it (the name as spoken, stripped later)."""
+
     name: str | None
     phone: str | None  # E.164 or None (withheld)
 
 
 @dataclass(frozen=True)
 class AppointmentView:
+    """An appointment as the caller is told it: local times, service and staff names, segments,
+    price; `version` counts its changes (optimistic locking)."""
+
     id: str
     reference: str
-    status: str
+    status: AppointmentStatus
     start: datetime
     end: datetime
     service_id: str
@@ -90,6 +115,9 @@ class AppointmentView:
 
 @dataclass(frozen=True)
 class PolicyDecision:
+    """Whether a cancel or move is allowed now (`booking_core.policy`): its fee, how many hours before
+    the start it happens, the last free moment (`deadline`) and the rule that decided (`cancel.free`)."""
+
     allowed: bool
     fee: Decimal
     currency: str
@@ -115,6 +143,7 @@ class PolicyDecision:
 
 
 def segment_to_dict(seg: AppointmentSegment) -> dict[str, Any]:
+    """The JSON-able segment (CONTRACT section 3 `segments[]`)."""
     return {
         "key": seg.key,
         "name": seg.name,

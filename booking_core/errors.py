@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from booking_core.vocabulary import UnavailableReason
+
+__all__ = ["DomainError", "InvalidTransition", "NotFound", "NotQualified", "PolicyDenied", "SlotUnavailable"]
+
 if TYPE_CHECKING:
     from booking_core.domain import PolicyDecision, Slot
 
@@ -33,7 +37,7 @@ class SlotUnavailable(DomainError):
 
     code = "unavailable"
 
-    def __init__(self, reason: str, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
+    def __init__(self, reason: UnavailableReason, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
         super().__init__(message or f"slot unavailable: {reason}")
         self.reason = reason
         self.alternatives = tuple(alternatives)
@@ -45,7 +49,7 @@ class NotQualified(SlotUnavailable):
     code = "not_qualified"
 
     def __init__(self, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
-        super().__init__("not_qualified", alternatives, message or "staff member does not do this service")
+        super().__init__(UnavailableReason.NOT_QUALIFIED, alternatives, message or "staff member does not do this service")
 
 
 class PolicyDenied(DomainError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
+__all__ = ["Interval", "IntervalIndex", "intersect", "normalize", "subtract", "total", "union"]
+
 Interval = tuple[int, int]
 
 

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from booking_core.tenant_config import TenantConfig
 
+__all__ = ["Problem", "TenantFileError", "parse_tenant", "read_tenant_file"]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -18,6 +18,8 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import WEEKDAYS, TenantConfig
 
+__all__ = ["TenantDirectory", "save_tenant"]
+
 
 def _document(config: TenantConfig) -> dict[str, Any]:
     return config.model_dump(mode="json", by_alias=True, exclude_none=True)

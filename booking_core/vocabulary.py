@@ -16,6 +16,7 @@ __all__ = [
     "AppointmentStatus",
     "AuditAction",
     "CallEvent",
+    "CallbackStatus",
     "CallStatus",
     "ChangeKind",
     "OutboxStatus",
@@ -91,6 +92,12 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"  # gave up after its attempts; `slotline outbox retry` revives it
+
+
+class CallbackStatus(StrEnum):
+    """A callback request's state: open until staff deal with it."""
+
+    OPEN = "open"
 
 
 class CallEvent(StrEnum):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Protocol
 
+__all__ = ["Margin", "Mode", "Tariff", "billed_eur", "billing_mode", "margin"]
+
 HUNDRED = Decimal(100)
 
 Mode = Literal["tariff", "markup"]

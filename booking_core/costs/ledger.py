@@ -25,6 +25,11 @@ from typing import Any, Literal
 
 from booking_core.costs import to_decimal
 
+__all__ = [
+    "DEFAULT_ESTIMATE_USD_PER_MIN", "CallCost", "CostInputs", "CostRates", "ProductKind", "ProductLine", "RetellCost",
+    "State", "compute_cost", "parse_call_cost", "product_kind", "started_minutes", "token_count",
+]
+
 State = Literal["estimated", "provisional", "final"]
 ProductKind = Literal["telephony", "llm", "other"]
 

@@ -17,6 +17,11 @@ from zoneinfo import ZoneInfo
 from booking_core.costs import dec_str, money
 from booking_core.costs.billing import margin
 
+__all__ = [
+    "GROUPINGS", "By", "CallLine", "Report", "Row", "aggregate", "build_report", "daily_series", "dec_money",
+    "group_key", "in_range", "local_day", "report_json", "row_values", "total",
+]
+
 By = Literal["call", "day", "month"]
 GROUPINGS: tuple[str, ...] = ("call", "day", "month")
 ZERO = Decimal(0)

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
 
+__all__ = ["Call", "FxRate"]
+
 
 class Call(Base):
     __tablename__ = "calls"

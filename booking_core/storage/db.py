@@ -22,7 +22,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url  # noqa: F401 (re-exported)
+from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url
+
+__all__ = ["SQLITE_DEFAULT", "Database", "normalise_url"]
 
 
 def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:

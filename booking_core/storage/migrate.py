@@ -9,6 +9,8 @@ from alembic.config import Config
 
 from booking_core.storage.urls import normalise_url
 
+__all__ = ["MIGRATIONS", "alembic_config", "downgrade", "upgrade"]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

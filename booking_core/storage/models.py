@@ -31,6 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from booking_core.storage.types import Money, UTCDateTime
+from booking_core.vocabulary import AppointmentStatus, CallbackStatus, OutboxStatus
+
+__all__ = [
+    "Absence", "AgentRoute", "Appointment", "AppointmentSegment", "AuditEntry", "Base", "CallbackRequest", "Closure",
+    "Customer", "ExternalBusy", "FunctionResult", "Hold", "OutboxMessage", "PhoneNumber", "Service", "ServiceSegment",
+    "StaffMember", "StaffService", "Tenant", "WeeklyHours",
+]
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -200,7 +207,7 @@ class Appointment(Base):
     service_id: Mapped[str] = mapped_column(String(64))
     staff_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.SCHEDULED)
     start: Mapped[datetime]
     end: Mapped[datetime]
     price: Mapped[Decimal]
@@ -279,7 +286,7 @@ class CallbackRequest(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN)
     created_at: Mapped[datetime]
 
 
@@ -322,7 +329,7 @@ class OutboxMessage(Base):
     topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
     target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dead
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)  # OutboxStatus
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]

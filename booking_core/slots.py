@@ -214,27 +214,27 @@ def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi
     # Spread over the part of the window where a start can work: up to the last working minute
     # (of any of the staff) minus the service's length.
     last_start = min(hi, _latest_end(board, staff_ids, lo, hi)) - service.total_min
+
+    def add_first_free(after: int) -> Plan | None:
+        """The first free plan in [after, hi), added to `found` unless its start is there already."""
+        got = first_free(board, service, staff_ids, after, hi, rules, others)
+        if got is not None and got[0].start not in starts:
+            found.append(got)
+            starts.add(got[0].start)
+        return got
+
     for i in range(1, limit):
         if last_start <= span_lo:
             break
         target = span_lo + (last_start - span_lo) * i // (limit - 1)
         target = max(target, found[-1][0].start + step)
-        if target >= hi:
+        if target >= hi or add_first_free(target) is None:
             break
-        got = first_free(board, service, staff_ids, target, hi, rules, others)
-        if got is None:
-            break
-        if got[0].start not in starts:
-            found.append(got)
-            starts.add(got[0].start)
     cursor = span_lo + step
     while len(found) < limit and cursor < hi:
-        got = first_free(board, service, staff_ids, cursor, hi, rules, others)
+        got = add_first_free(cursor)
         if got is None:
             break
-        if got[0].start not in starts:
-            found.append(got)
-            starts.add(got[0].start)
         cursor = got[0].start + step
     found.sort(key=lambda p: p[0].start)
     return found[:limit]

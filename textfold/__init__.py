@@ -2,9 +2,10 @@
 
 A leaf: imports nothing of ours, so both packages may use it without knowing each other (DESIGN: nlu
 and booking_core never import one another). Callers' words arrive as a speech recogniser or an LLM
-wrote them ("Müller", "MUELLER", "Mueller"); everything that matches words compares this folded form:
-lower case, ä→ae ö→oe ü→ue ß→ss (the German spelling without umlauts, so "Mueller" equals "Müller"),
-other accents stripped (é→e).
+wrote them ("Müller", "MUELLER", "Mueller"); everything that matches words compares the `fold`ed
+form: lower case, ä→ae ö→oe ü→ue ß→ss (the German spelling without umlauts, so "Mueller" equals
+"Müller"), other accents stripped (é→e). Customer names (`name_tokens`) are compared a step looser on
+top of that fold: an umlaut's "e" may be missing too ("Muller").
 """
 
 from __future__ import annotations

@@ -22,5 +22,6 @@ async def create_callback(db: Database, tenant_id: str, now: datetime, *, call_i
     cid = callback_id or str(uuid.uuid4())
     async with db.write() as session:
         session.add(m.CallbackRequest(id=cid, tenant_id=tenant_id, call_id=call_id, customer_name=customer_name,
-                                      phone=phone, reason=reason, details=details, status=CallbackStatus.OPEN, created_at=now))
+                                      phone=phone, reason=reason, details=details, status=CallbackStatus.OPEN,
+                                      created_at=now))
     return cid

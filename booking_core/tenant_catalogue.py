@@ -62,7 +62,8 @@ class ServiceSegment(Frozen):
     @model_validator(mode="after")
     def _gap_bounds(self) -> ServiceSegment:
         if self.gap_after_max is not None and self.gap_after_max < self.gap_after_min:
-            raise ValueError(f"segment {self.key}: gap_after_max ({self.gap_after_max}) < gap_after_min ({self.gap_after_min})")
+            raise ValueError(f"segment {self.key}: gap_after_max ({self.gap_after_max}) "
+                             f"< gap_after_min ({self.gap_after_min})")
         return self
 
 

@@ -35,8 +35,8 @@ from booking_core.vocabulary import ChangeKind
 
 __all__ = [
     "WEEKDAYS", "Absence", "Billing", "BookingRules", "CalcomConfig", "ChangePolicy", "Closure", "FeeTier", "Holidays",
-    "Integrations", "PausePolicy", "Policies", "PolicyOverride", "RetellApiConfig", "Service", "ServiceSegment", "Staff",
-    "TenantConfig", "TimeRange", "WeekHours",
+    "Integrations", "PausePolicy", "Policies", "PolicyOverride", "RetellApiConfig", "Service", "ServiceSegment",
+    "Staff", "TenantConfig", "TimeRange", "WeekHours",
 ]
 
 

@@ -68,7 +68,8 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     await session.flush()
     for position, member in enumerate(config.staff):
         staff_row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
-        staff_row.name, staff_row.aliases, staff_row.position, staff_row.active = member.name, list(member.aliases), position, True
+        staff_row.name, staff_row.aliases = member.name, list(member.aliases)
+        staff_row.position, staff_row.active = position, True
         session.add(staff_row)
     await session.flush()
     for member in config.staff:

@@ -52,6 +52,7 @@ async def load_fx_table(session: AsyncSession, first: date, last: date, currency
         if anchor is None:
             return FxTable({})
     rows = await session.execute(
-        select(FxRate.day, FxRate.rate).where(FxRate.currency == currency, FxRate.day >= min(anchor, first), FxRate.day <= max(anchor, last))
+        select(FxRate.day, FxRate.rate).where(FxRate.currency == currency, FxRate.day >= min(anchor, first),
+                                              FxRate.day <= max(anchor, last))
     )
     return FxTable({day: rate for day, rate in rows.all()})

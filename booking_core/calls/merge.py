@@ -103,7 +103,8 @@ class CallFacts:
 
 def _by_rank(events: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(event, payload) highest rank first."""
-    known = [(name, entry.get("call", {})) for name, entry in events.items() if name in RANK and isinstance(entry, Mapping)]
+    known = [(name, entry.get("call", {})) for name, entry in events.items()
+             if name in RANK and isinstance(entry, Mapping)]
     return sorted(known, key=lambda pair: -RANK[pair[0]])
 
 
@@ -148,7 +149,8 @@ def derive(events: Mapping[str, Any]) -> CallFacts:
         or min(r for r in received.values() if r is not None)
     )
     ended = CallEvent.CALL_ENDED in events or CallEvent.CALL_ANALYZED in events
-    ended_at = end_ts or ((started_at + span) if ended and duration_ms is not None else None) or (end_received if ended else None)
+    ended_at = (end_ts or ((started_at + span) if ended and duration_ms is not None else None)
+                or (end_received if ended else None))
     status = CallStatus.ENDED if ended else CallStatus.ONGOING
     if pick(events, "call_status") == "error":  # Retell's own call_status
         status = CallStatus.ERROR

@@ -52,7 +52,8 @@ def cost_rates(billing: Billing, row: Call) -> CostRates:
     telephony = billing.telephony_usd_per_min_by_number.get(own_number or "", billing.telephony_usd_per_min)
     return CostRates(
         telephony_usd_per_min=telephony,
-        estimate_usd_per_min=billing.estimate_usd_per_min if billing.estimate_usd_per_min is not None else DEFAULT_ESTIMATE_USD_PER_MIN,
+        estimate_usd_per_min=(billing.estimate_usd_per_min if billing.estimate_usd_per_min is not None
+                              else DEFAULT_ESTIMATE_USD_PER_MIN),
         llm_usd_per_1k_tokens=billing.llm_usd_per_1k_tokens,
         llm_model=billing.llm_model,
     )
@@ -109,7 +110,8 @@ def record_dict(row: Call, tenant: TenantConfig, view: CallCostView, appointment
         "tenant": row.tenant_id,
         "started_at": row.started_at.astimezone(zone).isoformat(),
         "ended_at": row.ended_at.astimezone(zone).isoformat() if row.ended_at else None,
-        "duration_s": None if row.duration_ms is None else int((Decimal(row.duration_ms) / 1000).quantize(Decimal(1), ROUND_HALF_UP)),
+        "duration_s": (None if row.duration_ms is None
+                       else int((Decimal(row.duration_ms) / 1000).quantize(Decimal(1), ROUND_HALF_UP))),
         "disconnection_reason": row.disconnection_reason,
         "status": row.status,
         "direction": row.direction,
@@ -147,14 +149,16 @@ async def _tenant_config(session: AsyncSession, tenant_id: str) -> TenantConfig 
     return None if document is None else TenantConfig.model_validate(document)
 
 
-async def _appointments_by_call(session: AsyncSession, tenant_id: str, call_ids: Sequence[str] | None) -> dict[str, list[str]]:
+async def _appointments_by_call(session: AsyncSession, tenant_id: str,
+                                call_ids: Sequence[str] | None) -> dict[str, list[str]]:
     query = select(m.Appointment.call_id, m.Appointment.id).where(m.Appointment.tenant_id == tenant_id)
     if call_ids is not None:
         query = query.where(m.Appointment.call_id.in_(list(call_ids)))
     else:
         query = query.where(m.Appointment.call_id.is_not(None))
     linked: dict[str, list[str]] = {}
-    for call_id, appointment_id in (await session.execute(query.order_by(m.Appointment.created_at, m.Appointment.id))).all():
+    rows = (await session.execute(query.order_by(m.Appointment.created_at, m.Appointment.id))).all()
+    for call_id, appointment_id in rows:
         if call_id is not None:
             linked.setdefault(call_id, []).append(appointment_id)
     return linked

@@ -23,7 +23,8 @@ from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 __all__ = ["cancel", "cancelled_by"]
 
 
-async def cancel(ctx: BookingContext, appointment_id: str, reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+async def cancel(ctx: BookingContext, appointment_id: str,
+                 reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
     """Cancel the appointment (id or reference): (the cancelled appointment, the policy decision with
     its fee). A retry by the call that cancelled it answers the same again.
 

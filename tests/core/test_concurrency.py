@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from booking_core.clock import FrozenClock
 from agent_functions.replay.seed import insert_appointment
+from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
 from booking_core.service import BookingService
@@ -84,8 +84,8 @@ async def test_exclusion_constraint_is_the_last_guard(postgres_url):
     try:
         await save_tenant(db, tenant, clock.now())
         svc = BookingService(db, clock)
-        v = await insert_appointment(svc.db, svc.clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0),
-                                         customer=CustomerInput("A", None))
+        v = await insert_appointment(db, clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0),
+                                     customer=CustomerInput("A", None))
         from sqlalchemy.exc import IntegrityError
 
         with pytest.raises(IntegrityError):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from booking_core.domain import AppointmentView, AppointmentSegment, Slot
+    from booking_core.domain import AppointmentSegment, AppointmentView, Slot
     from booking_core.tenant_config import TenantConfig
 
 STATUSES = frozenset({

@@ -1,0 +1,98 @@
+"""Which date a weekday or an explicit date means, relative to today (CONTRACT sections 2 and 6).
+
+* A weekday: named on that same weekday it means next week's; "diesen/this" allows today;
+  "nächsten/next" is the next one after today; "übernächsten" one week later; "in N Wochen"
+  counts on from the coming one.
+* An explicit date, year and month optional; a date in the past (an LLM resolving the caller's
+  words in a stale calendar) is repaired to the next matching date when that is unambiguous.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from nlu.when_reading import Unresolvable, add_months, days_in
+
+
+def weekday_date(wd: int, mode: str, weeks: int, today: date, issues: list[str]) -> date:
+    """Weekday rules (CONTRACT section 6): a weekday named on that same weekday means next week's
+    ("ambiguous_weekday_today"); "diesen/this" allows today; "nächsten/kommenden/next" is the next
+    one after today; "übernächsten"/"after next" one week later; "<Tag> in N Wochen" / "a week
+    from <day>" counts N weeks from the coming one (today included)."""
+    delta = (wd - today.weekday()) % 7
+    if weeks:
+        return today + timedelta(days=delta + 7 * weeks)
+    if mode == "this":
+        if delta == 0:
+            issues.append("ambiguous_weekday_today")
+        return today + timedelta(days=delta)
+    if delta == 0:
+        if mode == "bare":
+            issues.append("ambiguous_weekday_today")
+        delta = 7
+    if mode == "afternext":
+        delta += 7
+    return today + timedelta(days=delta)
+
+
+def nearest_weekday(d: date, wd: int, today: date) -> date:
+    options = [d + timedelta(days=(wd - d.weekday()) % 7 + k) for k in (-7, 0)]
+    options = [o for o in options if o >= today] or [d + timedelta(days=(wd - d.weekday()) % 7)]
+    return min(options, key=lambda o: abs((o - d).days))
+
+
+def next_day_month(month: int, day: int, today: date) -> date:
+    for year in range(today.year, today.year + 9):
+        if day <= days_in(year, month):
+            cand = date(year, month, day)
+            if cand >= today:
+                return cand
+    raise Unresolvable("invalid_date")
+
+
+def resolve_dm(data: dict, wd: int | None, today: date, issues: list[str]) -> date:
+    """An explicit date (year, month optional), with past-date repair (CONTRACT section 2)."""
+    y, mo, d = data.get("y"), data.get("m"), data["d"]
+    if mo is None:  # day of month alone: this month if still ahead, else the next month having it
+        if not 1 <= d <= 31:
+            raise Unresolvable("invalid_date")
+        first = None
+        cursor = today.replace(day=1)
+        for _ in range(24):
+            if d <= days_in(cursor.year, cursor.month):
+                cand = cursor.replace(day=d)
+                if cand >= today:
+                    if first is None:
+                        first = cand
+                    if wd is None or cand.weekday() == wd:
+                        break
+            cursor = add_months(cursor, 1)
+        else:
+            cand = None
+        assert first is not None
+        if wd is not None and first.weekday() != wd:
+            alts = tuple(x for x in (cand, first, nearest_weekday(first, wd, today)) if x is not None)
+            raise Unresolvable("weekday_date_conflict", alts)
+        return first
+    if not 1 <= mo <= 12 or not 1 <= d <= 31 or d > (29 if mo == 2 else days_in(2001, mo)):
+        raise Unresolvable("invalid_date")
+    if y is not None:
+        if not 1900 <= y <= 2200 or d > days_in(y, mo):
+            raise Unresolvable("invalid_date")
+        cand = date(y, mo, d)
+        if cand < today:
+            # Stale calendar: the LLM resolved the caller's words in another year.
+            if wd is not None:
+                if cand.weekday() != wd:
+                    raise Unresolvable("ambiguous_past_date")
+                issues.append("past_date_repaired")
+                return weekday_date(wd, "bare", 0, today, [])
+            issues.append("past_date_repaired")
+            return next_day_month(mo, d, today)
+    else:
+        cand = next_day_month(mo, d, today)
+        if (cand - today).days > 300 and cand.year > today.year:
+            issues.append("date_just_passed")
+    if wd is not None and cand.weekday() != wd:
+        raise Unresolvable("weekday_date_conflict", (nearest_weekday(cand, wd, today), cand))
+    return cand

@@ -81,13 +81,9 @@ def resolve_dm(data: dict, wd: int | None, today: date, issues: list[str]) -> da
             raise Unresolvable("invalid_date")
         cand = date(y, mo, d)
         if cand < today:
-            # Stale calendar: the LLM resolved the caller's words in another year.
-            if wd is not None:
-                if cand.weekday() != wd:
-                    raise Unresolvable("ambiguous_past_date")
-                issues.append("past_date_repaired")
-                return weekday_date(wd, "bare", 0, today, [])
-            issues.append("past_date_repaired")
+            if y < today.year:
+                return repair_stale_year(cand, wd, today, issues)
+            issues.append("past_date_repaired")  # earlier this year: the next such day and month
             return next_day_month(mo, d, today)
     else:
         cand = next_day_month(mo, d, today)
@@ -96,3 +92,29 @@ def resolve_dm(data: dict, wd: int | None, today: date, issues: list[str]) -> da
     if wd is not None and cand.weekday() != wd:
         raise Unresolvable("weekday_date_conflict", (nearest_weekday(cand, wd, today), cand))
     return cand
+
+
+def repair_stale_year(stale: date, said_weekday: int | None, today: date, issues: list[str]) -> date:
+    """A date in a past year, as LLMs write when they resolve the caller's words in a stale
+    calendar (CONTRACT sections 2 and 14). The caller said a weekday ("Dienstag" -> 26.11.2024, a
+    Tuesday in 2024) or a day and month ("26. November"); the two readings are the next such
+    weekday and the next such day-month.
+
+    * A weekday said with the date that matches the date's weekday in its own year: the weekday
+      reading ("Donnerstag, 26.10.2023" -> the coming Thursday).
+    * No weekday said: silent repair to the next such day-month only when it falls on the same
+      weekday as the stale date (both readings agree: 26.11.2020 and 26.11.2026 are Thursdays).
+    * Otherwise both readings are offered: :class:`Unresolvable` "ambiguous_past_date" with the
+      two candidate days in date order (26.11.2024 said on Wed 18.11.2026 -> Tuesday 24 November or
+      Thursday 26 November). The same holds for "heute"/"morgen" sent as a stale date.
+    """
+    by_day_month = next_day_month(stale.month, stale.day, today)
+    weekday = stale.weekday() if said_weekday is None else said_weekday
+    by_weekday = weekday_date(weekday, "bare", 0, today, [])
+    if said_weekday is not None and said_weekday == stale.weekday():
+        issues.append("past_date_repaired")
+        return by_weekday
+    if said_weekday is None and by_day_month.weekday() == stale.weekday():
+        issues.append("past_date_repaired")
+        return by_day_month
+    raise Unresolvable("ambiguous_past_date", tuple(sorted({by_weekday, by_day_month})))

@@ -37,18 +37,17 @@ SLASH = compile_pattern(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))
 D_MONTH = compile_pattern(r"\b(?P<d>\d{1,2})\.?\s*(?:of\s+)?(?P<mon>" + MONTH_ALT + r")\b\.?(?:\s*(?P<y>\d{4})\b)?")
 MONTH_D = compile_pattern(r"\b(?P<mon>" + MONTH_ALT + r")\s+(?:the\s+)?(?P<d>\d{1,2})\.?"
              r"(?![\d:]|\s*(?:uhr|am|pm|h\b|oclock))(?:\s*(?P<y>\d{4})\b)?")
-REL = compile_pattern(r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:from|after)\s+)?
+REL = compile_pattern(r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:(?:from|after|on)\s+)?)?
     \b(?P<rel>the\s+day\s+after\s+tomorrow|day\s+after\s+tomorrow|uebermorgen|heute|today|morgen|tomorrow|tmrw)\b
-    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week)\b)?""")
+    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week|fortnight)\b)?""")
 WEEKDAY = compile_pattern(r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:from|after|on)\s+(?:this\s+|next\s+)?)?
     (?:\b(?P<mod>""" + AFTERNEXT + "|" + NEXT + "|" + THIS + r""")\s+)?
     \b(?P<wd>""" + WEEKDAY_ALT + r""")s?\b
     (?:\s+(?P<after>after\s+next))?
-    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week)\b(?!\s*end))?""")
+    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week|fortnight)\b(?!\s*end))?""")
 IN_N = compile_pattern(r"""\b(?:in|within|innerhalb(?:\s+von)?)\s+(?P<n>\d+|a|an)\s+
     (?P<u>tag|tagen|tage|days?|wochen?|weeks?|monat|monaten|monate|months?)\b
-    |\b(?P<n2>\d+|a|an)\s+(?P<u2>days?|weeks?|months?)\s+from\s+(?:now|today)\b
-    |\bin\s+(?P<fortnight>a\s+fortnight)\b""")
+    |\b(?P<n2>\d+|a|an)\s+(?P<u2>days?|weeks?|months?)\s+from\s+(?:now|today)\b""")
 WEEKEND = compile_pattern(r"\b(?:(?P<which>" + AFTERNEXT + "|" + NEXT + "|" + THIS + r")\s+)?(?:wochenende|weekend)\b")
 WEEK = compile_pattern(r"""(?:\b(?P<part>""" + PERIOD_PART + r""")\s+)?(?:irgendwann\s+)?(?:in\s+)?(?:der\s+|des\s+|the\s+)?
     (?:(?P<which>""" + AFTERNEXT + "|" + NEXT + "|" + THIS + r""")\s+)?
@@ -77,7 +76,7 @@ def _weeks_count(m: re.Match[str]) -> int:
     if m.group("post_n"):
         return to_int(m.group("post_n")) or 1
     if m.group("bweek"):
-        return 1
+        return 2 if m.group("bweek") == "fortnight" else 1  # "Monday week", "Monday fortnight"
     return 0
 
 
@@ -162,12 +161,9 @@ def _h_weekday(w: Work, m: re.Match[str]) -> bool:
 
 
 def _h_in_n(w: Work, m: re.Match[str]) -> bool:
-    if m.group("fortnight"):
-        n, unit = 14, "d"
-    else:
-        n = to_int(m.group("n") or m.group("n2")) or 0
-        u = m.group("u") or m.group("u2")
-        unit = "d" if u.startswith(("tag", "day")) else "w" if u.startswith(("woche", "week")) else "m"
+    n = to_int(m.group("n") or m.group("n2")) or 0  # ("in a fortnight" arrives as "in 2 weeks")
+    u = m.group("u") or m.group("u2")
+    unit = "d" if u.startswith(("tag", "day")) else "w" if u.startswith(("woche", "week")) else "m"
     w.take("day", "in", m, {"n": n, "unit": unit})
     return True
 

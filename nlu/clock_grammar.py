@@ -17,6 +17,8 @@ from nlu.normalize import squash_spaces
 
 _MER = r"(?P<mer>[ap]m)\b"
 C_COLON = compile_pattern(r"\b(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?(?:\s*uhr\b|\s*h\b)?(?:\s*" + _MER + ")?")
+# "Montag 10.30", "morgen 9.15", "24.11.2026 14.00": a dotted time next to a day (see _h_dot_clock).
+C_DOT = compile_pattern(r"\b(?P<H>\d{1,2})\.(?P<M>\d{2})\b(?![.:]?\d)")
 C_DOT_UHR = compile_pattern(r"\b(?P<H>\d{1,2})\.(?P<M>\d{2})\s*uhr\b|\b(?P<H2>\d{1,2})h(?P<M2>\d{2})\b")
 C_HALF_REL = compile_pattern(r"\b(?P<N>\d{1,2}|kurz)\s+(?P<dir>vor|nach)\s+halb\s+(?P<H>\d{1,2})\b")
 C_HALB = compile_pattern(r"\bhalb\s+(?P<H>\d{1,2})\b(?!\s*(?:stunde|std))")
@@ -226,6 +228,25 @@ def _h_trigger(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
+_DOT_GLUE = frozenset("um at gegen around ca circa etwa ungefaehr about so".split())
+
+
+def _h_dot_clock(w: Work, m: re.Match[str]) -> bool:
+    """A clock time written with a dot ("10.30", "9.15") beside a day: after a weekday, "heute",
+    "morgen", a named day or a full date, with at most a time word between ("Montag 10.30",
+    "24.11.2026 um 9.15"). Alone, "3.12" stays a date (the day grammar reads it first); "10.30"
+    alone is a time (C_WHOLE). Minutes 01-12 could be a month, so those need the day right before;
+    "10.30" or "9.00" cannot be a date and only need a day somewhere in the phrase."""
+    h, minute = int(m.group("H")), int(m.group("M"))
+    if h > 23 or minute > 59 or not w.days:
+        return False
+    right_after_day = any(
+        d.end <= m.start() and all(x in _DOT_GLUE for x in w.orig[d.end:m.start()].split()) for d in w.days)
+    if 1 <= minute <= 12 and not right_after_day:
+        return False
+    return _clock(w, m, h, minute, formal=len(m.group("H")) == 2)
+
+
 def h_whole(w: Work, m: re.Match[str]) -> bool:
     minute = int(m.group("M")) if m.group("M") else 0
     w.take("time", "clock", m, {"h": int(m.group("H")), "m": minute, "formal": False}, start=m.start("H"))
@@ -252,6 +273,7 @@ TIME_PASSES: Passes = (
     (MIDNIGHT, _h_midnight),
     (NOON, _h_noon),
     (C_TRIGGER, _h_trigger),
+    (C_DOT, _h_dot_clock),
 )
 
 

@@ -124,10 +124,19 @@ def _h_dmy(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
+# A dotted pair right after a day ("Montag 10.11", "morgen 9.05", "24.11.2026 10.12") or after a
+# time word ("um 10.11") is a clock time, not a day and month: CLOCK_AFTER_DAY in nlu.clock_grammar.
+_DAY_OR_TIME_WORD_BEFORE = re.compile(
+    r"(?:\b(?:" + WEEKDAY_ALT + "|" + WEEKDAY_ABBR_ALT + r"|heute|morgen|uebermorgen|today|tomorrow|tmrw"
+    r"|um|gegen|punkt|ca|circa|etwa|ungefaehr|at|around|about)|\b\d{4}|\b\d{1,2}\.\s?\d{1,2}\.)\s*$")
+
+
 def _h_dm_nodot(w: Work, m: re.Match[str]) -> bool:
     d, mo = int(m.group("d")), int(m.group("m"))
     if not (1 <= d <= 31 and 1 <= mo <= 12):
         return False
+    if _DAY_OR_TIME_WORD_BEFORE.search(w.orig, 0, m.start()) or any(0 <= m.start() - x.end <= 1 for x in w.days):
+        return False  # "Montag 10.11" = 10:11, read by the clock grammar
     w.take("day", "dm", m, {"y": None, "m": mo, "d": d})
     return True
 

@@ -118,3 +118,30 @@ def repair_stale_year(stale: date, said_weekday: int | None, today: date, issues
         issues.append("past_date_repaired")
         return by_day_month
     raise Unresolvable("ambiguous_past_date", tuple(sorted({by_weekday, by_day_month})))
+
+
+def nth_weekday_date(n: int, wd: int, month: int | None, year: int | None, offset: int, today: date) -> date:
+    """The ``n``-th (1-5; -1 the last) weekday ``wd`` of a month, next from today (today counts):
+    of ``month`` (this year's if not past, else next year's; ``year`` when said), of next month
+    (``offset`` 1), or with no month said of this month if still ahead, else of the next month
+    having it. :class:`Unresolvable` "invalid_date" when the month has no such day ("5. Montag")."""
+    if month is not None:
+        years = [year] if year is not None else [today.year, today.year + 1]
+        candidates = [(y, month) for y in years]
+    else:
+        first = add_months(today.replace(day=1), offset)
+        candidates = [(c.year, c.month) for c in (add_months(first, k) for k in range(1 if offset else 12))]
+    for y, mo in candidates:
+        day = _nth_weekday(y, mo, wd, n)
+        if day is not None and (day >= today or year is not None):
+            return day
+    raise Unresolvable("invalid_date")
+
+
+def _nth_weekday(year: int, month: int, wd: int, n: int) -> date | None:
+    if n == -1:
+        last = date(year, month, days_in(year, month))
+        return last - timedelta(days=(last.weekday() - wd) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    return day if day.month == month else None

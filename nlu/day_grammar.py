@@ -2,6 +2,9 @@
 that read each match into a "day" :class:`~nlu.grammar_text.Mention`.
 
 Mention types and their ``data``: "dm" (``y``, ``m``, ``d``; year and month may be None),
+"named" (``key`` a :data:`~nlu.named_days.NamedDay`, ``weekend``, ``year`` or None), "nth_weekday" (``n`` 1-5
+or -1 for the last, ``wd``, ``month``/``year`` or None, ``offset`` 1 for next month), "counted" (an
+ordinal counting a noun, ``n`` and ``noun``: no date),
 "weekday" (``wd`` 0=Monday, ``mode`` bare/this/next/afternext, ``weeks`` counted on), "rel"
 (``offset`` days from today, ``weeks``), "in" (``n``, ``unit`` d/w/m), "weekend", "week", "month"
 (``offset``, ``month``, ``part``), "asap", "now". Patterns run in the order of :data:`DAY_PASSES`,
@@ -25,6 +28,7 @@ from nlu.calendar_words import (
     WEEKDAYS,
 )
 from nlu.grammar_text import Passes, Work, compile_pattern, to_int
+from nlu.named_days import NAMED_DAY, named_day_key
 
 ISO = compile_pattern(r"""\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
     (?:[t\s](?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>z\b|[+-]\d{2}:?\d{2})?)?""")
@@ -60,6 +64,10 @@ MONTH_NAMED = compile_pattern(r"""(?:\b(?P<part>""" + PERIOD_PART + r""")\s+|\b(
     (?P<mon>""" + MONTH_ALT + r""")\b(?:\s+(?P<y>\d{4})\b)?""")
 DOM = compile_pattern(r"\b(?:am|dem|den|zum|vom|der|on\s+the|on|the|for\s+the|by\s+the)\s+(?P<d>\d{1,2})\.(?!\d)")
 DOM_NODOT = compile_pattern(r"\b(?:am|dem|den)\s+(?P<d>\d{1,2})\b(?![.:]\d|\s*(?:uhr|h\b|:|am\b|pm\b))")
+# "am ersten Montag im Dezember", "am letzten Freitag des Monats", "the first Monday of next month".
+NTH_WEEKDAY = compile_pattern(r"""\b(?:(?P<n>[1-5])\.|(?P<last>letzte[nmrs]?|last))\s+(?P<wd>""" + WEEKDAY_ALT + r""")s?\b
+    (?:\s+(?:im|in|of|des)\s+(?:the\s+)?(?:(?P<mon>""" + MONTH_ALT + r""")\b(?:\s+(?P<y>\d{4})\b)?
+    |(?:(?P<which>""" + NEXT + "|" + THIS + r""")\s+)?(?P<ofmonth>monats?|month)\b))?""")
 ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|es\s+geht)|schnellstmoeglich|baldmoeglichst
     |naechstmoeglich\w*|moeglichst\s+(?:bald|schnell|frueh)|fruehestmoeglich\w*|asap
     |as\s+(?:soon|early)\s+as\s+possible|earliest(?:\s+possible)?|(?:next|first)\s+(?:available|free)
@@ -98,6 +106,13 @@ def _h_iso(w: Work, m: re.Match[str]) -> bool:
                                     "tz": m.group("tz")}, start=m.start("H"))
     else:
         w.take("day", "dm", m, data)
+    return True
+
+
+def _h_named_day(w: Work, m: re.Match[str]) -> bool:
+    year = m.group("ny")
+    key, weekend = named_day_key(m)
+    w.take("day", "named", m, {"key": key, "weekend": weekend, "year": int(year) if year else None})
     return True
 
 
@@ -229,10 +244,47 @@ def _h_month_named(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
+def _h_nth_weekday(w: Work, m: re.Match[str]) -> bool:
+    if m.group("last") and not (m.group("mon") or m.group("ofmonth")):
+        return False  # "letzten Freitag" alone is last week's Friday, not a day of a month
+    w.take("day", "nth_weekday", m, {
+        "n": -1 if m.group("last") else int(m.group("n")), "wd": WEEKDAYS[m.group("wd")],
+        "month": MONTHS[m.group("mon")] if m.group("mon") else None, "year": to_int(m.group("y")),
+        "offset": 1 if m.group("which") and not m.group("which").startswith(("diese", "this")) else 0})
+    return True
+
+
+# What may follow an ordinal that is a day of the month ("am 3.", "on the 3rd"): the end, a time,
+# a part of the day, a month reference, a connector or a filler. Any other word is a noun the
+# ordinal counts ("zum dritten Mal", "am ersten Arbeitstag", "for the third time"): not a date.
+_DATE_FOLLOWERS = frozenset("""
+    um gegen ab bis von vom zwischen at from between by until till before after around about ca circa etwa
+    ungefaehr vor nach halb viertel dreiviertel kurz uhr punkt morgens vormorgens vormittag vormittags mittag
+    mittags nachmittag nachmittags abend abends frueh nachts morning mornings afternoon evening noon midday
+    night tonight in im des dieses diesen naechsten kommenden of this next oder und or and to - bitte please
+    gerne gern wenn falls if geht ginge gehts waere waers passt passen ist is would works work moeglich
+    vielleicht maybe perhaps dann then also ja yes genau da there wieder again so nicht not statt instead
+    lieber rather bei with for fuer zum zur mit dem den der the a an einen einem einer ein eine termin termine
+    appointment appointments slot slots was etwas something anything frei free noch still auch too
+""".split())
+
+
+def _counts_a_noun(w: Work, m: re.Match[str]) -> re.Match[str] | None:
+    """The noun after an ordinal that counts it ("Mal" in "zum 3. mal"), or None for a date."""
+    noun = re.compile(r"\s*([a-z]+)").match(w.orig, m.end())
+    if noun is None or noun.group(1) in _DATE_FOLLOWERS or noun.group(1) in MONTHS:
+        return None
+    return noun
+
+
 def _h_dom(w: Work, m: re.Match[str]) -> bool:
     d = int(m.group("d"))
     if not 1 <= d <= 31:
         return False
+    noun = _counts_a_noun(w, m)
+    if noun is not None:  # kept as a mention so nothing reads it as a day; resolves to "not_a_date"
+        w.take("day", "counted", m, {"n": d, "noun": noun.group(1)}, end=noun.end())
+        return True
     w.take("day", "dm", m, {"y": None, "m": None, "d": d})
     return True
 
@@ -250,6 +302,8 @@ def h_now(w: Work, m: re.Match[str]) -> bool:
 
 DAY_PASSES: Passes = (
     (ISO, _h_iso),
+    (NAMED_DAY, _h_named_day),  # before dates: "am 2. Weihnachtsfeiertag" is no 2nd of the month
+    (NTH_WEEKDAY, _h_nth_weekday),  # before weekdays and months: "am 1. Montag im Dezember"
     (YMD_SLASH, _h_ymd_slash),
     (WD_ABBR, _h_wd_abbr),
     (DMY, _h_dmy),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from nlu.date_rules import resolve_dm, weekday_date
+from nlu.date_rules import nth_weekday_date, resolve_dm, weekday_date
 from nlu.grammar_text import Mention
+from nlu.named_days import next_named_day
 from nlu.when_reading import (
     RANGE_LEADS,
     DaySpan,
@@ -69,6 +70,17 @@ def _resolve_unit(unit: list[Mention], now: datetime, today: date, issues: list[
         return single_day(weekday_date(data["wd"], data["mode"], data["weeks"], today, issues))
     if m.type == "dm":
         return single_day(resolve_dm(data, None, today, issues))
+    if m.type == "nth_weekday":
+        return single_day(nth_weekday_date(data["n"], data["wd"], data["month"], data["year"], data["offset"], today))
+    if m.type == "counted":
+        raise Unresolvable("not_a_date")
+    if m.type == "named":
+        named = next_named_day(data["key"], today, data["year"])
+        if named is None:
+            raise Unresolvable("invalid_date")
+        if data["weekend"]:  # Saturday to Monday around the Sunday
+            return DaySpan(max(named - timedelta(days=1), today), named + timedelta(days=2))
+        return single_day(named)
     if m.type == "in":
         n, unit_ = data["n"], data["unit"]
         if unit_ == "d":
@@ -169,9 +181,10 @@ def resolve_days(text: str, days: list[Mention], now: datetime, today: date,
     if not days:
         return None
     days = drop_negated(text, days)
-    # a "now" mention only counts when nothing else was said
+    # a "now" mention, or an ordinal counting a noun ("zum dritten Mal"), only counts when nothing
+    # else was said (and the latter then asks back: "not_a_date")
     if len(days) > 1:
-        days = [d for d in days if d.type != "now"] or days
+        days = [d for d in days if d.type not in ("now", "counted")] or days
     units = _pair_days(text, days)
     # ranges between consecutive units: "zwischen Montag und Mittwoch", "vom 1. bis 5. Dezember"
     for k in range(len(units) - 1):

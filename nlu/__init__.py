@@ -7,9 +7,11 @@ results to the core.
 
 from nlu.catalogue import CatalogueEntry, Match
 from nlu.names import parse_customer_name
+from nlu.normalize import nfc, nfc_arguments
+from nlu.references import parse_reference
 from nlu.services import ServiceMatcher
 from nlu.staff import StaffMatcher
-from nlu.when import When, combine_when, parse_when
+from nlu.when import When, WhenKind, combine_when, parse_when
 
 __all__ = [
     "CatalogueEntry",
@@ -17,7 +19,11 @@ __all__ = [
     "ServiceMatcher",
     "StaffMatcher",
     "When",
+    "WhenKind",
     "combine_when",
+    "nfc",
+    "nfc_arguments",
     "parse_customer_name",
+    "parse_reference",
     "parse_when",
 ]

@@ -1,11 +1,11 @@
-"""Spoken text -> intents: when (date/time/window), service, staff, customer name.
+"""Spoken text -> intents: when (date/time/window), service, staff, customer name, booking reference.
 
 Pure: no database, no HTTP, no imports from booking_core or agent_functions. The edge
 (agent_functions) passes what the voice agent heard through these functions and hands the
 results to the core.
 """
 
-from nlu.catalogue import CatalogueEntry, Match
+from nlu.catalogue import CatalogueEntry, Match, MatchKind
 from nlu.names import parse_customer_name
 from nlu.normalize import nfc, nfc_arguments
 from nlu.references import parse_reference
@@ -16,6 +16,7 @@ from nlu.when import When, WhenKind, combine_when, parse_when
 __all__ = [
     "CatalogueEntry",
     "Match",
+    "MatchKind",
     "ServiceMatcher",
     "StaffMatcher",
     "When",

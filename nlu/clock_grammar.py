@@ -10,6 +10,7 @@ now). Patterns run in the order of :data:`TIME_PASSES`, after the day patterns.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from nlu.calendar_words import WEEKDAYS
 from nlu.grammar_text import Passes, Work, compile_pattern
@@ -77,8 +78,8 @@ def _part_name(word: str) -> str:
 
 
 
-def _clock(w: Work, m: re.Match[str], h: int, minute: int, **extra) -> bool:
-    data = {"h": h, "m": minute, "formal": False}
+def _clock(w: Work, m: re.Match[str], h: int, minute: int, **extra: Any) -> bool:
+    data: dict[str, Any] = {"h": h, "m": minute, "formal": False}
     data.update(extra)
     w.take("time", "clock", m, data)
     return True

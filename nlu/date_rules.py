@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from nlu.when_reading import Unresolvable, add_months, days_in
 
@@ -50,7 +51,7 @@ def next_day_month(month: int, day: int, today: date) -> date:
     raise Unresolvable("invalid_date")
 
 
-def resolve_dm(data: dict, wd: int | None, today: date, issues: list[str]) -> date:
+def resolve_dm(data: dict[str, Any], wd: int | None, today: date, issues: list[str]) -> date:
     """An explicit date (year, month optional), with past-date repair (CONTRACT section 2)."""
     y, mo, d = data.get("y"), data.get("m"), data["d"]
     if mo is None:  # day of month alone: this month if still ahead, else the next month having it

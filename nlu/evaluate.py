@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlu.when import When, parse_when
@@ -72,7 +73,7 @@ class EvalReport:
             for name, items in sorted(groups.items())
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: totals, per kind, per language, per (language, kind), misses."""
         by_lang_kind: dict[str, list[EvalItem]] = defaultdict(list)
         for item in self.items:
@@ -115,7 +116,7 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def _parse_hours(raw: dict | None) -> dict[int, list[tuple[time, time]]] | None:
+def _parse_hours(raw: dict[str, Any] | None) -> dict[int, list[tuple[time, time]]] | None:
     if not raw:
         return None
     return {int(k): [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in v] for k, v in raw.items()}
@@ -125,12 +126,13 @@ def _describe(w: When) -> str:
     if w.kind == "none":
         alternatives = f" options {[d.isoformat() for d in w.alternatives]}" if w.alternatives else ""
         return f"none {list(w.issues)}{alternatives}"
+    start = w.start.isoformat() if w.start else None
     if w.kind == "datetime":
-        return f"datetime {w.start.isoformat()}"
-    return f"{w.kind} {w.start.isoformat()} .. {w.end.isoformat()}"
+        return f"datetime {start}"
+    return f"{w.kind} {start} .. {w.end.isoformat() if w.end else None}"
 
 
-def _expected(item: dict) -> str:
+def _expected(item: dict[str, Any]) -> str:
     kind = item["kind"]
     if kind == "datetime":
         return f"datetime {item.get('expected_start')}"
@@ -146,7 +148,7 @@ def _expected(item: dict) -> str:
     return f"{kind} {item.get('expected_date') or item.get('expected_start')} (or ask back)"
 
 
-def score_item(item: dict, got: When) -> bool:
+def score_item(item: dict[str, Any], got: When) -> bool:
     """Is ``got`` right for the labelled ``item``?"""
     kind = item["kind"]
     if kind == "datetime":
@@ -172,7 +174,7 @@ def score_item(item: dict, got: When) -> bool:
         if got.kind == "none" and "weekday_date_conflict" in got.issues:
             return True
         exp_day = item.get("expected_date")
-        return got.kind == "date" and exp_day is not None and got.start.date() == date.fromisoformat(exp_day)
+        return got.kind == "date" and exp_day is not None and got.day == date.fromisoformat(exp_day)
     if kind == "clarify":
         wanted = {date.fromisoformat(d) for d in item.get("expected_dates") or []}
         return got.kind == "none" and bool(wanted) and set(got.alternatives) == wanted
@@ -181,7 +183,7 @@ def score_item(item: dict, got: When) -> bool:
     return False
 
 
-def evaluate_items(items: list[dict]) -> EvalReport:
+def evaluate_items(items: list[dict[str, Any]]) -> EvalReport:
     """Score already-loaded items."""
     report = EvalReport()
     for item in items:

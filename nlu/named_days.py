@@ -105,9 +105,10 @@ def next_named_day(key: NamedDay, today: date, year: int | None = None) -> date 
 
 # --- what callers say (on prepared text: folded, ordinals as "N.", no apostrophes) -------------
 
+HolidayWeekend = Literal["easter_weekend", "whit_weekend"]
 #: Holiday weekends: Saturday to Monday around the Sunday (the business's days; Good Friday aside).
-WEEKENDS: dict[str, NamedDay] = {"easter_weekend": "easter_sunday", "whit_weekend": "whit_sunday"}
-_PHRASES: tuple[tuple[NamedDay | Literal["advent_n", "easter_weekend", "whit_weekend"], str], ...] = (
+WEEKENDS: dict[NamedDay | HolidayWeekend, NamedDay] = {"easter_weekend": "easter_sunday", "whit_weekend": "whit_sunday"}
+_PHRASES: tuple[tuple[NamedDay | HolidayWeekend | Literal["advent_n"], str], ...] = (
     ("advent_n", r"(?P<adv>[1-4])\.?\s*(?:advent(?:s?sonntag)?|sunday\s+(?:of|in)\s+advent)"),
     ("advent_4", r"letzte[nmrs]?\s+advent(?:s?sonntag)?|(?:the\s+)?last\s+sunday\s+(?:of|in)\s+advent"),
     ("advent_1", r"advent\s+sunday"),
@@ -150,7 +151,7 @@ def named_day_key(m: re.Match[str]) -> tuple[NamedDay, bool]:
         if m.group(f"k{i}") is not None:
             if key == "advent_n":
                 return NAMED_DAYS[NAMED_DAYS.index("advent_1") + int(m.group("adv")) - 1], False
-            if key in WEEKENDS:
+            if key == "easter_weekend" or key == "whit_weekend":
                 return WEEKENDS[key], True
             return key, False
     raise ValueError("not a named-day match")  # pragma: no cover - the pattern has no other branch

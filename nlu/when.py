@@ -32,18 +32,19 @@ Issues (``When.issues``) say what the caller or the agent may want to confirm:
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Literal, get_args
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Literal, get_args
 
 from nlu import conventions as conv
 from nlu.conventions import Hours
 from nlu.normalize import clean_input
 from nlu.when_days import resolve_days, single_day
-from nlu.when_grammar import Mention, Scan, scan
+from nlu.when_formal import apply_iso_offset, dateparser_fallback
+from nlu.when_grammar import scan
 from nlu.when_reading import Unresolvable
-from nlu.when_times import resolve_times, time_window
+from nlu.when_times import clock_point, resolve_times, time_span
 
 #: What a phrase resolved to: a point in time, a whole day, a span, or nothing usable.
 WhenKind = Literal["datetime", "date", "window", "none"]
@@ -75,7 +76,7 @@ class When:
         """The local calendar day of ``start`` (None for kind "none")."""
         return self.start.date() if self.start is not None else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able form (CONTRACT section 3 ``request.when`` plus the flags)."""
         return {
             "kind": self.kind,
@@ -92,44 +93,26 @@ class When:
 
 # --- public API ---------------------------------------------------------------------------------
 
-def _none(text: str, issues: list[str], ctx: dict, alternatives: tuple[date, ...] = (),
+@dataclass(frozen=True)
+class _Context:
+    """What a When keeps of the call for :func:`combine_when`."""
+
+    lang: str
+    now: datetime | None
+    hours: Hours | None
+
+
+def _when(ctx: _Context, kind: WhenKind, start: datetime | None, end: datetime | None, text: str, *,
+          has_date: bool, has_time: bool, formal: bool = False, issues: Sequence[str] = (),
+          alternatives: tuple[date, ...] = ()) -> When:
+    return When(kind, start, end, text, has_date, has_time, formal, tuple(dict.fromkeys(issues)), alternatives,
+                lang=ctx.lang, now=ctx.now, hours=ctx.hours)
+
+
+def _none(ctx: _Context, text: str, issues: list[str], alternatives: tuple[date, ...] = (),
           has_date: bool = False, has_time: bool = False) -> When:
-    return When("none", None, None, text, has_date, has_time, False, tuple(dict.fromkeys(issues)),
-                alternatives, **ctx)
-
-
-_ISO_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
-
-
-def _apply_iso_offset(sc: Scan, tz: tzinfo, issues: list[str]) -> None:
-    """An ISO value with a UTC offset: convert to the tenant's zone. "Z"/+00:00 is read as local
-    wall time (LLMs append it to local times) and flagged."""
-    for c in sc.times:
-        raw = c.data.get("tz")
-        if not raw:
-            continue
-        day_m = next((d for d in sc.days if d.type == "dm" and d.data.get("y")), None)
-        if day_m is None:
-            continue
-        if raw == "z":
-            sign, hh, mm = "+", "00", "00"
-        else:
-            match = _ISO_OFFSET.fullmatch(raw)
-            if match is None:
-                continue
-            sign, hh, mm = match.groups()
-        offset = timedelta(hours=int(hh), minutes=int(mm)) * (1 if sign == "+" else -1)
-        try:
-            stamp = datetime(day_m.data["y"], day_m.data["m"], day_m.data["d"], c.data["h"], c.data["m"],
-                             tzinfo=timezone(offset))
-        except ValueError:
-            return
-        local = stamp.astimezone(tz)
-        if offset == timedelta(0) and local.utcoffset() != timedelta(0):
-            issues.append("utc_offset_ignored")
-            return
-        day_m.data.update(y=local.year, m=local.month, d=local.day)
-        c.data.update(h=local.hour, m=local.minute)
+    return _when(ctx, "none", None, None, text, has_date=has_date, has_time=has_time, issues=issues,
+                 alternatives=alternatives)
 
 
 def parse_when(text: str, now: datetime, lang: str = "de", hours: Hours | None = None) -> When:
@@ -137,51 +120,51 @@ def parse_when(text: str, now: datetime, lang: str = "de", hours: Hours | None =
     tenant's). ``hours`` (weekday 0=Monday -> opening intervals) steers the 12-hour choice and
     open-ended windows. Never raises: any failure is kind "none" with an issue."""
     safe = clean_input(text)
-    ctx = {"lang": lang, "now": now, "hours": hours}
+    ctx = _Context(lang, now if isinstance(now, datetime) else None, hours)
     try:
         if not isinstance(now, datetime):
-            return _none(safe, ["invalid_now"], ctx)
+            return _none(ctx, safe, ["invalid_now"])
         if now.tzinfo is None or now.utcoffset() is None:
             now = now.replace(tzinfo=timezone.utc)
-            ctx["now"] = now
+            ctx = _Context(lang, now, hours)
         return _parse(safe, now, lang, hours, ctx)
     except Exception:  # noqa: BLE001 - the phone line must always get an answer
-        return _none(safe, ["internal_error"], ctx)
+        return _none(ctx, safe, ["internal_error"])
 
 
-def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: dict) -> When:
-    tz = now.tzinfo
+def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Context) -> When:
+    tz = now.tzinfo or timezone.utc
     today = now.date()
     issues: list[str] = []
     sc = scan(text, lang)
     if not sc.days and not sc.times:
-        fallback = _dateparser_fallback(text, now, lang)
+        fallback = dateparser_fallback(text, now, lang)
         if fallback is not None:
             sc = fallback
     has_date = bool(sc.days)
     if sc.times:
-        _apply_iso_offset(sc, tz, issues)
+        apply_iso_offset(sc, tz, issues)
     try:
         day = resolve_days(sc.text, sc.days, now, today, issues)
         t = resolve_times(sc.text, sc.times)
     except Unresolvable as bad:
-        return _none(text, issues + [bad.issue], ctx, bad.alternatives, has_date, bool(sc.times))
+        return _none(ctx, text, issues + [bad.issue], bad.alternatives, has_date, bool(sc.times))
     has_time = t is not None and (t.kind != "part" or t.part is not None)
     if t is not None and t.part_today and day is None:
         day = single_day(today)
         has_date = True
     formal = bool(t and t.a is not None and t.a.data.get("formal") and not t.a.data.get("noon"))
 
-    def result(kind: str, start: datetime | None, end: datetime | None) -> When:
+    def result(kind: WhenKind, start: datetime, end: datetime | None) -> When:
         final = list(issues)
-        if kind == "window" and start is not None and end is not None and end <= start:
+        if kind == "window" and end is not None and end <= start:
             end = start + timedelta(hours=1)  # degenerate spans ("bis 8" before opening)
-        if kind == "datetime" and start is not None and start < now.replace(second=0, microsecond=0):
+        if kind == "datetime" and start < now.replace(second=0, microsecond=0):
             final.append("time_passed" if start.date() == today else "in_past")
         elif kind in ("date", "window") and end is not None and end <= now:
             final.append("in_past")
-        return When(kind, start, end, text, has_date, has_time, formal, tuple(dict.fromkeys(final)),
-                    (), **ctx)
+        return _when(ctx, kind, start, end, text, has_date=has_date, has_time=has_time, formal=formal,
+                     issues=final)
 
     try:
         if t is not None and t.kind == "offset":
@@ -191,7 +174,7 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: dict) 
             return result("datetime", stamp, None)
         if day is None:
             if t is None:
-                return _none(text, issues, ctx)
+                return _none(ctx, text, issues)
             day = single_day(today)
         if day.from_now is not None:
             start = now.replace(second=0, microsecond=0)
@@ -204,10 +187,11 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: dict) 
             d = day.start
             if t is None or (t.kind == "part" and t.part is None):
                 return result("date", conv.at(d, 0, tz), conv.at(d, 24 * 60, tz))
-            span = time_window(t, d, hours)
-            if isinstance(span, int):
-                return result("datetime", conv.at(d, span, tz), None)
-            return result("window", conv.at(d, span[0], tz), conv.at(d, span[1], tz))
+            point = clock_point(t, d, hours)
+            if point is not None:
+                return result("datetime", conv.at(d, point, tz), None)
+            s, e = time_span(t, d, hours)
+            return result("window", conv.at(d, s, tz), conv.at(d, e, tz))
         # a multi-day span
         if t is None or (t.kind == "part" and t.part is None):
             return result("window", conv.at(day.start, 0, tz), conv.at(day.end, 0, tz))
@@ -218,50 +202,10 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: dict) 
         all_days = [day.start + timedelta(days=k) for k in range(n_days)]
         open_days = [x for x in all_days if conv.is_workday(hours, x)] or all_days
         first, last = open_days[0], open_days[-1]
-        s = time_window(t, first, hours)
-        e = time_window(t, last, hours)
-        return result("window", conv.at(first, s[0], tz), conv.at(last, e[1], tz))
+        return result("window", conv.at(first, time_span(t, first, hours)[0], tz),
+                      conv.at(last, time_span(t, last, hours)[1], tz))
     except Unresolvable as bad:
-        return _none(text, issues + [bad.issue], ctx, bad.alternatives, has_date, has_time)
-
-
-_DATEPARSER_HINT = re.compile(r"\d|" + r"|".join(
-    ("januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-     "november", "dezember", "january", "february", "march", "june", "july", "october", "december")))
-
-
-def _dateparser_fallback(text: str, now: datetime, lang: str) -> Scan | None:
-    """Odd formats our grammar does not read ("Nov 21st, 2026", "2026.11.21"): ask dateparser.
-    Only reached when the grammar found nothing and the text looks date-like, so its cost (ms)
-    stays off the hot path."""
-    from nlu.when_grammar import prepare
-
-    prepared = prepare(text)
-    if not _DATEPARSER_HINT.search(prepared) or len(prepared) > 80:
-        return None
-    try:
-        import dateparser  # noqa: PLC0415 - slow import, only when needed
-    except ImportError:  # pragma: no cover
-        return None
-    try:
-        settings = {
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": now.replace(tzinfo=None),
-            "RETURN_AS_TIMEZONE_AWARE": False,
-            "DATE_ORDER": "DMY" if lang == "de" else "MDY",
-        }
-        parsed = dateparser.parse(text, languages=[lang if lang in ("de", "en") else "de", "en"],
-                                  settings=settings)
-    except Exception:  # noqa: BLE001
-        return None
-    if parsed is None:
-        return None
-    days = [Mention("day", "dm", 0, len(prepared), {"y": parsed.year, "m": parsed.month, "d": parsed.day})]
-    times: list[Mention] = []
-    if re.search(r"\d{1,2}[:.]\d{2}|\d\s*(?:uhr|am|pm)\b", prepared):
-        times.append(Mention("time", "clock", len(prepared), len(prepared),
-                             {"h": parsed.hour, "m": parsed.minute, "formal": True}))
-    return Scan(prepared + " ", days, times)
+        return _none(ctx, text, issues + [bad.issue], bad.alternatives, has_date, has_time)
 
 
 def combine_when(day: When, clock: When) -> When:
@@ -283,11 +227,11 @@ def combine_when(day: When, clock: When) -> When:
     now = day.now or clock.now
     if now is None or day.start is None:
         return day
-    tz = now.tzinfo
+    tz = now.tzinfo or timezone.utc
     hours = day.hours if day.hours is not None else clock.hours
     lang = day.lang
     issues = [i for i in day.issues if i not in ("in_past", "time_passed")]
-    ctx = {"lang": lang, "now": now, "hours": hours}
+    ctx = _Context(lang, now, hours)
     first = day.start.date()
     base_now = now if first == now.date() else conv.at(first, 0, tz)
     reread = parse_when(clock.text, base_now, lang, hours)
@@ -297,22 +241,22 @@ def combine_when(day: When, clock: When) -> When:
     if day.kind == "window" and day.end is not None and not day.has_time:
         span_days = max(1, (day.end.date() - first).days)
     if span_days > 1:
-        if reread.kind == "datetime":
-            return When("window", day.start, day.end, text, True, True, reread.formal,
-                        tuple(issues + ["clock_ignored_for_range"]), (), **ctx)
+        if reread.kind == "datetime" or reread.end is None:
+            return _when(ctx, "window", day.start, day.end, text, has_date=True, has_time=True,
+                         formal=reread.formal, issues=issues + ["clock_ignored_for_range"])
         all_days = [first + timedelta(days=k) for k in range(span_days)]
         open_days = [x for x in all_days if conv.is_workday(hours, x)] or all_days
         s_t, e_t = reread.start.timetz(), reread.end.timetz()
         start = conv.at(open_days[0], s_t.hour * 60 + s_t.minute, tz)
         end = conv.at(open_days[-1], e_t.hour * 60 + e_t.minute, tz)
-        return When("window", start, end, text, True, True, reread.formal, tuple(issues), (), **ctx)
+        return _when(ctx, "window", start, end, text, has_date=True, has_time=True, formal=reread.formal,
+                     issues=issues)
     extra = [i for i in reread.issues if i not in ("time_passed", "in_past")]
-    start, end = reread.start, reread.end
     final = issues + extra
-    if start < now.replace(second=0, microsecond=0):
-        final.append("time_passed" if start.date() == now.date() else "in_past")
-    return When(reread.kind, start, end, text, True, True, reread.formal, tuple(dict.fromkeys(final)),
-                (), **ctx)
+    if reread.start < now.replace(second=0, microsecond=0):
+        final.append("time_passed" if reread.start.date() == now.date() else "in_past")
+    return _when(ctx, reread.kind, reread.start, reread.end, text, has_date=True, has_time=True,
+                 formal=reread.formal, issues=final)
 
 
-__all__ = ["When", "parse_when", "combine_when", "KINDS"]
+__all__ = ["KINDS", "When", "WhenKind", "combine_when", "parse_when"]

@@ -7,6 +7,7 @@ mentions drop out, otherwise the last mention wins).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from nlu.date_rules import nth_weekday_date, resolve_dm, weekday_date
 from nlu.grammar_text import Mention
@@ -16,6 +17,7 @@ from nlu.when_reading import (
     DaySpan,
     Unresolvable,
     add_months,
+    bound_word,
     days_in,
     drop_negated,
     gap_words,
@@ -108,7 +110,7 @@ def _resolve_unit(unit: list[Mention], now: datetime, today: date, issues: list[
     raise Unresolvable("invalid_date")
 
 
-def _month(data: dict, today: date) -> DaySpan:
+def _month(data: dict[str, Any], today: date) -> DaySpan:
     """Months: "nächsten Monat", "im Dezember", "Ende des Monats" (from the 25th), "Anfang
     Dezember" (1st-10th), "Mitte Januar" (11th-20th)."""
     first_this = today.replace(day=1)
@@ -207,10 +209,8 @@ def resolve_days(text: str, days: list[Mention], now: datetime, today: date,
         return DaySpan(first.start, max(last.end, first.end))
     unit = units[-1]
     result = _resolve_unit(unit, now, today, issues)
-    lead, negated = lead_word(text, unit[0])
+    lead = bound_word(text, unit[0])
     if result.single and lead is not None:
-        if negated:
-            lead = {"vor": "ab", "before": "ab", "nach": "bis", "after": "bis"}.get(lead, lead)
         if lead in ("ab", "from", "starting", "seit", "since"):
             return DaySpan(result.start, result.start + timedelta(days=7))
         if lead in ("nach", "after"):

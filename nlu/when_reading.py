@@ -62,6 +62,16 @@ def lead_word(text: str, m: Mention) -> tuple[str | None, bool]:
     return lead, negated
 
 
+_NEGATED_BOUND = {"vor": "ab", "before": "ab", "nach": "bis", "after": "bis"}
+
+
+def bound_word(text: str, m: Mention) -> str | None:
+    """The governing word of :func:`lead_word` with a negated bound turned round: "nicht vor 10"
+    is "ab 10", "not after Friday" is "bis Friday"."""
+    lead, negated = lead_word(text, m)
+    return _NEGATED_BOUND.get(lead, lead) if negated and lead is not None else lead
+
+
 _POST_NEG = re.compile(
     r"^\s*(?:geht|passt|klappt|kann\s+ich|koennte\s+ich|ist|is|works?|would\s+work)?\s*(?:leider\s+|bei\s+mir\s+)?"
     r"(?:nicht|not|doesnt|dont|cant|wont|isnt|schlecht|no)\b(?!\s+(?:vor|nach|before|after|frueher|spaeter|earlier"

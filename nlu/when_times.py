@@ -7,16 +7,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from nlu import conventions as conv
 from nlu.conventions import Hours
 from nlu.grammar_text import Mention
-from nlu.when_reading import END_LEADS, RANGE_LEADS, START_LEADS, Unresolvable, drop_negated, gap_words, lead_word
+from nlu.when_reading import (
+    END_LEADS,
+    RANGE_LEADS,
+    START_LEADS,
+    Unresolvable,
+    bound_word,
+    drop_negated,
+    gap_words,
+    lead_word,
+)
+
+
+TimeKind = Literal["point", "range", "from", "until", "part", "offset"]
 
 
 @dataclass
 class TimeWish:
-    kind: str  # "point" | "range" | "from" | "until" | "part" | "offset"
+    """The time of day asked for: a point (``a``), a range (``a``..``b``), an open bound ("from"/
+    "until" ``a``), a part of the day (``part``; ``part_today`` for "heute Abend", "tonight"), or
+    an offset from now (``minutes``)."""
+
+    kind: TimeKind
     a: Mention | None = None
     b: Mention | None = None
     part: str | None = None
@@ -29,6 +46,9 @@ _TIME_RANGE_CONN = frozenset("und and bis to till until - oder or".split())
 
 
 def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:
+    """The time wish of a phrase's time mentions (None when there are none): an offset from now wins;
+    rejected mentions drop out ("nicht um 10 sondern um 11"); two clocks joined by "bis"/"und"
+    after "zwischen" are a range; a clock after "ab"/"bis" an open bound."""
     if not times:
         return None
     offsets = [t for t in times if t.type == "offset"]
@@ -48,13 +68,9 @@ def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:
             lead, _ = lead_word(text, a)
             if gap[0] in ("und", "and") and lead not in RANGE_LEADS:
                 continue
-            if gap[0] in ("oder", "or"):
-                return TimeWish("range", a, b, part, part_today)
-            return TimeWish("range", a, b, part, part_today)
+            return TimeWish("range", a, b, part, part_today)  # "10 bis 12", "10 oder 11": either end suits
     c = clocks[-1]
-    lead, negated = lead_word(text, c)
-    if negated:
-        lead = {"vor": "ab", "before": "ab", "nach": "bis", "after": "bis"}.get(lead, lead)
+    lead = bound_word(text, c)
     if lead in START_LEADS:
         return TimeWish("from", c, None, part, part_today)
     if lead in END_LEADS:
@@ -62,9 +78,11 @@ def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:
     return TimeWish("point", c, None, part, part_today)
 
 
-def _clock_minutes(c: Mention, part: str | None, day: date, hours: Hours | None) -> int:
+def _clock_minutes(c: Mention | None, part: str | None, day: date, hours: Hours | None) -> int:
     """Minutes after midnight for a clock mention on ``day`` (12-hour choice applied)."""
-    h, m = c.data["h"], c.data["m"]
+    if c is None:
+        raise Unresolvable("invalid_time")
+    h, m = int(c.data["h"]), int(c.data["m"])
     if h > 24 or m > 59 or (h == 24 and m):
         raise Unresolvable("invalid_time")
     if h == 24:
@@ -83,13 +101,22 @@ def _clock_minutes(c: Mention, part: str | None, day: date, hours: Hours | None)
     return conv.choose_12h(h, m, day, hours) * 60 + m
 
 
-def time_window(t: TimeWish, day: date, hours: Hours | None) -> tuple[int, int] | int | None:
-    """Minutes for ``day``: an int for a point, a (start, end) pair for a window."""
+def clock_point(t: TimeWish, day: date, hours: Hours | None) -> int | None:
+    """Minutes after midnight on ``day`` when ``t`` is a point in time ("um halb drei"), else None."""
+    return _clock_minutes(t.a, t.part, day, hours) if t.kind == "point" else None
+
+
+def time_span(t: TimeWish, day: date, hours: Hours | None) -> tuple[int, int]:
+    """(start, end) minutes on ``day`` for a part of day, a range or an open bound ("ab 16 Uhr":
+    until closing, or the end of the part of day named with it). A point is a span of nothing."""
+    part_span = conv.PARTS_OF_DAY.get(t.part) if t.part is not None else None
     if t.kind == "part":
-        return conv.PARTS_OF_DAY[t.part] if t.part else None
-    part_span = conv.PARTS_OF_DAY.get(t.part) if t.part else None
+        if part_span is None:
+            raise Unresolvable("invalid_time")
+        return part_span
     if t.kind == "point":
-        return _clock_minutes(t.a, t.part, day, hours)
+        point = _clock_minutes(t.a, t.part, day, hours)
+        return point, point
     if t.kind == "range":
         s = _clock_minutes(t.a, t.part, day, hours)
         e = _clock_minutes(t.b, t.part, day, hours)
@@ -100,7 +127,6 @@ def time_window(t: TimeWish, day: date, hours: Hours | None) -> tuple[int, int] 
         return (s, e) if e > s else (s, s + 60)
     open_, close = conv.day_span(hours, day)
     if t.kind == "from":
-        # "ab 16 Uhr": until closing (or the end of the part of day named with it)
         s = _clock_minutes(t.a, t.part, day, hours)
         e = part_span[1] if part_span else close
         return (s, e if e > s else max(s + 60, close))
@@ -108,4 +134,4 @@ def time_window(t: TimeWish, day: date, hours: Hours | None) -> tuple[int, int] 
         e = _clock_minutes(t.a, t.part, day, hours)
         s = part_span[0] if part_span else open_
         return (s if s < e else max(0, e - 60), e)
-    return None
+    raise Unresolvable("invalid_time")  # "offset" is resolved against now, not a day

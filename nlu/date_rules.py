@@ -21,8 +21,10 @@ def weekday_date(wd: int, mode: str, weeks: int, today: date, issues: list[str])
     one after today; "übernächsten"/"after next" one week later; "<Tag> in N Wochen" / "a week
     from <day>" counts N weeks from the coming one (today included)."""
     delta = (wd - today.weekday()) % 7
-    if weeks:
-        return today + timedelta(days=delta + 7 * weeks)
+    if weeks:  # "Montag in acht Tagen" (today counts); "nächsten Montag in acht Tagen" (it does not)
+        if delta == 0 and mode in ("next", "afternext"):
+            delta = 7
+        return today + timedelta(days=delta + 7 * (weeks + (mode == "afternext")))
     if mode == "this":
         if delta == 0:
             issues.append("ambiguous_weekday_today")

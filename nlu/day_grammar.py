@@ -264,8 +264,8 @@ _DATE_FOLLOWERS = frozenset("""
     night tonight in im des dieses diesen naechsten kommenden of this next oder und or and to - bitte please
     gerne gern wenn falls if geht ginge gehts waere waers passt passen ist is would works work moeglich
     vielleicht maybe perhaps dann then also ja yes genau da there wieder again so nicht not statt instead
-    lieber rather bei with for fuer zum zur mit dem den der the a an einen einem einer ein eine termin termine
-    appointment appointments slot slots was etwas something anything frei free noch still auch too
+    lieber rather bei with for fuer zum zur mit dem den der the a an einen einem einer ein eine
+    was etwas something anything frei free noch still auch too
 """.split())
 
 

@@ -77,7 +77,7 @@ def parse_reference(text: str | None) -> str | None:
     >>> parse_reference("K wie Konrad, sieben, M wie Martha, zwei")
     'K7M2'
     """
-    folded = fold(clean_input(text, 200)).replace("x-ray", "xray").replace("double-u", "doubleyou")
+    folded = fold(clean_input(text)).replace("x-ray", "xray").replace("double-u", "doubleyou")
     tokens = _TOKEN.findall(folded.replace("as in ", "like "))
     out: list[str] = []
     repeat = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import speak_appointment
+from agent_functions.functions.offer_speech import speak_appointment
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import join_and
 from agent_functions.understanding import customer_name, customer_phone, day_bounds, understand_when

@@ -1,4 +1,4 @@
-"""`slotline bench`: the HTTP benchmark (benchmarks/http_bench.py) from the command line, with its targets."""
+"""`slotline bench`: the HTTP benchmark (agent_functions/bench/http_bench.py) from the command line, with its targets."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from benchmarks.http_bench import BenchConfig, run_bench
+    from agent_functions.bench.http_bench import BenchConfig, run_bench
 
     if (args.workers or 1) > 1 and not args.database_url:
         raise CommandError("--workers > 1 needs --database-url (PostgreSQL): SQLite is served by one process")

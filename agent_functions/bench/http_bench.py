@@ -34,7 +34,7 @@ import psutil
 
 from agent_functions.client import Answer, FunctionClient
 from agent_functions.server_process import ServerProcess
-from benchmarks.generate import BENCH_NUMBER, COMPOSITE_NAMES, SIMPLE_NAMES, STAFF_NAMES, make_bench_tenant, populate
+from agent_functions.bench.generate import BENCH_NUMBER, COMPOSITE_NAMES, SIMPLE_NAMES, STAFF_NAMES, make_bench_tenant, populate
 from booking_core.clock import SystemClock
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade

@@ -10,23 +10,28 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from booking_core.domain import AppointmentView, SegmentSlot, Slot
     from booking_core.tenant_config import TenantConfig
 
-STATUSES = frozenset({
+ResponseStatus = Literal[
     "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
-})
+]
+"""What a function answer says happened (CONTRACT section 3); the agent's prompt branches on it."""
+
+STATUSES: frozenset[str] = frozenset(get_args(ResponseStatus))
 MAX_RESPONSE_CHARS = 2000
 
 
 @dataclass
 class Reply:
-    status: str
+    """A function's answer: `status` for the agent's logic, `message` to speak, `data` for machines."""
+
+    status: ResponseStatus
     message: str
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -9,7 +9,18 @@ from typing import Any
 
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, slot_data
-from agent_functions.speech import capital, first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
+from agent_functions.speech import (
+    capital,
+    first_name,
+    join_words,
+    say_date,
+    say_duration,
+    say_money,
+    say_on_day,
+    say_time,
+    say_when,
+    unavailable_sentence,
+)
 from booking_core.domain import AppointmentView, Slot, SlotRequest
 from booking_core.tenant_config import Service
 
@@ -44,30 +55,16 @@ def offer_list(ctx: FunctionContext, slots: tuple[Slot, ...] | list[Slot], refer
     return join_words(parts, ctx.lang) + tail
 
 
-UNAVAILABLE_REASONS = {
-    "closed": ("An dem Tag haben wir leider geschlossen.", "We're closed that day, I'm afraid."),
-    "past": ("Dieser Zeitpunkt ist leider schon vorbei.", "That time has already passed."),
-    "too_soon": ("So kurzfristig kann ich leider nicht mehr buchen.", "That's too short notice for a booking, I'm afraid."),
-    "too_far": ("So weit im Voraus kann ich leider noch nicht buchen.", "I can't book that far ahead yet."),
-    "off_grid": ("Termine beginnen bei uns nur zu festen Zeiten.", "Appointments start at fixed times only."),
-    "outside_hours": ("Zu der Zeit haben wir leider nicht geöffnet.", "We're not open at that time."),
-    "staff_absent": ("{staff} ist an dem Tag leider nicht da.", "{staff} isn't in that day, I'm afraid."),
-    "not_qualified": ("{staff} bietet das leider nicht an.", "{staff} doesn't offer that, I'm afraid."),
-    "taken": ("{when} ist leider schon belegt.", "{when} is already taken, I'm afraid."),
-}
-
-
 def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | None, alternatives: tuple[Slot, ...],
                       data: dict[str, Any]) -> Reply:
+    """`unavailable`: why the wished time is not free (speech.UNAVAILABLE_SENTENCES), then the alternatives or a question."""
     local = request.start.astimezone(ctx.zone)
     member = ctx.tenant.staff_member(request.staff_id) if request.staff_id else None
-    de, en = UNAVAILABLE_REASONS.get(reason or "taken", UNAVAILABLE_REASONS["taken"])
+    de, en = unavailable_sentence(reason, exact=request.exact)
     if request.exact:
         when_de, when_en = capital(say_time(local, "de")), capital(say_time(local, "en"))
     else:
         when_de, when_en = f"Am {say_date(local.date(), 'de')}", f"On {say_date(local.date(), 'en')}"
-        if reason in (None, "taken"):
-            de, en = "{when} ist leider nichts mehr frei.", "{when} there's nothing free, I'm afraid."
     staff_name = first_name(member.name) if member else ""
     first = ctx.say(de.format(when=when_de, staff=staff_name), en.format(when=when_en, staff=staff_name))
     payload = {**data, "alternatives": [slot_data(s, ctx.tenant) for s in alternatives], "reason": reason}

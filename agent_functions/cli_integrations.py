@@ -16,14 +16,17 @@ import os
 import signal
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent_functions.cli_support import CommandError, command_group, run_with_database
 
+if TYPE_CHECKING:
+    from booking_core.tenant_config import TenantConfig
 
 
 
-async def _tenant(db: Any, tenant_id: str):  # type: ignore[no-untyped-def]
+
+async def _tenant(db: Any, tenant_id: str) -> TenantConfig:
     from booking_core.tenant_store import TenantDirectory
 
     tenant = await TenantDirectory(db).get(tenant_id)

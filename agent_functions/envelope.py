@@ -64,7 +64,8 @@ def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, 
         isinstance(body.get("args"), dict) or isinstance(body.get("call"), dict)
     ):
         name = _text(body.get("name")) or path_name
-        args = body.get("args") if isinstance(body.get("args"), dict) else {}
+        raw_args = body.get("args")
+        args = raw_args if isinstance(raw_args, dict) else {}
         return FunctionCall(path_name or name, dict(args), CallInfo.from_payload(body.get("call"), headers))
     if isinstance(body, dict) and path_name is None and isinstance(body.get("name"), str):
         return FunctionCall(_text(body.get("name")), {}, CallInfo.from_payload(body.get("call"), headers))

@@ -40,7 +40,7 @@ class Reply:
             raise ValueError(f"unknown status {self.status!r}")
 
     def to_json(self) -> dict[str, Any]:
-        body = {"status": self.status, "message": self.message, "data": self.data}
+        body: dict[str, Any] = {"status": self.status, "message": self.message, "data": self.data}
         # Keep answers short for the voice platform: drop the bulkiest optional lists first.
         for key in ("slots", "alternatives", "appointments", "services", "options"):
             if len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS:

@@ -78,16 +78,16 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
                          {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]})
         team = [first_name(m.name) for m in qualified_staff(ctx, service.item)]
         return Reply("needs_clarification", ctx.say(
-            f"„{echo(staff.heard)}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
-            f"I don't know “{echo(staff.heard)}”. {service.item.name} is done by {join_words(team, 'en')}."),
+            f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
+            f"I don't know “{echo(staff.heard or '')}”. {service.item.name} is done by {join_words(team, 'en')}."),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]})
     if staff.item is not None and not staff.item.does(service.item.id):
-        team = qualified_staff(ctx, service.item)
-        names = join_words([first_name(m.name) for m in team], ctx.lang)
+        qualified = qualified_staff(ctx, service.item)
+        spoken = join_words([first_name(m.name) for m in qualified], ctx.lang)
         return Reply("needs_clarification", ctx.say(
-            f"{first_name(staff.item.name)} macht leider keine {service.item.name}. Das machen bei uns {names}. Wäre Ihnen das recht?",
-            f"{first_name(staff.item.name)} doesn't do {service.item.name}. {names} can do it for you. Would that be all right?"),
-            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in team]})
+            f"{first_name(staff.item.name)} macht leider keine {service.item.name}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
+            f"{first_name(staff.item.name)} doesn't do {service.item.name}. {spoken} can do it for you. Would that be all right?"),
+            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified]})
     if when is None or when.kind == "none":
         if when is not None and ASAP.search(when.text or ""):
             return None

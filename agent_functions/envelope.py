@@ -8,8 +8,9 @@ the headers `X-Call-Id` / `X-To-Number`. The call id is taken from the envelope 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 MAX_ID_LEN = 100
 

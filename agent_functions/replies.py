@@ -46,7 +46,11 @@ class Reply:
             if len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS:
                 break
             items = body["data"].get(key)
-            while isinstance(items, list) and len(items) > 1 and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS:
+            while (
+                isinstance(items, list)
+                and len(items) > 1
+                and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS
+            ):
                 items.pop()
                 body["data"][f"{key}_truncated"] = True
         return body

@@ -68,7 +68,9 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
         service = rnd.choice(composites)
         staff = rnd.choice(qualified[service.id])
         day = now.date() + timedelta(days=rnd.randint(1, 14))
-        start = now.replace(year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15), minute=rnd.choice([0, 15, 30, 45]))
+        start = now.replace(
+            year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15), minute=rnd.choice([0, 15, 30, 45])
+        )
         if i % 2:
             # every other request names a time known to be free (a caller picking an offered slot)
             found = await svc.check(tenant, SlotRequest(service.id, staff, start, None, exact=False), None, limit=1)

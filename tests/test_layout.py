@@ -19,12 +19,18 @@ def test_every_test_folder_is_a_package() -> None:
 
 
 def test_no_test_module_is_imported_by_bare_name() -> None:
-    local_names = {path.stem for path in TESTS.rglob("*.py")} | {path.parent.name for path in TESTS.rglob("__init__.py")}
+    local_names = {path.stem for path in TESTS.rglob("*.py")} | {
+        path.parent.name for path in TESTS.rglob("__init__.py")
+    }
     local_names -= {"__init__", TESTS.name, *PRODUCT}
     bare = []
     for path in sorted(TESTS.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
-            bare += [f"{path.relative_to(TESTS.parent)}:{node.lineno} {name}" for name in names if name.split(".")[0] in local_names]
+            bare += [
+                f"{path.relative_to(TESTS.parent)}:{node.lineno} {name}"
+                for name in names
+                if name.split(".")[0] in local_names
+            ]
     assert bare == []

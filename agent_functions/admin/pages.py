@@ -17,25 +17,33 @@ from booking_core.costs.report import Report, daily_series
 from booking_core.tenant_config import TenantConfig
 
 MAX_TABLE_CALLS = 2000
+NO_CALLS_ROW = "<tr><td class=t colspan=11>Keine Anrufe im Zeitraum.</td></tr>"
 
 COST_COLOUR = "#d9534f"
 BILLED_COLOUR = "#2b7bb9"
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
-h1{font-size:22px;margin:0 0 4px}.sub{color:#616e7c;margin:0 0 16px}
-form{margin:0 0 16px;display:flex;gap:8px;align-items:end;flex-wrap:wrap}label{font-size:12px;color:#616e7c;display:flex;flex-direction:column}
-input,button{font:inherit;padding:4px 6px}
-.cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}
-.card{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:10px 14px;min-width:120px}
-.card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#616e7c}
-.panel{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:12px;margin:0 0 16px}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}
-th{background:#f0f2f5;position:sticky;top:0}td.t,th.t{text-align:left}tfoot td{font-weight:600}
-.badge{font-size:11px;padding:1px 5px;border-radius:8px;background:#e4e7eb}.badge.estimated{background:#fde8c8}.badge.final{background:#d4edda}
-.neg{color:#b42318}.err{color:#b42318}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
-a{color:#2b7bb9}
-"""
+CSS = "\n".join((
+    "",
+    'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;'
+    "margin:24px;color:#1f2933;background:#f7f8fa}",
+    "h1{font-size:22px;margin:0 0 4px}.sub{color:#616e7c;margin:0 0 16px}",
+    "form{margin:0 0 16px;display:flex;gap:8px;align-items:end;flex-wrap:wrap}"
+    "label{font-size:12px;color:#616e7c;display:flex;flex-direction:column}",
+    "input,button{font:inherit;padding:4px 6px}",
+    ".cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}",
+    ".card{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:10px 14px;min-width:120px}",
+    ".card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#616e7c}",
+    ".panel{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:12px;margin:0 0 16px}",
+    "table{border-collapse:collapse;width:100%;font-size:13px}"
+    "th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}",
+    "th{background:#f0f2f5;position:sticky;top:0}td.t,th.t{text-align:left}tfoot td{font-weight:600}",
+    ".badge{font-size:11px;padding:1px 5px;border-radius:8px;background:#e4e7eb}"
+    ".badge.estimated{background:#fde8c8}.badge.final{background:#d4edda}",
+    ".neg{color:#b42318}.err{color:#b42318}"
+    ".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}",
+    "a{color:#2b7bb9}",
+    "",
+))
 
 
 def page_shell(title: str, inner: str) -> str:
@@ -106,11 +114,16 @@ def render_chart(series: list[tuple[str, Decimal, Decimal]], width: int = 1100, 
         value = top_value * i / 4
         y = top + plot_h - float(value / top_value) * plot_h
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e4e7eb"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#616e7c">{escape(_eur(value))}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#616e7c">'
+            f"{escape(_eur(value))}</text>"
+        )
     label_every = max(1, round(n / 16))
     for i, (label, cost, billed) in enumerate(series):
         x0 = left + i * slot + (slot - 2 * bar) / 2
-        for j, (value, colour, name) in enumerate(((cost, COST_COLOUR, "Kosten"), (billed, BILLED_COLOUR, "Abgerechnet"))):
+        for j, (value, colour, name) in enumerate(
+            ((cost, COST_COLOUR, "Kosten"), (billed, BILLED_COLOUR, "Abgerechnet"))
+        ):
             h = float(value / top_value) * plot_h if value > 0 else 0.0
             if 0 < h < 1:
                 h = 1.0  # a tiny amount stays visible
@@ -122,7 +135,10 @@ def render_chart(series: list[tuple[str, Decimal, Decimal]], width: int = 1100, 
             )
         if i % label_every == 0:
             cx = left + i * slot + slot / 2
-            parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle" fill="#616e7c">{escape(label[5:] if len(label) == 10 else label)}</text>')
+            parts.append(
+                f'<text x="{cx:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle" fill="#616e7c">'
+                f"{escape(label[5:] if len(label) == 10 else label)}</text>"
+            )
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#9aa5b1"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -156,19 +172,27 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None) 
         ("Buchungen", str(t["bookings"])),
         ("Kosten je Buchung", _eur(t["cost_per_booking_eur"])),
     ]
-    cards_html = "".join(f'<div class="card"><div class="v">{escape(v)}</div><div class="l">{escape(label)}</div></div>' for label, v in cards)
-    components = (f'<p class="sub">Davon Retell {escape(_eur(t["retell_eur"]))}, Telefonie {escape(_eur(t["telephony_eur"]))}, '
-                  f'LLM {escape(_eur(t["llm_eur"]))}. '
-                  + (f'{t["estimated_calls"]} Anruf(e) noch geschätzt. ' if t["estimated_calls"] else "")
-                  + "Beträge in EUR zum EZB-Kurs des Anruftags.</p>")
+    cards_html = "".join(
+        f'<div class="card"><div class="v">{escape(v)}</div><div class="l">{escape(label)}</div></div>'
+        for label, v in cards
+    )
+    components = (
+        f'<p class="sub">Davon Retell {escape(_eur(t["retell_eur"]))}, Telefonie {escape(_eur(t["telephony_eur"]))}, '
+        f"LLM {escape(_eur(t['llm_eur']))}. "
+        + (f"{t['estimated_calls']} Anruf(e) noch geschätzt. " if t["estimated_calls"] else "")
+        + "Beträge in EUR zum EZB-Kurs des Anruftags.</p>"
+    )
     token_field = f'<input type="hidden" name="token" value="{escape(token)}">' if token else ""
     form = (f'<form method="get"><input type="hidden" name="tenant" value="{escape(tenant.id)}">{token_field}'
             f'<label>von<input type="date" name="from" value="{report.start.isoformat()}"></label>'
             f'<label>bis<input type="date" name="to" value="{report.end.isoformat()}"></label>'
             f'<button type="submit">Anzeigen</button></form>')
-    chart = (f'<div class="panel"><div class="legend"><strong>Kosten vs. abgerechnet pro Tag</strong>'
-             f'<span style="background:{COST_COLOUR}"></span>Kosten<span style="background:{BILLED_COLOUR}"></span>Abgerechnet</div>'
-             f"{render_chart(_series(report))}</div>")
+    chart = (
+        f'<div class="panel"><div class="legend"><strong>Kosten vs. abgerechnet pro Tag</strong>'
+        f'<span style="background:{COST_COLOUR}"></span>Kosten'
+        f'<span style="background:{BILLED_COLOUR}"></span>Abgerechnet</div>'
+        f"{render_chart(_series(report))}</div>"
+    )
     head = ("<tr><th class=t>Beginn</th><th class=t>Anruf</th><th>Minuten</th><th class=t>Status</th><th>Retell</th>"
             "<th>Telefonie</th><th>LLM</th><th>Kosten</th><th>Abgerechnet</th><th>Marge</th><th>Buchungen</th></tr>")
     body_rows = []
@@ -176,7 +200,8 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None) 
         started = row.get("started_at", "")[:16].replace("T", " ")
         state = row.get("state", "")
         body_rows.append(
-            f"<tr><td class=t>{escape(started)}</td><td class=t>{escape(row['key'])}</td><td>{_num(row['minutes'])}</td>"
+            f"<tr><td class=t>{escape(started)}</td><td class=t>{escape(row['key'])}</td>"
+            f"<td>{_num(row['minutes'])}</td>"
             f'<td class=t><span class="badge {escape(state)}">{escape(state)}</span></td>'
             f"<td>{_eur(row['retell_eur'])}</td><td>{_eur(row['telephony_eur'])}</td><td>{_eur(row['llm_eur'])}</td>"
             f"<td>{_eur(row['cost_eur'])}</td><td>{_eur(row['billed_eur'])}</td>"
@@ -184,13 +209,21 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None) 
         )
     more = (f'<p class="sub">Die ersten {MAX_TABLE_CALLS} von {len(report.rows)} Anrufen; alle im CSV.</p>'
             if len(report.rows) > MAX_TABLE_CALLS else "")
-    foot = (f"<tr><td class=t colspan=2>Summe</td><td>{_num(t['minutes'])}</td><td></td><td>{_eur(t['retell_eur'])}</td>"
-            f"<td>{_eur(t['telephony_eur'])}</td><td>{_eur(t['llm_eur'])}</td><td>{_eur(t['cost_eur'])}</td>"
-            f"<td>{_eur(t['billed_eur'])}</td><td{_cls(t['margin_eur'])}>{_eur(t['margin_eur'])}</td><td>{t['bookings']}</td></tr>")
-    table = (f'<div class="panel"><strong>Anrufe</strong> · <a href="{escape(csv_link)}" download="{escape(csv_name)}">CSV</a>'
-             f'<table id="calls"><thead>{head}</thead><tbody>{"".join(body_rows) or "<tr><td class=t colspan=11>Keine Anrufe im Zeitraum.</td></tr>"}</tbody>'
-             f"<tfoot>{foot}</tfoot></table>{more}</div>")
-    inner = (f"<h1>Kosten · {escape(tenant.name)}</h1>"
-             f'<p class="sub">{report.start.strftime("%d.%m.%Y")} – {report.end.strftime("%d.%m.%Y")} · Zeitzone {escape(tenant.timezone)}</p>'
-             f"{form}<div class=cards>{cards_html}</div>{components}{chart}{table}")
+    foot = (
+        f"<tr><td class=t colspan=2>Summe</td><td>{_num(t['minutes'])}</td><td></td><td>{_eur(t['retell_eur'])}</td>"
+        f"<td>{_eur(t['telephony_eur'])}</td><td>{_eur(t['llm_eur'])}</td><td>{_eur(t['cost_eur'])}</td>"
+        f"<td>{_eur(t['billed_eur'])}</td><td{_cls(t['margin_eur'])}>{_eur(t['margin_eur'])}</td><td>{t['bookings']}</td></tr>"
+    )
+    table = (
+        f'<div class="panel"><strong>Anrufe</strong> · '
+        f'<a href="{escape(csv_link)}" download="{escape(csv_name)}">CSV</a>'
+        f'<table id="calls"><thead>{head}</thead><tbody>{"".join(body_rows) or NO_CALLS_ROW}</tbody>'
+        f"<tfoot>{foot}</tfoot></table>{more}</div>"
+    )
+    inner = (
+        f"<h1>Kosten · {escape(tenant.name)}</h1>"
+        f'<p class="sub">{report.start.strftime("%d.%m.%Y")} – {report.end.strftime("%d.%m.%Y")} · '
+        f"Zeitzone {escape(tenant.timezone)}</p>"
+        f"{form}<div class=cards>{cards_html}</div>{components}{chart}{table}"
+    )
     return page_shell(f"Kosten {tenant.name}", inner)

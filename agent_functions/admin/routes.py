@@ -33,7 +33,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'none'")
 
 
 def _error(status: int, error: str, message: str, **extra: Any) -> web.Response:
@@ -145,7 +146,9 @@ async def calls_route(request: web.Request) -> web.Response:
         if record is None:
             return _error(404, "not_found", "no such call")
         return web.json_response(record, headers=SECURITY_HEADERS)
-    return web.json_response({"tenant": tenant.id, "calls": await call_records(services.db, tenant.id)}, headers=SECURITY_HEADERS)
+    return web.json_response(
+        {"tenant": tenant.id, "calls": await call_records(services.db, tenant.id)}, headers=SECURITY_HEADERS
+    )
 
 
 async def page_route(request: web.Request) -> web.Response:
@@ -158,7 +161,9 @@ async def page_route(request: web.Request) -> web.Response:
         start, end = _range(services, request, tenant)
     except BadQuery as exc:
         if "tenants" in exc.extra:
-            body = tenant_list_page(str(exc), exc.extra["tenants"], request.query.get("token") if token_in_query else None)
+            body = tenant_list_page(
+                str(exc), exc.extra["tenants"], request.query.get("token") if token_in_query else None
+            )
             return _html(body, status=400 if request.query.get("tenant") else 200)
         return _html(error_page(str(exc)), status=400)
     report = await cost_report(services.db, tenant, start, end, "call")

@@ -51,7 +51,7 @@ def test_an_unknown_or_missing_reason_is_spoken_as_taken_never_as_a_wrong_excuse
 
 
 def test_a_reply_takes_only_the_contract_statuses() -> None:
-    assert STATUSES == set(get_args(ResponseStatus)) and len(STATUSES) == 12
+    assert set(get_args(ResponseStatus)) == STATUSES and len(STATUSES) == 12
     assert Reply("needs_clarification", "Welcher Tag?").status == "needs_clarification"
     with pytest.raises(ValueError, match="unknown status"):
         Reply("maybe", "…")  # type: ignore[arg-type]

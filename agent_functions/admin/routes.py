@@ -15,6 +15,7 @@ through links or caches. Dates default to the current month so far, in the tenan
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -108,18 +109,30 @@ def _choice(request: web.Request, name: str, choices: tuple[str, ...], default: 
     return value
 
 
-async def costs_route(request: web.Request) -> web.Response:
-    if not _authorised(request, allow_query_token=False):
-        return _unauthorised()
-    services = request.app[SERVICES]
-    try:
-        tenant = await _tenant(services, request)
-        start, end = _range(services, request, tenant)
-        by = _choice(request, "by", GROUPINGS, "day")
-        fmt = _choice(request, "format", ("json", "csv"), "json")
-        dialect = _choice(request, "dialect", DIALECTS, "plain")
-    except BadQuery as exc:
-        return _error(400, "bad_query", str(exc), **exc.extra)
+JsonRoute = Callable[[web.Request, AppServices], Awaitable[web.Response]]
+
+
+def json_admin_route(handler: JsonRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """A JSON admin route: bearer token checked first (401), a `BadQuery` raised by `handler` answered 400."""
+
+    async def route(request: web.Request) -> web.Response:
+        if not _authorised(request, allow_query_token=False):
+            return _unauthorised()
+        try:
+            return await handler(request, request.app[SERVICES])
+        except BadQuery as exc:
+            return _error(400, "bad_query", str(exc), **exc.extra)
+
+    return route
+
+
+@json_admin_route
+async def costs_route(request: web.Request, services: AppServices) -> web.Response:
+    tenant = await _tenant(services, request)
+    start, end = _range(services, request, tenant)
+    by = _choice(request, "by", GROUPINGS, "day")
+    fmt = _choice(request, "format", ("json", "csv"), "json")
+    dialect = _choice(request, "dialect", DIALECTS, "plain")
     report = await cost_report(services.db, tenant, start, end, by)  # type: ignore[arg-type]
     if fmt == "csv":
         text = report_csv(report.rows, report.totals, dialect)  # type: ignore[arg-type]
@@ -132,14 +145,9 @@ async def costs_route(request: web.Request) -> web.Response:
     return web.json_response(report_json(report), headers=SECURITY_HEADERS)
 
 
-async def calls_route(request: web.Request) -> web.Response:
-    if not _authorised(request, allow_query_token=False):
-        return _unauthorised()
-    services = request.app[SERVICES]
-    try:
-        tenant = await _tenant(services, request)
-    except BadQuery as exc:
-        return _error(400, "bad_query", str(exc), **exc.extra)
+@json_admin_route
+async def calls_route(request: web.Request, services: AppServices) -> web.Response:
+    tenant = await _tenant(services, request)
     call_id = request.query.get("call_id")
     if call_id:
         record = await call_record(services.db, tenant.id, call_id)

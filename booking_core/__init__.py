@@ -42,7 +42,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",
     "booking_core.storage.urls",
-    # building blocks for writing a calendar as given (fixture setup: agent_functions/replay/seed.py)
+    # building blocks for writing a calendar as given (fixture setup: agent_functions/replay/seed.py,
+    # the benchmark's generated calendar: agent_functions/bench/generate.py)
     "booking_core.request",
     "booking_core.appointment_rows",
     "booking_core.booking_store",
@@ -50,6 +51,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.layout",
     "booking_core.lifecycle",
     "booking_core.availability",
+    "booking_core.intervals",
 )
 
 __all__ = ["PUBLIC_MODULES"]

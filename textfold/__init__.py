@@ -12,19 +12,27 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "name_tokens"]
+__all__ = ["fold", "name_tokens", "nfc"]
 
 _UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ẞ": "ss"}
 )
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C: "Jo\u0308rg" (o + combining diaeresis) -> "Jörg"."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
 def fold(text: str) -> str:
     """Lower-case, fold umlauts/ß to their ASCII spellings, strip other diacritics.
 
-    "Ansatzfärbung" -> "ansatzfaerbung", "Dreißig" -> "dreissig", "Ombré" -> "ombre".
+    "Ansatzfärbung" -> "ansatzfaerbung", "Fa\u0308rben" -> "faerben", "Dreißig" -> "dreissig",
+    "Ombré" -> "ombre".
     """
-    text = text.translate(_UMLAUTS).lower()
+    text = nfc(text).translate(_UMLAUTS).lower()
     # lower() may create new umlauts only from upper-case forms already mapped above.
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)

@@ -60,7 +60,11 @@ def layout(
         dur = service.duration_min or 0
         for st in first_staff:
             if fits(st, start, start + dur, start + dur + service.buffer_after_min):
-                return (AppointmentSegment("main", service.name, 0, start, start + dur, start + dur + service.buffer_after_min, st, True),)
+                return (
+                    AppointmentSegment(
+                        "main", service.name, 0, start, start + dur, start + dur + service.buffer_after_min, st, True
+                    ),
+                )
         return None
 
     segs = service.segments

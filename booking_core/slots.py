@@ -179,15 +179,8 @@ def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | Non
     return sorted(points)
 
 
-def first_free(
-    board: Board,
-    service: Service,
-    staff_ids: Sequence[str],
-    lo: int,
-    hi: int,
-    rules: Rules,
-    others: Sequence[str] | None = None,
-) -> Plan | None:
+def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules,
+               others: Sequence[str] | None = None) -> Plan | None:
     """The earliest plan starting in [lo, hi) within the board's days and the rules."""
     lo = max(lo, rules.earliest)
     cal = board.cal
@@ -202,17 +195,8 @@ def first_free(
     return None
 
 
-def spread(
-    board: Board,
-    service: Service,
-    staff_ids: Sequence[str],
-    lo: int,
-    hi: int,
-    rules: Rules,
-    limit: int,
-    others: Sequence[str] | None = None,
-    first: Plan | None = None,
-) -> list[Plan]:
+def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules, limit: int,
+           others: Sequence[str] | None = None, first: Plan | None = None) -> list[Plan]:
     """Up to `limit` options in [lo, hi): the first free one, then the first free at or after evenly
     spaced points of the window; topped up with the next free ones when the later part is full."""
     if limit <= 0:
@@ -269,18 +253,9 @@ def _latest_end(board: Board, staff_ids: Sequence[str], lo: int, hi: int) -> int
     return best
 
 
-def nearest_on_day(
-    board: Board,
-    service: Service,
-    day: date,
-    target: int,
-    staff_ids: Sequence[str],
-    rules: Rules,
-    want: int,
-    skip: set[int],
-    others: Sequence[str] | None = None,
-    grid_staff: Sequence[str] | None = None,
-) -> list[Plan]:
+def nearest_on_day(board: Board, service: Service, day: date, target: int, staff_ids: Sequence[str], rules: Rules,
+                   want: int, skip: set[int], others: Sequence[str] | None = None,
+                   grid_staff: Sequence[str] | None = None) -> list[Plan]:
     """Up to `want` plans on `day`, nearest to `target` first, skipping starts in `skip`."""
     if day > rules.last_day or not board.covers(day):
         return []
@@ -297,19 +272,9 @@ def nearest_on_day(
     return out
 
 
-def alternatives(
-    board: Board,
-    service: Service,
-    target: int,
-    requested: str | None,
-    qualified: Sequence[str],
-    rules: Rules,
-    limit: int = 3,
-    days_out: int = 14,
-    others: Sequence[str] | None = None,
-    found: Sequence[Plan] = (),
-    searched: Collection[date] = (),
-) -> list[Plan]:
+def alternatives(board: Board, service: Service, target: int, requested: str | None, qualified: Sequence[str],
+                 rules: Rules, limit: int = 3, days_out: int = 14, others: Sequence[str] | None = None,
+                 found: Sequence[Plan] = (), searched: Collection[date] = ()) -> list[Plan]:
     """Up to `limit` plans near `target`: the same day before other days, the requested staff before
     others, nearest first; never before `rules.earliest` or after `rules.last_day`. Other days are
     searched outward (next day, the day before if not past, ...) within the board's days.
@@ -348,18 +313,14 @@ def alternatives(
         for g in groups:
             if len(out) >= limit:
                 return out
-            add(
-                nearest_on_day(
-                    board, service, d, target, g, rules, limit - len(out), starts, others, grid_staff=qualified
-                )
-            )
+            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others,
+                               grid_staff=qualified))
         if len(out) >= limit:
             break
     if len(out) > 1 and any(cal.day_of(p[0].start) != day for p in out):
         # Other days were searched per day outward; order them by distance too (same day stays first).
         same = [p for p in out if cal.day_of(p[0].start) == day]
-        other = sorted(
-            (p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start)
-        )
+        other = sorted((p for p in out if cal.day_of(p[0].start) != day),
+                       key=lambda p: (abs(p[0].start - target), p[0].start))
         out = same + other
     return out

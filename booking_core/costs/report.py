@@ -191,9 +191,8 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def daily_series(
-    lines: Iterable[CallLine], zone: ZoneInfo, start: date, end: date
-) -> list[tuple[date, Decimal, Decimal]]:
+def daily_series(lines: Iterable[CallLine], zone: ZoneInfo, start: date,
+                 end: date) -> list[tuple[date, Decimal, Decimal]]:
     """(day, cost EUR, billed EUR) for every day in [start, end], days without calls as zeros."""
     sums: dict[date, list[Decimal]] = {}
     for line in lines:

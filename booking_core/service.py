@@ -12,7 +12,6 @@ so locks are held only as long as the decision needs.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -28,6 +27,7 @@ from booking_core import policy as policy_rules
 from booking_core.availability import TenantCalendar, calendar_for, from_minute, to_minute, to_minute_ceil
 from booking_core.booking_store import load_busy, view, views
 from booking_core.clock import Clock
+from booking_core.customers import customer_for, existing_customer, fold_name, name_matches, same_name
 from booking_core.domain import (
     AppointmentView,
     CheckOutcome,
@@ -57,22 +57,6 @@ class _Refused(Exception):
 
 def _utc(minute: int) -> datetime:
     return from_minute(minute, UTC)
-
-
-def fold_name(text: str) -> str:
-    """Case- and umlaut-insensitive form of a name: "Müller", "MUELLER" and "Muller" all fold alike."""
-    text = text.casefold().replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    for a, b in (("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(a, b)
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
-
-def name_matches(query: str, name: str | None) -> bool:
-    if not name:
-        return False
-    q, n = fold_name(query).split(), fold_name(name).split()
-    return bool(q) and all(t in n for t in q)
 
 
 class BookingService:
@@ -315,7 +299,7 @@ class BookingService:
                 raise NotQualified(alts) from None
             raise SlotUnavailable(refused.reason, alts) from None
         except IntegrityError:
-            existing = await self._idempotent(cal, service, start, requested, call_id)
+            existing = await self._idempotent(cal, service, start, requested, call_id, customer)
             if existing is not None:
                 return existing, False
             async with self.db.read() as session:
@@ -325,7 +309,12 @@ class BookingService:
         return result
 
     async def _idempotent(self, cal: TenantCalendar, service: Service, start: int, requested: str | None,
-                          call_id: str | None, session: AsyncSession | None = None) -> AppointmentView | None:
+                          call_id: str | None, customer: CustomerInput,
+                          session: AsyncSession | None = None) -> AppointmentView | None:
+        """This call's earlier booking of the same service, time and customer (a retry), if any.
+
+        Another name at the same time is another person of the same call (a family booking
+        together, CONTRACT section 14): not a retry."""
         if not call_id:
             return None
 
@@ -337,10 +326,12 @@ class BookingService:
             )
             if requested:
                 q = q.where(m.Appointment.staff_id == requested)
-            appt = (await s.scalars(q.limit(1))).first()
-            if appt is None:
-                return None
-            return (await views(s, cal, [appt]))[0]
+            found = await views(s, cal, list((await s.scalars(q.order_by(m.Appointment.created_at))).all()))
+            if not found or not customer.name:
+                return found[0] if found else None
+            known = await existing_customer(s, cal.config.id, customer)
+            return next((v for v in found if (known is not None and v.customer_id == known.id)
+                         or same_name(v.customer_name, customer.name)), None)
 
         if session is not None:
             return await run(session)
@@ -362,7 +353,7 @@ class BookingService:
                     order = [hold.staff_id, *(s for s in order if s != hold.staff_id)]
             lock = sorted(set(order) | set(others or ()))
             await self.db.lock_staff(session, tenant.id, lock)
-            existing = await self._idempotent(cal, service, start, requested, call_id, session)
+            existing = await self._idempotent(cal, service, start, requested, call_id, customer, session)
             if existing is not None:
                 return existing, False
             if not_qualified:
@@ -374,7 +365,7 @@ class BookingService:
                 plan = plan_at(board, service, start, order, others)
             if plan is None:
                 raise _Refused(diagnose(board, service, start, requested, qualified, rules))
-            cust = await self._customer(session, tenant.id, customer, now)
+            cust = await customer_for(session, tenant.id, customer, now)
             appt, seg_rows = await self._insert(session, cal, service, plan, cust, call_id, notes, now, "scheduled", None)
             if call_id:
                 await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant.id, m.Hold.call_id == call_id))
@@ -382,28 +373,6 @@ class BookingService:
             self._audit(session, tenant.id, now, actor, call_id, appt.id, "created", None, appointment_to_dict(v), None)
             self._outbox(session, tenant, "appointment.created", appointment_to_dict(v), now)
         return v, True
-
-    async def _customer(self, session: AsyncSession, tenant_id: str, customer: CustomerInput, now: datetime) -> m.Customer | None:
-        name = (customer.name or "").strip() or None
-        if customer.phone:
-            row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
-            if row is None:
-                row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=customer.phone, name=name, created_at=now)
-                try:
-                    async with session.begin_nested():
-                        session.add(row)
-                        await session.flush()
-                except IntegrityError:
-                    row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
-            elif name and not row.name:
-                row.name = name
-            return row
-        if name:
-            row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, created_at=now)
-            session.add(row)
-            await session.flush()
-            return row
-        return None
 
     async def _reference(self, session: AsyncSession, tenant_id: str) -> str:
         for attempt in range(40):
@@ -426,7 +395,7 @@ class BookingService:
             start=_utc(plan[0].start), end=_utc(max(p.end for p in plan)),
             price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
             call_id=call_id,
-            idempotency_key=f"{call_id}|{service.id}|{member.id}|{_utc(plan[0].start).isoformat()}" if call_id and idempotent else None,
+            idempotency_key=_idempotency_key(call_id, service.id, member.id, plan[0].start, cust) if call_id and idempotent else None,
             reschedule_count=0, created_at=now, updated_at=now,
         )
         session.add(appt)
@@ -785,12 +754,19 @@ class BookingService:
         assert plan is not None
         now = self.clock.now()
         async with self.db.write() as session:
-            cust = await self._customer(session, tenant.id, customer, now)
+            cust = await customer_for(session, tenant.id, customer, now)
             appt, rows = await self._insert(session, cal, service, plan, cust, call_id, notes, now, status,
                                             reference.upper() if reference else None, idempotent=False)
             v = view(cal, appt, rows, cust)
             self._audit(session, tenant.id, now, "setup", call_id, appt.id, "created", None, appointment_to_dict(v), "setup")
         return v
+
+
+def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: int, cust: m.Customer | None) -> str:
+    """One booking per call, service, staff, start and customer name: the retry of a write lost in
+    flight meets the first write here; a family member at the same time does not (CONTRACT section 14)."""
+    name = fold_name(cust.name or "") if cust is not None else ""
+    return f"{call_id}|{service_id}|{staff_id}|{_utc(start).isoformat()}|{name[:40]}"[:200]
 
 
 def _piece_json(p: Piece) -> dict[str, Any]:

@@ -239,15 +239,17 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
             "Ihre Nummer ist unterdrückt, daher brauche ich Ihre Buchungsnummer. Oder soll ich einen Rückruf für Sie notieren?",
             "Your number is withheld, so I need your booking reference. Or shall I arrange a callback for you?"),
             {"missing": ["appointment"], "options": ["request_callback"]}))
-    from agent_functions.understanding import customer_phone
+    from agent_functions.understanding import customer_name, customer_phone
 
     phone = customer_phone(ctx, {})
-    candidates = await booking.find_appointments(tenant, phone=phone) if phone else []
+    # Several people may share the number (a family): a name given picks that person's appointments only.
+    name = customer_name(args)
+    candidates = await booking.find_appointments(tenant, phone=phone, name=name) if phone else []
     candidates = _narrow(ctx, candidates, args, date_key, time_key)
     if not candidates:
         return Pick(reply=Reply("not_found", ctx.say(
-            "Unter Ihrer Nummer finde ich keinen passenden Termin. Haben Sie eine Buchungsnummer?",
-            "I can't find a matching appointment under your number. Do you have a booking reference?"),
+            f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben Sie eine Buchungsnummer?",
+            f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?"),
             {"appointments": []}))
     if len(candidates) > 1:
         listed = join_words([speak_appointment(ctx, a) for a in candidates[:3]], ctx.lang)

@@ -25,7 +25,8 @@ async def find_appointments(ctx: FunctionContext, args: dict[str, Any]) -> Reply
     when = understand_when(ctx, {"date": args.get("date")}) if args.get("date") else None
     if when is not None and when.kind != "none" and when.start is not None:
         day = day_bounds(when.start)[0].date()
-    found = await booking.find_appointments(tenant, phone=phone, day=day) if phone else []
+    # Several people may share a number (a family): with a name, only that person's appointments.
+    found = await booking.find_appointments(tenant, phone=phone, name=name, day=day) if phone else []
     if not found and name:
         found = await booking.find_appointments(tenant, name=name, day=day)
     data = {"appointments": [appointment_data(a, tenant) for a in found]}

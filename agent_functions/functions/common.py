@@ -13,7 +13,7 @@ from typing import Any
 from agent_functions.call_memory import Offer
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, appointment_data, ref, slot_data
-from agent_functions.speech import capital, echo, first_name, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
+from agent_functions.speech import capital, echo, first_name, join_and, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -189,13 +189,25 @@ def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | 
     return Reply("unavailable", first + " " + ctx.say("Möchten Sie einen anderen Tag versuchen?", "Would you like to try another day?"), payload)
 
 
-def speak_appointment(ctx: FunctionContext, view: AppointmentView) -> str:
-    """'Herrenhaarschnitt am Montag, den 23. November, um 10 Uhr bei Fabian'."""
+def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False) -> str:
+    """'Herrenhaarschnitt am Montag, den 23. November, um 10 Uhr bei Fabian' (+ ' für Max Vogel' when
+    `for_whom`: the appointments listed belong to several people of one number)."""
     local = view.start.astimezone(ctx.zone)
+    whom = view.customer_name if for_whom and view.customer_name else None
     return ctx.say(
-        f"{view.service_name} am {say_when(local, 'de', ctx.now().date())} {with_staff(ctx, view.staff_id)}",
-        f"{view.service_name} on {say_when(local, 'en', ctx.now().date())} {with_staff(ctx, view.staff_id)}",
+        f"{view.service_name} am {say_when(local, 'de', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
+        + (f" für {whom}" if whom else ""),
+        f"{view.service_name} on {say_when(local, 'en', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
+        + (f" for {whom}" if whom else ""),
     )
+
+
+def speak_appointments(ctx: FunctionContext, views: list[AppointmentView], *, both: bool = False) -> str:
+    """Several appointments in one phrase ('A, B oder C'; `both`: 'A, B und C'), each with the person's
+    name when they belong to more than one person (a family sharing a number)."""
+    several = len({(v.customer_name or "").casefold() for v in views}) > 1
+    spoken = [speak_appointment(ctx, v, for_whom=several) for v in views]
+    return join_and(spoken, ctx.lang) if both else join_words(spoken, ctx.lang)
 
 
 def spell_reference(reference: str) -> str:
@@ -252,7 +264,7 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
             f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?"),
             {"appointments": []}))
     if len(candidates) > 1:
-        listed = join_words([speak_appointment(ctx, a) for a in candidates[:3]], ctx.lang)
+        listed = speak_appointments(ctx, candidates[:3])
         return Pick(reply=Reply("needs_clarification", ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
                                                                f"I see several appointments: {listed}. Which one do you mean?"),
                                 {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]}))

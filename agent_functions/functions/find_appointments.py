@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import speak_appointment
+from agent_functions.functions.common import speak_appointments
 from agent_functions.replies import Reply, appointment_data
-from agent_functions.speech import join_and
 from agent_functions.understanding import customer_name, customer_phone, day_bounds, understand_when
 
 SPOKEN = 3
@@ -33,7 +32,7 @@ async def find_appointments(ctx: FunctionContext, args: dict[str, Any]) -> Reply
     if not found:
         return Reply("not_found", ctx.say("Ich finde leider keinen bevorstehenden Termin für Sie.",
                                           "I can't find an upcoming appointment for you."), data)
-    listed = join_and([speak_appointment(ctx, a) for a in found[:SPOKEN]], ctx.lang)
+    listed = speak_appointments(ctx, found[:SPOKEN], both=True)
     if len(found) == 1:
         message = ctx.say(f"Sie haben einen Termin: {listed}.", f"You have one appointment: {listed}.")
     else:

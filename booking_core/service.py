@@ -40,7 +40,8 @@ from booking_core.domain import (
 )
 from booking_core.errors import DomainError, InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.layout import Piece, layout
-from booking_core.slots import Board, Plan, Rules, alternatives, diagnose, first_free, plan_at, rules_for, spread
+from booking_core.refusals import Refusal, diagnose, window_refusal
+from booking_core.slots import Board, Plan, Rules, alternatives, first_free, plan_at, rules_for, spread
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import Service, TenantConfig
@@ -50,9 +51,15 @@ UTC = timezone.utc
 
 
 class _Refused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+        self.reason = refusal.code
+
+
+def _diagnose(cal: TenantCalendar, service: Service, start: int, requested: str | None, qualified: list[str],
+              rules: Rules) -> Refusal:
+    return diagnose(cal, service, start, requested, qualified, rules.now, rules.earliest, rules.last_day)
 
 
 def _utc(minute: int) -> datetime:
@@ -161,10 +168,10 @@ class BookingService:
             if not not_qualified and start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, staff_try, others)
             if plan is None:
-                reason = "not_qualified" if not_qualified else diagnose(board, service, start, requested, qualified, rules)
+                refusal = Refusal("not_qualified") if not_qualified else _diagnose(cal, service, start, requested, qualified, rules)
                 alts = await self._alternatives(session, cal, service, board, start, None if not_qualified else requested,
                                                 qualified, rules, now, call_id, ignore_appointment_id)
-                return CheckOutcome(False, None, None, alts, (), reason)
+                return CheckOutcome(False, None, None, alts, (), refusal.code, refusal)
         if call_id is None:
             return CheckOutcome(True, self._slot(cal, service, plan), None, (), (), None)
         held = await self._hold(cal, service, plan, staff_try, others, call_id, now, ignore_appointment_id)
@@ -172,7 +179,7 @@ class BookingService:
             async with self.db.read() as session:
                 alts = await self._alternatives(session, cal, service, None, start, requested, qualified, rules, now,
                                                 call_id, ignore_appointment_id)
-            return CheckOutcome(False, None, None, alts, (), "taken")
+            return CheckOutcome(False, None, None, alts, (), "taken", Refusal("taken"))
         plan, expires = held
         return CheckOutcome(True, self._slot(cal, service, plan), expires, (), (), None)
 
@@ -215,35 +222,20 @@ class BookingService:
                     board = await self._board(session, cal, staff_try, first_day, last_day, now, call_id, ignore_appointment_id)
                     plans = spread(board, service, staff_try, lo, hi, rules, limit, others)
                 if not plans:
-                    reason = self._window_reason(cal, service, request, requested, qualified, rules, lo, hi)
+                    refusal = Refusal("not_qualified") if not_qualified else window_refusal(
+                        cal, min(lo, hi), hi, requested, qualified, rules.now, rules.earliest, rules.last_day)
                     alts = await self._next_available(session, cal, service, staff_try, max(hi, lo), rules, now, call_id,
                                                       ignore_appointment_id, limit, others)
                     return CheckOutcome(False, None, None, tuple(self._slot(cal, service, p) for p in alts), (),
-                                        "not_qualified" if not_qualified else reason)
+                                        refusal.code, refusal)
             else:
                 plans = await self._next_available(session, cal, service, staff_try, lo, rules, now, call_id,
                                                    ignore_appointment_id, limit, others)
                 if not plans:
-                    return CheckOutcome(False, None, None, (), (), "not_qualified" if not_qualified else "taken")
+                    refusal = Refusal("not_qualified" if not_qualified else "taken")
+                    return CheckOutcome(False, None, None, (), (), refusal.code, refusal)
         slots = tuple(self._slot(cal, service, p) for p in plans)
         return CheckOutcome(True, None, None, (), slots, "not_qualified" if not_qualified else None)
-
-    def _window_reason(self, cal: TenantCalendar, service: Service, request: SlotRequest, requested: str | None,
-                       qualified: list[str], rules: Rules, lo: int, hi: int) -> str:
-        if request.end is not None and to_minute_ceil(request.end) <= rules.now:
-            return "past"
-        if hi <= rules.earliest:
-            return "too_soon"
-        first, last = cal.day_of(lo), cal.day_of(max(lo, hi - 1))
-        if first > rules.last_day:
-            return "too_far"
-        staff = [requested] if requested else qualified
-        days = cal.days(first, min(last, rules.last_day))
-        if all(cal.is_closed(d) or not any(cal.raw_hours(s, d) for s in staff) for d in days):
-            return "closed"
-        if all(not any(cal.working(s, d) for s in staff) for d in days):
-            return "staff_absent"
-        return "taken"
 
     async def _next_available(self, session: AsyncSession, cal: TenantCalendar, service: Service, staff_try: list[str],
                               lo: int, rules: Rules, now: datetime, call_id: str | None,
@@ -297,7 +289,7 @@ class BookingService:
                                                 None if not_qualified else requested, qualified, rules, now, call_id, None)
             if refused.reason == "not_qualified":
                 raise NotQualified(alts) from None
-            raise SlotUnavailable(refused.reason, alts) from None
+            raise SlotUnavailable(refused.reason, alts, refusal=refused.refusal) from None
         except IntegrityError:
             existing = await self._idempotent(cal, service, start, requested, call_id, customer)
             if existing is not None:
@@ -305,7 +297,7 @@ class BookingService:
             async with self.db.read() as session:
                 alts = await self._alternatives(session, cal, service, None, start, requested, qualified, rules, now,
                                                 call_id, None)
-            raise SlotUnavailable("taken", alts) from None
+            raise SlotUnavailable("taken", alts, refusal=Refusal("taken")) from None
         return result
 
     async def _idempotent(self, cal: TenantCalendar, service: Service, start: int, requested: str | None,
@@ -357,14 +349,14 @@ class BookingService:
             if existing is not None:
                 return existing, False
             if not_qualified:
-                raise _Refused("not_qualified")
+                raise _Refused(Refusal("not_qualified"))
             day = cal.day_of(start)
             board = await self._board(session, cal, lock, day, day, now, call_id, None)
             plan = None
             if start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, order, others)
             if plan is None:
-                raise _Refused(diagnose(board, service, start, requested, qualified, rules))
+                raise _Refused(_diagnose(cal, service, start, requested, qualified, rules))
             cust = await customer_for(session, tenant.id, customer, now)
             appt, seg_rows = await self._insert(session, cal, service, plan, cust, call_id, notes, now, "scheduled", None)
             if call_id:
@@ -591,15 +583,15 @@ class BookingService:
             return await self._reschedule_tx(cal, service, appointment_id, start, requested, qualified, not_qualified,
                                              rules, call_id, reason, actor, now)
         except (_Refused, IntegrityError) as exc:
-            why = exc.reason if isinstance(exc, _Refused) else "taken"
+            why = exc.refusal if isinstance(exc, _Refused) else Refusal("taken")
             async with self.db.read() as session:
                 appt = await self._get(session, tenant.id, appointment_id)
                 alts = await self._alternatives(session, cal, service, None, start,
                                                 None if not_qualified else (requested or (appt.staff_id if appt else None)),
                                                 qualified, rules, now, call_id, appt.id if appt else None)
-            if why == "not_qualified":
+            if why.code == "not_qualified":
                 raise NotQualified(alts) from None
-            raise SlotUnavailable(why, alts) from None
+            raise SlotUnavailable(why.code, alts, refusal=why) from None
 
     async def _reschedule_tx(self, cal: TenantCalendar, service: Service, appointment_id: str, start: int,
                              requested: str | None, qualified: list[str], not_qualified: bool, rules: Rules,
@@ -621,7 +613,7 @@ class BookingService:
             if not decision.allowed:
                 raise PolicyDenied(decision)
             if not_qualified:
-                raise _Refused("not_qualified")
+                raise _Refused(Refusal("not_qualified"))
             order = [requested] if requested else [appt.staff_id, *(s for s in qualified if s != appt.staff_id)]
             order = [s for s in order if s in qualified]
             hold = None
@@ -639,7 +631,7 @@ class BookingService:
             if start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, order, others)
             if plan is None:
-                raise _Refused(diagnose(board, service, start, requested, qualified, rules))
+                raise _Refused(_diagnose(cal, service, start, requested, qualified, rules))
             old_view = (await views(session, cal, [appt]))[0]
             await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
             member = cal.staff[plan[0].staff_id]

@@ -76,15 +76,15 @@ async def test_reasons(svc, tenant):
         return (await svc.check(tenant, r, None)).reason
 
     assert await reason(req("cut", "anna", 2026, 11, 19, 10, 0)) == "past"
-    assert await reason(req("cut", "anna", 2026, 11, 20, 10, 30)) == "too_soon"
+    assert await reason(req("cut", "anna", 2026, 11, 20, 10, 30)) == "notice"
     assert await reason(req("cut", "anna", 2027, 3, 1, 10, 0)) == "too_far"
     assert await reason(req("cut", "anna", 2026, 12, 25, 10, 0)) == "closed"  # closure
     assert await reason(req("cut", "anna", 2027, 1, 1, 10, 0)) == "closed"  # public holiday (beyond advance? no: 42 days)
     assert await reason(req("cut", "anna", 2026, 11, 23, 10, 16)) == "off_grid"
-    assert await reason(req("cut", "anna", 2026, 11, 23, 17, 45)) == "outside_hours"
-    assert await reason(req("colour-free", "cara", 2026, 12, 1, 10, 0)) == "staff_absent"
-    assert await reason(req("colour-free", "cara", 2026, 11, 25, 11, 30)) == "staff_absent"
-    assert await reason(req("colour-free", "cara", 2026, 11, 21, 11, 0)) == "closed"  # her day off
+    assert await reason(req("cut", "anna", 2026, 11, 23, 17, 45)) == "closed"  # would run past closing time
+    assert await reason(req("colour-free", "cara", 2026, 12, 1, 10, 0)) == "staff_off"  # absent
+    assert await reason(req("colour-free", "cara", 2026, 11, 25, 11, 30)) == "staff_off"  # absent for two hours
+    assert await reason(req("colour-free", "cara", 2026, 11, 21, 11, 0)) == "staff_off"  # her day off: the salon is open
     assert await reason(req("colour-free", "ben", 2026, 11, 23, 10, 0)) == "not_qualified"
     with pytest.raises(NotFound):
         await svc.check(tenant, req("nope", None, 2026, 11, 23, 10, 0), None)
@@ -102,7 +102,7 @@ async def test_off_grid_alternatives_nearest_same_staff(svc, tenant):
 
 async def test_alternatives_never_in_past_or_outside_hours(svc, tenant):
     out = await svc.check(tenant, req("cut", "anna", 2026, 11, 20, 10, 15), None)
-    assert out.reason == "too_soon"
+    assert out.reason == "notice"
     for a in out.alternatives:
         assert a.start >= at(2026, 11, 20, 11, 0)
         assert 9 <= a.start.hour and a.end <= a.start.replace(hour=18, minute=0)

@@ -30,8 +30,9 @@ from booking_core.tenant_config import Service
 
 RefusalCode = Literal["past", "notice", "too_far", "closed", "staff_off", "off_grid", "not_qualified", "taken"]
 # closed: closure | holiday | weekly | hours (before opening or after closing) | closing (would run past closing time)
-# staff_off: day_off | absence | break | hours (before they start or after they finish) | closing (would run past their end)
-Detail = Literal["closure", "holiday", "weekly", "hours", "closing", "day_off", "absence", "break"]
+# staff_off: day_off | absence (all day) | away (absent part of the day) | break | hours (before they start or
+#            after they finish) | closing (would run past their end)
+Detail = Literal["closure", "holiday", "weekly", "hours", "closing", "day_off", "absence", "away", "break"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def diagnose(cal: TenantCalendar, service: Service, start: int, requested: str |
         return Refusal("staff_off", _hours_detail(hours, start, start + service.total_min), staff_id=who,
                        hours=_local_hours(cal, day, hours))
     if not _fits_within(service, start, staff, {s: cal.working(s, day) for s in staff}):
-        return Refusal("staff_off", "absence", staff_id=who)
+        return Refusal("staff_off", "away", staff_id=who)
     return Refusal("taken")
 
 

@@ -13,7 +13,10 @@ from typing import Any
 from agent_functions.call_memory import Offer
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, appointment_data, ref, slot_data
-from agent_functions.speech import capital, echo, first_name, join_and, join_words, say_date, say_duration, say_money, say_on_day, say_time, say_when
+from agent_functions.offer_speech import SpokenOffer, say_offers
+from agent_functions.refusal_speech import Wish as RefusalWish
+from agent_functions.refusal_speech import say_refusal
+from agent_functions.speech import echo, first_name, join_and, join_words, say_duration, say_money, say_service, say_when
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -23,7 +26,8 @@ from agent_functions.understanding import (
     understand_staff,
     understand_when,
 )
-from booking_core.domain import AppointmentView, SlotRequest, Slot
+from booking_core.domain import AppointmentView, Slot, SlotRequest
+from booking_core.refusals import Refusal
 from booking_core.tenant_config import Service, Staff
 from nlu import When
 
@@ -138,55 +142,50 @@ def service_summary(ctx: FunctionContext, service: Service, price: Any = None) -
     return ctx.say(f"{service.name} dauert {duration} und kostet {cost}.", f"{service.name} takes {duration} and costs {cost}.")
 
 
-def offer_list(ctx: FunctionContext, slots: tuple[Slot, ...] | list[Slot], reference_day: Any = None) -> str:
-    """'um 10 Uhr oder um halb drei bei Emma, oder am Montag, den 23. November, um 9 Uhr bei Fabian'."""
-    today = ctx.now().date()
-    parts: list[str] = []
-    staff_ids = {s.staff_id for s in slots}
-    for slot in slots:
-        local = slot.start.astimezone(ctx.zone)
-        text = say_time(local, ctx.lang)
-        if reference_day is None or local.date() != reference_day:
-            text = say_on_day(local.date(), ctx.lang, today) + ("," if ctx.lang == "de" else "") + " " + say_time(local, ctx.lang)
-        if len(staff_ids) > 1:
-            text += " " + with_staff(ctx, slot.staff_id)
-        parts.append(text)
-    tail = f" {with_staff(ctx, next(iter(staff_ids)))}" if len(staff_ids) == 1 else ""
-    return join_words(parts, ctx.lang) + tail
+def in_speaking_order(slots: tuple[Slot, ...] | list[Slot]) -> list[Slot]:
+    """Options in the order they are said and listed in `data`: by time (the message and the data agree,
+    so "the second one" means the same slot to the caller and to the agent)."""
+    return sorted(slots, key=lambda s: (s.start, s.staff_id))
 
 
-UNAVAILABLE_REASONS = {
-    "closed": ("An dem Tag haben wir leider geschlossen.", "We're closed that day, I'm afraid."),
-    "past": ("Dieser Zeitpunkt ist leider schon vorbei.", "That time has already passed."),
-    "too_soon": ("So kurzfristig kann ich leider nicht mehr buchen.", "That's too short notice for a booking, I'm afraid."),
-    "too_far": ("So weit im Voraus kann ich leider noch nicht buchen.", "I can't book that far ahead yet."),
-    "off_grid": ("Termine beginnen bei uns nur zu festen Zeiten.", "Appointments start at fixed times only."),
-    "outside_hours": ("Zu der Zeit haben wir leider nicht geöffnet.", "We're not open at that time."),
-    "staff_absent": ("{staff} ist an dem Tag leider nicht da.", "{staff} isn't in that day, I'm afraid."),
-    "not_qualified": ("{staff} bietet das leider nicht an.", "{staff} doesn't offer that, I'm afraid."),
-    "taken": ("{when} ist leider schon belegt.", "{when} is already taken, I'm afraid."),
-}
+def offer_list(ctx: FunctionContext, slots: tuple[Slot, ...] | list[Slot], known_day: Any = None,
+               asked_staff: str | None = None) -> str:
+    """'um 10 Uhr oder um halb drei bei Emma, oder am Montag, den 23. November, um 9 Uhr bei Fabian'
+    (agent_functions.offer_speech: time order, each day once, the day named for another person)."""
+    member = ctx.tenant.staff_member(asked_staff) if asked_staff else None
+    offers = [SpokenOffer(s.start.astimezone(ctx.zone), _first_name_of(ctx, s.staff_id)) for s in slots]
+    return say_offers(offers, ctx.lang, ctx.now().date(), known_day=known_day,
+                      asked_staff=first_name(member.name) if member else None)
+
+
+def _first_name_of(ctx: FunctionContext, staff_id: str) -> str:
+    member = ctx.tenant.staff_member(staff_id)
+    return first_name(member.name) if member else staff_id
 
 
 def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | None, alternatives: tuple[Slot, ...],
-                      data: dict[str, Any]) -> Reply:
+                      data: dict[str, Any], refusal: Refusal | None = None) -> Reply:
+    """'Fabian arbeitet samstags nicht. Ich könnte Ihnen am Samstag, den 5. Dezember, um 10 Uhr bei Sarah
+    anbieten.' The reason is the refusal's (`data.reason`, with `data.reason_detail`), the options in
+    time order in the message and in `data.alternatives` alike."""
     local = request.start.astimezone(ctx.zone)
-    member = ctx.tenant.staff_member(request.staff_id) if request.staff_id else None
-    de, en = UNAVAILABLE_REASONS.get(reason or "taken", UNAVAILABLE_REASONS["taken"])
-    if request.exact:
-        when_de, when_en = capital(say_time(local, "de")), capital(say_time(local, "en"))
-    else:
-        when_de, when_en = f"Am {say_date(local.date(), 'de')}", f"On {say_date(local.date(), 'en')}"
-        if reason in (None, "taken"):
-            de, en = "{when} ist leider nichts mehr frei.", "{when} there's nothing free, I'm afraid."
-    staff_name = first_name(member.name) if member else ""
-    first = ctx.say(de.format(when=when_de, staff=staff_name), en.format(when=when_en, staff=staff_name))
-    payload = {**data, "alternatives": [slot_data(s, ctx.tenant) for s in alternatives], "reason": reason}
-    if alternatives:
-        offer = offer_list(ctx, alternatives, local.date())
-        return Reply("unavailable", first + " " + ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-                                                          f"I could offer you {offer}. Would any of those suit you?"), payload)
-    return Reply("unavailable", first + " " + ctx.say("Möchten Sie einen anderen Tag versuchen?", "Would you like to try another day?"), payload)
+    refusal = refusal if refusal is not None and refusal.code == (reason or "taken") else Refusal(reason or "taken")  # type: ignore[arg-type]
+    service = ctx.tenant.service(request.service_id)
+    wish = RefusalWish(local, request.exact, _first_name_of(ctx, request.staff_id) if request.staff_id else None,
+                       say_service(service.name if service else request.service_id, ctx.lang))
+    first = say_refusal(refusal, wish, ctx.lang, ctx.now().date())
+    ordered = in_speaking_order(alternatives)
+    payload = {**data, "alternatives": [slot_data(s, ctx.tenant) for s in ordered], "reason": refusal.code,
+               "reason_detail": refusal.to_dict()}
+
+    def message(count: int) -> str:
+        if count:
+            offer = offer_list(ctx, ordered[:count], local.date(), request.staff_id)
+            return first + " " + ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
+                                         f"I could offer you {offer}. Would any of those suit you?")
+        return first + " " + ctx.say("Möchten Sie einen anderen Tag versuchen?", "Would you like to try another day?")
+
+    return Reply("unavailable", message(len(ordered)), payload, spoken="alternatives", render=message)
 
 
 def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False) -> str:

@@ -1,0 +1,74 @@
+"""Making an answer's lists compact enough for the voice platform's size limit, without dropping options.
+
+Three options of a composite service with four segments each are about 2,400 characters of JSON,
+over the 2,000-character cap (replies.MAX_RESPONSE_CHARS); the agent needs each option's start, end,
+person and price, not every segment three times over. Steps, each taken only while the answer is
+still too long (`data["compact"]` names the last one taken):
+1. `repeats`: fields every option repeats from the request: `service` equal to `data.request.service`,
+   an empty `hold_expires_at`;
+2. `segments`: segments as {"key", "start", "end"}, with `staff` and `staff_busy` only where they
+   differ from the option's person and from busy;
+3. `no_segments`: options without segments (the slot held by the next check carries them in full).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+OPTION_LISTS = ("slots", "alternatives", "appointments")
+
+
+def compact_lists(data: dict[str, Any], too_long: Callable[[], bool]) -> None:
+    """Compact `data`'s option lists in place, step by step, while `too_long()` says so."""
+    for name, step in (("repeats", _drop_repeats), ("segments", _short_segments), ("no_segments", _no_segments)):
+        if not too_long():
+            return
+        touched = False
+        for key in OPTION_LISTS:
+            items = data.get(key)
+            if isinstance(items, list):
+                for item in items:
+                    if isinstance(item, dict):
+                        touched = step(item, data) or touched
+        if touched:
+            data["compact"] = name
+
+
+def _drop_repeats(item: dict[str, Any], data: dict[str, Any]) -> bool:
+    request = data.get("request") if isinstance(data.get("request"), dict) else {}
+    changed = False
+    if "hold_expires_at" in item and item["hold_expires_at"] is None:
+        del item["hold_expires_at"]
+        changed = True
+    service = item.get("service")
+    if isinstance(service, dict) and request and service.get("id") == (request.get("service") or {}).get("id"):
+        del item["service"]
+        changed = True
+    return changed
+
+
+def _short_segments(item: dict[str, Any], data: dict[str, Any]) -> bool:
+    segments = item.get("segments")
+    if not isinstance(segments, list) or not segments:
+        return False
+    staff_id = (item.get("staff") or {}).get("id")
+    short = []
+    for seg in segments:
+        if not isinstance(seg, dict):
+            return False
+        one = {k: seg[k] for k in ("key", "start", "end") if k in seg}
+        if (seg.get("staff") or {}).get("id") not in (None, staff_id):
+            one["staff"] = seg["staff"]
+        if seg.get("staff_busy") is False:
+            one["staff_busy"] = False
+        short.append(one)
+    item["segments"] = short
+    return True
+
+
+def _no_segments(item: dict[str, Any], data: dict[str, Any]) -> bool:
+    if "segments" not in item:
+        return False
+    del item["segments"]
+    return True

@@ -16,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-OPTION_LISTS = ("slots", "alternatives", "appointments")
+# Where answers carry lists of slots or appointments, as paths into `data`.
+OPTION_LISTS: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appointments",), ("context", "caller", "appointments"))
+
+
+def list_at(data: dict[str, Any], path: tuple[str, ...]) -> list[Any] | None:
+    """The list at `path` inside `data`, None when there is none."""
+    node: Any = data
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else None
 
 
 def compact_lists(data: dict[str, Any], too_long: Callable[[], bool]) -> None:
@@ -25,12 +34,10 @@ def compact_lists(data: dict[str, Any], too_long: Callable[[], bool]) -> None:
         if not too_long():
             return
         touched = False
-        for key in OPTION_LISTS:
-            items = data.get(key)
-            if isinstance(items, list):
-                for item in items:
-                    if isinstance(item, dict):
-                        touched = step(item, data) or touched
+        for path in OPTION_LISTS:
+            for item in list_at(data, path) or []:
+                if isinstance(item, dict):
+                    touched = step(item, data) or touched
         if touched:
             data["compact"] = name
 

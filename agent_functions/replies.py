@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from agent_functions.compact import compact_lists
+from agent_functions.compact import compact_lists, list_at
 
 if TYPE_CHECKING:
     from booking_core.domain import AppointmentView, SegmentSlot, Slot
@@ -25,6 +25,10 @@ STATUSES = frozenset({
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
 })
 MAX_RESPONSE_CHARS = 2000
+# The lists that may lose items (from the end, never the first), in this order, when even the compact
+# answer is too long; the message is re-rendered for what stays of the list it reads out (`Reply.spoken`).
+CUTTABLE: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appointments",), ("services",), ("options",),
+                                         ("context", "caller", "appointments"))
 
 
 @dataclass
@@ -53,14 +57,15 @@ class Reply:
         if _size(body) <= MAX_RESPONSE_CHARS:
             return body
         compact_lists(body["data"], lambda: _size(body) > MAX_RESPONSE_CHARS)
-        for key in ("slots", "alternatives", "appointments", "services", "options"):
+        for path in CUTTABLE:
             if _size(body) <= MAX_RESPONSE_CHARS:
                 break
-            items = body["data"].get(key)
-            while isinstance(items, list) and len(items) > 1 and _size(body) > MAX_RESPONSE_CHARS:
+            items = list_at(body["data"], path)
+            spoken = path == (self.spoken,) and self.render is not None
+            while items is not None and len(items) > 1 and _size(body) > MAX_RESPONSE_CHARS:
                 items.pop()
-                body["data"][f"{key}_truncated"] = True
-                if key == self.spoken and self.render is not None:
+                body["data"][f"{'_'.join(path)}_truncated"] = True
+                if spoken and self.render is not None:
                     body["message"] = self.render(len(items))
         return body
 

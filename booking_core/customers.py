@@ -117,14 +117,20 @@ async def _by_phone(session: AsyncSession, tenant_id: str, phone: str) -> list[m
                                        .order_by(m.Customer.created_at, m.Customer.id))).all())
 
 
-async def customer_name_by_phone(db: Database, tenant_id: str, phone: str) -> str | None:
-    """The stored name of a known caller (the number's first named customer), None for strangers."""
+async def customer_names_by_phone(db: Database, tenant_id: str, phone: str) -> list[str]:
+    """The names of everyone known by this number, the number's first customer first (a family shares one)."""
     async with db.read() as session:
-        return await session.scalar(
+        return list((await session.scalars(
             select(m.Customer.name).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone,
                                           m.Customer.name.is_not(None))
-            .order_by(m.Customer.created_at, m.Customer.id).limit(1)
-        )
+            .order_by(m.Customer.created_at, m.Customer.id)
+        )).all())
+
+
+async def customer_name_by_phone(db: Database, tenant_id: str, phone: str) -> str | None:
+    """The stored name of a known caller (the number's first named customer), None for strangers."""
+    names = await customer_names_by_phone(db, tenant_id, phone)
+    return names[0] if names else None
 
 
 async def is_known(db: Database, tenant_id: str, phone: str) -> bool:

@@ -82,7 +82,7 @@ def _options(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
         if all(s.start.astimezone(ctx.zone).date() == first_day for s in shown):
             day = capital(say_on_day(first_day, ctx.lang, ctx.now().date()))
             offer = offer_list(ctx, shown, first_day)
-            return ctx.say(f"{day} hätte ich {offer} frei. Was passt Ihnen am besten?",
+            return ctx.say(f"{day}, hätte ich {offer} frei. Was passt Ihnen am besten?",
                            f"{day} I have {offer}. Which suits you best?")
         offer = offer_list(ctx, shown)
         return ctx.say(f"Frei wäre {offer}. Was passt Ihnen am besten?", f"I have {offer}. Which suits you best?")

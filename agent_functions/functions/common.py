@@ -64,11 +64,11 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
     service, staff, when = wish.service, wish.staff, wish.when
     if service.item is None:
         if service.candidates:
-            names = [c.name for c in service.candidates]
+            names = [say_service(c.name, ctx.lang) for c in service.candidates]
             return Reply("needs_clarification", ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
                          {**data, "missing": ["service"], "options": [ref(c.id, c.name) for c in service.candidates]})
         if service.heard:
-            examples = [s.name for s in ctx.tenant.services[:3]]
+            examples = [say_service(s.name, ctx.lang) for s in ctx.tenant.services[:3]]
             return Reply("needs_clarification", ctx.say(
                 f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
                 f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}."),
@@ -82,15 +82,15 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
                          {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]})
         team = [first_name(m.name) for m in qualified_staff(ctx, service.item)]
         return Reply("needs_clarification", ctx.say(
-            f"„{echo(staff.heard)}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
-            f"I don't know “{echo(staff.heard)}”. {service.item.name} is done by {join_words(team, 'en')}."),
+            f"„{echo(staff.heard)}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen bei uns {join_words(team, 'de')}.",
+            f"I don't know “{echo(staff.heard)}”. {say_service(service.item.name, 'en')} is done by {join_words(team, 'en')}."),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]})
     if staff.item is not None and not staff.item.does(service.item.id):
         team = qualified_staff(ctx, service.item)
         names = join_words([first_name(m.name) for m in team], ctx.lang)
         return Reply("needs_clarification", ctx.say(
-            f"{first_name(staff.item.name)} macht leider keine {service.item.name}. Das machen bei uns {names}. Wäre Ihnen das recht?",
-            f"{first_name(staff.item.name)} doesn't do {service.item.name}. {names} can do it for you. Would that be all right?"),
+            f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das machen bei uns {names}. Wäre Ihnen das recht?",
+            f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {names} can do it for you. Would that be all right?"),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in team]})
     if when is None or when.kind == "none":
         if when is not None and ASAP.search(when.text or ""):
@@ -139,7 +139,8 @@ def service_summary(ctx: FunctionContext, service: Service, price: Any = None) -
     """'Die Ansatzfärbung dauert etwa zweieinviertel Stunden und kostet 58 Euro.'"""
     price = service.price if price is None else price
     duration, cost = say_duration(service.total_min, ctx.lang), say_money(price, ctx.tenant.currency, ctx.lang)
-    return ctx.say(f"{service.name} dauert {duration} und kostet {cost}.", f"{service.name} takes {duration} and costs {cost}.")
+    name = say_service(service.name, ctx.lang)
+    return ctx.say(f"{name} dauert {duration} und kostet {cost}.", f"{name} takes {duration} and costs {cost}.")
 
 
 def in_speaking_order(slots: tuple[Slot, ...] | list[Slot]) -> list[Slot]:
@@ -194,9 +195,9 @@ def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: 
     local = view.start.astimezone(ctx.zone)
     whom = view.customer_name if for_whom and view.customer_name else None
     return ctx.say(
-        f"{view.service_name} am {say_when(local, 'de', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
+        f"{say_service(view.service_name, 'de')} am {say_when(local, 'de', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
         + (f" für {whom}" if whom else ""),
-        f"{view.service_name} on {say_when(local, 'en', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
+        f"{say_service(view.service_name, 'en')} on {say_when(local, 'en', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
         + (f" for {whom}" if whom else ""),
     )
 

@@ -21,7 +21,27 @@ depends_on = None
 CUSTOMERS = sa.table("customers", sa.column("id", sa.String), sa.column("name", sa.String), sa.column("name_key", sa.String))
 
 
+def _sqlite_foreign_keys(on: bool) -> None:
+    """SQLite changes a constraint by copying the table and dropping the old one, which appointments
+    point at: foreign keys are switched off around that, as SQLite's own ALTER TABLE recipe says, and
+    checked afterwards. The pragma is ignored inside a transaction, so the migration's transaction is
+    committed and a new one begun around it, on the driver's connection (db.py's listener would open a
+    transaction around any statement sent through SQLAlchemy, even in Alembic's autocommit block)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    cursor = bind.connection.dbapi_connection.cursor()
+    for statement in ("COMMIT", f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}", "BEGIN"):
+        cursor.execute(statement)
+    cursor.close()
+    if on:
+        broken = bind.execute(sa.text("PRAGMA foreign_key_check")).fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+
+
 def upgrade() -> None:
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=200), nullable=False, server_default=""))
     connection = op.get_bind()
@@ -30,11 +50,13 @@ def upgrade() -> None:
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_constraint("uq_customers_tenant_id_phone", type_="unique")
         batch_op.create_unique_constraint(op.f("uq_customers_tenant_id_phone_name_key"), ["tenant_id", "phone", "name_key"])
+    _sqlite_foreign_keys(True)
 
 
 def downgrade() -> None:
     # Several customers on one number cannot share a unique phone again: each number keeps one row
     # (the smallest id), which takes over the appointments of the others.
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_constraint("uq_customers_tenant_id_phone_name_key", type_="unique")
         batch_op.drop_column("name_key")
@@ -49,3 +71,4 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_unique_constraint("uq_customers_tenant_id_phone", ["tenant_id", "phone"])
+    _sqlite_foreign_keys(True)

@@ -16,7 +16,7 @@ from agent_functions.replies import Reply, appointment_data, ref, slot_data
 from agent_functions.offer_speech import SpokenOffer, say_offers
 from agent_functions.refusal_speech import Wish as RefusalWish
 from agent_functions.refusal_speech import say_refusal
-from agent_functions.speech import echo, first_name, join_and, join_words, say_duration, say_money, say_service, say_when
+from agent_functions.speech import echo, first_name, join_and, join_words, say_duration, say_money, say_service, say_time, say_when
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -189,24 +189,28 @@ def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | 
     return Reply("unavailable", message(len(ordered)), payload, spoken="alternatives", render=message)
 
 
-def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False) -> str:
+def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False, day_said: bool = False) -> str:
     """'Herrenhaarschnitt am Montag, den 23. November, um 10 Uhr bei Fabian' (+ ' für Max Vogel' when
-    `for_whom`: the appointments listed belong to several people of one number)."""
+    `for_whom`: the appointments listed belong to several people of one number; only 'um 11 Uhr' when
+    `day_said`: the one before it in a list was on the same day)."""
     local = view.start.astimezone(ctx.zone)
+    today = ctx.now().date()
     whom = view.customer_name if for_whom and view.customer_name else None
+    when_de = say_time(local, "de") if day_said else f"am {say_when(local, 'de', today)}"
+    when_en = say_time(local, "en") if day_said else f"on {say_when(local, 'en', today)}"
     return ctx.say(
-        f"{say_service(view.service_name, 'de')} am {say_when(local, 'de', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
-        + (f" für {whom}" if whom else ""),
-        f"{say_service(view.service_name, 'en')} on {say_when(local, 'en', ctx.now().date())} {with_staff(ctx, view.staff_id)}"
-        + (f" for {whom}" if whom else ""),
+        f"{say_service(view.service_name, 'de')} {when_de} {with_staff(ctx, view.staff_id)}" + (f" für {whom}" if whom else ""),
+        f"{say_service(view.service_name, 'en')} {when_en} {with_staff(ctx, view.staff_id)}" + (f" for {whom}" if whom else ""),
     )
 
 
 def speak_appointments(ctx: FunctionContext, views: list[AppointmentView], *, both: bool = False) -> str:
-    """Several appointments in one phrase ('A, B oder C'; `both`: 'A, B und C'), each with the person's
-    name when they belong to more than one person (a family sharing a number)."""
+    """Several appointments in one phrase ('A, B oder C'; `both`: 'A, B und C'), in their order, each
+    day said once, each with the person's name when they belong to more than one person (a family)."""
     several = len({(v.customer_name or "").casefold() for v in views}) > 1
-    spoken = [speak_appointment(ctx, v, for_whom=several) for v in views]
+    days = [v.start.astimezone(ctx.zone).date() for v in views]
+    spoken = [speak_appointment(ctx, v, for_whom=several, day_said=i > 0 and days[i] == days[i - 1])
+              for i, v in enumerate(views)]
     return join_and(spoken, ctx.lang) if both else join_words(spoken, ctx.lang)
 
 

@@ -4,11 +4,10 @@ Three options of a composite service with four segments each are about 2,400 cha
 over the 2,000-character cap (replies.MAX_RESPONSE_CHARS); the agent needs each option's start, end,
 person and price, not every segment three times over. Steps, each taken only while the answer is
 still too long (`data["compact"]` names the last one taken):
-1. `repeats`: fields every option repeats from the request: `service` equal to `data.request.service`,
-   an empty `hold_expires_at`;
-2. `segments`: segments as {"key", "start", "end"}, with `staff` and `staff_busy` only where they
-   differ from the option's person and from busy;
-3. `no_segments`: options without segments (the slot held by the next check carries them in full).
+1. `segments`: segments as {"key", "start", "end"}, with `staff` and `staff_busy` only where they
+   differ from the option's person and from busy; no empty `hold_expires_at`;
+2. `no_segments`: options without segments (the slot held by the next check carries them in full);
+3. `repeats`: no `service` in an option when it is `data.request.service` (said once there).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ def list_at(data: dict[str, Any], path: tuple[str, ...]) -> list[Any] | None:
 
 def compact_lists(data: dict[str, Any], too_long: Callable[[], bool]) -> None:
     """Compact `data`'s option lists in place, step by step, while `too_long()` says so."""
-    for name, step in (("repeats", _drop_repeats), ("segments", _short_segments), ("no_segments", _no_segments)):
+    for name, step in (("segments", _short_segments), ("no_segments", _no_segments), ("repeats", _drop_repeats)):
         if not too_long():
             return
         touched = False
@@ -45,9 +44,6 @@ def compact_lists(data: dict[str, Any], too_long: Callable[[], bool]) -> None:
 def _drop_repeats(item: dict[str, Any], data: dict[str, Any]) -> bool:
     request = data.get("request") if isinstance(data.get("request"), dict) else {}
     changed = False
-    if "hold_expires_at" in item and item["hold_expires_at"] is None:
-        del item["hold_expires_at"]
-        changed = True
     service = item.get("service")
     if isinstance(service, dict) and request and service.get("id") == (request.get("service") or {}).get("id"):
         del item["service"]
@@ -56,14 +52,17 @@ def _drop_repeats(item: dict[str, Any], data: dict[str, Any]) -> bool:
 
 
 def _short_segments(item: dict[str, Any], data: dict[str, Any]) -> bool:
+    changed = "hold_expires_at" in item and item["hold_expires_at"] is None
+    if changed:
+        del item["hold_expires_at"]
     segments = item.get("segments")
     if not isinstance(segments, list) or not segments:
-        return False
+        return changed
     staff_id = (item.get("staff") or {}).get("id")
     short = []
     for seg in segments:
         if not isinstance(seg, dict):
-            return False
+            return changed
         one = {k: seg[k] for k in ("key", "start", "end") if k in seg}
         if (seg.get("staff") or {}).get("id") not in (None, staff_id):
             one["staff"] = seg["staff"]

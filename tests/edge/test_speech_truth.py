@@ -113,5 +113,6 @@ def test_compact_keeps_every_option() -> None:
     body = Reply("available", "Am Montag hätte ich ... frei.", data, spoken="slots", render=lambda n: "x").to_json()
     assert len(body["data"]["slots"]) == 3 and "slots_truncated" not in body["data"]
     assert body["data"]["compact"] in ("segments", "no_segments")
-    assert all(o["start"] and o["staff"]["id"] == "emma" and "service" not in o for o in body["data"]["slots"])
+    assert all(o["start"] and o["staff"]["id"] == "emma" and o["service"]["id"] == "ansatzfaerbung" for o in body["data"]["slots"])
+    assert all("hold_expires_at" not in o for o in body["data"]["slots"])
     assert len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS

@@ -274,10 +274,14 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
             f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?"),
             {"appointments": []}))
     if len(candidates) > 1:
-        listed = speak_appointments(ctx, candidates[:3])
-        return Pick(reply=Reply("needs_clarification", ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
-                                                               f"I see several appointments: {listed}. Which one do you mean?"),
-                                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]}))
+        def message(count: int) -> str:
+            listed = speak_appointments(ctx, candidates[:min(3, count)])
+            return ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
+                           f"I see several appointments: {listed}. Which one do you mean?")
+
+        return Pick(reply=Reply("needs_clarification", message(len(candidates)),
+                                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]},
+                                spoken="appointments", render=message))
     return Pick(candidates[0])
 
 

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 # Where answers carry lists of slots or appointments, as paths into `data`.
-OPTION_LISTS: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appointments",), ("context", "caller", "appointments"))
+OPTION_LISTS: tuple[tuple[str, ...], ...] = (
+    ("slots",), ("alternatives",), ("appointments",), ("context", "caller", "appointments"),
+)
 
 
 def list_at(data: dict[str, Any], path: tuple[str, ...]) -> list[Any] | None:

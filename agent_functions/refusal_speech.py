@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import get_args
 
-from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, capital, join_and, say_clock, say_date, say_on_day, say_time
-from booking_core.refusals import Refusal
+from agent_functions.speech import (
+    DE_WEEKDAYS,
+    EN_WEEKDAYS,
+    capital,
+    join_and,
+    say_clock,
+    say_date,
+    say_on_day,
+    say_time,
+)
+from booking_core.refusals import Refusal, RefusalCode
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ def say_refusal(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     day = wish.at.date()
     when_de = capital(say_time(wish.at, "de")) if wish.exact else capital(_on_de(day, today))
     when_en = capital(say_time(wish.at, "en")) if wish.exact else f"On {say_date(day, 'en', today)}"
-    code = refusal.code
+    code: str = refusal.code if refusal.code in get_args(RefusalCode) else "taken"  # never a wrong excuse
     if code == "closed":
         return _closed(refusal, wish, lang, today)
     if code == "staff_off":
@@ -41,10 +51,12 @@ def say_refusal(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
         if wish.exact:
             return (f"{when_de}{who_de} ist leider schon belegt." if de
                     else f"{capital(say_clock(wish.at, 'en'))}{who_en} is already taken, I'm afraid.")
-        return f"{when_de} ist{who_de} leider nichts mehr frei." if de else f"{when_en} there's nothing free{who_en}, I'm afraid."
+        return (f"{when_de} ist{who_de} leider nichts mehr frei." if de
+                else f"{when_en} there's nothing free{who_en}, I'm afraid.")
     fixed = {
         "past": ("Dieser Zeitpunkt ist leider schon vorbei.", "That time has already passed."),
-        "notice": ("So kurzfristig kann ich leider nicht mehr buchen.", "That's too short notice for a booking, I'm afraid."),
+        "notice": ("So kurzfristig kann ich leider nicht mehr buchen.",
+                   "That's too short notice for a booking, I'm afraid."),
         "too_far": ("So weit im Voraus kann ich leider noch nicht buchen.", "I can't book that far ahead yet."),
         "off_grid": ("Termine beginnen bei uns nur zu festen Zeiten.", "Appointments start at fixed times only."),
         "not_qualified": (f"{wish.staff or 'Das'} bietet das leider nicht an.",
@@ -66,7 +78,8 @@ def _closed(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
         holiday_de = f"des Feiertags {refusal.name}" if refusal.name else "eines Feiertags"
         holiday_en = f", {refusal.name}," if refusal.name else ""
         return (f"{capital(_on_de(day, today))} haben wir wegen {holiday_de} geschlossen." if de
-                else f"{capital(say_date(day, 'en', today))} is a public holiday{holiday_en} so we're closed, I'm afraid.")
+                else f"{capital(say_date(day, 'en', today))} is a public holiday{holiday_en} so we're closed, "
+                     "I'm afraid.")
     if refusal.detail == "weekly":
         return (f"{DE_WEEKDAYS[day.weekday()]}s haben wir leider geschlossen." if de
                 else f"We're closed on {EN_WEEKDAYS[day.weekday()]}s, I'm afraid.")
@@ -113,7 +126,8 @@ def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     on_de, on_en = _on_de(day, today), say_date(day, "en", today)
     start, end = _clock(day, refusal.hours[0][0], wish.at), _clock(day, refusal.hours[-1][1], wish.at)
     if refusal.detail == "break":
-        return (f"{name} hat zu der Zeit Pause. {capital(on_de)} ist {name} {_hours(refusal.hours, day, 'de')} da." if de
+        return (f"{name} hat zu der Zeit Pause. {capital(on_de)} ist {name} {_hours(refusal.hours, day, 'de')} da."
+                if de
                 else f"{name} is on a break then. On {on_en} {name} works {_hours(refusal.hours, day, 'en')}.")
     if refusal.detail == "closing" and wish.exact:
         return (f"{name} arbeitet {on_de} nur bis {say_clock(end, 'de')}, das reicht {say_time(wish.at, 'de')} "

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from agent_functions.compact import compact_lists, list_at
@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from booking_core.domain import AppointmentView, SegmentSlot, Slot
     from booking_core.tenant_config import TenantConfig
 
-STATUSES = frozenset({
+ResponseStatus = Literal[
     "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
-})
+]
+"""What a function answer says happened (CONTRACT section 3); the agent's prompt branches on it."""
+
+STATUSES: frozenset[str] = frozenset(get_args(ResponseStatus))
 MAX_RESPONSE_CHARS = 2000
 # The lists that may lose items (from the end, never the first), in this order, when even the compact
 # answer is too long; the message is re-rendered for what stays of the list it reads out (`Reply.spoken`).
@@ -33,11 +36,13 @@ CUTTABLE: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appoin
 
 @dataclass
 class Reply:
-    """A function's answer. `spoken`: the `data` list the message reads out item by item ("slots",
-    "alternatives", "appointments", "services"), and `render(n)` the message for its first n items:
-    when the answer must shrink to fit, the message and the data are cut together."""
+    """A function's answer: `status` for the agent's logic, `message` to speak, `data` for machines.
 
-    status: str
+    `spoken`: the `data` list the message reads out item by item ("slots", "alternatives",
+    "appointments", "services"), and `render(n)` the message for its first n items: when the answer
+    must shrink to fit, the message and the data are cut together."""
+
+    status: ResponseStatus
     message: str
     data: dict[str, Any] = field(default_factory=dict)
     spoken: str | None = None
@@ -53,7 +58,7 @@ class Reply:
         What is spoken stays in the data and what is cut is cut from both: first the option lists are
         made compact (agent_functions.compact: repeated fields dropped, never options); only if that is
         not enough are items dropped, from the end, and the message re-rendered for what remains."""
-        body = {"status": self.status, "message": self.message, "data": self.data}
+        body: dict[str, Any] = {"status": self.status, "message": self.message, "data": self.data}
         if _size(body) <= MAX_RESPONSE_CHARS:
             return body
         compact_lists(body["data"], lambda: _size(body) > MAX_RESPONSE_CHARS)

@@ -62,7 +62,7 @@ def pick_customer(rows: Sequence[m.Customer], name: str | None) -> tuple[m.Custo
             return row, False
     words = key.split()
     if len(words) == 1:
-        partial = [r for r in rows if r.name and words[0] in (fold_name(r.name).split()[:1] + fold_name(r.name).split()[-1:])]
+        partial = [r for r in rows if r.name and words[0] in _first_and_last(fold_name(r.name))]
         if len(partial) == 1:
             return partial[0], False
     unnamed = [r for r in rows if not r.name]
@@ -71,7 +71,13 @@ def pick_customer(rows: Sequence[m.Customer], name: str | None) -> tuple[m.Custo
     return None, False
 
 
-async def customer_for(session: AsyncSession, tenant_id: str, customer: CustomerInput, now: datetime) -> m.Customer | None:
+def _first_and_last(folded: str) -> list[str]:
+    words = folded.split()
+    return words[:1] + words[-1:]
+
+
+async def customer_for(session: AsyncSession, tenant_id: str, customer: CustomerInput,
+                       now: datetime) -> m.Customer | None:
     """The customer row a booking is for, created when new (inside the caller's write transaction).
 
     Concurrent bookings of the same new person meet at the unique (tenant, phone, name_key); the loser
@@ -113,8 +119,9 @@ async def existing_customer(session: AsyncSession, tenant_id: str, customer: Cus
 
 
 async def _by_phone(session: AsyncSession, tenant_id: str, phone: str) -> list[m.Customer]:
-    return list((await session.scalars(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
-                                       .order_by(m.Customer.created_at, m.Customer.id))).all())
+    query = (select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
+             .order_by(m.Customer.created_at, m.Customer.id))
+    return list((await session.scalars(query)).all())
 
 
 async def customer_names_by_phone(db: Database, tenant_id: str, phone: str) -> list[str]:

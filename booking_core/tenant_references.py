@@ -62,7 +62,8 @@ def reference_problems(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _calcom_problems(doc: Mapping[str, Any], services: list[tuple[int, Mapping[str, Any]]], staff_ids: set[str]) -> list[tuple[str, str]]:
+def _calcom_problems(doc: Mapping[str, Any], services: list[tuple[int, Mapping[str, Any]]],
+                     staff_ids: set[str]) -> list[tuple[str, str]]:
     integrations = doc.get("integrations")
     calcom = integrations.get("calcom") if isinstance(integrations, Mapping) else None
     if not isinstance(calcom, Mapping):
@@ -70,7 +71,8 @@ def _calcom_problems(doc: Mapping[str, Any], services: list[tuple[int, Mapping[s
     segments: dict[str, set[str]] = {}
     for _, service in services:
         parts = service.get("segments")
-        keys = {str(s.get("key")) for s in (parts if isinstance(parts, (list, tuple)) else []) if isinstance(s, Mapping)}
+        listed = parts if isinstance(parts, (list, tuple)) else []
+        keys = {str(s.get("key")) for s in listed if isinstance(s, Mapping)}
         segments[str(service.get("id"))] = keys
     problems = []
     event_types = calcom.get("event_types")

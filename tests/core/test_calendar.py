@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+
 from booking_core.availability import calendar_for, from_minute, to_minute
 from booking_core.layout import layout
 from booking_core.refusals import diagnose
 from booking_core.slots import Board, alternatives, first_free, plan_at, rules_for, spread
-from core_helpers import BERLIN, at, make_tenant
+from tests.core.helpers import BERLIN, at, make_tenant
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*a: int) -> datetime:

@@ -6,16 +6,16 @@ who gets their own appointment (another staff member when the first is taken) or
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import func, select
+
 from booking_core.customers import fold_name, pick_customer
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
 from booking_core.storage import models as m
-from sqlalchemy import func, select
-
-from core_helpers import at
+from tests.core.helpers import at
 
 PHONE = "+4915100000017"
 MOTHER = CustomerInput("Lena Vogel", PHONE)
@@ -83,8 +83,14 @@ async def test_other_name_on_a_known_number_is_a_new_customer_with_that_phone(sv
 
 
 def _row(name: str | None, n: int) -> m.Customer:
-    return m.Customer(id=f"c{n}", tenant_id="t", phone=PHONE, name=name, name_key=fold_name(name or ""),
-                      created_at=datetime(2026, 1, n, tzinfo=timezone.utc))
+    return m.Customer(
+        id=f"c{n}",
+        tenant_id="t",
+        phone=PHONE,
+        name=name,
+        name_key=fold_name(name or ""),
+        created_at=datetime(2026, 1, n, tzinfo=UTC),
+    )
 
 
 def test_pick_customer_rules() -> None:

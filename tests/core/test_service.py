@@ -6,12 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
+
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.storage import models as m
-from sqlalchemy import func, select
-
-from core_helpers import at, make_tenant
+from tests.core.helpers import at, make_tenant
 
 LENA = CustomerInput("Lena Vogel", "+4915100000017")
 MAX = CustomerInput("Max Muster", "+4915100000001")

@@ -25,7 +25,9 @@ def broken_both_ways() -> dict:
     doc["staff"][0]["services"].append("nagelpflege")  # a staff member offering an unknown service
     doc["staff"][1]["prices"] = {"massage": "10.00"}  # pricing one
     doc["services"].append({"id": "nagelpflege-gel", "name": "Gel", "duration_min": 30})  # nobody does it
-    doc["integrations"] = {"calcom": {"event_types": {"dauerwelle/Z": 1, "pediküre": 2}, "staff": {"ghost": "g@example.com"}}}
+    doc["integrations"] = {
+        "calcom": {"event_types": {"dauerwelle/Z": 1, "pediküre": 2}, "staff": {"ghost": "g@example.com"}}
+    }
     return doc
 
 
@@ -50,7 +52,9 @@ def test_cross_references_alone_each_with_its_path() -> None:
     with pytest.raises(TenantFileError) as err:
         parse_tenant(doc, "salon.yaml")
     assert [(p.path, p.reason) for p in err.value.problems] == [
-        ("staff", "ids repeat: ['emma']"), ("staff.0.services", "unknown service 'nagelpflege'")]
+        ("staff", "ids repeat: ['emma']"),
+        ("staff.0.services", "unknown service 'nagelpflege'"),
+    ]
 
 
 def test_reference_check_tolerates_any_shape() -> None:

@@ -18,7 +18,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-CUSTOMERS = sa.table("customers", sa.column("id", sa.String), sa.column("name", sa.String), sa.column("name_key", sa.String))
+CUSTOMERS = sa.table("customers", sa.column("id", sa.String), sa.column("name", sa.String),
+                     sa.column("name_key", sa.String))
 
 
 def _sqlite_foreign_keys(on: bool) -> None:
@@ -45,11 +46,13 @@ def upgrade() -> None:
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=200), nullable=False, server_default=""))
     connection = op.get_bind()
-    for row_id, name in connection.execute(sa.select(CUSTOMERS.c.id, CUSTOMERS.c.name).where(CUSTOMERS.c.name.is_not(None))):
+    named = sa.select(CUSTOMERS.c.id, CUSTOMERS.c.name).where(CUSTOMERS.c.name.is_not(None))
+    for row_id, name in connection.execute(named):
         connection.execute(CUSTOMERS.update().where(CUSTOMERS.c.id == row_id).values(name_key=fold_name(name)))
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_constraint("uq_customers_tenant_id_phone", type_="unique")
-        batch_op.create_unique_constraint(op.f("uq_customers_tenant_id_phone_name_key"), ["tenant_id", "phone", "name_key"])
+        batch_op.create_unique_constraint(op.f("uq_customers_tenant_id_phone_name_key"),
+                                          ["tenant_id", "phone", "name_key"])
     _sqlite_foreign_keys(True)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from booking_core.storage.call_log_models import FunctionCallRecord
 from booking_core.storage.call_models import Call
 from booking_core.storage.db import Database
+from booking_core.storage.models import Tenant
 
 COLUMNS = ("tenant_id", "call_id", "at", "name", "function", "args", "call", "status", "response", "ms")
 
@@ -54,3 +55,9 @@ async def tenants_of_call(db: Database, call_id: str) -> list[str]:
                   select(Call.tenant_id).where(Call.call_id == call_id))
     async with db.read_connection() as conn:
         return sorted(row[0] for row in await conn.execute(query))
+
+
+async def tenant_loaded_at(db: Database, tenant_id: str) -> datetime | None:
+    """When the tenant was last loaded (`tenants load`): a capture warns when that was after the call."""
+    async with db.read_connection() as conn:
+        return await conn.scalar(select(Tenant.updated_at).where(Tenant.id == tenant_id))

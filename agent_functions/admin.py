@@ -135,14 +135,22 @@ async def costs_route(request: web.Request) -> web.Response:
     return web.json_response(report_json(report), headers=SECURITY_HEADERS)
 
 
-async def calls_route(request: web.Request) -> web.Response:
+async def admin_tenant(request: web.Request) -> TenantConfig | web.Response:
+    """The tenant an admin JSON request is about (`?tenant=`, or the only one), or the answer to give
+    instead: 401 without the admin token, 400 naming the tenants when none or an unknown one is named."""
     if not _authorised(request, allow_query_token=False):
         return _unauthorised()
-    services = request.app[SERVICES]
     try:
-        tenant = await _tenant(services, request)
+        return await _tenant(request.app[SERVICES], request)
     except BadQuery as exc:
         return _error(400, "bad_query", str(exc), **exc.extra)
+
+
+async def calls_route(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    tenant = await admin_tenant(request)
+    if isinstance(tenant, web.Response):
+        return tenant
     call_id = request.query.get("call_id")
     if call_id:
         record = await call_record(services.db, tenant.id, call_id)

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from agent_functions.admin import SECURITY_HEADERS, BadQuery, _authorised, _error, _tenant, _unauthorised
+from agent_functions.admin import SECURITY_HEADERS, _error, admin_tenant
 from agent_functions.call_log.timeline import call_view
 from agent_functions.context import SERVICES
 from agent_functions.envelope import MAX_ID_LEN
 
 
 async def call_route(request: web.Request) -> web.Response:
-    if not _authorised(request, allow_query_token=False):
-        return _unauthorised()
     services = request.app[SERVICES]
-    try:
-        tenant = await _tenant(services, request)
-    except BadQuery as exc:
-        return _error(400, "bad_query", str(exc), **exc.extra)
+    tenant = await admin_tenant(request)
+    if isinstance(tenant, web.Response):
+        return tenant
     call_id = request.match_info["call_id"]
     if len(call_id) > MAX_ID_LEN:
         return _error(400, "bad_query", f"a call id has at most {MAX_ID_LEN} characters")

@@ -39,7 +39,10 @@ def cmd_calls_show(args: argparse.Namespace) -> int:
         view = await call_view(db, tenant, args.call_id)
         if view is None:
             raise CommandError(f"no call {args.call_id!r} for tenant {tenant.id!r}")
-        print(json.dumps(view, ensure_ascii=False, indent=2) if args.json else render_timeline(view, tenant, args.call_id))
+        if args.json:
+            print(json.dumps(view, ensure_ascii=False, indent=2))
+        else:
+            print(render_timeline(view, tenant, args.call_id))
         return 0
 
     return run_with_database(args, work)

@@ -71,14 +71,16 @@ async def histories(db: Database, tenant_id: str, *, since: datetime, call_id: s
     ids: set[str] = set()
     async with db.read() as session:
         if starting is not None:
+            first, end = starting
             ids.update(await session.scalars(select(m.Appointment.id).where(
-                m.Appointment.tenant_id == tenant_id, m.Appointment.start >= starting[0], m.Appointment.start < starting[1])))
+                m.Appointment.tenant_id == tenant_id, m.Appointment.start >= first, m.Appointment.start < end)))
         later = [m.AuditEntry.at >= since] + ([m.AuditEntry.call_id == call_id] if call_id else [])
         ids.update(await session.scalars(select(m.AuditEntry.entity_id).where(
             m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", or_(*later))))
         if customer_phone:
-            ids.update(await session.scalars(select(m.Appointment.id).join(m.Customer, m.Customer.id == m.Appointment.customer_id)
-                                             .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer_phone)))
+            ids.update(await session.scalars(
+                select(m.Appointment.id).join(m.Customer, m.Customer.id == m.Appointment.customer_id)
+                .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer_phone)))
         rows = await _changes(session, tenant_id, sorted(ids))
     return [AppointmentHistory(appointment_id, tuple(changes)) for appointment_id, changes in sorted(rows.items())]
 

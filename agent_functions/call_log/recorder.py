@@ -19,6 +19,7 @@ more write transaction (on SQLite, for the single writer).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import time
@@ -68,7 +69,7 @@ def _plain(value: Any) -> Any:
 
 def call_part(call: CallInfo) -> dict[str, Any]:
     """The envelope's routing part, enough to send the request again: no transcript, no recording."""
-    part = {"call_id": call.call_id, "from_number": call.from_number, "to_number": call.to_number,
+    part: dict[str, Any] = {"call_id": call.call_id, "from_number": call.from_number, "to_number": call.to_number,
             "direction": call.direction, "agent_id": call.agent_id}
     if call.tenant_hint:
         part["metadata"] = {"tenant": call.tenant_hint}
@@ -116,13 +117,14 @@ class CallLog:
             items = [self.pending.popleft() for _ in range(min(self.batch, len(self.pending)))]
             try:
                 await insert_records(self.db, [to_row(item) for item in items])
-            except Exception as exc:  # noqa: BLE001 - sorted below; the message may quote arguments, never logged
+            except Exception as exc:
                 if _unreachable(exc):
                     self._requeue(items)
                     log.warning("call log waits for the database", pending=len(self.pending), error=type(exc).__name__)
                     break
                 # A batch the database refuses: retrying it would block every later record.
-                log.error("call log records dropped: the database refused them", records=len(items), error=type(exc).__name__)
+                log.error("call log records dropped: the database refused them", records=len(items),
+                          error=type(exc).__name__)
                 continue
             written += len(items)
         if self.dropped:
@@ -140,15 +142,13 @@ class CallLog:
         """Flush every `every_s` seconds, or at once when a full batch waits; until cancelled."""
         self._wake = asyncio.Event()
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=every_s)
-            except TimeoutError:
-                pass
             self._wake.clear()
             if self.pending:
                 try:
                     await self.flush()
-                except Exception:  # noqa: BLE001 - the recorder must never stop recording
+                except Exception:
                     log.exception("call log flush failed; retrying next round")
 
 
@@ -189,7 +189,7 @@ def attach_call_log(app: web.Application, every_s: float = FLUSH_EVERY_S) -> Non
         await asyncio.gather(task, return_exceptions=True)
         try:
             await asyncio.wait_for(call_log.flush(), timeout=SHUTDOWN_FLUSH_S)
-        except Exception:  # noqa: BLE001 - stopping anyway; say what is lost
+        except Exception:
             log.error("call log records lost at shutdown", pending=len(call_log.pending))
 
     app.cleanup_ctx.append(flusher)

@@ -99,6 +99,7 @@ def _cost_line(record: dict[str, Any] | None) -> str:
     cost = record["cost"]
     duration = "?" if record.get("duration_s") is None else f"{record['duration_s']} s"
     return (f"cost ({cost['state']}): Retell {cost['retell_usd']} USD, telephony {cost['telephony_usd']} USD, "
-            f"LLM {cost['llm_usd']} USD = {cost['total_usd']} USD = {cost['total_eur']} EUR (rate {cost['fx_rate'] or 'unknown'}); "
+            f"LLM {cost['llm_usd']} USD = {cost['total_usd']} USD = {cost['total_eur']} EUR "
+            f"(rate {cost['fx_rate'] or 'unknown'}); "
             f"billed {cost['billed_eur']} EUR · {record['status']}, {duration}, "
             f"{len(record.get('appointments') or [])} appointment(s)")

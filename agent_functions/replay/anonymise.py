@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import phonenumbers
 
+from agent_functions.replay.json_values import leaves, map_strings
 from booking_core.tenant_config import TenantConfig
 
 PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|00|0)\d[\d \-/()]{5,}\d")
@@ -34,33 +35,12 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WORD = re.compile(r"[^\W\d_]{2,}")
 NAME_KEYS = frozenset({"customer_name", "name", "caller_name"})
 TITLES = frozenset({"frau", "herr", "herrn", "mr", "mrs", "ms", "miss", "dr", "prof", "familie", "family"})
-GIVEN = ("Alex", "Robin", "Sascha", "Toni", "Jule", "Mika", "Noa", "Luca", "Charlie", "Sam", "Eli", "Jo", "Nele", "Finn")
+GIVEN = ("Alex", "Robin", "Sascha", "Toni", "Jule", "Mika", "Noa", "Luca", "Charlie", "Sam", "Eli", "Nele", "Finn")
 SURNAMES = ("Beispiel", "Muster", "Probe", "Vorlage", "Platzhalter", "Exempel", "Modell", "Entwurf", "Schema", "Skizze")
 
 
 class AnonymiseError(ValueError):
     """An original value survived the replacement; the fixture is not written."""
-
-
-def _walk(value: Any, change: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, dict):
-        return {k: _walk(v, change) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_walk(v, change) for v in value]
-    return value
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
 
 
 def _names(fixture: dict[str, Any]) -> list[str]:
@@ -123,7 +103,7 @@ class Anonymiser:
             n = len(self.phones) + 1
             while True:
                 fake = f"+{number.country_code}{keep}{str(n).zfill(len(rest))}"
-                if fake not in self.real_phones and fake not in self.tenant_numbers and fake not in self.phones.values():
+                if fake not in self.real_phones | self.tenant_numbers and fake not in self.phones.values():
                     break
                 n += 1
             self.phones[e164] = fake
@@ -194,22 +174,22 @@ def anonymise(fixture: dict[str, Any], tenant: TenantConfig) -> dict[str, Any]:
     names = _names(fixture)
     anonymiser.learn_names(names)
     personal = {k: v for k, v in fixture.items() if k != "tenant"}
-    anonymiser.learn_phones(_strings(personal))
-    changed = _walk(personal, anonymiser.text)
+    anonymiser.learn_phones(v for v in leaves(personal) if isinstance(v, str))
+    changed = map_strings(personal, anonymiser.text)
     _check(changed, anonymiser, names)
     return {k: (fixture[k] if k == "tenant" else changed[k]) for k in fixture}
 
 
 def _check(fixture: dict[str, Any], anonymiser: Anonymiser, names: list[str]) -> None:
-    strings = list(_strings(fixture))
+    strings = [v for v in leaves(fixture) if isinstance(v, str)]
     text = "\n".join(strings).lower()
     left = []
     if any(anonymiser.e164(m.group(0)) in anonymiser.phones for s in strings for m in PHONE_RUN.finditer(s)):
         left.append("phone number")
     if any(email in text for email in anonymiser.emails):
         left.append("email address")
-    if any(word.lower() in anonymiser.words for word in WORD.findall(text)) or any(
-            name.strip().lower() in text for name in names if {w.lower() for w in WORD.findall(name)} - anonymiser.kept_words):
+    personal_names = [n for n in names if {w.lower() for w in WORD.findall(n)} - anonymiser.kept_words]
+    if any(w in anonymiser.words for w in WORD.findall(text)) or any(n.strip().lower() in text for n in personal_names):
         left.append("name")
     if left:
         raise AnonymiseError(f"anonymising left a {left[0]} in the fixture; it was not written")

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from agent_functions.call_log.timeline import call_view
+from agent_functions.replay.json_values import leaves
 from booking_core.history import AppointmentHistory, histories
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
@@ -47,26 +48,13 @@ def _instant(text: Any) -> datetime | None:
     return value if value.tzinfo is not None else None
 
 
-def _instants(value: Any) -> Iterable[datetime]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _instants(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _instants(item)
-    else:
-        found = _instant(value)
-        if found is not None:
-            yield found
-
-
 def looked_at_days(responses: Iterable[dict[str, Any]], tenant: TenantConfig) -> set[date]:
     """The local days each response's data names (slots, alternatives, appointments, the understood
     request), with the days between the first and the last of one response."""
     days: set[date] = set()
     for response in responses:
         data = response.get("data") if isinstance(response, dict) else None
-        named = {moment.astimezone(tenant.zone).date() for moment in _instants(data)}
+        named = {moment.astimezone(tenant.zone).date() for moment in map(_instant, leaves(data)) if moment}
         if not named:
             continue
         first, last = min(named), max(named)
@@ -100,7 +88,7 @@ def _appointment(appointment: Any, references: set[str]) -> dict[str, Any]:
 def expectation(response: dict[str, Any], references: set[str]) -> dict[str, Any]:
     """`expect` for one recorded answer: its status and key data (see the module docstring)."""
     expect: dict[str, Any] = {"status": response.get("status")}
-    data = response.get("data") if isinstance(response.get("data"), dict) else {}
+    data: dict[str, Any] = response["data"] if isinstance(response.get("data"), dict) else {}
     want: dict[str, Any] = {}
     if isinstance(data.get("slot"), dict):
         want["slot"] = _slot(data["slot"])
@@ -184,7 +172,8 @@ def _steps(view: dict[str, Any], call: dict[str, Any], references: set[str]) -> 
     return steps
 
 
-async def capture(db: Database, tenant: TenantConfig, call_id: str, *, tenant_loaded_at: datetime | None = None) -> dict[str, Any]:
+async def capture(db: Database, tenant: TenantConfig, call_id: str, *,
+                  tenant_loaded_at: datetime | None = None) -> dict[str, Any]:
     """The fixture of call `call_id` of `tenant`; CaptureError when there is no such call or it made no
     function call. `tenant_loaded_at` (when the tenant was last loaded) adds a note when it is later
     than the call: the capture replays against today's tenant."""

@@ -58,8 +58,9 @@ class Engines:
             copy.unlink(missing_ok=True)
 
 
-async def run_paths(paths: list[Path], *, database_url: str | None = None, url: str | None = None, as_json: bool = False,
-                    verbose: bool = False, update: bool = False, assume_yes: bool = False) -> int:
+async def run_paths(paths: list[Path], *, database_url: str | None = None, url: str | None = None,
+                    as_json: bool = False, verbose: bool = False, update: bool = False,
+                    assume_yes: bool = False) -> int:
     """Run every fixture under `paths`; 0 when all pass, 1 otherwise (including unloadable files and
     when nothing was run). A JSON file that is not a fixture is named as such and not counted.
     `verbose`: every step's request and whole answer. `update`: a failing fixture's `expect` rewritten

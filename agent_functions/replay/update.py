@@ -43,7 +43,7 @@ def refresh(expected: Any, actual: Any) -> Any:
                 out[key] = refresh(want, actual[key])
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [refresh(w, a) for w, a in zip(expected, actual)]
+        return [refresh(w, a) for w, a in zip(expected, actual, strict=True)]
     return actual
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from pg_support import create_scratch_database, drop_scratch_database, scratch_name
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
@@ -31,7 +32,6 @@ from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from pg_support import create_scratch_database, drop_scratch_database, scratch_name
 
 KEY = "capture-key"
 ADMIN = "capture-admin"
@@ -231,7 +231,7 @@ def test_anonymised_capture_hides_callers_and_still_replays(
     caller = fixture["call"]["from_number"]
     assert setup[0]["phone"] == caller != CALLER  # the caller is still the customer of the moved appointment
     booking = next(s for s in fixture["steps"] if s.get("function") == "book_appointment")
-    first, last = setup[0]["name"].split()
+    last = setup[0]["name"].split()[1]
     assert booking["args"]["name"].split()[1] == last and booking["args"]["name"] != setup[0]["name"]  # one family
     assert booking["args"]["notes"] == f"Rückruf an 0{caller[3:]} oder person1@example.org"
     assert fixture["tenant"]["phone_numbers"] == [SALON] and fixture["call"]["to_number"] == SALON

@@ -57,6 +57,8 @@ def cmd_fixtures_capture(args: argparse.Namespace) -> int:
         tenant = await call_tenant(db, args.call_id, args.tenant)
         try:
             fixture = await capture(db, tenant, args.call_id, tenant_loaded_at=await tenant_loaded_at(db, tenant.id))
+            if args.name:
+                fixture["name"] = args.name
             if args.anonymise:
                 fixture = anonymise(fixture, tenant)
         except (CaptureError, AnonymiseError) as exc:
@@ -95,5 +97,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cap.add_argument("--anonymise", "--anonymize", action="store_true",
                      help="replace callers' names, phone numbers and email addresses consistently (to share it)")
     cap.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    cap.add_argument("--name", help="the fixture's name (default: 'captured call CALL_ID')")
     cap.add_argument("--database-url")
     cap.set_defaults(func=cmd_fixtures_capture)

@@ -16,7 +16,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes
-from agent_functions.admin_calls import add_call_routes
+from agent_functions.admin.calls import add_call_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.call_log.recorder import attach_call_log

@@ -144,6 +144,10 @@ async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any,
     return problems, count
 
 
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
 def _as_json(body: bytes) -> Any:
     try:
         return json.loads(body)
@@ -178,12 +182,12 @@ async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, ke
             problems.extend(f"final: {p}" for p in match(fixture["expect_final"], await final_state(services, tenant)))
     except Exception as exc:  # noqa: BLE001 - a broken fixture is a failed fixture, reported, not a crash
         return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
-                             (time.perf_counter() - started) * 1000, outcomes)
+                             _ms_since(started), outcomes)
     finally:
         if runner is not None:
             await runner.cleanup()
         await services.db.dispose()
-    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000, outcomes)
+    return FixtureResult(str(path), name, not problems, problems, steps, _ms_since(started), outcomes)
 
 
 async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> FixtureResult:
@@ -214,5 +218,5 @@ async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> F
                 problems.extend(f"final: {p}" for p in match(fixture["expect_final"], state))
     except Exception as exc:  # noqa: BLE001
         return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
-                             (time.perf_counter() - started) * 1000, outcomes)
-    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000, outcomes)
+                             _ms_since(started), outcomes)
+    return FixtureResult(str(path), name, not problems, problems, steps, _ms_since(started), outcomes)

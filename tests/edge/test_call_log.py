@@ -43,7 +43,8 @@ class Server:
 
 async def start(database_url: str, **settings: object) -> AsyncIterator[Server]:
     clock = FrozenClock(NOW)
-    services = build_services(Settings(database_url=database_url, retell_api_keys=[KEY], admin_token="t", **settings), clock)
+    config = Settings(database_url=database_url, retell_api_keys=[KEY], admin_token="t", **settings)
+    services = build_services(config, clock)
     await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-salon.yaml"), clock.now())
     server = TestServer(create_app(services))
     await server.start_server()

@@ -21,7 +21,6 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from pg_support import create_scratch_database, drop_scratch_database, scratch_name
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
@@ -32,6 +31,7 @@ from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
+from tests.pg_support import create_scratch_database, drop_scratch_database, scratch_name
 
 KEY = "capture-key"
 ADMIN = "capture-admin"
@@ -64,7 +64,8 @@ async def _drive(url: str) -> dict[str, Any]:
         try:
             async with FunctionClient(base, KEY, clock=clock) as client:
                 async def event(name: str, call_id: str, **fields: Any) -> None:
-                    body = {"event": name, "call": {"call_id": call_id, "from_number": CALLER, "to_number": SALON, **fields}}
+                    call = {"call_id": call_id, "from_number": CALLER, "to_number": SALON, **fields}
+                    body = {"event": name, "call": call}
                     assert (await client.post("/retell/events", json.dumps(body).encode())).status == 200
 
                 async def function(name: str, args: dict[str, Any], call_id: str = "call_cap") -> None:
@@ -77,16 +78,19 @@ async def _drive(url: str) -> dict[str, Any]:
                 clock.advance(3)
                 await function("get_context", {})
                 await function("find_appointments", {})
-                await function("reschedule_appointment", {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr", "bestaetigung": True})
-                await function("check_availability_v17", {"dienstleistung": "Damenhaarschnitt", "datum": "Dienstag", "uhrzeit": "10 Uhr"})
-                await function("book_appointment", {"dienstleistung": "Damenhaarschnitt", "datum": "Dienstag", "uhrzeit": "10 Uhr",
-                                                    "name": "Mia Vogel", "notes": "Rückruf an 0151 12345678 oder mia.vogel@example.com"})
+                tuesday_at_10 = {"dienstleistung": "Damenhaarschnitt", "datum": "Dienstag", "uhrzeit": "10 Uhr"}
+                move = {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr", "bestaetigung": True}
+                await function("reschedule_appointment", move)
+                await function("check_availability_v17", tuesday_at_10)
+                await function("book_appointment", {**tuesday_at_10, "name": "Mia Vogel",
+                                                    "notes": "Rückruf an 0151 12345678 oder mia.vogel@example.com"})
                 await event("call_ended", "call_cap", duration_ms=70000,
                             call_cost={"product_costs": [], "combined_cost": 9.5, "total_duration_seconds": 70})
                 await event("call_ended", "call_silent", duration_ms=5000)  # a call that never called a function
                 clock.advance(3600)  # an hour later another caller books on the same Tuesday
-                await function("book_appointment", {"service": "Damenhaarschnitt", "date": "2026-11-24", "time": "12:00",
-                                                    "staff": "Emma", "customer_name": "Otto Anders"}, call_id="call_later")
+                later = {"service": "Damenhaarschnitt", "date": "2026-11-24", "time": "12:00", "staff": "Emma",
+                         "customer_name": "Otto Anders"}
+                await function("book_appointment", later, call_id="call_later")
             async with aiohttp.ClientSession() as http:
                 async def admin(path: str, token: str | None = ADMIN) -> tuple[int, Any]:
                     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -131,17 +135,18 @@ def test_admin_json_tells_the_call(driven: tuple[str, dict[str, Any]]) -> None:
     assert [(f["seq"], f["name"], f["function"], f["status"]) for f in functions] == [
         (1, "get_context", "get_context", "ok"), (2, "find_appointments", "find_appointments", "ok"),
         (3, "reschedule_appointment", "reschedule_appointment", "rescheduled"),
-        (4, "check_availability_v17", "check_availability", "available"), (5, "book_appointment", "book_appointment", "booked")]
+        (4, "check_availability_v17", "check_availability", "available"),
+        (5, "book_appointment", "book_appointment", "booked")]
     assert functions[3]["args"] == {"dienstleistung": "Damenhaarschnitt", "datum": "Dienstag", "uhrzeit": "10 Uhr"}
     assert [f["message"] for f in functions] == [a["message"] for a in out["answers"][:5]]
-    assert [f["at"] for f in functions] == ["2026-11-20T10:00:03+01:00", "2026-11-20T10:00:15+01:00",
-                                            "2026-11-20T10:00:27+01:00", "2026-11-20T10:00:39+01:00", "2026-11-20T10:00:51+01:00"]
+    assert [f["at"] for f in functions] == [f"2026-11-20T10:00:{s:02d}+01:00" for s in (3, 15, 27, 39, 51)]
     assert all(f["ms"] > 0 for f in functions)
     assert [e["event"] for e in view["events"]] == ["call_started", "call_ended"]
     assert view["call"]["call_id"] == "call_cap" and view["call"]["cost"]["retell_usd"] == "0.095"
     # Behind the token, scoped to the tenant: another tenant's call answers like an unknown one.
     assert out["admin_no_token"][0] == 401
-    assert out["admin_other_tenant"] == (404, {"error": "not_found", "message": "no call 'call_cap' for tenant 'demo-physio'"})
+    assert out["admin_other_tenant"] == (
+        404, {"error": "not_found", "message": "no call 'call_cap' for tenant 'demo-physio'"})
     assert out["admin_unknown"][0] == 404
     assert out["admin_no_tenant"][0] == 400 and out["admin_no_tenant"][1]["tenants"] == ["demo-physio", "demo-salon"]
 

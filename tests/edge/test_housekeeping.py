@@ -46,7 +46,8 @@ async def test_sweep_deletes_only_what_expired(database_url: str) -> None:
                              FunctionClaim(tenant_id="demo-salon", call_id="c1", request_key="running", token="t",
                                            expires_at=real_now + timedelta(seconds=10))])
             # The call log keeps SLOTLINE_CALL_RECORD_DAYS (default 90) days.
-            session.add_all([record("old", NOW - timedelta(days=90, seconds=1)), record("kept", NOW - timedelta(days=89))])
+            session.add_all([record("old", NOW - timedelta(days=90, seconds=1)),
+                             record("kept", NOW - timedelta(days=89))])
         assert await sweep(services) == {"holds": 1, "signatures": 1, "claims": 1, "function_calls": 1}
         async with services.db.read() as session:
             assert set(await session.scalars(select(m.Hold.call_id))) == {"just-expired", "live"}

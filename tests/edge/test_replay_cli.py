@@ -45,13 +45,15 @@ def outdated(tmp_path: Path) -> Path:
     return path
 
 
-def test_files_that_are_no_fixture_are_named_and_not_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_files_that_are_no_fixture_are_named_and_not_counted(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "14.json").write_text(json.dumps(inline("14_alternatives_same_staff.json")), encoding="utf-8")
     (tmp_path / "tenant.json").write_text(json.dumps({"id": "x", "services": []}), encoding="utf-8")
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
     assert main(["replay", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"SKIP {tmp_path / 'tenant.json'} — not a fixture" in out and f"SKIP {tmp_path / 'list.json'} — not a fixture" in out
+    for name in ("tenant.json", "list.json"):
+        assert f"SKIP {tmp_path / name} — not a fixture" in out
     assert out.rstrip().endswith("1 passed, 0 failed, 2 not a fixture")
     assert main(["replay", "--json", str(tmp_path)]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -79,12 +81,14 @@ def test_verbose_prints_every_request_and_whole_response(capsys: pytest.CaptureF
     assert trace[0]["response"] == response and trace[0]["http_status"] == 200
 
 
-def test_update_without_a_terminal_shows_the_diff_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_without_a_terminal_shows_the_diff_and_writes_nothing(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = outdated(tmp_path)
     before = path.read_text(encoding="utf-8")
     assert main(["replay", "--update", str(path)]) == 1  # pytest's stdin is no terminal
     out = capsys.readouterr().out
-    changed = [line.replace(" ", "") for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [line.replace(" ", "") for line in out.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert '-"reason":"closed",' in changed and '+"reason":"taken",' in changed and '-"$len":2' in changed
     assert out.index("FAIL") < out.index('"reason": "closed"')  # the failure first, then what would change
     assert "not updated" in out and "add --yes" in out
@@ -156,7 +160,8 @@ def _drain(process: subprocess.Popen[bytes]) -> bytes:
     ({"here": {"$absent": False}}, {}, {"here": {"$absent": True}}),
     ({"x": {"$regex": "^a"}}, {"x": "b"}, {"x": "b"}),
     ({"list": [1, 2]}, {"list": [1, 2, 3]}, {"list": [1, 2, 3]}),
-    ({"list": [{"k": 1}, {"k": {"$any": [2, 3]}}]}, {"list": [{"k": 9}, {"k": 3}]}, {"list": [{"k": 9}, {"k": {"$any": [2, 3]}}]}),
+    ({"list": [{"k": 1}, {"k": {"$any": [2, 3]}}]}, {"list": [{"k": 9}, {"k": 3}]},
+     {"list": [{"k": 9}, {"k": {"$any": [2, 3]}}]}),
 ])
 def test_refresh_changes_only_what_fails(expected: Any, actual: Any, refreshed: Any) -> None:
     assert match(expected, actual), "the case must start failing"

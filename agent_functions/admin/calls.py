@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from agent_functions.admin import SECURITY_HEADERS, _error, admin_tenant
+from agent_functions.admin.routes import SECURITY_HEADERS, BadQuery, _error, _tenant, json_admin_route
 from agent_functions.call_log.timeline import call_view
-from agent_functions.context import SERVICES
+from agent_functions.context import AppServices
 from agent_functions.envelope import MAX_ID_LEN
 
 
-async def call_route(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
-    tenant = await admin_tenant(request)
-    if isinstance(tenant, web.Response):
-        return tenant
+@json_admin_route
+async def call_route(request: web.Request, services: AppServices) -> web.Response:
+    tenant = await _tenant(services, request)
     call_id = request.match_info["call_id"]
     if len(call_id) > MAX_ID_LEN:
-        return _error(400, "bad_query", f"a call id has at most {MAX_ID_LEN} characters")
+        raise BadQuery(f"a call id has at most {MAX_ID_LEN} characters")
     if services.call_log is not None:
         await services.call_log.flush()  # this process's last answers, so a call just ended shows whole
     view = await call_view(services.db, tenant, call_id)

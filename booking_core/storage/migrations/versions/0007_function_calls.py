@@ -1,7 +1,7 @@
 """call log: every function call as sent and answered (capture and replay of real calls)
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0010
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 import booking_core.storage.types
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0010"  # main's newest at merge time (the integrator chains the rest)
 branch_labels = None
 depends_on = None
 

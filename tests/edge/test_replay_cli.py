@@ -101,7 +101,7 @@ def test_update_with_yes_rewrites_only_what_fails(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert f"updated {path}" in out and "PASS" in out and "(updated)" in out
     expect = json.loads(path.read_text(encoding="utf-8"))["steps"][0]["expect"]
-    assert expect["message"] == {"$contains": "Um 10 Uhr ist leider schon belegt"}  # still true: kept as written
+    assert expect["message"] == inline("14_alternatives_same_staff.json")["steps"][0]["expect"]["message"]  # still holds
     assert expect["data"] == {"reason": "taken", "alternatives": {"$len": 3}, "retired_field": {"$absent": True}}
     assert path.read_text(encoding="utf-8").endswith("}\n")
     assert main(["replay", str(path)]) == 0

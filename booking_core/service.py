@@ -27,6 +27,7 @@ from booking_core import lifecycle
 from booking_core import policy as policy_rules
 from booking_core.availability import TenantCalendar, calendar_for, from_minute, to_minute, to_minute_ceil
 from booking_core.booking_store import load_busy, view, views
+from booking_core.callbacks import record_callback_messages
 from booking_core.clock import Clock
 from booking_core.domain import (
     AppointmentView,
@@ -40,6 +41,7 @@ from booking_core.domain import (
 )
 from booking_core.errors import DomainError, InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.layout import Piece, layout
+from booking_core.messages.store import record_change_messages
 from booking_core.slots import Board, Plan, Rules, alternatives, diagnose, first_free, plan_at, rules_for, spread
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
@@ -380,7 +382,7 @@ class BookingService:
                 await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant.id, m.Hold.call_id == call_id))
             v = view(cal, appt, seg_rows, cust)
             self._audit(session, tenant.id, now, actor, call_id, appt.id, "created", None, appointment_to_dict(v), None)
-            self._outbox(session, tenant, "appointment.created", appointment_to_dict(v), now)
+            await self._outbox(session, tenant, "appointment.created", appointment_to_dict(v), now)
         return v, True
 
     async def _customer(self, session: AsyncSession, tenant_id: str, customer: CustomerInput, now: datetime) -> m.Customer | None:
@@ -388,7 +390,8 @@ class BookingService:
         if customer.phone:
             row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
             if row is None:
-                row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=customer.phone, name=name, created_at=now)
+                row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=customer.phone, name=name, email=customer.email,
+                                 created_at=now)
                 try:
                     async with session.begin_nested():
                         session.add(row)
@@ -397,9 +400,12 @@ class BookingService:
                     row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
             elif name and not row.name:
                 row.name = name
+            if customer.email:
+                row.email = customer.email
             return row
         if name:
-            row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, created_at=now)
+            row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, email=customer.email,
+                             created_at=now)
             session.add(row)
             await session.flush()
             return row
@@ -453,7 +459,8 @@ class BookingService:
         session.add(m.AuditEntry(tenant_id=tenant_id, at=now, actor=actor, call_id=call_id, entity="appointment",
                                  entity_id=entity_id, action=action, old=old, new=new, reason=reason, policy=policy))
 
-    def _outbox(self, session: AsyncSession, tenant: TenantConfig, topic: str, payload: dict[str, Any], now: datetime) -> None:
+    async def _outbox(self, session: AsyncSession, tenant: TenantConfig, topic: str, payload: dict[str, Any], now: datetime) -> None:
+        await record_change_messages(session, tenant, topic, payload, now)
         calcom = tenant.integrations.calcom
         rows = []
         if calcom is not None and calcom.enabled:
@@ -587,7 +594,7 @@ class BookingService:
             new = (await views(session, cal, [appt]))[0]
             self._audit(session, tenant.id, now, actor, call_id, appt.id, "cancelled",
                         appointment_to_dict(old), appointment_to_dict(new), reason, decision.to_dict())
-            self._outbox(session, tenant, "appointment.cancelled", {**appointment_to_dict(new), "fee": str(decision.fee)}, now)
+            await self._outbox(session, tenant, "appointment.cancelled", {**appointment_to_dict(new), "fee": str(decision.fee)}, now)
         return new, decision
 
     async def cancelled_by(self, tenant: TenantConfig, appointment_id: str, call_id: str | None) -> bool:
@@ -691,7 +698,7 @@ class BookingService:
             new_view = view(cal, appt, rows, cust)
             self._audit(session, tenant.id, now, actor, call_id, appt.id, "rescheduled", appointment_to_dict(old_view),
                         appointment_to_dict(new_view), reason, decision.to_dict())
-            self._outbox(session, tenant, "appointment.rescheduled",
+            await self._outbox(session, tenant, "appointment.rescheduled",
                          {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
                           "old_end": old_view.end.isoformat(), "fee": str(decision.fee)}, now)
         return new_view, decision
@@ -712,7 +719,7 @@ class BookingService:
             self._audit(session, tenant.id, now, actor, call_id, appt.id, action,
                         {"status": old.status, "version": old.version}, {"status": new.status, "version": new.version}, reason)
             if new_status == "cancelled":
-                self._outbox(session, tenant, "appointment.cancelled", appointment_to_dict(new), now)
+                await self._outbox(session, tenant, "appointment.cancelled", appointment_to_dict(new), now)
         return new
 
     async def _set_status(self, session: AsyncSession, appt: m.Appointment, status: str, now: datetime) -> None:
@@ -761,14 +768,17 @@ class BookingService:
             result = await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant_id, m.Hold.call_id == call_id))
             return result.rowcount or 0
 
-    async def create_callback(self, tenant_id: str, *, call_id: str | None, customer_name: str | None, phone: str | None,
+    async def create_callback(self, tenant: TenantConfig, *, call_id: str | None, customer_name: str | None, phone: str | None,
                               reason: str | None, details: dict[str, Any] | None = None, callback_id: str | None = None) -> str:
-        """Record a callback request; `callback_id` when the caller was already told one (written late)."""
+        """Record a callback request, and the email telling the team; `callback_id` when the caller was
+        already told one (written late)."""
         cid = callback_id or str(uuid.uuid4())
         async with self.db.write() as session:
-            session.add(m.CallbackRequest(id=cid, tenant_id=tenant_id, call_id=call_id, customer_name=customer_name,
-                                          phone=phone, reason=reason, details=details, status="open",
-                                          created_at=self.clock.now()))
+            row = m.CallbackRequest(id=cid, tenant_id=tenant.id, call_id=call_id, customer_name=customer_name, phone=phone,
+                                    reason=reason, details=details, status="open", created_at=self.clock.now())
+            session.add(row)
+            await session.flush()
+            await record_callback_messages(session, tenant, row)
         return cid
 
     async def insert_appointment(self, tenant: TenantConfig, *, service_id: str, staff_id: str, start: datetime,

@@ -184,6 +184,8 @@ class Customer(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(200))
+    # Given on a call (book_appointment `customer_email`) for confirmations by email (migration 0008).
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime]
 
 
@@ -193,6 +195,8 @@ class Appointment(Base):
         UniqueConstraint("tenant_id", "reference"),
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_appointments_tenant_start", "tenant_id", "start"),
+        # The lifecycle tick's scan: active appointments whose time has come, over every tenant (0008).
+        Index("ix_appointments_status_start", "status", "start"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -279,8 +283,9 @@ class CallbackRequest(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
     created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]  # when staff closed it (migration 0008)
 
 
 class FunctionResult(Base):
@@ -316,13 +321,23 @@ class OutboxMessage(Base):
     """A change to push to the outside world, written in the same transaction as the change itself."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A message (target sms | email) is written once per key: at most one delivery (migration 0008).
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_outbox_subject", "tenant_id", "subject"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
-    topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
-    target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
+    # appointment.created | appointment.rescheduled | appointment.cancelled; message.<kind> for messages
+    topic: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(32))  # which sender drains it: calcom | webhook | sms | email
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dead
+    # pending | sent | dead; withdrawn: a planned message that no longer applies (a reminder of a moved time)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # What a message is about (an appointment or callback id): its pending messages are withdrawn together.
+    subject: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]

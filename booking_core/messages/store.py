@@ -1,0 +1,50 @@
+"""Planned messages into the outbox, inside the caller's transaction (the change and its messages
+commit together or not at all).
+
+Rows: target = the channel (`sms` | `email`), topic `message.<kind>`, `next_attempt_at` = when due,
+`idempotency_key` = the message's key (a second write of the same key does nothing), `subject` = the
+appointment or callback it is about. Withdrawing marks that subject's pending messages `withdrawn`
+with the reason, so `slotline messages list` shows why a reminder never went out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core.messages.planner import Plan, plan_change
+from booking_core.storage.db import dialect_insert
+from booking_core.storage.models import OutboxMessage as O
+from booking_core.tenant_config import TenantConfig
+
+CHANNELS = ("sms", "email")
+
+
+async def write_plan(session: AsyncSession, tenant_id: str, plan: Plan, now: datetime) -> int:
+    """Withdraw what the plan says no longer applies, then insert its messages; how many were new."""
+    if plan.withdraw:
+        await session.execute(
+            update(O).where(O.tenant_id == tenant_id, O.subject == plan.withdraw, O.status == "pending",
+                            O.target.in_(CHANNELS))
+            .values(status="withdrawn", locked_until=None, last_error=f"withdrawn: {plan.withdraw_reason}")
+        )
+    if not plan.messages:
+        return 0
+    rows: list[dict[str, Any]] = [
+        {"tenant_id": tenant_id, "topic": f"message.{p.kind}", "target": p.channel, "payload": p.payload,
+         "status": "pending", "attempts": 0, "next_attempt_at": p.due, "created_at": now,
+         "idempotency_key": p.key, "subject": p.subject}
+        for p in plan.messages
+    ]
+    insert = dialect_insert(session.bind.dialect.name, O)
+    result = await session.execute(insert.values(rows).on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"]))
+    return int(result.rowcount or 0)
+
+
+async def record_change_messages(session: AsyncSession, tenant: TenantConfig, topic: str, appointment: dict[str, Any],
+                                 now: datetime) -> int:
+    """The booking engine's hook: the messages of this change (`topic`, `appointment_to_dict` shape)."""
+    return await write_plan(session, tenant.id, plan_change(tenant, topic, appointment, now), now)

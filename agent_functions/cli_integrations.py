@@ -47,10 +47,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
         if args.once:
             worker = Worker(db, SystemClock(), config=config)
             try:
+                moved = await worker.advance_lifecycle()
                 report = await worker.drain_once()
             finally:
                 await worker.aclose()
-            print(json.dumps(report.as_dict()))
+            print(json.dumps({**report.as_dict(), "lifecycle_moved": moved.moved}))
             return 0
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -196,7 +197,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    worker = subparsers.add_parser("worker", help="drain the outbox to Cal.com and webhooks (runs until stopped)")
+    worker = subparsers.add_parser("worker", help="drain the outbox (Cal.com, webhooks, SMS, email) and move appointments by the clock (runs until stopped)")
     _db_arg(worker)
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     worker.add_argument("--batch", type=int, default=50)

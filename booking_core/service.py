@@ -41,6 +41,7 @@ from booking_core.domain import (
 )
 from booking_core.errors import DomainError, InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.layout import Piece, layout
+from booking_core.lifecycle_clock import advance
 from booking_core.messages.store import record_change_messages
 from booking_core.slots import Board, Plan, Rules, alternatives, diagnose, first_free, plan_at, rules_for, spread
 from booking_core.storage import models as m
@@ -732,36 +733,13 @@ class BookingService:
         await session.flush()
 
     async def progress(self, tenant: TenantConfig) -> int:
-        """Move appointments along with time (in progress at the start, paused in gaps, completed at the
-        end); drop expired holds. Idempotent: a second run at the same instant changes nothing."""
+        """Move this tenant's appointments along with time (in progress at the start, paused in gaps,
+        completed at the end; `lifecycle_clock.advance`) and drop expired holds. Idempotent: a second
+        run at the same instant changes nothing. Returns how many appointments moved."""
         now = self.clock.now()
-        now_min = to_minute(now)
-        changed = 0
         async with self.db.write() as session:
             await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant.id, m.Hold.expires_at <= now))
-            appts = (await session.scalars(select(m.Appointment).where(
-                m.Appointment.tenant_id == tenant.id, m.Appointment.status.in_(sorted(lifecycle.ACTIVE)),
-                m.Appointment.start <= now))).all()
-            if not appts:
-                return 0
-            segs: dict[str, list[tuple[int, int]]] = {a.id: [] for a in appts}
-            for aid, s, e in (await session.execute(select(m.AppointmentSegment.appointment_id, m.AppointmentSegment.start,
-                                                           m.AppointmentSegment.end).where(
-                    m.AppointmentSegment.appointment_id.in_(list(segs))))).all():
-                segs[aid].append((to_minute(s), to_minute_ceil(e)))
-            for appt in appts:
-                spans = segs[appt.id] or [(to_minute(appt.start), to_minute_ceil(appt.end))]
-                target = lifecycle.status_at(spans, now_min)
-                steps = lifecycle.path(appt.status, target) if target else []
-                if not steps:
-                    continue
-                old = appt.status
-                for step in steps:
-                    await self._set_status(session, appt, step, now)
-                self._audit(session, tenant.id, now, "system", None, appt.id, "status_changed",
-                            {"status": old}, {"status": appt.status, "version": appt.version}, "time")
-                changed += 1
-        return changed
+        return (await advance(self.db, now, tenant_id=tenant.id)).moved
 
     async def release_holds(self, tenant_id: str, call_id: str) -> int:
         async with self.db.write() as session:

@@ -19,17 +19,7 @@ from datetime import date
 from typing import Any
 
 from agent_functions.cli_support import CommandError, command_group, run_with_database
-
-
-
-
-async def _tenant(db: Any, tenant_id: str):  # type: ignore[no-untyped-def]
-    from booking_core.tenant_store import TenantDirectory
-
-    tenant = await TenantDirectory(db).get(tenant_id)
-    if tenant is None:
-        raise CommandError(f"unknown tenant {tenant_id!r}")
-    return tenant
+from agent_functions.cli_support import tenant_or_error as _tenant
 
 
 # --- worker, outbox ------------------------------------------------------------------------------

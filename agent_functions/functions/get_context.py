@@ -8,8 +8,12 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, say_clock, say_date, say_when
 from agent_functions.understanding import customer_phone
-from booking_core.customers import customer_name_by_phone, is_known
+from booking_core.customers import customer_name_by_phone, is_known, no_show_count
 from booking_core.tenant_config import WEEKDAYS
+
+
+# From this many no-shows on, the agent is told (a business may ask such callers for a deposit; issue 16).
+NO_SHOW_NOTE = 2
 
 
 def _hours_text(ranges: list[list[str]], lang: str) -> str:
@@ -25,14 +29,16 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     today_key = WEEKDAYS[now.weekday()]
     week = {day: [r.as_pair() for r in tenant.opening_hours.get(day, ())] for day in WEEKDAYS}
     today_hours = week[today_key]
-    caller: dict[str, Any] = {"known": False, "name": None, "appointments": []}
+    caller: dict[str, Any] = {"known": False, "name": None, "appointments": [], "no_shows": 0}
     upcoming = []
     phone = customer_phone(ctx, {}) if ctx.call.from_number else None
     if phone:
         name = await customer_name_by_phone(ctx.services.db, tenant.id, phone)
         upcoming = await ctx.services.booking.upcoming_for_phone(tenant, phone)
         known = name is not None or bool(upcoming) or await is_known(ctx.services.db, tenant.id, phone)
-        caller = {"known": known, "name": name, "appointments": [appointment_data(a, tenant) for a in upcoming]}
+        no_shows = await no_show_count(ctx.services.db, tenant.id, phone) if known else 0
+        caller = {"known": known, "name": name, "appointments": [appointment_data(a, tenant) for a in upcoming],
+                  "no_shows": no_shows}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [ctx.say(
@@ -55,6 +61,11 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             ))
         else:
             sentences.append(ctx.say(f"Der Anrufer ist {caller['name']}.", f"The caller is {caller['name']}."))
+
+    if caller.get("no_shows", 0) >= NO_SHOW_NOTE:
+        sentences.append(ctx.say(
+            f"Hinweis: Dieser Anrufer ist {caller['no_shows']} Termine nicht erschienen.",
+            f"Note: this caller did not turn up for {caller['no_shows']} appointments."))
 
     context = {
         "now": now.isoformat(),

@@ -1,0 +1,65 @@
+"""What the message tests share: the messages salon over real HTTP, signed calls, the worker wired to
+the local fakes (Twilio, SMTP), and reading the outbox back."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from agent_functions.signature import Signer
+from booking_core.clock import FrozenClock
+from booking_core.storage import models as m
+from booking_core.storage.db import Database
+from integrations.worker import DrainReport, Worker, WorkerConfig
+
+KEY = "test-key"
+ADMIN = {"Authorization": "Bearer admin-token"}
+NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")  # a Friday
+TENANT_FILE = "fixtures/tenants/messages-salon.yaml"
+MOBILE = "+4915100000017"
+LANDLINE = "+4930123456700"
+SENDS = itertools.count()
+
+
+def call(call_id: str, from_number: str | None = MOBILE) -> dict[str, Any]:
+    return {"call_id": call_id, "from_number": from_number, "to_number": "+4940555000100", "direction": "inbound"}
+
+
+async def function(client: TestClient, name: str, args: dict[str, Any], call_info: dict[str, Any]) -> dict[str, Any]:
+    """One signed function call over HTTP; the answer's JSON."""
+    raw = json.dumps({"name": name, "args": args, "call": call_info}).encode()
+    header = Signer(KEY, lambda: _signing_time(client) + timedelta(milliseconds=next(SENDS))).header(raw)
+    response = await client.post("/retell/functions", data=raw, headers={"Content-Type": "application/json",
+                                                                       "X-Retell-Signature": header})
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+def _signing_time(client: TestClient) -> datetime:
+    from agent_functions.context import SERVICES
+
+    return client.app[SERVICES].clock.now()
+
+
+def worker(db: Database, clock: FrozenClock, env: dict[str, str], **config: Any) -> Worker:
+    return Worker(db, clock, env=env, config=WorkerConfig(**config))
+
+
+async def drain(db: Database, clock: FrozenClock, env: dict[str, str]) -> DrainReport:
+    w = worker(db, clock, env)
+    try:
+        return await w.drain_once()
+    finally:
+        await w.aclose()
+
+
+async def message_rows(db: Database) -> list[m.OutboxMessage]:
+    async with db.read() as session:
+        rows = (await session.scalars(select(m.OutboxMessage).where(m.OutboxMessage.target.in_(("sms", "email")))
+                                      .order_by(m.OutboxMessage.id))).all()
+    return list(rows)

@@ -33,6 +33,7 @@ from booking_core.messages.planner import Plan, Planned  # noqa: E402
 from booking_core.messages.store import write_plan  # noqa: E402
 from booking_core.storage.db import Database  # noqa: E402
 from booking_core.storage.migrate import upgrade  # noqa: E402
+from benchmarks.bench_core import _reset_pg  # noqa: E402
 from benchmarks.generate import bench_now, make_bench_tenant, populate  # noqa: E402
 from integrations.worker import Worker, WorkerConfig  # noqa: E402
 
@@ -72,14 +73,6 @@ def _wait_listening(port: int, timeout_s: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"the fake SMS API did not start on port {port}")
-
-
-async def _reset_pg(url: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await conn.close()
 
 
 async def bench_sending(url: str, n: int, tenants: int, port: int) -> float:

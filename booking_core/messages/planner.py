@@ -85,18 +85,12 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
     customer = appointment.get("customer") or {}
     targets: list[tuple[Channel, str]] = []
     skipped: list[str] = []
-    if notes.sms:
-        number = sms_number(customer.get("phone"))
-        if number:
-            targets.append(("sms", number))
-        else:
-            skipped.append("sms: no mobile number")
-    if notes.email:
-        address = valid_email(customer.get("email"))
-        if address:
-            targets.append(("email", address))
-        else:
-            skipped.append("email: no address")
+    for channel, wanted, address, missing in (("sms", notes.sms, sms_number(customer.get("phone")), "no mobile number"),
+                                              ("email", notes.email, valid_email(customer.get("email")), "no address")):
+        if wanted and address:
+            targets.append((channel, address))  # type: ignore[arg-type]
+        elif wanted:
+            skipped.append(f"{channel}: {missing}")
     if not targets:
         return Plan((), withdraw, reason, tuple(skipped))
     lang: Lang = tenant.language

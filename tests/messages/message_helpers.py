@@ -3,8 +3,12 @@ the local fakes (Twilio, SMTP), and reading the outbox back."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,8 +17,12 @@ from sqlalchemy import select
 
 from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
+from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
+from booking_core.tenant_config import TenantConfig
+from booking_core.tenant_file import read_tenant_file
+from booking_core.tenant_store import save_tenant
 from integrations.worker import DrainReport, Worker, WorkerConfig
 
 KEY = "test-key"
@@ -63,3 +71,24 @@ async def message_rows(db: Database) -> list[m.OutboxMessage]:
         rows = (await session.scalars(select(m.OutboxMessage).where(m.OutboxMessage.target.in_(("sms", "email")))
                                       .order_by(m.OutboxMessage.id))).all()
     return list(rows)
+
+
+def seeded(url: str, write: Callable[[Database, TenantConfig, BookingService], Awaitable[str]]) -> str:
+    """The messages salon saved in the database at `url` plus whatever `write` adds (it returns an id);
+    for the CLI tests, which run outside an event loop."""
+    async def run() -> str:
+        db = Database(url)
+        try:
+            tenant = read_tenant_file(TENANT_FILE)
+            await save_tenant(db, tenant, NOW)
+            return await write(db, tenant, BookingService(db, FrozenClock(NOW)))
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+def slotline(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it, against `url`."""
+    return subprocess.run([sys.executable, "-m", "agent_functions.cli", *args, "--database-url", url],
+                          capture_output=True, text=True, timeout=60)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import subprocess
-import sys
 
 from agent_functions.callback_spool import CallbackSpool
 from agent_functions.envelope import CallInfo, FunctionCall
-from booking_core.storage.db import Database
-from booking_core.tenant_file import read_tenant_file
-from booking_core.tenant_store import save_tenant
-from message_helpers import ADMIN, NOW, TENANT_FILE, call, drain, function, message_rows
+from message_helpers import ADMIN, NOW, call, drain, function, message_rows, seeded, slotline
 
 
 async def test_a_callback_request_reaches_the_team_and_is_closed_from_the_inbox(client, services, clock, env, smtp):
@@ -73,35 +67,22 @@ async def test_admin_messages_lists_sent_queued_and_dead_with_reasons(client, se
 
 
 def test_cli_lists_callbacks_and_messages_and_closes_a_callback(sqlite_url):
-    async def seed() -> str:
-        from booking_core.clock import FrozenClock
-        from booking_core.service import BookingService
+    async def write(db, tenant, booking):  # type: ignore[no-untyped-def]
+        return await booking.create_callback(tenant, call_id="call_cli", customer_name="Uwe Stein", phone="+4915100000055",
+                                             reason="Preise")
 
-        db = Database(sqlite_url)
-        tenant = read_tenant_file(TENANT_FILE)
-        await save_tenant(db, tenant, NOW)
-        cid = await BookingService(db, FrozenClock(NOW)).create_callback(
-            tenant, call_id="call_cli", customer_name="Uwe Stein", phone="+4915100000055", reason="Preise")
-        await db.dispose()
-        return cid
-
-    callback_id = asyncio.run(seed())
-
-    def slotline(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "agent_functions.cli", *args, "--database-url", sqlite_url],
-                              capture_output=True, text=True, timeout=60)
-
-    listed = slotline("callbacks", "list", "--tenant", "messages-salon", "--json")
+    callback_id = seeded(sqlite_url, write)
+    listed = slotline(sqlite_url, "callbacks", "list", "--tenant", "messages-salon", "--json")
     assert listed.returncode == 0, listed.stderr
     assert [c["id"] for c in json.loads(listed.stdout)["callbacks"]] == [callback_id]
-    table = slotline("callbacks", "list", "--tenant", "messages-salon")
+    table = slotline(sqlite_url, "callbacks", "list", "--tenant", "messages-salon")
     assert "1 callback request(s), open" in table.stdout and "Uwe Stein" in table.stdout and "Preise" in table.stdout
-    messages = slotline("messages", "list", "--tenant", "messages-salon", "--json")
+    messages = slotline(sqlite_url, "messages", "list", "--tenant", "messages-salon", "--json")
     [message] = json.loads(messages.stdout)["messages"]
     assert (message["kind"], message["status"], message["to"]) == ("callback_request", "queued", "team@lindenhof.example")
-    assert "queued" in slotline("messages", "list", "--tenant", "messages-salon").stdout
-    assert slotline("callbacks", "done", callback_id).returncode == 0
-    assert json.loads(slotline("callbacks", "list", "--tenant", "messages-salon", "--json").stdout)["callbacks"] == []
-    missing = slotline("callbacks", "done", "nope")
+    assert "queued" in slotline(sqlite_url, "messages", "list", "--tenant", "messages-salon").stdout
+    assert slotline(sqlite_url, "callbacks", "done", callback_id).returncode == 0
+    assert json.loads(slotline(sqlite_url, "callbacks", "list", "--tenant", "messages-salon", "--json").stdout)["callbacks"] == []
+    missing = slotline(sqlite_url, "callbacks", "done", "nope")
     assert missing.returncode == 1 and "no callback request" in missing.stderr
-    assert slotline("callbacks", "list", "--tenant", "nope").returncode == 1
+    assert slotline(sqlite_url, "callbacks", "list", "--tenant", "nope").returncode == 1

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -16,7 +14,7 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from message_helpers import ADMIN, MOBILE, NOW, TENANT_FILE, call, function, worker
+from message_helpers import ADMIN, MOBILE, TENANT_FILE, call, function, seeded, slotline, worker
 
 LENA = CustomerInput("Lena Vogel", MOBILE)
 
@@ -146,26 +144,14 @@ async def test_the_agent_hears_of_a_caller_with_two_no_shows(client, services, c
 
 
 def test_cli_sets_a_status_and_refuses_an_illegal_one(sqlite_url):
-    async def seed() -> str:
-        db = Database(sqlite_url)
-        tenant = read_tenant_file(TENANT_FILE)
-        from booking_core.clock import FrozenClock
-        from booking_core.service import BookingService
-
-        await save_tenant(db, tenant, NOW)
-        view = await BookingService(db, FrozenClock(NOW)).insert_appointment(
-            tenant, service_id="herrenhaarschnitt", staff_id="mia", start=local("09:00"), customer=LENA, reference="K7M2")
-        await db.dispose()
+    async def write(db, tenant, booking):  # type: ignore[no-untyped-def]
+        view = await booking.insert_appointment(tenant, service_id="herrenhaarschnitt", staff_id="mia", start=local("09:00"),
+                                                customer=LENA, reference="K7M2")
         return view.id
 
-    appointment_id = asyncio.run(seed())
-
-    def slotline(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "agent_functions.cli", *args, "--database-url", sqlite_url],
-                              capture_output=True, text=True, timeout=60)
-
-    done = slotline("appointments", "status", appointment_id, "cancelled", "--reason", "Kundin hat abgesagt")
+    appointment_id = seeded(sqlite_url, write)
+    done = slotline(sqlite_url, "appointments", "status", appointment_id, "cancelled", "--reason", "Kundin hat abgesagt")
     assert done.returncode == 0 and "K7M2" in done.stdout and "cancelled" in done.stdout
-    refused = slotline("appointments", "status", "K7M2", "confirmed", "--tenant", "messages-salon")
+    refused = slotline(sqlite_url, "appointments", "status", "K7M2", "confirmed", "--tenant", "messages-salon")
     assert refused.returncode == 1 and "illegal transition" in refused.stderr and "cancelled cannot become confirmed" in refused.stderr
-    assert slotline("appointments", "status", "nope", "confirmed").returncode == 1
+    assert slotline(sqlite_url, "appointments", "status", "nope", "confirmed").returncode == 1

@@ -17,7 +17,7 @@ from aiohttp import web
 from agent_functions.admin import SECURITY_HEADERS, BadQuery, _authorised, _error, _tenant, _unauthorised
 from agent_functions.context import SERVICES
 from agent_functions.replies import appointment_data
-from booking_core.callbacks import close_callback, list_callbacks
+from booking_core.callback_inbox import close_callback, list_callbacks
 from booking_core.errors import InvalidTransition, NotFound
 from booking_core.messages.store import STORED_STATUS, list_messages
 from booking_core.staff_status import set_status

@@ -16,7 +16,7 @@ from agent_functions.cli_support import tenant_or_error as _tenant
 
 
 def cmd_callbacks_list(args: argparse.Namespace) -> int:
-    from booking_core.callbacks import list_callbacks
+    from booking_core.callback_inbox import list_callbacks
 
     async def work(db: Any) -> int:
         rows = await list_callbacks(db, await _tenant(db, args.tenant), args.status)
@@ -34,7 +34,7 @@ def cmd_callbacks_list(args: argparse.Namespace) -> int:
 
 
 def cmd_callbacks_done(args: argparse.Namespace) -> int:
-    from booking_core.callbacks import close_callback
+    from booking_core.callback_inbox import close_callback
     from booking_core.clock import SystemClock
 
     async def work(db: Any) -> int:

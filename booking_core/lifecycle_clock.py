@@ -18,12 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from booking_core import lifecycle
 from booking_core.availability import to_minute, to_minute_ceil
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
+
+__all__ = ["AdvanceReport", "advance"]
 
 CHUNK = 500  # ids per statement: well inside both engines' parameter limits
 
@@ -89,7 +91,7 @@ async def _move(db: Database, old: str, steps: tuple[str, ...], items: list[tupl
                               "new": {"status": step, "version": version}, "reason": "time", "policy": None})
                 before = step
         if audit:
-            await session.execute(m.AuditEntry.__table__.insert(), audit)
+            await session.execute(insert(m.AuditEntry), audit)
     report.moved += len(moved)
     report.transitions += len(moved) * len(steps)
     report.by_status[steps[-1]] = report.by_status.get(steps[-1], 0) + len(moved)

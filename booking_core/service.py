@@ -27,7 +27,7 @@ from booking_core import lifecycle
 from booking_core import policy as policy_rules
 from booking_core.availability import TenantCalendar, calendar_for, from_minute, to_minute, to_minute_ceil
 from booking_core.booking_store import load_busy, view, views
-from booking_core.callbacks import record_callback_messages
+from booking_core.callback_inbox import record_callback_messages
 from booking_core.clock import Clock
 from booking_core.domain import (
     AppointmentView,

@@ -15,6 +15,8 @@ from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.tenant_store import TenantDirectory
 
+__all__ = ["STAFF_STATUSES", "set_status"]
+
 STAFF_STATUSES = ("confirmed", "no_show", "cancelled", "in_progress", "paused", "completed")
 
 

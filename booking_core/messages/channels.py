@@ -12,6 +12,8 @@ import re
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+__all__ = ["MOBILE_TYPES", "display_phone", "sms_number", "valid_email"]
+
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # RFC 5321 limits: 64 characters before the @, 254 in all. Stricter than the RFC on purpose: what a
 # caller spells on the phone is a plain address; quoted local parts and IP literals are refused.

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 
 from icalendar import Calendar, Event
 
+__all__ = ["calendar_file"]
+
 PRODID = "-//Slotline//Booking messages//EN"
 
 
@@ -33,4 +35,5 @@ def calendar_file(*, uid: str, start: datetime, end: datetime, summary: str, loc
     event.add("sequence", sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    text: str = cal.to_ical().decode("utf-8")
+    return text

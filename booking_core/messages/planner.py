@@ -27,6 +27,8 @@ from booking_core.messages.texts import Facts, Kind, Lang, email_text, sms_text
 from booking_core.messages.timing import reminder_times
 from booking_core.tenant_config import TenantConfig
 
+__all__ = ["Channel", "Plan", "Planned", "TOPIC_KIND", "facts_of", "plan_callback", "plan_change"]
+
 Channel = Literal["sms", "email"]
 TOPIC_KIND: dict[str, Kind] = {"appointment.created": "confirmation", "appointment.rescheduled": "change",
                                "appointment.cancelled": "cancellation"}
@@ -104,9 +106,9 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
                   reminder_times(facts.start, notes.remind_hours_before, now, tenant.zone, notes.quiet)]
     messages: list[Planned] = []
     for label, due in timed:
-        message_kind: Kind = "reminder" if label.startswith("reminder") else kind  # type: ignore[assignment]
+        message_kind: Kind = "reminder" if label.startswith("reminder") else kind
         for channel, to in targets:
-            payload = {**base, "kind": message_kind, "channel": channel, "to": to}
+            payload: dict[str, Any] = {**base, "kind": message_kind, "channel": channel, "to": to}
             if channel == "sms":
                 payload["text"] = sms_text(message_kind, facts, lang)
             else:
@@ -140,7 +142,7 @@ def plan_callback(tenant: TenantConfig, callback: CallbackFacts, now: datetime) 
     if notes is None or not notes.staff_email:
         return Plan(skipped=("email: no staff_email",))
     subject, text = callback_email(callback, tenant.name, tenant.language)
-    payload = {"kind": "callback_request", "channel": "email", "to": notes.staff_email, "subject": subject, "text": text,
+    payload: dict[str, Any] = {"kind": "callback_request", "channel": "email", "to": notes.staff_email, "subject": subject, "text": text,
                "callback_id": callback.id, "call_id": callback.call_id, "lang": tenant.language, "attachments": []}
     return Plan((Planned("callback_request", "email", notes.staff_email, now, f"callback:{callback.id}:email",
                          callback.id, payload),))

@@ -11,6 +11,8 @@ from typing import Any
 
 from booking_core.messages.texts import Lang, short_when
 
+__all__ = ["CallbackFacts", "callback_email"]
+
 
 @dataclass(frozen=True)
 class CallbackFacts:

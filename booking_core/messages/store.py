@@ -20,6 +20,9 @@ from booking_core.storage.db import Database, dialect_insert
 from booking_core.storage.models import OutboxMessage as O
 from booking_core.tenant_config import TenantConfig
 
+__all__ = ["CHANNELS", "SHOWN_STATUS", "STORED_STATUS", "list_messages", "message_dict", "record_change_messages",
+           "write_plan"]
+
 CHANNELS = ("sms", "email")
 
 
@@ -39,9 +42,10 @@ async def write_plan(session: AsyncSession, tenant_id: str, plan: Plan, now: dat
          "idempotency_key": p.key, "subject": p.subject}
         for p in plan.messages
     ]
-    insert = dialect_insert(session.bind.dialect.name, O)
+    connection = await session.connection()
+    insert = dialect_insert(connection.dialect.name, O)
     result = await session.execute(insert.values(rows).on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"]))
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def record_change_messages(session: AsyncSession, tenant: TenantConfig, topic: str, appointment: dict[str, Any],

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+__all__ = ["SMS_MAX", "Facts", "Kind", "Lang", "clock", "email_text", "long_when", "short_when", "sms_text"]
+
 Lang = Literal["de", "en"]
 Kind = Literal["confirmation", "change", "cancellation", "reminder"]
 SMS_MAX = 320

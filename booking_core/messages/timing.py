@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+__all__ = ["after_quiet", "in_quiet", "reminder_times"]
+
 
 def in_quiet(local: time, quiet: tuple[time, time]) -> bool:
     start, end = quiet

@@ -20,7 +20,9 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
-CallbackStatus = Literal["open", "done", "all"]
+__all__ = ["InboxFilter", "callback_dict", "close_callback", "list_callbacks", "record_callback_messages"]
+
+InboxFilter = Literal["open", "done", "all"]
 
 
 async def record_callback_messages(session: AsyncSession, tenant: TenantConfig, row: m.CallbackRequest) -> None:
@@ -39,7 +41,7 @@ def callback_dict(row: m.CallbackRequest, tenant: TenantConfig) -> dict[str, Any
             "done_at": row.done_at.astimezone(tenant.zone).isoformat() if row.done_at else None}
 
 
-async def list_callbacks(db: Database, tenant: TenantConfig, status: CallbackStatus = "open",
+async def list_callbacks(db: Database, tenant: TenantConfig, status: InboxFilter = "open",
                          limit: int = 500) -> list[dict[str, Any]]:
     """The tenant's callback requests, oldest first (the order to call back in)."""
     query = select(m.CallbackRequest).where(m.CallbackRequest.tenant_id == tenant.id)

@@ -15,8 +15,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from agent_functions.admin import add_admin_routes
-from agent_functions.admin_messages import add_message_routes
+from agent_functions.admin import add_admin_routes, add_message_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.callback_spool import apology_for, attach_callback_spool

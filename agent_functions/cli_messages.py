@@ -25,9 +25,11 @@ def cmd_callbacks_list(args: argparse.Namespace) -> int:
             return 0
         print(f"{len(rows)} callback request(s), {args.status}")
         for r in rows:
-            who = r["customer"]["name"] or "-"
-            print(f"{r['id']}  {r['created_at'][:16].replace('T', ' ')}  {r['status']:<4}  {r['customer']['phone'] or 'withheld':<16} "
-                  f"{who[:24]:<24} {(r['reason'] or '')[:60]}")
+            who, phone = r["customer"]["name"] or "-", r["customer"]["phone"] or "withheld"
+            print(
+                f"{r['id']}  {r['created_at'][:16].replace('T', ' ')}  {r['status']:<4}  {phone:<16} "
+                f"{who[:24]:<24} {(r['reason'] or '')[:60]}"
+            )
         return 0
 
     return run_with_database(args, work)
@@ -57,8 +59,10 @@ def cmd_messages_list(args: argparse.Namespace) -> int:
             print(json.dumps({"messages": rows}, ensure_ascii=False, indent=2))
             return 0
         for r in rows:
-            print(f"{r['id']:>7}  {r['status']:<9} {r['channel']:<5} {r['kind']:<16} {str(r['to'])[:32]:<32} "
-                  f"due {r['due_at'][:16].replace('T', ' ')}  tries {r['attempts']}  {(r['reason'] or '')[:80]}")
+            print(
+                f"{r['id']:>7}  {r['status']:<9} {r['channel']:<5} {r['kind']:<16} {str(r['to'])[:32]:<32} "
+                f"due {r['due_at'][:16].replace('T', ' ')}  tries {r['attempts']}  {(r['reason'] or '')[:80]}"
+            )
         if not rows:
             print("no messages")
         return 0
@@ -75,12 +79,21 @@ def cmd_appointment_status(args: argparse.Namespace) -> int:
 
     async def work(db: Any) -> int:
         try:
-            view = await set_status(BookingService(db, SystemClock()), TenantDirectory(db), args.id, args.status,
-                                    reason=args.reason, actor="staff:cli", tenant_id=args.tenant)
+            view = await set_status(
+                BookingService(db, SystemClock()),
+                TenantDirectory(db),
+                args.id,
+                args.status,
+                reason=args.reason,
+                actor="staff:cli",
+                tenant_id=args.tenant,
+            )
         except NotFound:
             raise CommandError(f"no appointment {args.id!r}") from None
         except InvalidTransition as exc:
-            raise CommandError(f"illegal transition: an appointment that is {exc.old} cannot become {exc.new}") from None
+            raise CommandError(
+                f"illegal transition: an appointment that is {exc.old} cannot become {exc.new}"
+            ) from None
         print(f"{view.reference} ({view.id}) is now {view.status}")
         return 0
 

@@ -27,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from booking_core.clock import FrozenClock  # noqa: E402
-from booking_core.lifecycle_clock import advance  # noqa: E402
-from booking_core.messages.planner import Plan, Planned  # noqa: E402
-from booking_core.messages.store import write_plan  # noqa: E402
-from booking_core.storage.db import Database  # noqa: E402
-from booking_core.storage.migrate import upgrade  # noqa: E402
-from benchmarks.bench_core import _reset_pg  # noqa: E402
-from benchmarks.generate import bench_now, make_bench_tenant, populate  # noqa: E402
-from integrations.worker import Worker, WorkerConfig  # noqa: E402
+from agent_functions.bench.generate import bench_now, make_bench_tenant, populate
+from benchmarks.bench_core import _reset_pg
+from booking_core.clock import FrozenClock
+from booking_core.lifecycle_clock import advance
+from booking_core.messages.planner import Plan, Planned
+from booking_core.messages.store import write_plan
+from booking_core.storage.db import Database
+from booking_core.storage.migrate import upgrade
+from integrations.worker import Worker, WorkerConfig
 
 SID, TOKEN = "AC_bench", "bench-token"
 
@@ -48,7 +48,11 @@ def _fake_sms(port: int) -> None:
     async def create(request: web.Request) -> web.Response:
         nonlocal count
         form = await request.post()
-        if not request.headers.get("Authorization", "").startswith("Basic ") or not form.get("To") or not form.get("Body"):
+        if (
+            not request.headers.get("Authorization", "").startswith("Basic ")
+            or not form.get("To")
+            or not form.get("Body")
+        ):
             return web.json_response({"code": 21604}, status=400)
         count += 1
         return web.json_response({"sid": f"SM{count:032x}", "status": "queued"}, status=201)
@@ -80,13 +84,30 @@ async def bench_sending(url: str, n: int, tenants: int, port: int) -> float:
     clock = FrozenClock(bench_now())
     async with db.write() as session:
         for t in range(tenants):
-            planned = tuple(Planned("reminder", "sms", f"+49151{i:08d}", clock.now(), f"bench:{tenants}:{t}:{i}", f"a{i}",
-                                    {"kind": "reminder", "channel": "sms", "to": f"+49151{i:08d}",
-                                     "text": "Salon: Erinnerung an Ihren Termin Di., 24.11., 14:30 Uhr."})
-                            for i in range(n // tenants))
+            planned = tuple(
+                Planned(
+                    "reminder",
+                    "sms",
+                    f"+49151{i:08d}",
+                    clock.now(),
+                    f"bench:{tenants}:{t}:{i}",
+                    f"a{i}",
+                    {
+                        "kind": "reminder",
+                        "channel": "sms",
+                        "to": f"+49151{i:08d}",
+                        "text": "Salon: Erinnerung an Ihren Termin Di., 24.11., 14:30 Uhr.",
+                    },
+                )
+                for i in range(n // tenants)
+            )
             await write_plan(session, f"bench-{t}", Plan(planned), clock.now())
-    env = {"SLOTLINE_TWILIO_ACCOUNT_SID": SID, "SLOTLINE_TWILIO_AUTH_TOKEN": TOKEN, "SLOTLINE_TWILIO_FROM": "+4940555000999",
-           "SLOTLINE_TWILIO_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        "SLOTLINE_TWILIO_ACCOUNT_SID": SID,
+        "SLOTLINE_TWILIO_AUTH_TOKEN": TOKEN,
+        "SLOTLINE_TWILIO_FROM": "+4940555000999",
+        "SLOTLINE_TWILIO_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     worker = Worker(db, clock, env=env, config=WorkerConfig(batch=100, max_batches_per_drain=10_000))
     t0 = time.perf_counter()
     report = await worker.drain_once()
@@ -106,8 +127,10 @@ async def bench_lifecycle(url: str, n: int) -> None:
     start = bench_now().replace(hour=12) + timedelta(days=45)
     t0 = time.perf_counter()
     first = await advance(db, start)
-    print(f"{written} appointments; catch-up tick after 45 days: {first.moved} moved ({first.transitions} transitions) "
-          f"in {(time.perf_counter() - t0) * 1000:.0f} ms ({db.dialect})")
+    print(
+        f"{written} appointments; catch-up tick after 45 days: {first.moved} moved ({first.transitions} transitions) "
+        f"in {(time.perf_counter() - t0) * 1000:.0f} ms ({db.dialect})"
+    )
     samples, moved = [], 0
     at = start.replace(hour=8)
     for minute in range(0, 11 * 60):
@@ -116,8 +139,10 @@ async def bench_lifecycle(url: str, n: int) -> None:
         samples.append((time.perf_counter() - t1) * 1000)
         moved += report.moved
     samples.sort()
-    print(f"steady ticks, one per minute 08:00-19:00 ({len(samples)}): median {statistics.median(samples):.1f} ms, "
-          f"p95 {samples[int(len(samples) * 0.95) - 1]:.1f} ms, max {samples[-1]:.1f} ms; {moved} moves")
+    print(
+        f"steady ticks, one per minute 08:00-19:00 ({len(samples)}): median {statistics.median(samples):.1f} ms, "
+        f"p95 {samples[int(len(samples) * 0.95) - 1]:.1f} ms, max {samples[-1]:.1f} ms; {moved} moves"
+    )
     await db.dispose()
 
 

@@ -27,28 +27,44 @@ InboxFilter = Literal["open", "done", "all"]
 
 async def record_callback_messages(session: AsyncSession, tenant: TenantConfig, row: m.CallbackRequest) -> None:
     """The booking engine's hook: email the team about `row` (a new request) through the outbox."""
-    facts = CallbackFacts(row.id, row.phone, row.customer_name, row.reason, row.call_id,
-                          row.created_at.astimezone(tenant.zone), row.details)
+    facts = CallbackFacts(
+        row.id,
+        row.phone,
+        row.customer_name,
+        row.reason,
+        row.call_id,
+        row.created_at.astimezone(tenant.zone),
+        row.details,
+    )
     await write_plan(session, tenant.id, plan_callback(tenant, facts, row.created_at), row.created_at)
 
 
 def callback_dict(row: m.CallbackRequest, tenant: TenantConfig) -> dict[str, Any]:
     """`{"id", "created_at", "status", "customer": {"name", "phone"}, "reason", "call_id", "details"}`,
     times in the tenant's zone."""
-    return {"id": row.id, "created_at": row.created_at.astimezone(tenant.zone).isoformat(), "status": row.status,
-            "customer": {"name": row.customer_name, "phone": row.phone}, "reason": row.reason, "call_id": row.call_id,
-            "details": row.details,
-            "done_at": row.done_at.astimezone(tenant.zone).isoformat() if row.done_at else None}
+    return {
+        "id": row.id,
+        "created_at": row.created_at.astimezone(tenant.zone).isoformat(),
+        "status": row.status,
+        "customer": {"name": row.customer_name, "phone": row.phone},
+        "reason": row.reason,
+        "call_id": row.call_id,
+        "details": row.details,
+        "done_at": row.done_at.astimezone(tenant.zone).isoformat() if row.done_at else None,
+    }
 
 
-async def list_callbacks(db: Database, tenant: TenantConfig, status: InboxFilter = "open",
-                         limit: int = 500) -> list[dict[str, Any]]:
+async def list_callbacks(
+    db: Database, tenant: TenantConfig, status: InboxFilter = "open", limit: int = 500
+) -> list[dict[str, Any]]:
     """The tenant's callback requests, oldest first (the order to call back in)."""
     query = select(m.CallbackRequest).where(m.CallbackRequest.tenant_id == tenant.id)
     if status != "all":
         query = query.where(m.CallbackRequest.status == status)
     async with db.read() as session:
-        rows = (await session.scalars(query.order_by(m.CallbackRequest.created_at, m.CallbackRequest.id).limit(limit))).all()
+        rows = (
+            await session.scalars(query.order_by(m.CallbackRequest.created_at, m.CallbackRequest.id).limit(limit))
+        ).all()
     return [callback_dict(r, tenant) for r in rows]
 
 
@@ -64,6 +80,9 @@ async def close_callback(db: Database, callback_id: str, now: datetime, tenant_i
             return None
         if row.status == "done":
             return "already"
-        await session.execute(update(m.CallbackRequest).where(m.CallbackRequest.id == row.id, m.CallbackRequest.status == "open")
-                              .values(status="done", done_at=now))
+        await session.execute(
+            update(m.CallbackRequest)
+            .where(m.CallbackRequest.id == row.id, m.CallbackRequest.status == "open")
+            .values(status="done", done_at=now)
+        )
         return "done"

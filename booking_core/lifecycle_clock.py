@@ -43,7 +43,8 @@ async def advance(db: Database, now: datetime, *, tenant_id: str | None = None) 
     report = AdvanceReport()
     now_min = to_minute(now)
     query = select(m.Appointment.id, m.Appointment.tenant_id, m.Appointment.status).where(
-        m.Appointment.status.in_(sorted(lifecycle.ACTIVE)), m.Appointment.start <= now)
+        m.Appointment.status.in_(sorted(lifecycle.ACTIVE)), m.Appointment.start <= now
+    )
     if tenant_id is not None:
         query = query.where(m.Appointment.tenant_id == tenant_id)
     async with db.read() as session:
@@ -52,12 +53,19 @@ async def advance(db: Database, now: datetime, *, tenant_id: str | None = None) 
         segments: dict[str, list[tuple[int, int, int, bool]]] = defaultdict(list)
         ids = [a.id for a in appts]
         for i in range(0, len(ids), CHUNK):
-            rows = await session.execute(select(
-                m.AppointmentSegment.appointment_id, m.AppointmentSegment.start, m.AppointmentSegment.end,
-                m.AppointmentSegment.busy_until, m.AppointmentSegment.staff_busy,
-            ).where(m.AppointmentSegment.appointment_id.in_(ids[i:i + CHUNK])))
+            rows = await session.execute(
+                select(
+                    m.AppointmentSegment.appointment_id,
+                    m.AppointmentSegment.start,
+                    m.AppointmentSegment.end,
+                    m.AppointmentSegment.busy_until,
+                    m.AppointmentSegment.staff_busy,
+                ).where(m.AppointmentSegment.appointment_id.in_(ids[i : i + CHUNK]))
+            )
             for aid, start, end, busy_until, staff_busy in rows.all():
-                segments[aid].append((to_minute(start), to_minute_ceil(end), to_minute_ceil(busy_until), bool(staff_busy)))
+                segments[aid].append(
+                    (to_minute(start), to_minute_ceil(end), to_minute_ceil(busy_until), bool(staff_busy))
+                )
     # (old status, path) -> [(id, tenant)]
     moves: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
     for aid, tid, status in appts:
@@ -67,33 +75,46 @@ async def advance(db: Database, now: datetime, *, tenant_id: str | None = None) 
             moves[(status, steps)].append((aid, tid))
     for (old, steps), items in moves.items():
         for i in range(0, len(items), CHUNK):
-            await _move(db, old, steps, items[i:i + CHUNK], now, report)
+            await _move(db, old, steps, items[i : i + CHUNK], now, report)
     return report
 
 
-async def _move(db: Database, old: str, steps: tuple[str, ...], items: list[tuple[str, str]], now: datetime,
-                report: AdvanceReport) -> None:
+async def _move(
+    db: Database, old: str, steps: tuple[str, ...], items: list[tuple[str, str]], now: datetime, report: AdvanceReport
+) -> None:
     tenants = dict(items)
     async with db.write() as session:
-        moved = (await session.execute(
-            update(m.Appointment)
-            .where(m.Appointment.id.in_(list(tenants)), m.Appointment.status == old)
-            .values(status=steps[-1], version=m.Appointment.version + 1, updated_at=now)
-            .returning(m.Appointment.id, m.Appointment.version)
-            .execution_options(synchronize_session=False)
-        )).all()
+        moved = (
+            await session.execute(
+                update(m.Appointment)
+                .where(m.Appointment.id.in_(list(tenants)), m.Appointment.status == old)
+                .values(status=steps[-1], version=m.Appointment.version + 1, updated_at=now)
+                .returning(m.Appointment.id, m.Appointment.version)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
         audit = []
         for aid, version in moved:
             before = old
             for step in steps:
-                audit.append({"tenant_id": tenants[aid], "at": now, "actor": "system", "call_id": None, "entity": "appointment",
-                              "entity_id": aid, "action": "status_changed", "old": {"status": before},
-                              "new": {"status": step, "version": version}, "reason": "time", "policy": None})
+                audit.append(
+                    {
+                        "tenant_id": tenants[aid],
+                        "at": now,
+                        "actor": "system",
+                        "call_id": None,
+                        "entity": "appointment",
+                        "entity_id": aid,
+                        "action": "status_changed",
+                        "old": {"status": before},
+                        "new": {"status": step, "version": version},
+                        "reason": "time",
+                        "policy": None,
+                    }
+                )
                 before = step
         if audit:
             await session.execute(insert(m.AuditEntry), audit)
     report.moved += len(moved)
     report.transitions += len(moved) * len(steps)
     report.by_status[steps[-1]] = report.by_status.get(steps[-1], 0) + len(moved)
-
-

@@ -20,8 +20,16 @@ __all__ = ["STAFF_STATUSES", "set_status"]
 STAFF_STATUSES = ("confirmed", "no_show", "cancelled", "in_progress", "paused", "completed")
 
 
-async def set_status(booking: BookingService, tenants: TenantDirectory, appointment_id: str, status: str, *,
-                     reason: str | None, actor: str, tenant_id: str | None = None) -> AppointmentView:
+async def set_status(
+    booking: BookingService,
+    tenants: TenantDirectory,
+    appointment_id: str,
+    status: str,
+    *,
+    reason: str | None,
+    actor: str,
+    tenant_id: str | None = None,
+) -> AppointmentView:
     """Move one appointment (by id, or by reference when `tenant_id` is given) to `status`.
 
     Raises NotFound (no such appointment, or another tenant's), InvalidTransition (not allowed from
@@ -32,7 +40,8 @@ async def set_status(booking: BookingService, tenants: TenantDirectory, appointm
         if tenant_id is not None:
             query = select(*columns).where(
                 m.Appointment.tenant_id == tenant_id,
-                (m.Appointment.id == appointment_id) | (m.Appointment.reference == appointment_id.strip().upper()))
+                (m.Appointment.id == appointment_id) | (m.Appointment.reference == appointment_id.strip().upper()),
+            )
         found = (await session.execute(query.limit(1))).first()
     if found is None:
         raise NotFound("unknown appointment", kind="appointment", id=appointment_id)

@@ -55,10 +55,15 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     if caller["known"] and caller["name"]:
         if upcoming:
             first = upcoming[0]
-            sentences.append(ctx.say(
-                f"Der Anrufer ist {caller['name']}, nächster Termin: {first.service_name} am {say_when(first.start.astimezone(ctx.zone), 'de', now.date())}.",
-                f"The caller is {caller['name']}, next appointment: {first.service_name} on {say_when(first.start.astimezone(ctx.zone), 'en', now.date())}.",
-            ))
+            local = first.start.astimezone(ctx.zone)
+            sentences.append(
+                ctx.say(
+                    f"Der Anrufer ist {caller['name']}, nächster Termin: "
+                    f"{first.service_name} am {say_when(local, 'de', now.date())}.",
+                    f"The caller is {caller['name']}, next appointment: "
+                    f"{first.service_name} on {say_when(local, 'en', now.date())}.",
+                )
+            )
         else:
             sentences.append(ctx.say(f"Der Anrufer ist {caller['name']}.", f"The caller is {caller['name']}."))
 

@@ -18,7 +18,16 @@ async def message_state(services: AppServices, tenant: TenantConfig) -> list[dic
     out = []
     for row in reversed(rows):
         due = row["due_at"]
-        out.append({"kind": row["kind"], "channel": row["channel"], "to": row["to"], "text": row["text"],
-                    "subject": row["subject"], "status": row["status"], "reference": row["reference"],
-                    "due_at": datetime.fromisoformat(due).astimezone(tenant.zone).isoformat()})
+        out.append(
+            {
+                "kind": row["kind"],
+                "channel": row["channel"],
+                "to": row["to"],
+                "text": row["text"],
+                "subject": row["subject"],
+                "status": row["status"],
+                "reference": row["reference"],
+                "due_at": datetime.fromisoformat(due).astimezone(tenant.zone).isoformat(),
+            }
+        )
     return out

@@ -17,12 +17,16 @@ __all__ = ["MOBILE_TYPES", "display_phone", "sms_number", "valid_email"]
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # RFC 5321 limits: 64 characters before the @, 254 in all. Stricter than the RFC on purpose: what a
 # caller spells on the phone is a plain address; quoted local parts and IP literals are refused.
-EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                   r"@([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$")
-SPOKEN = ((re.compile(r"\s*(\(at\)|\[at\]| at | ät | et )\s*"), "@"),
-          (re.compile(r"\s*( punkt | dot | \(dot\) )\s*"), "."),
-          (re.compile(r"\s*( minus | bindestrich | dash | hyphen )\s*"), "-"),
-          (re.compile(r"\s*( unterstrich | underscore )\s*"), "_"))
+EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$"
+)
+SPOKEN = (
+    (re.compile(r"\s*(\(at\)|\[at\]| at | ät | et )\s*"), "@"),
+    (re.compile(r"\s*( punkt | dot | \(dot\) )\s*"), "."),
+    (re.compile(r"\s*( minus | bindestrich | dash | hyphen )\s*"), "-"),
+    (re.compile(r"\s*( unterstrich | underscore )\s*"), "_"),
+)
 
 
 def sms_number(phone: str | None) -> str | None:

@@ -8,7 +8,7 @@ the change message brings a higher SEQUENCE, and removes it for METHOD:CANCEL.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
@@ -17,8 +17,18 @@ __all__ = ["calendar_file"]
 PRODID = "-//Slotline//Booking messages//EN"
 
 
-def calendar_file(*, uid: str, start: datetime, end: datetime, summary: str, location: str, description: str,
-                  sequence: int, stamp: datetime, cancelled: bool = False) -> str:
+def calendar_file(
+    *,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    location: str,
+    description: str,
+    sequence: int,
+    stamp: datetime,
+    cancelled: bool = False,
+) -> str:
     """The .ics text (CRLF lines). Instants are written in UTC (aware datetimes in, `Z` out)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -26,9 +36,9 @@ def calendar_file(*, uid: str, start: datetime, end: datetime, summary: str, loc
     cal.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"{uid}@slotline")
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
-    event.add("dtstart", start.astimezone(timezone.utc))
-    event.add("dtend", end.astimezone(timezone.utc))
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", end.astimezone(UTC))
     event.add("summary", summary)
     event.add("location", location)
     event.add("description", description)

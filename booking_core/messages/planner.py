@@ -27,11 +27,14 @@ from booking_core.messages.texts import Facts, Kind, Lang, email_text, sms_text
 from booking_core.messages.timing import reminder_times
 from booking_core.tenant_config import TenantConfig
 
-__all__ = ["Channel", "Plan", "Planned", "TOPIC_KIND", "facts_of", "plan_callback", "plan_change"]
+__all__ = ["TOPIC_KIND", "Channel", "Plan", "Planned", "facts_of", "plan_callback", "plan_change"]
 
 Channel = Literal["sms", "email"]
-TOPIC_KIND: dict[str, Kind] = {"appointment.created": "confirmation", "appointment.rescheduled": "change",
-                               "appointment.cancelled": "cancellation"}
+TOPIC_KIND: dict[str, Kind] = {
+    "appointment.created": "confirmation",
+    "appointment.rescheduled": "change",
+    "appointment.cancelled": "cancellation",
+}
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,21 @@ def facts_of(tenant: TenantConfig, appointment: dict[str, Any]) -> Facts:
     start = datetime.fromisoformat(segments[0]["start"] if segments else appointment["start"]).astimezone(zone)
     end = datetime.fromisoformat(max((s["end"] for s in segments), default=appointment["end"])).astimezone(zone)
     notes = tenant.notifications
-    reply = (notes.reply_phone if notes and notes.reply_phone else None) or (tenant.phone_numbers[0] if tenant.phone_numbers else None)
+    reply = (notes.reply_phone if notes and notes.reply_phone else None) or (
+        tenant.phone_numbers[0] if tenant.phone_numbers else None
+    )
     old = appointment.get("old_start")
-    return Facts(business=tenant.name, reference=appointment["reference"], start=start, end=end,
-                 service=appointment["service"]["name"], staff=_first_name(appointment["staff"]["name"]),
-                 reply_phone=display_phone(reply) if reply else None,
-                 customer_name=(appointment.get("customer") or {}).get("name"),
-                 old_start=datetime.fromisoformat(old).astimezone(zone) if old else None)
+    return Facts(
+        business=tenant.name,
+        reference=appointment["reference"],
+        start=start,
+        end=end,
+        service=appointment["service"]["name"],
+        staff=_first_name(appointment["staff"]["name"]),
+        reply_phone=display_phone(reply) if reply else None,
+        customer_name=(appointment.get("customer") or {}).get("name"),
+        old_start=datetime.fromisoformat(old).astimezone(zone) if old else None,
+    )
 
 
 def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], now: datetime) -> Plan:
@@ -87,8 +98,10 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
     customer = appointment.get("customer") or {}
     targets: list[tuple[Channel, str]] = []
     skipped: list[str] = []
-    for channel, wanted, address, missing in (("sms", notes.sms, sms_number(customer.get("phone")), "no mobile number"),
-                                              ("email", notes.email, valid_email(customer.get("email")), "no address")):
+    for channel, wanted, address, missing in (
+        ("sms", notes.sms, sms_number(customer.get("phone")), "no mobile number"),
+        ("email", notes.email, valid_email(customer.get("email")), "no address"),
+    ):
         if wanted and address:
             targets.append((channel, address))  # type: ignore[arg-type]
         elif wanted:
@@ -98,12 +111,18 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
     lang: Lang = tenant.language
     facts = facts_of(tenant, appointment)
     version = appointment.get("version", 1)
-    base = {"appointment_id": appointment_id, "reference": facts.reference, "call_id": appointment.get("call_id"),
-            "lang": lang}
+    base = {
+        "appointment_id": appointment_id,
+        "reference": facts.reference,
+        "call_id": appointment.get("call_id"),
+        "lang": lang,
+    }
     timed: list[tuple[str, datetime]] = [(kind, now)]
     if kind != "cancellation":
-        timed += [(f"reminder-{hours}h", due) for hours, due in
-                  reminder_times(facts.start, notes.remind_hours_before, now, tenant.zone, notes.quiet)]
+        timed += [
+            (f"reminder-{hours}h", due)
+            for hours, due in reminder_times(facts.start, notes.remind_hours_before, now, tenant.zone, notes.quiet)
+        ]
     messages: list[Planned] = []
     for label, due in timed:
         message_kind: Kind = "reminder" if label.startswith("reminder") else kind
@@ -113,15 +132,26 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
                 payload["text"] = sms_text(message_kind, facts, lang)
             else:
                 subject, text = email_text(message_kind, facts, lang)
-                payload.update(subject=subject, text=text,
-                               attachments=_calendar(tenant, appointment, facts, message_kind, now))
-            messages.append(Planned(message_kind, channel, to, due, f"{appointment_id}:v{version}:{label}:{channel}",
-                                    appointment_id, payload))
+                payload.update(
+                    subject=subject, text=text, attachments=_calendar(tenant, appointment, facts, message_kind, now)
+                )
+            messages.append(
+                Planned(
+                    message_kind,
+                    channel,
+                    to,
+                    due,
+                    f"{appointment_id}:v{version}:{label}:{channel}",
+                    appointment_id,
+                    payload,
+                )
+            )
     return Plan(tuple(messages), withdraw, reason, tuple(skipped))
 
 
-def _calendar(tenant: TenantConfig, appointment: dict[str, Any], facts: Facts, kind: Kind,
-              now: datetime) -> list[dict[str, str]]:
+def _calendar(
+    tenant: TenantConfig, appointment: dict[str, Any], facts: Facts, kind: Kind, now: datetime
+) -> list[dict[str, str]]:
     """The .ics attachment of an email about a booking (none for reminders: the calendar has it)."""
     if kind == "reminder":
         return []
@@ -129,9 +159,17 @@ def _calendar(tenant: TenantConfig, appointment: dict[str, Any], facts: Facts, k
     location = f"{tenant.name}, {address}" if address else tenant.name
     summary = f"{facts.service} {'bei' if tenant.language == 'de' else 'with'} {facts.staff}"
     label = "Buchungsnummer" if tenant.language == "de" else "Reference"
-    text = ics.calendar_file(uid=appointment["id"], start=facts.start, end=facts.end, summary=summary, location=location,
-                             description=f"{label}: {facts.reference}", sequence=int(appointment.get("version", 1)),
-                             stamp=now, cancelled=kind == "cancellation")
+    text = ics.calendar_file(
+        uid=appointment["id"],
+        start=facts.start,
+        end=facts.end,
+        summary=summary,
+        location=location,
+        description=f"{label}: {facts.reference}",
+        sequence=int(appointment.get("version", 1)),
+        stamp=now,
+        cancelled=kind == "cancellation",
+    )
     name = "termin.ics" if tenant.language == "de" else "appointment.ics"
     return [{"filename": name, "content_type": "text/calendar", "content": text}]
 
@@ -142,7 +180,27 @@ def plan_callback(tenant: TenantConfig, callback: CallbackFacts, now: datetime) 
     if notes is None or not notes.staff_email:
         return Plan(skipped=("email: no staff_email",))
     subject, text = callback_email(callback, tenant.name, tenant.language)
-    payload: dict[str, Any] = {"kind": "callback_request", "channel": "email", "to": notes.staff_email, "subject": subject, "text": text,
-               "callback_id": callback.id, "call_id": callback.call_id, "lang": tenant.language, "attachments": []}
-    return Plan((Planned("callback_request", "email", notes.staff_email, now, f"callback:{callback.id}:email",
-                         callback.id, payload),))
+    payload: dict[str, Any] = {
+        "kind": "callback_request",
+        "channel": "email",
+        "to": notes.staff_email,
+        "subject": subject,
+        "text": text,
+        "callback_id": callback.id,
+        "call_id": callback.call_id,
+        "lang": tenant.language,
+        "attachments": [],
+    }
+    return Plan(
+        (
+            Planned(
+                "callback_request",
+                "email",
+                notes.staff_email,
+                now,
+                f"callback:{callback.id}:email",
+                callback.id,
+                payload,
+            ),
+        )
+    )

@@ -35,8 +35,11 @@ def callback_email(facts: CallbackFacts, business: str, lang: Lang) -> tuple[str
     args = details.get("args")
     none = "–"
     lines = [
-        (f"Für {business} ist ein Rückrufwunsch eingegangen ({short_when(facts.created_at, lang)})." if de
-         else f"A callback request came in for {business} ({short_when(facts.created_at, lang)})."),
+        (
+            f"Für {business} ist ein Rückrufwunsch eingegangen ({short_when(facts.created_at, lang)})."
+            if de
+            else f"A callback request came in for {business} ({short_when(facts.created_at, lang)})."
+        ),
         "",
         f"{'Nummer' if de else 'Number'}: {facts.phone or ('unterdrückt' if de else 'withheld')}",
         f"Name: {facts.name or none}",
@@ -46,6 +49,11 @@ def callback_email(facts: CallbackFacts, business: str, lang: Lang) -> tuple[str
     if wanted:
         lines.append(f"{'Gewünscht' if de else 'Wanted'}: {wanted}")
     if args:
-        lines.append(f"{'Angaben' if de else 'Arguments'}: {json.dumps(args, ensure_ascii=False, sort_keys=True)[:1500]}")
-    lines += ["", (f"Erledigt? slotline callbacks done {facts.id}" if de else f"Done? slotline callbacks done {facts.id}")]
+        lines.append(
+            f"{'Angaben' if de else 'Arguments'}: {json.dumps(args, ensure_ascii=False, sort_keys=True)[:1500]}"
+        )
+    lines += [
+        "",
+        (f"Erledigt? slotline callbacks done {facts.id}" if de else f"Done? slotline callbacks done {facts.id}"),
+    ]
     return subject, "\n".join(lines) + "\n"

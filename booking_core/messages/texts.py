@@ -57,8 +57,10 @@ def long_when(start: datetime, end: datetime, lang: Lang) -> str:
     """'Dienstag, 24.11.2026, 14:30–16:45 Uhr' / 'Tuesday 24 Nov 2026, 2:30 pm – 4:45 pm'."""
     if lang == "de":
         return f"{DE_DAYS_LONG[start.weekday()]}, {start:%d.%m.%Y}, {clock(start, lang)}–{clock(end, lang)} Uhr"
-    return (f"{EN_DAYS_LONG[start.weekday()]} {start.day} {EN_MONTHS[start.month - 1]} {start.year}, "
-            f"{clock(start, lang)} – {clock(end, lang)}")
+    return (
+        f"{EN_DAYS_LONG[start.weekday()]} {start.day} {EN_MONTHS[start.month - 1]} {start.year}, "
+        f"{clock(start, lang)} – {clock(end, lang)}"
+    )
 
 
 SMS = {
@@ -89,9 +91,14 @@ def sms_text(kind: Kind, facts: Facts, lang: Lang) -> str:
     if facts.reply_phone:
         call = CALL[(lang, "cancellation" if kind == "cancellation" else "other")].format(t=facts.reply_phone)
     for business_max, service_max in ((60, 80), (30, 40), (20, 24)):
-        text = SMS[(lang, kind)].format(b=_cut(facts.business, business_max), w=short_when(facts.start, lang),
-                                        s=_cut(facts.service, service_max), p=_cut(facts.staff, 20), r=facts.reference,
-                                        call=call)
+        text = SMS[(lang, kind)].format(
+            b=_cut(facts.business, business_max),
+            w=short_when(facts.start, lang),
+            s=_cut(facts.service, service_max),
+            p=_cut(facts.staff, 20),
+            r=facts.reference,
+            call=call,
+        )
         if len(text) <= SMS_MAX:
             return text
     return _cut(text, SMS_MAX)
@@ -124,22 +131,36 @@ def email_text(kind: Kind, facts: Facts, lang: Lang) -> tuple[str, str]:
     subject = SUBJECTS[(lang, kind)].format(w=short_when(facts.start, lang)) + f" – {facts.service}"
     de = lang == "de"
     name = f" {facts.customer_name}" if facts.customer_name else ""
-    lines = [f"Guten Tag{name}," if de else f"Hello{name},", "", LEADS[(lang, kind)].format(b=facts.business), "",
-             f"  {long_when(facts.start, facts.end, lang)}",
-             f"  {facts.service} {'bei' if de else 'with'} {facts.staff}",
-             f"  {'Buchungsnummer' if de else 'Reference'}: {facts.reference}"]
+    lines = [
+        f"Guten Tag{name}," if de else f"Hello{name},",
+        "",
+        LEADS[(lang, kind)].format(b=facts.business),
+        "",
+        f"  {long_when(facts.start, facts.end, lang)}",
+        f"  {facts.service} {'bei' if de else 'with'} {facts.staff}",
+        f"  {'Buchungsnummer' if de else 'Reference'}: {facts.reference}",
+    ]
     if kind == "change" and facts.old_start is not None:
         lines.append(f"  ({'bisher' if de else 'was'}: {short_when(facts.old_start, lang)})")
     lines.append("")
     if facts.reply_phone:
         if kind == "cancellation":
-            lines.append(f"Für einen neuen Termin rufen Sie uns an: {facts.reply_phone}." if de
-                         else f"To book again, call us on {facts.reply_phone}.")
+            lines.append(
+                f"Für einen neuen Termin rufen Sie uns an: {facts.reply_phone}."
+                if de
+                else f"To book again, call us on {facts.reply_phone}."
+            )
         else:
-            lines.append(f"Sie möchten den Termin verlegen oder absagen? Rufen Sie uns an: {facts.reply_phone}." if de
-                         else f"To move or cancel it, call us on {facts.reply_phone}.")
+            lines.append(
+                f"Sie möchten den Termin verlegen oder absagen? Rufen Sie uns an: {facts.reply_phone}."
+                if de
+                else f"To move or cancel it, call us on {facts.reply_phone}."
+            )
     if kind in ("confirmation", "change"):
-        lines.append("Den Termin für Ihren Kalender finden Sie im Anhang." if de
-                     else "The appointment is attached for your calendar.")
+        lines.append(
+            "Den Termin für Ihren Kalender finden Sie im Anhang."
+            if de
+            else "The appointment is attached for your calendar."
+        )
     lines += ["", f"Ihr Team von {facts.business}" if de else f"Your team at {facts.business}"]
     return subject, "\n".join(lines) + "\n"

@@ -35,8 +35,9 @@ def after_quiet(due: datetime, zone: ZoneInfo, quiet: tuple[time, time] | None) 
     return datetime.combine(day, end, tzinfo=zone)
 
 
-def reminder_times(start: datetime, hours_before: tuple[int, ...], now: datetime, zone: ZoneInfo,
-                   quiet: tuple[time, time] | None) -> list[tuple[int, datetime]]:
+def reminder_times(
+    start: datetime, hours_before: tuple[int, ...], now: datetime, zone: ZoneInfo, quiet: tuple[time, time] | None
+) -> list[tuple[int, datetime]]:
     """(hours, due) per configured reminder that is still ahead: due after `now` and, once moved out
     of the quiet hours, still before the appointment's `start`. Two reminders that the quiet hours push
     to the same moment are sent once (the earlier-configured one is kept)."""

@@ -12,7 +12,6 @@ problem (retried: an operator can fix it).
 
 from __future__ import annotations
 
-import asyncio
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -43,18 +42,25 @@ def build_email(message: Claimed, sender: str, now_ts: float) -> EmailMessage:
         maintype, _, subtype = str(item.get("content_type", "text/plain")).partition("/")
         if maintype != "text":
             raise PermanentError(f"email attachment type {item.get('content_type')!r} is not supported")
-        mail.add_attachment(str(item["content"]), subtype=subtype or "plain", filename=str(item.get("filename", "attachment.txt")))
+        mail.add_attachment(
+            str(item["content"]), subtype=subtype or "plain", filename=str(item.get("filename", "attachment.txt"))
+        )
     return mail
 
 
 def smtp_options(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise NotConfigured(f"SLOTLINE_SMTP_URL must be smtp://host:port or smtps://host:port, got scheme {parts.scheme!r}")
+        raise NotConfigured(
+            f"SLOTLINE_SMTP_URL must be smtp://host:port or smtps://host:port, got scheme {parts.scheme!r}"
+        )
     query = parse_qs(parts.query)
-    options: dict[str, Any] = {"hostname": parts.hostname, "port": parts.port or (465 if parts.scheme == "smtps" else 25),
-                               "use_tls": parts.scheme == "smtps",
-                               "start_tls": query.get("starttls", ["0"])[0] in ("1", "true", "yes")}
+    options: dict[str, Any] = {
+        "hostname": parts.hostname,
+        "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "use_tls": parts.scheme == "smtps",
+        "start_tls": query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+    }
     if parts.username:
         options.update(username=unquote(parts.username), password=unquote(parts.password or ""))
     return options
@@ -78,12 +84,14 @@ class SmtpEmail:
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             if codes and all(code >= 500 for code in codes):
-                raise PermanentError(f"smtp recipient refused ({codes[0]}: {exc.recipients[0].message[:200]})") from None
+                raise PermanentError(
+                    f"smtp recipient refused ({codes[0]}: {exc.recipients[0].message[:200]})"
+                ) from None
             raise RetryableError(f"smtp recipient deferred ({codes})") from None
         except aiosmtplib.SMTPResponseException as exc:
             if exc.code >= 500:
                 raise PermanentError(f"smtp {exc.code}: {exc.message[:200]}") from None
             raise RetryableError(f"smtp {exc.code}: {exc.message[:200]}") from None
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             raise RetryableError(f"smtp unreachable ({type(exc).__name__})") from None
         return None

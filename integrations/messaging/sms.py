@@ -46,10 +46,12 @@ class TwilioSms:
         base = (ctx.env.get("SLOTLINE_TWILIO_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         try:
             response = await ctx.http.post(
-                f"{base}/2010-04-01/Accounts/{sid}/Messages.json", auth=(sid, token),
+                f"{base}/2010-04-01/Accounts/{sid}/Messages.json",
+                auth=(sid, token),
                 data={"To": to, "From": sender, "Body": text},
                 headers={"I-Twilio-Idempotency-Token": idempotency_token(message), "User-Agent": "Slotline-Messages/1"},
-                timeout=httpx.Timeout(self.timeout_s, connect=5.0))
+                timeout=httpx.Timeout(self.timeout_s, connect=5.0),
+            )
         except httpx.HTTPError as exc:
             raise transport_error(exc, "sms") from None
         if response.status_code in (401, 403):

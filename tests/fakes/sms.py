@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.base import FakeServer
+from tests.fakes.base import FakeServer
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -32,8 +32,13 @@ class Sms:
 
 
 class FakeTwilio(FakeServer):
-    def __init__(self, account_sid: str = "AC_test_account", auth_token: str = "twilio-test-token",
-                 sender: str = "+4940555000999", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        account_sid: str = "AC_test_account",
+        auth_token: str = "twilio-test-token",
+        sender: str = "+4940555000999",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -44,16 +49,27 @@ class FakeTwilio(FakeServer):
 
     def env(self) -> dict[str, str]:
         """The SLOTLINE_TWILIO_* settings that point a sender at this fake."""
-        return {"SLOTLINE_TWILIO_ACCOUNT_SID": self.account_sid, "SLOTLINE_TWILIO_AUTH_TOKEN": self.auth_token,
-                "SLOTLINE_TWILIO_FROM": self.sender, "SLOTLINE_TWILIO_BASE_URL": self.url}
+        return {
+            "SLOTLINE_TWILIO_ACCOUNT_SID": self.account_sid,
+            "SLOTLINE_TWILIO_AUTH_TOKEN": self.auth_token,
+            "SLOTLINE_TWILIO_FROM": self.sender,
+            "SLOTLINE_TWILIO_BASE_URL": self.url,
+        }
 
     def build_routes(self, app: web.Application) -> None:
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> web.Response:
-        return web.json_response({"code": code, "message": message, "status": status,
-                                  "more_info": f"https://www.twilio.com/docs/errors/{code}"}, status=status)
+        return web.json_response(
+            {
+                "code": code,
+                "message": message,
+                "status": status,
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            },
+            status=status,
+        )
 
     async def _create(self, request: web.Request) -> web.Response:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -76,5 +92,14 @@ class FakeTwilio(FakeServer):
             self.delivered.append(sms)
             if token:
                 self._by_token[token] = sms
-        return web.json_response({"sid": sms.sid, "to": sms.to, "from": sms.sender, "body": sms.body, "status": "queued",
-                                  "account_sid": self.account_sid}, status=201)
+        return web.json_response(
+            {
+                "sid": sms.sid,
+                "to": sms.to,
+                "from": sms.sender,
+                "body": sms.body,
+                "status": "queued",
+                "account_sid": self.account_sid,
+            },
+            status=201,
+        )

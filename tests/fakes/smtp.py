@@ -15,7 +15,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from fakes.base import free_port
+from tests.fakes.base import free_port
 
 
 class SmtpSink:

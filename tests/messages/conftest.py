@@ -16,9 +16,9 @@ from booking_core.clock import FrozenClock
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from fakes.sms import FakeTwilio
-from fakes.smtp import SmtpSink
-from message_helpers import KEY, NOW, TENANT_FILE
+from tests.fakes.sms import FakeTwilio
+from tests.fakes.smtp import SmtpSink
+from tests.messages.message_helpers import KEY, NOW, TENANT_FILE
 
 
 @pytest.fixture

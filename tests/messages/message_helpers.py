@@ -42,8 +42,9 @@ async def function(client: TestClient, name: str, args: dict[str, Any], call_inf
     """One signed function call over HTTP; the answer's JSON."""
     raw = json.dumps({"name": name, "args": args, "call": call_info}).encode()
     header = Signer(KEY, lambda: _signing_time(client) + timedelta(milliseconds=next(SENDS))).header(raw)
-    response = await client.post("/retell/functions", data=raw, headers={"Content-Type": "application/json",
-                                                                       "X-Retell-Signature": header})
+    response = await client.post(
+        "/retell/functions", data=raw, headers={"Content-Type": "application/json", "X-Retell-Signature": header}
+    )
     assert response.status == 200, await response.text()
     return await response.json()
 
@@ -68,14 +69,18 @@ async def drain(db: Database, clock: FrozenClock, env: dict[str, str]) -> DrainR
 
 async def message_rows(db: Database) -> list[m.OutboxMessage]:
     async with db.read() as session:
-        rows = (await session.scalars(select(m.OutboxMessage).where(m.OutboxMessage.target.in_(("sms", "email")))
-                                      .order_by(m.OutboxMessage.id))).all()
+        rows = (
+            await session.scalars(
+                select(m.OutboxMessage).where(m.OutboxMessage.target.in_(("sms", "email"))).order_by(m.OutboxMessage.id)
+            )
+        ).all()
     return list(rows)
 
 
 def seeded(url: str, write: Callable[[Database, TenantConfig, BookingService], Awaitable[str]]) -> str:
     """The messages salon saved in the database at `url` plus whatever `write` adds (it returns an id);
     for the CLI tests, which run outside an event loop."""
+
     async def run() -> str:
         db = Database(url)
         try:
@@ -90,5 +95,9 @@ def seeded(url: str, write: Callable[[Database, TenantConfig, BookingService], A
 
 def slotline(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it, against `url`."""
-    return subprocess.run([sys.executable, "-m", "agent_functions.cli", *args, "--database-url", url],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "agent_functions.cli", *args, "--database-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

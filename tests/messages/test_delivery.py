@@ -3,17 +3,23 @@ fake Twilio and a real SMTP server, and the clock decides when reminders go (iss
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar
 
 from integrations.messaging.email import SmtpEmail
 from integrations.messaging.sms import TwilioSms
 from integrations.worker import Worker, WorkerConfig
-from message_helpers import LANDLINE, MOBILE, call, drain, function, message_rows
+from tests.messages.message_helpers import LANDLINE, MOBILE, call, drain, function, message_rows
 
-BOOK = {"service": "Ansatz färben", "date": "Montag", "time": "9 Uhr", "staff": "Fabian", "customer_name": "Lena Vogel",
-        "customer_email": "lena.vogel@example.org"}
+BOOK = {
+    "service": "Ansatz färben",
+    "date": "Montag",
+    "time": "9 Uhr",
+    "staff": "Fabian",
+    "customer_name": "Lena Vogel",
+    "customer_email": "lena.vogel@example.org",
+}
 
 
 async def book(client, call_id: str = "call_book", from_number: str | None = MOBILE, **overrides):  # type: ignore[no-untyped-def]
@@ -22,7 +28,9 @@ async def book(client, call_id: str = "call_book", from_number: str | None = MOB
     return answer["data"]["appointment"]
 
 
-async def test_a_booking_sends_one_confirmation_sms_and_one_email_with_a_calendar_file(client, services, clock, env, twilio, smtp):
+async def test_a_booking_sends_one_confirmation_sms_and_one_email_with_a_calendar_file(
+    client, services, clock, env, twilio, smtp
+):
     appointment = await book(client)
     report = await drain(services.db, clock, env)
     assert report.sent == 2 and report.dead == 0
@@ -30,20 +38,28 @@ async def test_a_booking_sends_one_confirmation_sms_and_one_email_with_a_calenda
     sms = twilio.delivered[0]
     ref = appointment["reference"]
     assert sms.to == MOBILE and sms.sender == env["SLOTLINE_TWILIO_FROM"]
-    assert sms.body == (f"Salon Lindenhof: Ihr Termin ist gebucht: Mo., 23.11., 09:00 Uhr, Ansatzfärbung bei Fabian. "
-                        f"Buchungsnr. {ref}. Ändern oder absagen: +49 40 555000200")
+    assert sms.body == (
+        f"Salon Lindenhof: Ihr Termin ist gebucht: Mo., 23.11., 09:00 Uhr, Ansatzfärbung bei Fabian. "
+        f"Buchungsnr. {ref}. Ändern oder absagen: +49 40 555000200"
+    )
     assert len(sms.body) <= 320 and "http" not in sms.body
     assert len(smtp.mails) == 1
     mail = smtp.mails[0]
     assert mail["To"] == "lena.vogel@example.org" and "termine@lindenhof.example" in mail["From"]
     assert mail["Subject"] == "Terminbestätigung: Mo., 23.11., 09:00 Uhr – Ansatzfärbung"
     text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert "Guten Tag Lena Vogel" in text and "Montag, 23.11.2026, 09:00–10:45 Uhr" in text and f"Buchungsnummer: {ref}" in text
+    assert (
+        "Guten Tag Lena Vogel" in text
+        and "Montag, 23.11.2026, 09:00–10:45 Uhr" in text
+        and f"Buchungsnummer: {ref}" in text
+    )
     attachments = list(mail.iter_attachments())
-    assert [a.get_filename() for a in attachments] == ["termin.ics"] and attachments[0].get_content_type() == "text/calendar"
+    assert [a.get_filename() for a in attachments] == ["termin.ics"] and attachments[
+        0
+    ].get_content_type() == "text/calendar"
     event = Calendar.from_ical(attachments[0].get_content()).walk("VEVENT")[0]
-    assert event.decoded("dtstart") == datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 Berlin
-    assert event.decoded("dtend") == datetime(2026, 11, 23, 9, 45, tzinfo=timezone.utc)  # the last segment's end
+    assert event.decoded("dtstart") == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 Berlin
+    assert event.decoded("dtend") == datetime(2026, 11, 23, 9, 45, tzinfo=UTC)  # the last segment's end
     assert str(event["summary"]) == "Ansatzfärbung bei Fabian"
     assert str(event["location"]) == "Salon Lindenhof, Lindenstraße 5, 20095 Hamburg"
     assert str(event["uid"]) == f"{appointment['id']}@slotline"
@@ -70,15 +86,24 @@ async def test_a_reschedule_moves_the_reminder(client, services, clock, env, twi
     await book(client, customer_email=None)
     await drain(services.db, clock, env)
     moved = call("call_move")
-    assert (await function(client, "reschedule_appointment", {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr"}, moved))["status"] == "needs_confirmation"
-    answer = await function(client, "reschedule_appointment", {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr", "bestaetigung": True}, moved)
+    assert (
+        await function(client, "reschedule_appointment", {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr"}, moved)
+    )["status"] == "needs_confirmation"
+    answer = await function(
+        client,
+        "reschedule_appointment",
+        {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr", "bestaetigung": True},
+        moved,
+    )
     assert answer["status"] == "rescheduled", answer
     await drain(services.db, clock, env)
     assert twilio.delivered[-1].body.startswith("Salon Lindenhof: Ihr Termin wurde verlegt auf Di., 24.11., 11:00 Uhr")
     rows = await message_rows(services.db)
     old_reminders = [r for r in rows if r.topic == "message.reminder" and r.status == "withdrawn"]
-    assert {r.next_attempt_at for r in old_reminders} == {datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc),
-                                                         datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)}
+    assert {r.next_attempt_at for r in old_reminders} == {
+        datetime(2026, 11, 22, 8, 0, tzinfo=UTC),
+        datetime(2026, 11, 23, 7, 0, tzinfo=UTC),
+    }
     clock.set(datetime.fromisoformat("2026-11-22T09:00:00+01:00"))  # the old time's reminder: nothing
     before = len(twilio.delivered)
     await drain(services.db, clock, env)
@@ -95,8 +120,10 @@ async def test_a_cancellation_removes_the_reminder_and_sends_a_cancellation(clie
     assert (await function(client, "cancel_appointment", {}, cancel))["status"] == "needs_confirmation"
     assert (await function(client, "cancel_appointment", {"confirm": True}, cancel))["status"] == "cancelled"
     await drain(services.db, clock, env)
-    assert twilio.delivered[-1].body == (f"Salon Lindenhof: Ihr Termin Mo., 23.11., 09:00 Uhr, Ansatzfärbung bei Fabian, ist "
-                                         f"storniert. Buchungsnr. {appointment['reference']}. Neuer Termin: +49 40 555000200")
+    assert twilio.delivered[-1].body == (
+        f"Salon Lindenhof: Ihr Termin Mo., 23.11., 09:00 Uhr, Ansatzfärbung bei Fabian, ist "
+        f"storniert. Buchungsnr. {appointment['reference']}. Neuer Termin: +49 40 555000200"
+    )
     cancel_mail = smtp.mails[-1]
     assert cancel_mail["Subject"].startswith("Termin storniert")
     event = Calendar.from_ical(next(cancel_mail.iter_attachments()).get_content())
@@ -135,7 +162,9 @@ async def test_after_four_failed_attempts_a_message_is_dead_with_its_reason(clie
     assert row.status == "dead" and row.attempts == 4 and "gave up after 4 attempts" in (row.last_error or "")
 
 
-async def test_an_invalid_number_is_dead_at_once_a_rate_limit_or_timeout_is_retried(client, services, clock, env, twilio):
+async def test_an_invalid_number_is_dead_at_once_a_rate_limit_or_timeout_is_retried(
+    client, services, clock, env, twilio
+):
     twilio.invalid.add(MOBILE)
     await book(client, customer_email=None)
     await drain(services.db, clock, env)
@@ -150,7 +179,9 @@ async def test_an_invalid_number_is_dead_at_once_a_rate_limit_or_timeout_is_retr
     w = Worker(services.db, clock, env=env, senders={"sms": sms, "email": SmtpEmail()}, config=WorkerConfig())
     try:
         await w.drain_once()
-        row = next(r for r in await message_rows(services.db) if r.topic == "message.confirmation" and r.payload["to"] == other)
+        row = next(
+            r for r in await message_rows(services.db) if r.topic == "message.confirmation" and r.payload["to"] == other
+        )
         assert row.status == "pending" and row.attempts == 1 and "429" in (row.last_error or "")
         twilio.fail_next(1, "slow")  # longer than the sender's timeout
         clock.advance(max(300, twilio.retry_after_s))
@@ -168,8 +199,15 @@ async def test_an_invalid_number_is_dead_at_once_a_rate_limit_or_timeout_is_retr
 
 async def test_a_landline_or_withheld_number_gets_no_sms(client, services, clock, env, twilio, smtp):
     await book(client, "call_landline", from_number=LANDLINE)
-    await book(client, "call_withheld", from_number=None, time="11 Uhr", customer_name="Ida Roth", customer_phone=None,
-               customer_email=None)
+    await book(
+        client,
+        "call_withheld",
+        from_number=None,
+        time="11 Uhr",
+        customer_name="Ida Roth",
+        customer_phone=None,
+        customer_email=None,
+    )
     rows = await message_rows(services.db)
     assert rows and {r.target for r in rows} == {"email"}
     await drain(services.db, clock, env)
@@ -177,7 +215,9 @@ async def test_a_landline_or_withheld_number_gets_no_sms(client, services, clock
 
 
 async def test_an_invalid_email_is_asked_again_and_nothing_is_written(client, services):
-    answer = await function(client, "book_appointment", {**BOOK, "customer_email": "lena bei gmail"}, call("call_bad_mail"))
+    answer = await function(
+        client, "book_appointment", {**BOOK, "customer_email": "lena bei gmail"}, call("call_bad_mail")
+    )
     assert answer["status"] == "needs_clarification" and answer["data"]["missing"] == ["customer_email"]
     assert "E-Mail-Adresse" in answer["message"]
     assert await message_rows(services.db) == []

@@ -9,7 +9,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,13 +23,36 @@ SMS_COUNT, MAIL_COUNT = 60, 20
 
 
 async def _seed(db: Database, now: datetime) -> None:
-    planned = [Planned("confirmation", "sms", f"+49151000{i:05d}", now, f"load:{i}:sms", f"load-{i}",
-                       {"kind": "confirmation", "channel": "sms", "to": f"+49151000{i:05d}", "text": f"Nachricht {i}"})
-               for i in range(SMS_COUNT)]
-    planned += [Planned("billing_notice", "email", f"owner{i}@example.org", now, f"load:{i}:email", f"mail-{i}",
-                        {"kind": "billing_notice", "channel": "email", "to": f"owner{i}@example.org",
-                         "subject": f"Guthaben {i}", "text": "Ihr Guthaben ist niedrig.\n"})
-                for i in range(MAIL_COUNT)]
+    planned = [
+        Planned(
+            "confirmation",
+            "sms",
+            f"+49151000{i:05d}",
+            now,
+            f"load:{i}:sms",
+            f"load-{i}",
+            {"kind": "confirmation", "channel": "sms", "to": f"+49151000{i:05d}", "text": f"Nachricht {i}"},
+        )
+        for i in range(SMS_COUNT)
+    ]
+    planned += [
+        Planned(
+            "billing_notice",
+            "email",
+            f"owner{i}@example.org",
+            now,
+            f"load:{i}:email",
+            f"mail-{i}",
+            {
+                "kind": "billing_notice",
+                "channel": "email",
+                "to": f"owner{i}@example.org",
+                "subject": f"Guthaben {i}",
+                "text": "Ihr Guthaben ist niedrig.\n",
+            },
+        )
+        for i in range(MAIL_COUNT)
+    ]
     async with db.write() as session:
         await write_plan(session, "load-tenant", Plan(tuple(planned)), now)
         # a second write of the same keys (a retried change) adds nothing
@@ -42,7 +65,9 @@ async def _wait_for(path: Path, text: str, timeout_s: float) -> None:
         if path.exists() and text in path.read_text(errors="replace"):
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{path.name} never said {text!r}: {path.read_text(errors='replace')[-2000:] if path.exists() else ''}")
+    raise AssertionError(
+        f"{path.name} never said {text!r}: {path.read_text(errors='replace')[-2000:] if path.exists() else ''}"
+    )
 
 
 async def test_two_worker_processes_send_each_message_once(postgres_url, twilio, smtp, tmp_path):
@@ -53,17 +78,32 @@ async def test_two_worker_processes_send_each_message_once(postgres_url, twilio,
     db = Database(postgres_url)
     try:
         for log in logs:
-            procs.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "agent_functions.cli", "worker", "--database-url", postgres_url, "--poll", "0.2",
-                "--batch", "20", stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT, env=env))
+            procs.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "agent_functions.cli",
+                    "worker",
+                    "--database-url",
+                    postgres_url,
+                    "--poll",
+                    "0.2",
+                    "--batch",
+                    "20",
+                    stdout=log.open("w"),
+                    stderr=asyncio.subprocess.STDOUT,
+                    env=env,
+                )
+            )
         for log in logs:
             await _wait_for(log, "worker.start", 30)
-        await _seed(db, datetime.now(timezone.utc))
+        await _seed(db, datetime.now(UTC))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             async with db.read() as session:
-                pending = await session.scalar(select(func.count()).select_from(m.OutboxMessage).where(
-                    m.OutboxMessage.status != "sent"))
+                pending = await session.scalar(
+                    select(func.count()).select_from(m.OutboxMessage).where(m.OutboxMessage.status != "sent")
+                )
             if pending == 0:
                 break
             await asyncio.sleep(0.2)
@@ -75,7 +115,7 @@ async def test_two_worker_processes_send_each_message_once(postgres_url, twilio,
         for proc in procs:
             try:
                 await asyncio.wait_for(proc.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 proc.kill()
         await db.dispose()
     assert len(twilio.delivered) == SMS_COUNT and len(twilio.requests) == SMS_COUNT  # no retry, no duplicate

@@ -4,6 +4,7 @@ the lifecycle tick's index
 Revision ID: 0008
 Revises: 0006
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

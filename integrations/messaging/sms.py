@@ -9,20 +9,30 @@ once (Twilio answers 400 with code 21211 for an invalid 'To' number, 21614 for a
 receive SMS); 401/403 a configuration problem (retried: an operator can fix the credentials); 429,
 5xx, timeouts and refused connections temporary (retried). The header `I-Twilio-Idempotency-Token`
 carries the outbox row's id, so a retry after a lost answer is recognised as the same message.
+Error texts keep only the last four digits of any number in them (they are logged and listed).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 
-from integrations.errors import NotConfigured, PermanentError, raise_for_response, transport_error
+from integrations.errors import IntegrationError, NotConfigured, PermanentError, raise_for_response, transport_error
 from integrations.messaging import MESSAGE_RETRY_DELAYS_S
 from integrations.outbox import Claimed
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
 ENV = ("SLOTLINE_TWILIO_ACCOUNT_SID", "SLOTLINE_TWILIO_AUTH_TOKEN", "SLOTLINE_TWILIO_FROM")
+
+
+NUMBER = re.compile(r"\+?\d[\d ]{5,}\d")
+
+
+def masked(text: str) -> str:
+    """`text` with phone numbers cut to their last four digits ('+49*******0017'): errors are logged."""
+    return NUMBER.sub(lambda m: m.group()[:3] + "*" * max(0, len(m.group()) - 7) + m.group()[-4:], text)
 
 
 def idempotency_token(message: Claimed) -> str:
@@ -56,7 +66,10 @@ class TwilioSms:
             raise transport_error(exc, "sms") from None
         if response.status_code in (401, 403):
             raise NotConfigured(f"sms HTTP {response.status_code}: the provider refused our credentials")
-        raise_for_response(response, "sms")
+        try:
+            raise_for_response(response, "sms")
+        except IntegrationError as exc:  # the provider's text names the number: keep it out of logs
+            raise type(exc)(masked(str(exc)), status=exc.status, retry_after_s=exc.retry_after_s) from None
         try:
             return f"sid {response.json().get('sid')}"
         except ValueError:

@@ -170,6 +170,7 @@ async def test_an_invalid_number_is_dead_at_once_a_rate_limit_or_timeout_is_retr
     await drain(services.db, clock, env)
     row = next(r for r in await message_rows(services.db) if r.topic == "message.confirmation")
     assert row.status == "dead" and row.attempts == 1 and "21211" in (row.last_error or "")
+    assert MOBILE not in (row.last_error or "") and "0017" in (row.last_error or "")  # masked, as in the logs
     twilio.invalid.clear()
     other = "+4915100000018"
     await book(client, "call_other", from_number=other, customer_email=None, time="11 Uhr", customer_name="Ida Roth")

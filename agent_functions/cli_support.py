@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from booking_core.storage.db import Database
+    from booking_core.tenant_config import TenantConfig
 
 
 def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
@@ -60,7 +61,7 @@ def run_with_database(args: argparse.Namespace, work: Callable[[Database], Await
         return 1
 
 
-async def tenant_or_error(db: Database, tenant_id: str):  # type: ignore[no-untyped-def]
+async def tenant_or_error(db: Database, tenant_id: str) -> TenantConfig:
     """The tenant's config, or CommandError naming the unknown id."""
     from booking_core.tenant_store import TenantDirectory
 

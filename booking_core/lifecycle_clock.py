@@ -70,9 +70,9 @@ async def advance(db: Database, now: datetime, *, tenant_id: str | None = None) 
     moves: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
     for aid, tid, status in appts:
         target = lifecycle.status_at(lifecycle.time_spans(segments.get(aid, [])), now_min)
-        steps = tuple(lifecycle.path(status, target)) if target else ()
-        if steps:
-            moves[(status, steps)].append((aid, tid))
+        path: tuple[str, ...] = tuple(lifecycle.path(status, target)) if target else ()
+        if path:
+            moves[(status, path)].append((aid, tid))
     for (old, steps), items in moves.items():
         for i in range(0, len(items), CHUNK):
             await _move(db, old, steps, items[i : i + CHUNK], now, report)

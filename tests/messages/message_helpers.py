@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
+from booking_core.domain import AppointmentView
 from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
@@ -101,3 +102,8 @@ def slotline(url: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
+
+
+async def seed_appointment(db: Database, clock: FrozenClock, tenant: TenantConfig, **kwargs: Any) -> AppointmentView:
+    """An appointment written as given (fixture setup: no notice, hours or hold rules)."""
+    return await BookingService(db, clock).insert_appointment(tenant, **kwargs)

@@ -14,7 +14,17 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from tests.messages.message_helpers import ADMIN, MOBILE, TENANT_FILE, call, function, seeded, slotline, worker
+from tests.messages.message_helpers import (
+    ADMIN,
+    MOBILE,
+    TENANT_FILE,
+    call,
+    function,
+    seed_appointment,
+    seeded,
+    slotline,
+    worker,
+)
 
 LENA = CustomerInput("Lena Vogel", MOBILE)
 
@@ -41,8 +51,14 @@ async def audit_of(db: Database, appointment_id: str) -> list[m.AuditEntry]:
 
 async def test_the_clock_drives_a_composite_through_its_day(services, clock, tenant, env):
     # Ansatzfärbung at 09:00: apply 09:00-09:30, a free gap to 10:00, rinse 10:00-10:15, blow-dry 10:15-10:45
-    view = await services.booking.insert_appointment(
-        tenant, service_id="ansatzfaerbung", staff_id="fabian", start=local("09:00"), customer=LENA
+    view = await seed_appointment(
+        services.db,
+        services.clock,
+        tenant,
+        service_id="ansatzfaerbung",
+        staff_id="fabian",
+        start=local("09:00"),
+        customer=LENA,
     )
     w = worker(services.db, clock, env)
     seen = []
@@ -96,8 +112,14 @@ def test_a_blocked_gap_keeps_the_appointment_in_progress_and_processing_segments
 
 
 async def test_a_late_worker_applies_the_whole_path_with_an_audit_row_per_step(services, clock, tenant):
-    view = await services.booking.insert_appointment(
-        tenant, service_id="herrenhaarschnitt", staff_id="mia", start=local("09:00"), customer=LENA
+    view = await seed_appointment(
+        services.db,
+        services.clock,
+        tenant,
+        service_id="herrenhaarschnitt",
+        staff_id="mia",
+        start=local("09:00"),
+        customer=LENA,
     )
     report = await advance(services.db, local("12:00"))
     assert (report.moved, report.transitions, report.by_status) == (1, 2, {"completed": 1})
@@ -123,8 +145,14 @@ async def test_two_workers_on_postgres_move_each_appointment_once(postgres_url, 
                 )
                 ids.append(
                     (
-                        await booking.insert_appointment(
-                            tenant, service_id="herrenhaarschnitt", staff_id=staff, start=start, customer=LENA
+                        await seed_appointment(
+                            booking.db,
+                            booking.clock,
+                            tenant,
+                            service_id="herrenhaarschnitt",
+                            staff_id=staff,
+                            start=start,
+                            customer=LENA,
                         )
                     ).id
                 )
@@ -162,8 +190,14 @@ async def test_two_workers_on_postgres_move_each_appointment_once(postgres_url, 
 
 
 async def test_staff_set_statuses_over_http_and_an_illegal_one_is_refused(client, services, clock, tenant):
-    view = await services.booking.insert_appointment(
-        tenant, service_id="herrenhaarschnitt", staff_id="mia", start=local("09:00"), customer=LENA
+    view = await seed_appointment(
+        services.db,
+        services.clock,
+        tenant,
+        service_id="herrenhaarschnitt",
+        staff_id="mia",
+        start=local("09:00"),
+        customer=LENA,
     )
     url = f"/admin/appointments/{view.id}/status"
     ok = await client.post(url, json={"status": "confirmed", "reason": "called back"}, headers=ADMIN)
@@ -199,7 +233,9 @@ async def test_staff_set_statuses_over_http_and_an_illegal_one_is_refused(client
 
 async def test_the_agent_hears_of_a_caller_with_two_no_shows(client, services, clock, tenant):
     for day in (2, 9):
-        view = await services.booking.insert_appointment(
+        view = await seed_appointment(
+            services.db,
+            services.clock,
             tenant,
             service_id="herrenhaarschnitt",
             staff_id="mia",
@@ -217,7 +253,9 @@ async def test_the_agent_hears_of_a_caller_with_two_no_shows(client, services, c
 
 def test_cli_sets_a_status_and_refuses_an_illegal_one(sqlite_url):
     async def write(db, tenant, booking):  # type: ignore[no-untyped-def]
-        view = await booking.insert_appointment(
+        view = await seed_appointment(
+            booking.db,
+            booking.clock,
             tenant,
             service_id="herrenhaarschnitt",
             staff_id="mia",

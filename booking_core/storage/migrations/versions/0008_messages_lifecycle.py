@@ -2,7 +2,7 @@
 the lifecycle tick's index
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -13,21 +13,22 @@ from alembic import op
 import booking_core.storage.types
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+    # Plain ADD/DROP COLUMN (SQLite has both since 3.35): no table rebuild, so the foreign keys that
+    # point at customers are never in the way.
+    op.add_column("customers", sa.Column("email", sa.String(length=254), nullable=True))
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("idempotency_key", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("subject", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(op.f("uq_outbox_tenant_id_idempotency_key"), ["tenant_id", "idempotency_key"])
         batch_op.create_index("ix_outbox_subject", ["tenant_id", "subject"], unique=False)
-    with op.batch_alter_table("callback_requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("done_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("callback_requests",
+                  sa.Column("done_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.create_index("ix_appointments_status_start", ["status", "start"], unique=False)
 
@@ -35,12 +36,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.drop_index("ix_appointments_status_start")
-    with op.batch_alter_table("callback_requests", schema=None) as batch_op:
-        batch_op.drop_column("done_at")
+    op.drop_column("callback_requests", "done_at")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_subject")
         batch_op.drop_constraint(op.f("uq_outbox_tenant_id_idempotency_key"), type_="unique")
         batch_op.drop_column("subject")
         batch_op.drop_column("idempotency_key")
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_column("email")
+    op.drop_column("customers", "email")

@@ -33,6 +33,13 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(f"2026-11-23T{text}:00+01:00")
 
 
+async def haircut(db: Database, clock, tenant, start: datetime, staff: str = "mia", **kwargs):  # type: ignore[no-untyped-def]
+    """Lena's men's cut (30 min) with `staff` at `start`, written as given."""
+    return await seed_appointment(
+        db, clock, tenant, service_id="herrenhaarschnitt", staff_id=staff, start=start, customer=LENA, **kwargs
+    )
+
+
 async def status_of(services, appointment_id: str) -> str:  # type: ignore[no-untyped-def]
     async with services.db.read() as session:
         return await session.scalar(select(m.Appointment.status).where(m.Appointment.id == appointment_id))
@@ -112,15 +119,7 @@ def test_a_blocked_gap_keeps_the_appointment_in_progress_and_processing_segments
 
 
 async def test_a_late_worker_applies_the_whole_path_with_an_audit_row_per_step(services, clock, tenant):
-    view = await seed_appointment(
-        services.db,
-        services.clock,
-        tenant,
-        service_id="herrenhaarschnitt",
-        staff_id="mia",
-        start=local("09:00"),
-        customer=LENA,
-    )
+    view = await haircut(services.db, services.clock, tenant, local("09:00"))
     report = await advance(services.db, local("12:00"))
     assert (report.moved, report.transitions, report.by_status) == (1, 2, {"completed": 1})
     assert [
@@ -143,19 +142,7 @@ async def test_two_workers_on_postgres_move_each_appointment_once(postgres_url, 
                 start = datetime.fromisoformat(f"2026-11-{2 + day:02d}T09:00:00+01:00") + timedelta(
                     minutes=45 * (k // 2)
                 )
-                ids.append(
-                    (
-                        await seed_appointment(
-                            booking.db,
-                            booking.clock,
-                            tenant,
-                            service_id="herrenhaarschnitt",
-                            staff_id=staff,
-                            start=start,
-                            customer=LENA,
-                        )
-                    ).id
-                )
+                ids.append((await haircut(booking.db, booking.clock, tenant, start, staff)).id)
         moved = []
         for at in (
             datetime.fromisoformat("2026-11-11T09:10:00+01:00"),
@@ -190,15 +177,7 @@ async def test_two_workers_on_postgres_move_each_appointment_once(postgres_url, 
 
 
 async def test_staff_set_statuses_over_http_and_an_illegal_one_is_refused(client, services, clock, tenant):
-    view = await seed_appointment(
-        services.db,
-        services.clock,
-        tenant,
-        service_id="herrenhaarschnitt",
-        staff_id="mia",
-        start=local("09:00"),
-        customer=LENA,
-    )
+    view = await haircut(services.db, services.clock, tenant, local("09:00"))
     url = f"/admin/appointments/{view.id}/status"
     ok = await client.post(url, json={"status": "confirmed", "reason": "called back"}, headers=ADMIN)
     assert ok.status == 200 and (await ok.json())["appointment"]["status"] == "confirmed"
@@ -233,16 +212,8 @@ async def test_staff_set_statuses_over_http_and_an_illegal_one_is_refused(client
 
 async def test_the_agent_hears_of_a_caller_with_two_no_shows(client, services, clock, tenant):
     for day in (2, 9):
-        view = await seed_appointment(
-            services.db,
-            services.clock,
-            tenant,
-            service_id="herrenhaarschnitt",
-            staff_id="mia",
-            start=datetime.fromisoformat(f"2026-11-{day:02d}T09:00:00+01:00"),
-            customer=LENA,
-            status="no_show",
-        )
+        start = datetime.fromisoformat(f"2026-11-{day:02d}T09:00:00+01:00")
+        view = await haircut(services.db, services.clock, tenant, start, status="no_show")
         assert view.status == "no_show"
     answer = await function(client, "get_context", {}, call("call_ctx"))
     assert answer["data"]["context"]["caller"]["no_shows"] == 2
@@ -253,16 +224,7 @@ async def test_the_agent_hears_of_a_caller_with_two_no_shows(client, services, c
 
 def test_cli_sets_a_status_and_refuses_an_illegal_one(sqlite_url):
     async def write(db, tenant, booking):  # type: ignore[no-untyped-def]
-        view = await seed_appointment(
-            booking.db,
-            booking.clock,
-            tenant,
-            service_id="herrenhaarschnitt",
-            staff_id="mia",
-            start=local("09:00"),
-            customer=LENA,
-            reference="K7M2",
-        )
+        view = await haircut(booking.db, booking.clock, tenant, local("09:00"), reference="K7M2")
         return view.id
 
     appointment_id = seeded(sqlite_url, write)

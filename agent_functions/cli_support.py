@@ -31,6 +31,18 @@ class CommandError(Exception):
     """Bad input or state met by a command: printed as `error: ...`, exit code 1, no traceback."""
 
 
+async def known_tenant(db: Database, tenant_id: str) -> TenantConfig:
+    """The loaded tenant `tenant_id`; CommandError naming the loaded ones when there is none."""
+    from booking_core.tenant_store import TenantDirectory
+
+    tenants = TenantDirectory(db)
+    tenant = await tenants.get(tenant_id)
+    if tenant is None:
+        known = ", ".join(await tenants.all_ids()) or "none loaded"
+        raise CommandError(f"unknown tenant {tenant_id!r} (known: {known})")
+    return tenant
+
+
 def database_url(args: argparse.Namespace) -> str:
     """`--database-url` when given, else the configured one (SLOTLINE_DATABASE_URL / .env / default)."""
     from agent_functions.settings import Settings

@@ -2,7 +2,7 @@
 the lifecycle tick's index
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import booking_core.storage.types
 
 revision = "0008"
-down_revision = "0010"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

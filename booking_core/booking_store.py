@@ -192,4 +192,5 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         notes=a.notes,
         tenant_id=a.tenant_id,
         customer_id=a.customer_id,
+        customer_email=customer.email if customer else None,
     )

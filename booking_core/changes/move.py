@@ -97,7 +97,7 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
         new_view = view(ctx.cal, appt, rows, cust)
         audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
               new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
-        outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
+        await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
                {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
                 "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
     return new_view, decision

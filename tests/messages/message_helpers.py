@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
 from booking_core.domain import AppointmentView
@@ -106,4 +107,4 @@ def slotline(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 async def seed_appointment(db: Database, clock: FrozenClock, tenant: TenantConfig, **kwargs: Any) -> AppointmentView:
     """An appointment written as given (fixture setup: no notice, hours or hold rules)."""
-    return await BookingService(db, clock).insert_appointment(tenant, **kwargs)
+    return await insert_appointment(db, clock, tenant, **kwargs)

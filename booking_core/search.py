@@ -124,8 +124,8 @@ async def _search(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: 
             first_day = cal.day_of(lo)
             last_day = min(cal.day_of(hi - 1), rules.last_day) if hi > lo else first_day
             if lo < hi and first_day <= last_day:
-                async def load(first: date, last: date) -> Board:
-                    return await ctx.board(session, staff_try, first, last)
+                async def load(first: date, last: date, busy_until: int) -> Board:
+                    return await ctx.board(session, staff_try, first, last, busy_until)
 
                 plans, _ = await window_spread(load, cal, service, staff_try, lo, hi, first_day, last_day, rules,
                                                limit, wish.others)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Generator, Sequence
 from datetime import date, timedelta
 
 from booking_core.availability import TenantCalendar
+from booking_core.layout import reach
 from booking_core.slots import Board, Plan, Rules, first_free
 from booking_core.tenant_config import Service
 
@@ -24,10 +25,11 @@ __all__ = ["BoardLoader", "drive", "latest_working_end", "spread", "spread_walk"
 Walk = Generator[int, "Plan | None", list[Plan]]
 """Yields `after` (epoch minute), is sent the first free plan in [after, hi) or None, returns the plans."""
 
-BoardLoader = Callable[[date, date], Awaitable[Board]]
-"""(first, last local day) -> the board of the search's staff over those days, busy data included."""
+BoardLoader = Callable[[date, date, int], Awaitable[Board]]
+"""(first, last local day, busy_until epoch minute) -> the board of the search's staff over those days,
+with what blocks them up to `busy_until`."""
 
-FIRST_CHUNK_DAYS = 2  # most windows have room in their first day or two
+FIRST_CHUNK_DAYS = 1  # most windows have room in their first day
 MAX_CHUNK_DAYS = 16
 
 
@@ -74,7 +76,8 @@ def drive(walk: Walk, find: Callable[[int], Plan | None]) -> list[Plan]:
         while True:
             after = walk.send(find(after))
     except StopIteration as done:
-        return done.value
+        plans: list[Plan] = done.value
+        return plans
 
 
 def latest_working_end(cal: TenantCalendar, staff_ids: Sequence[str], first: date, last: date, lo: int, hi: int) -> int:
@@ -115,11 +118,12 @@ def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi
 class _Chunks:
     """Boards over stretches of the window, loaded when the walk first reaches them.
 
-    A board searched for starts on the days [a, b] also holds day b + 1 (within the window), so a
-    plan or buffer running past midnight sees what a board over the whole window would."""
+    A board searched for starts on the days [a, b] also holds the working time of day b + 1 (within
+    the window) and what is booked up to `reach` minutes past the end of b, so a plan or buffer
+    running past midnight sees what a board over the whole window would, and nothing more is read."""
 
-    def __init__(self, load: BoardLoader, cal: TenantCalendar, first: date, last: date) -> None:
-        self.load, self.cal, self.first, self.last = load, cal, first, last
+    def __init__(self, load: BoardLoader, cal: TenantCalendar, first: date, last: date, reach: int) -> None:
+        self.load, self.cal, self.first, self.last, self.reach = load, cal, first, last, reach
         self.boards: list[tuple[date, date, Board]] = []  # (first start day, last start day, board)
         self.loads = 0
 
@@ -133,7 +137,9 @@ class _Chunks:
         for a, _, _ in self.boards:
             if day < a <= b:
                 b = a - timedelta(days=1)
-        board = await self.load(day, min(b + timedelta(days=1), self.last))
+        window_end = self.cal.local_minute(self.last + timedelta(days=1), 0)
+        busy_until = min(self.cal.local_minute(b + timedelta(days=1), 0) + self.reach, window_end)
+        board = await self.load(day, min(b + timedelta(days=1), self.last), busy_until)
         self.loads += 1
         self.boards.append((day, b, board))
         return b, board
@@ -165,7 +171,7 @@ async def window_spread(load: BoardLoader, cal: TenantCalendar, service: Service
     by `load` only for the stretches the walk visits. The same plans as `spread` on a board over all
     of [first, last] (tests/core/test_window.py compares them on random calendars). Returns the
     plans and how many boards were loaded."""
-    chunks = _Chunks(load, cal, first, last)
+    chunks = _Chunks(load, cal, first, last, reach(service))
     if limit <= 0:
         return [], 0
     lo = max(lo, rules.earliest)
@@ -181,4 +187,5 @@ async def window_spread(load: BoardLoader, cal: TenantCalendar, service: Service
         while True:
             after = walk.send(await chunks.first_free(service, staff_ids, after, hi, rules, others))
     except StopIteration as done:
-        return done.value, chunks.loads
+        plans: list[Plan] = done.value
+        return plans, chunks.loads

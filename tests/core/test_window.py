@@ -9,12 +9,15 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
-from booking_core.availability import TenantCalendar, calendar_for
-from booking_core.intervals import Interval
-from booking_core.slots import Board, Plan, rules_for
-from booking_core.window import spread, window_spread
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from booking_core.availability import TenantCalendar, calendar_for
+from booking_core.intervals import Interval
+from booking_core.layout import layout, reach
+from booking_core.slots import Board, Plan, rules_for
+from booking_core.window import spread, window_spread
 from tests.core import reference_spread
 from tests.core.helpers import ALL_DAYS, make_tenant
 
@@ -48,10 +51,14 @@ def _busy(cal: TenantCalendar, staff: list[str], pieces: list[tuple[int, int, in
     return out
 
 
-def _board(cal: TenantCalendar, staff: list[str], busy: dict[str, list[Interval]], first: date, last: date) -> Board:
-    """What storage would hand out for [first, last]: the busy stretches overlapping those days."""
-    lo, hi = cal.local_minute(first, 0), cal.local_minute(last + timedelta(days=1), 0)
-    return Board.build(cal, staff, first, last, {s: [(a, b) for a, b in v if a < hi and b > lo] for s, v in busy.items()})
+def _board(cal: TenantCalendar, staff: list[str], busy: dict[str, list[Interval]], first: date, last: date,
+           busy_until: int | None = None) -> Board:
+    """What storage would hand out for [first, last]: the busy stretches overlapping those days (up to
+    `busy_until` when given)."""
+    lo = cal.local_minute(first, 0)
+    hi = cal.local_minute(last + timedelta(days=1), 0) if busy_until is None else busy_until
+    overlapping = {s: [(a, b) for a, b in v if a < hi and b > lo] for s, v in busy.items()}
+    return Board.build(cal, staff, first, last, overlapping)
 
 
 def _key(plans: list[Plan]) -> list[tuple[tuple[str, int, int], ...]]:
@@ -85,10 +92,11 @@ def test_window_search_matches_whole_window_board(weeks, pieces, service, named,
     full = _board(cal, staff_try, busy, first_day, last_day)
     old = reference_spread.spread(full, svc, staff_try, lo, hi, rules, limit, others)
 
-    async def load(first: date, last: date) -> Board:
-        return _board(cal, staff_try, busy, first, last)
+    async def load(first: date, last: date, busy_until: int) -> Board:
+        return _board(cal, staff_try, busy, first, last, busy_until)
 
-    new, loads = asyncio.run(window_spread(load, cal, svc, staff_try, lo, hi, first_day, last_day, rules, limit, others))
+    new, loads = asyncio.run(window_spread(load, cal, svc, staff_try, lo, hi, first_day, last_day, rules, limit,
+                                           others))
     assert _key(new) == _key(old)
     assert _key(spread(full, svc, staff_try, lo, hi, rules, limit, others)) == _key(old)
     assert loads <= (last_day - first_day).days + 1
@@ -100,9 +108,9 @@ def test_long_window_loads_only_the_stretches_it_visits():
     staff = list(cal.staff_order)
     seen: list[tuple[date, date]] = []
 
-    async def load(first: date, last: date) -> Board:
+    async def load(first: date, last: date, busy_until: int) -> Board:
         seen.append((first, last))
-        return _board(cal, staff, {}, first, last)
+        return _board(cal, staff, {}, first, last, busy_until)
 
     lo = cal.local_minute(START, 0)
     hi = cal.local_minute(START + timedelta(weeks=8), 0)
@@ -110,7 +118,7 @@ def test_long_window_loads_only_the_stretches_it_visits():
     plans, loads = asyncio.run(window_spread(load, cal, cal.services["cut"], staff, lo, hi, START,
                                              START + timedelta(weeks=8, days=-1), rules, 3))
     assert len(plans) == 3 and loads == 3
-    assert sum((b - a).days + 1 for a, b in seen) <= 9
+    assert sum((b - a).days + 1 for a, b in seen) <= 6
     assert cal.day_of(plans[-1][0].start) == START + timedelta(weeks=8, days=-1)
 
 
@@ -125,10 +133,46 @@ def test_plan_across_midnight_at_a_chunk_end_is_found():
     rules = rules_for(cal, lo - 24 * 60)
     last = START + timedelta(days=4)
 
-    async def load(first: date, last_day: date) -> Board:
-        return _board(cal, staff, busy, first, last_day)
+    async def load(first: date, last_day: date, busy_until: int) -> Board:
+        return _board(cal, staff, busy, first, last_day, busy_until)
 
     plans, _ = asyncio.run(window_spread(load, cal, cal.services["cut"], staff, lo, hi, START, last, rules, 1))
     old = reference_spread.spread(_board(cal, staff, busy, START, last), cal.services["cut"], staff, lo, hi, rules, 1)
     assert _key(plans) == _key(old)
     assert plans[0][0].start == busy[staff[0]][0][1]
+
+
+def test_booking_just_past_midnight_blocks_a_plan_at_the_chunk_end():
+    """What is booked in the next day's first minutes is read (up to the service's reach): a cut at
+    23:45 would run into the 00:05 booking, so the first option is after it."""
+    cal = _calendar([[("00:00", "24:00")] * 7])
+    staff = list(cal.staff_order)
+    lo = cal.local_minute(START, 0)
+    next_day = cal.local_minute(START + timedelta(days=1), 0)  # the first chunk is the first day
+    busy = {staff[0]: [(lo, next_day - 15), (next_day + 5, next_day + 20)]}
+    hi = cal.local_minute(START + timedelta(days=5), 0)
+    rules = rules_for(cal, lo - 24 * 60)
+
+    async def load(first: date, last_day: date, busy_until: int) -> Board:
+        return _board(cal, staff, busy, first, last_day, busy_until)
+
+    plans, _ = asyncio.run(window_spread(load, cal, cal.services["cut"], staff, lo, hi, START,
+                                         START + timedelta(days=4), rules, 1))
+    assert plans[0][0].start == next_day + 30  # the first quarter hour after the booking
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_reach_bounds_every_layout(service):
+    """`layout.reach` is never shorter than a plan: laid out against gaps that force the longest
+    pauses, the last busy minute stays within it."""
+    cal = _calendar([[("00:00", "24:00")] * 7])
+    svc = cal.services[service]
+    start = cal.local_minute(START, 10 * 60)
+    for blocked_from in range(0, 240, 5):  # something booked from start + 30 + blocked_from on
+        def fits(staff: str, s: int, e: int, bu: int, cut: int = start + 30 + blocked_from) -> bool:
+            return s >= start and (bu <= cut or s >= cut + 20)
+        plan = layout(svc, start, ["s0"], fits)
+        if plan is not None:
+            assert max(p.busy_until for p in plan) - start <= reach(svc)
+    assert reach(cal.services["colour-flex"]) == 30 + 60 + 30
+    assert reach(cal.services["cut-buffer"]) == 45

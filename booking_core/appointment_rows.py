@@ -7,11 +7,13 @@ PostgreSQL their exclusion constraint is the last guard against a double booking
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle
 from booking_core.availability import from_minute
+from booking_core.customers import fold_name
 from booking_core.references import new_reference
 from booking_core.request import BookingContext
 from booking_core.slots import Plan
@@ -30,7 +32,8 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
 
     The price is the first segment's staff member's price for the service, else the service's.
     `reference`: as given, else a new one. `idempotent`: with a call id, set the key that makes the
-    same call booking the same thing twice collide (a unique index), so a retry finds the first."""
+    same call booking the same thing for the same person twice collide (a unique index), so a retry
+    finds the first."""
     tenant = ctx.tenant
     member = ctx.cal.staff[plan[0].staff_id]
     start = from_minute(plan[0].start)
@@ -42,7 +45,8 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
         start=start, end=from_minute(max(p.end for p in plan)),
         price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
         call_id=call_id,
-        idempotency_key=f"{call_id}|{service.id}|{member.id}|{start.isoformat()}" if call_id and idempotent else None,
+        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer) if call_id and idempotent
+        else None,
         reschedule_count=0, created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(appt)
@@ -51,6 +55,13 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
     session.add_all(rows)
     await session.flush()
     return appt, rows
+
+
+def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: datetime, customer: m.Customer | None) -> str:
+    """One booking per call, service, staff, start and customer name: the retry of a write lost in
+    flight meets the first write here; a family member at the same time does not (CONTRACT section 14)."""
+    name = fold_name(customer.name or "") if customer is not None else ""
+    return f"{call_id}|{service_id}|{staff_id}|{start.isoformat()}|{name[:40]}"[:200]
 
 
 def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from booking_core.tenant_config import WEEKDAYS, TenantConfig, TimeRange
 
 __all__ = ["TenantCalendar", "calendar_for", "from_minute", "set_calendar_cache_size", "to_minute", "to_minute_ceil"]
 
-UTC = timezone.utc
+UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -82,15 +82,14 @@ class TenantCalendar:
                 else:
                     assert a.start is not None and a.end is not None and a.date is not None
                     partial.setdefault(a.date, []).append(
-                        (a.start.hour * 60 + a.start.minute, 24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
+                        (a.start.hour * 60 + a.start.minute,
+                         24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
                     )
             self.absent_days[m.id] = whole
             self.partial_absences[m.id] = partial
         self._holidays: Any = None
         if config.holidays is not None:
-            import holidays as holidays_lib
-
-            self._holidays = holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv)
+            self._holidays = _holiday_calendar(config)
         self._holiday_cache: dict[date, bool] = {}
         self._work_cache: dict[tuple[str, date], list[Interval]] = {}
         self._raw_cache: dict[tuple[str, date], list[Interval]] = {}
@@ -125,6 +124,20 @@ class TenantCalendar:
             self._holiday_cache[day] = hit
         return hit
 
+    def holiday_name(self, day: date) -> str | None:
+        """The public holiday's name in the tenant's language ("Neujahr", "Boxing Day"), None on other days."""
+        if not self.is_holiday(day):
+            return None
+        with self._lock:
+            return str(self._holidays.get(day))
+
+    def closure_reason(self, day: date) -> str | None:
+        """The reason of the configured closure covering `day` ("Weihnachten"); "" for one without a reason,
+        None when no closure covers it."""
+        if day not in self.closed_days:
+            return None
+        return next((c.reason or "" for c in self.config.closures if c.from_ <= day <= c.to), "")
+
     def is_closed(self, day: date) -> bool:
         """The whole business is closed: closure or public holiday."""
         return day in self.closed_days or self.is_holiday(day)
@@ -157,7 +170,8 @@ class TenantCalendar:
         key = (staff_id, day)
         hit = self._raw_cache.get(key)
         if hit is None:
-            hit = [(self.local_minute(day, s), self.local_minute(day, e)) for s, e in self.staff_week[staff_id][day.weekday()]]
+            hit = [(self.local_minute(day, s), self.local_minute(day, e))
+                   for s, e in self.staff_week[staff_id][day.weekday()]]
             self._raw_cache[key] = hit
         return hit
 
@@ -173,7 +187,8 @@ class TenantCalendar:
             hit = self.raw_hours(staff_id, day)
             partial = self.partial_absences[staff_id].get(day)
             if partial:
-                hit = subtract(hit, normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial))
+                absent = normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial)
+                hit = subtract(hit, absent)
         if len(self._work_cache) > 200_000:
             self._work_cache.clear()
         self._work_cache[key] = hit
@@ -186,6 +201,20 @@ class TenantCalendar:
             out.append(d)
             d += timedelta(days=1)
         return out
+
+
+def _holiday_calendar(config: TenantConfig) -> Any:
+    """The `holidays` package's calendar of the tenant's country, its names in the tenant's language
+    (the package's default language depends on the process locale, so it is always named)."""
+    import holidays as holidays_lib
+
+    assert config.holidays is not None
+    country = holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv)
+    wanted = {"de": ("de",), "en": ("en_GB", "en_US")}.get(config.language, ())
+    language = next((lang for lang in wanted if lang in getattr(country, "supported_languages", ())), None)
+    if language is None:
+        return country
+    return holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv, language=language)
 
 
 _CACHE: OrderedDict[int, tuple[TenantConfig, TenantCalendar]] = OrderedDict()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -51,7 +51,9 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON,
+    }
 
 
 # --- tenants and their catalogue -------------------------------------------------------------
@@ -186,12 +188,16 @@ class Closure(Base):
 
 
 class Customer(Base):
+    """A person, known by phone and name: several people may share one number (a family), each their own
+    row (`name_key`: the folded name, "" for a number whose customer gave none; see booking_core.customers)."""
+
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "phone", "name_key"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime]
 
 
@@ -222,7 +228,7 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - declared (mutable) by SQLAlchemy's base
 
 
 class AppointmentSegment(Base):
@@ -331,7 +337,7 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
-    topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
+    topic: Mapped[str] = mapped_column(String(64))  # OutboxTopic
     target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)  # OutboxStatus

@@ -27,6 +27,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.tenant_file",
     "booking_core.tenant_store",
     "booking_core.customers",
+    "booking_core.history",
     "booking_core.opening",
     # calls and costs
     "booking_core.calls",
@@ -41,6 +42,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.models",
     "booking_core.storage.call_models",
     "booking_core.storage.edge_models",
+    "booking_core.storage.call_log_models",
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",
     "booking_core.storage.urls",

@@ -7,7 +7,7 @@ only the rows the busy query can return, and every column it reads (SQLite: COVE
 PostgreSQL: an index-only scan once the table is vacuumed). Plans: benchmarks/README.md.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

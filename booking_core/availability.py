@@ -13,6 +13,7 @@ slot search.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 from booking_core.intervals import Interval, normalize, subtract
 from booking_core.tenant_config import WEEKDAYS, TenantConfig, TimeRange
 
-__all__ = ["TenantCalendar", "calendar_for", "from_minute", "to_minute", "to_minute_ceil"]
+__all__ = ["TenantCalendar", "calendar_for", "from_minute", "set_calendar_cache_size", "to_minute", "to_minute_ceil"]
 
 UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -216,18 +217,33 @@ def _holiday_calendar(config: TenantConfig) -> Any:
     return holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv, language=language)
 
 
-_CACHE: dict[int, tuple[TenantConfig, TenantCalendar]] = {}
+_CACHE: OrderedDict[int, tuple[TenantConfig, TenantCalendar]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = [256]
+
+
+def set_calendar_cache_size(size: int) -> None:
+    """Keep at most `size` calendars (least recently used dropped first); the server sets it from
+    SLOTLINE_TENANT_CACHE_SIZE, the same bound as the tenant directory's."""
+    with _CACHE_LOCK:
+        _CACHE_SIZE[0] = max(1, size)
+        while len(_CACHE) > _CACHE_SIZE[0]:
+            _CACHE.popitem(last=False)
 
 
 def calendar_for(config: TenantConfig) -> TenantCalendar:
-    """The cached calendar of this config object (keyed by identity; the config is kept alive with it)."""
-    hit = _CACHE.get(id(config))
-    if hit is not None and hit[0] is config:
-        return hit[1]
+    """The cached calendar of this config object (keyed by identity; the config is kept alive with it).
+    A bounded LRU: past its size the least recently used calendar is dropped, not all of them."""
+    key = id(config)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is config:
+            _CACHE.move_to_end(key)
+            return hit[1]
     cal = TenantCalendar(config)
     with _CACHE_LOCK:
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[id(config)] = (config, cal)
+        _CACHE[key] = (config, cal)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE[0]:
+            _CACHE.popitem(last=False)
     return cal

@@ -22,7 +22,8 @@ from booking_core.vocabulary import AppointmentStatus
 
 __all__ = ["load_busy", "segment_view", "view", "views"]
 
-# Longest stretch one busy row can cover; lets the busy query use the (tenant, staff, start) index.
+# Longest stretch one busy row can cover; lets the busy query range over the start column of
+# ix_appointment_segments_live_busy (migration 0013: live staff-busy rows, every column the query reads).
 MAX_SEGMENT = timedelta(days=1)
 END = '"end"'  # a reserved word, quoted the same way on both engines
 
@@ -44,7 +45,7 @@ async def load_busy(
 
     This is the hot read of every availability answer, so it is one round trip of hand-written SQL on
     the driver connection (the ORM's per-row result processing cost more than the query itself), with
-    epoch minutes computed by the database and the (tenant_id, staff_id, start) index bounding the scan.
+    epoch minutes computed by the database and the covering partial index bounding the scan.
     """
     out: dict[str, list[Interval]] = {s: [] for s in staff_ids}
     if not staff_ids:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from booking_core.tenant_config import Service
 
-__all__ = ["AppointmentSegment", "Fits", "layout"]
+__all__ = ["AppointmentSegment", "Fits", "layout", "reach"]
 
 Fits = Callable[[str, int, int, int], bool]
 FLEX_STEP = 5
@@ -44,6 +44,21 @@ class AppointmentSegment:
     busy_until: int
     staff_id: str
     staff_busy: bool
+
+
+def reach(service: Service) -> int:
+    """The most minutes any layout of `service` spans from its start to its last `busy_until`: every
+    segment, every gap at its longest (`gap_after_max` under `flexible`), the buffer. A search for
+    starts before minute M needs to know nothing booked from M + reach on."""
+    if not service.segments:
+        return (service.duration_min or 0) + service.buffer_after_min
+    total = sum(s.duration_min for s in service.segments) + service.buffer_after_min
+    if service.pause_policy == "never":
+        return total
+    for seg in service.segments[:-1]:
+        longest = seg.gap_after_max if service.pause_policy == "flexible" and seg.gap_after_max is not None else 0
+        total += max(seg.gap_after_min, longest)
+    return total
 
 
 def layout(

@@ -3,7 +3,8 @@ or window or next, and which are nearest when the wished one is not (CONTRACT se
 `check_availability`).
 
 Reads run on read sessions; only the hold writes. Busy data is loaded for as few days as the answer
-needs and widened step by step: most answers need a day or two.
+needs and widened step by step: most answers need a day or two, and a window search loads only the
+stretches of days its spread visits (`window.window_spread`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from booking_core.domain import AppointmentSegment, CheckOutcome, Slot, SlotRequ
 from booking_core.errors import NotQualified, SlotUnavailable
 from booking_core.refusals import Refusal, diagnose, window_refusal
 from booking_core.request import BookingContext, Wish
-from booking_core.slots import Board, Plan, alternatives, bookable_plan, first_free, spread
+from booking_core.slots import Board, Plan, alternatives, bookable_plan, first_free
 from booking_core.tenant_config import Service
+from booking_core.window import spread, window_spread
 
 __all__ = ["check", "nearest", "refusal", "to_slot", "why_not"]
 
@@ -124,8 +126,11 @@ async def _search(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: 
             first_day = cal.day_of(lo)
             last_day = min(cal.day_of(hi - 1), rules.last_day) if hi > lo else first_day
             if lo < hi and first_day <= last_day:
-                board = await ctx.board(session, staff_try, first_day, last_day)
-                plans = spread(board, service, staff_try, lo, hi, rules, limit, wish.others)
+                async def load(first: date, last: date, busy_until: int) -> Board:
+                    return await ctx.board(session, staff_try, first, last, busy_until)
+
+                plans, _ = await window_spread(load, cal, service, staff_try, lo, hi, first_day, last_day, rules,
+                                               limit, wish.others)
             if not plans:
                 why = Refusal("not_qualified") if wish.not_qualified else window_refusal(
                     cal, min(lo, hi), hi, wish.preferred, wish.qualified, rules.now, rules.earliest, rules.last_day)

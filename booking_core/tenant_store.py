@@ -8,12 +8,14 @@ request, and a revision check is one indexed lookup instead of ten table reads.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking_core.availability import set_calendar_cache_size
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import WEEKDAYS, TenantConfig
@@ -114,9 +116,14 @@ class TenantDirectory:
     number or agent route), so a `tenants load` in another process is seen by the next request.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_size: int = 256) -> None:
+        """`max_size`: parsed configs kept (least recently used dropped first; a 30-staff config is
+        about 280 KB, so a worker serving 500 tenants would otherwise grow by 140 MB). The process's
+        calendar cache (`availability.calendar_for`, one calendar per config) gets the same bound."""
+        set_calendar_cache_size(max_size)
         self._db = db
-        self._cache: dict[str, tuple[int, TenantConfig]] = {}
+        self._max_size = max_size
+        self._cache: OrderedDict[str, tuple[int, TenantConfig]] = OrderedDict()
 
     async def get(self, tenant_id: str) -> TenantConfig | None:
         return await self._config(_BY_ID, tenant_id)
@@ -152,10 +159,14 @@ class TenantDirectory:
             tenant_id, revision = found
             cached = self._cache.get(tenant_id)
             if cached and cached[0] == revision:
+                self._cache.move_to_end(tenant_id)
                 return cached[1]
             document = await conn.scalar(_DOCUMENT, {"key": tenant_id})
         config = TenantConfig.model_validate(document)
         self._cache[tenant_id] = (revision, config)
+        self._cache.move_to_end(tenant_id)
+        while len(self._cache) > self._max_size:
+            self._cache.popitem(last=False)
         return config
 
     async def all_ids(self) -> list[str]:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -238,7 +239,11 @@ class AppointmentSegment(Base):
     """A stretch of an appointment; staff-busy ones block the staff, gaps are simply absent."""
 
     __tablename__ = "appointment_segments"
-    __table_args__ = (Index("ix_appointment_segments_busy", "tenant_id", "staff_id", "start"),)
+    # The busy query's index (migration 0013): only live, staff-busy rows, every column it reads.
+    __table_args__ = (
+        Index("ix_appointment_segments_live_busy", "tenant_id", "staff_id", "start", "busy_until", "live", "staff_busy",
+              sqlite_where=text("live AND staff_busy"), postgresql_where=text("live AND staff_busy")),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
     tenant_id: Mapped[str] = mapped_column(String(64))

@@ -2,12 +2,13 @@
 
 - holds past their expiry (availability already ignores them; the rows would pile up, one per call
   that checked a time and hung up),
-- accepted signatures older than the signature window (a stale timestamp is refused anyway),
+- handled signatures (and their answers) older than the signature window (a stale timestamp is refused anyway),
 - retry claims of a process that died, long expired (the next copy takes them over meanwhile).
 
 Every server process runs this once a minute; the deletes are idempotent, so several processes doing
 it at once is harmless, and a failure (the database away, two processes' deletes colliding) is logged
 and retried at the next round. Nothing here is needed for correctness, only to keep tables small.
+The deletes themselves are in `stores`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,9 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from aiohttp import web
-from sqlalchemy import delete
-
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.seen_signatures import WINDOW
-from booking_core.storage import models as m
-from booking_core.storage.edge_models import FunctionClaim, SeenSignature
+from agent_functions.stores import claims, holds
 
 log = structlog.get_logger("slotline.housekeeping")
 EVERY_S = 60.0
@@ -33,12 +31,12 @@ GRACE = timedelta(minutes=1)  # keep just-expired rows a little longer: clocks o
 async def sweep(services: AppServices) -> dict[str, int]:
     """Delete what has expired; how many rows of each kind."""
     now = services.clock.now()
-    async with services.db.write_connection() as conn:
-        holds = (await conn.execute(delete(m.Hold).where(m.Hold.expires_at < now - GRACE))).rowcount
-        signatures = (await conn.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW - GRACE))).rowcount
+    return {
+        "holds": await holds.delete_expired(services.db, now - GRACE),
+        "signatures": await services.signatures.store.delete_signed_before(now - 2 * WINDOW - GRACE),
         # Claims run on the real clock (see dispatch), not the injectable one.
-        claims = (await conn.execute(delete(FunctionClaim).where(FunctionClaim.expires_at < datetime.now(UTC) - GRACE))).rowcount
-    return {"holds": holds or 0, "signatures": signatures or 0, "claims": claims or 0}
+        "claims": await claims.delete_expired(services.db, datetime.now(UTC) - GRACE),
+    }
 
 
 def attach_housekeeping(app: web.Application, every_s: float = EVERY_S) -> None:

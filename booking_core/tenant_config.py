@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -360,7 +360,8 @@ class TenantConfig(_Frozen):
     language: Literal["de", "en"] = "de"
     currency: str = "EUR"
     phone_numbers: tuple[str, ...] = ()
-    agent_ids: tuple[str, ...] = ()
+    # Retell agent ids that reach this tenant (web calls carry no number); `retell_agent_ids` in the file.
+    agent_ids: tuple[str, ...] = Field(default=(), validation_alias=AliasChoices("retell_agent_ids", "agent_ids"))
     holidays: Holidays | None = None
     opening_hours: dict[str, tuple[TimeRange, ...]] = {}
     closures: tuple[Closure, ...] = ()

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_functions.call_context import caller_facts, hours_text
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, say_clock, say_date, say_when
 from agent_functions.understanding import customer_phone
-from booking_core.customers import customer_name_by_phone, is_known
 from booking_core.tenant_config import WEEKDAYS
-
-
-def _hours_text(ranges: list[list[str]], lang: str) -> str:
-    if lang == "de":
-        return " und ".join(f"{a} bis {b} Uhr" for a, b in ranges)
-    return " and ".join(f"{a} to {b}" for a, b in ranges)
 
 
 @handler("get_context")
@@ -25,14 +19,9 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     today_key = WEEKDAYS[now.weekday()]
     week = {day: [r.as_pair() for r in tenant.opening_hours.get(day, ())] for day in WEEKDAYS}
     today_hours = week[today_key]
-    caller: dict[str, Any] = {"known": False, "name": None, "appointments": []}
-    upcoming = []
-    phone = customer_phone(ctx, {}) if ctx.call.from_number else None
-    if phone:
-        name = await customer_name_by_phone(ctx.services.db, tenant.id, phone)
-        upcoming = await ctx.services.booking.upcoming_for_phone(tenant, phone)
-        known = name is not None or bool(upcoming) or await is_known(ctx.services.db, tenant.id, phone)
-        caller = {"known": known, "name": name, "appointments": [appointment_data(a, tenant) for a in upcoming]}
+    facts = await caller_facts(ctx.services, tenant, customer_phone(ctx, {}) if ctx.call.from_number else None)
+    upcoming = facts.upcoming
+    caller: dict[str, Any] = {"known": facts.known, "name": facts.name, "appointments": [appointment_data(a, tenant) for a in upcoming]}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [ctx.say(
@@ -41,8 +30,8 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     )]
     if today_hours:
         sentences.append(ctx.say(
-            f"{tenant.name} hat heute von {_hours_text(today_hours, 'de')} geöffnet.",
-            f"{tenant.name} is open today from {_hours_text(today_hours, 'en')}.",
+            f"{tenant.name} hat heute von {hours_text(today_hours, 'de')} geöffnet.",
+            f"{tenant.name} is open today from {hours_text(today_hours, 'en')}.",
         ))
     else:
         sentences.append(ctx.say(f"{tenant.name} ist heute geschlossen.", f"{tenant.name} is closed today."))

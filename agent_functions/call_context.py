@@ -6,6 +6,7 @@ before the call is answered), so both tell the agent the same.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,8 +30,10 @@ async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str |
     """The caller behind `phone` (E.164; None for a withheld number or a web call)."""
     if not phone:
         return Caller()
-    name = await customer_name_by_phone(services.db, tenant.id, phone)
-    upcoming = await services.booking.upcoming_for_phone(tenant, phone)
+    # Two independent lookups at once: on PostgreSQL each is a round trip, and the inbound webhook is
+    # answered while the phone rings.
+    name, upcoming = await asyncio.gather(customer_name_by_phone(services.db, tenant.id, phone),
+                                          services.booking.upcoming_for_phone(tenant, phone))
     known = name is not None or bool(upcoming) or await is_known(services.db, tenant.id, phone)
     return Caller(known, name, upcoming)
 

@@ -466,8 +466,14 @@ def fixture_phones_and_names() -> tuple[set[str], set[str]]:
         raw = path.read_text(encoding="utf-8")
         phones.update(re.findall(r"\+\d{7,15}", raw))
         for step in json.loads(raw).get("steps", []):
+            args = step.get("args") or {}
+            if isinstance(args, str):  # arguments sent as a JSON string (fixture 36)
+                try:
+                    args = json.loads(args)
+                except ValueError:
+                    args = {}
             for key in ("customer_name", "name"):
-                value = (step.get("args") or {}).get(key)
+                value = args.get(key) if isinstance(args, dict) else None
                 parsed = parse_customer_name(value) if isinstance(value, str) else None
                 if parsed:  # "None" and other placeholders are not names
                     names.update({value, parsed})

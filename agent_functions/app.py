@@ -109,8 +109,8 @@ def create_app(services: AppServices) -> web.Application:
     app[SERVICES] = services
     attach_callback_spool(app)
     attach_housekeeping(app)
-    app.router.add_post("/retell/functions", signed(function_answer))
-    app.router.add_post("/retell/functions/{name}", signed(function_answer))
+    app.router.add_post("/retell/functions", signed(function_answer, answers_copies=True))
+    app.router.add_post("/retell/functions/{name}", signed(function_answer, answers_copies=True))
     app.router.add_post("/retell/events", signed(event_answer))
     app.router.add_post("/retell/inbound", signed(inbound_answer))
     app.router.add_get("/healthz", healthz)

@@ -1,17 +1,17 @@
-"""Byte-identical copies of a signed request are retries: answered as the first one was.
+"""Byte-identical copies of a signed function call are retries: answered as the first one was.
 
 A signature binds body and timestamp (HMAC), so two requests with the same digest are the same bytes
 sent twice: a voice platform's retry that was not re-signed (Retell's webhooks retry up to 3 times
 without a 2xx within 10 s; whether it re-signs is not documented), or a captured request sent again
-within the five-minute window. Either way the copy gets the first request's stored answer and nothing
-is executed twice (CONTRACT section 14); it is never refused. An altered body or a stale or future
-timestamp fails `signature.verify` first and stays 401.
+within the five-minute window. Either way the copy of a call that wrote (booked, moved, cancelled,
+asked for a callback) gets the first call's stored answer and nothing is executed twice (CONTRACT
+section 14); it is never refused. Copies of anything else are handled again (see `signed_webhook`).
+An altered body or a stale or future timestamp fails `signature.verify` first and stays 401.
 
-A request's answer is kept only once the request was handled (`remember` after the handler), and
-only an answer worth repeating (`worth_keeping`): a copy of a request that failed (the database was
-down: 503 for an event, an apology for a function) is handled afresh. Two copies arriving together
-both run; the handlers make that harmless (write functions claim the request per call in `dispatch`,
-events are idempotent upserts).
+An answer is kept only once its request was handled (`remember` after the handler), and only when it
+wrote (`worth_keeping`): a copy of a request that failed (the database was down: an apology) is
+handled afresh. Two copies arriving together both run into `dispatch`, where the first claims the
+request per call and the others wait for its answer.
 
 Kept in the database because every server process must find the answer; rows older than the signature
 window can never match an acceptable request again and are deleted by `housekeeping`. A failed lookup
@@ -27,6 +27,7 @@ from typing import Any
 
 import structlog
 
+from agent_functions.dispatch import WRITTEN
 from agent_functions.signature import MAX_SKEW_MS
 from agent_functions.stores.signatures import SignatureStore
 from booking_core.storage.db import Database
@@ -37,8 +38,8 @@ WINDOW = timedelta(milliseconds=MAX_SKEW_MS)
 
 
 def worth_keeping(status: int, answer: dict[str, Any]) -> bool:
-    """HTTP 200 answers except `status: "error"` ones (an apology, "busy": the copy should try again)."""
-    return status == 200 and answer.get("status") != "error"
+    """HTTP 200 answers that wrote (dispatch.WRITTEN); everything else is as good handled again."""
+    return status == 200 and answer.get("status") in WRITTEN
 
 
 class SeenSignatures:

@@ -5,10 +5,13 @@
    `bad_signature`, and nothing is read or written.
 3. Parse (`request_body.parse_body`): not JSON we accept is 400 `bad_json`. The parsed body is kept on
    the request (`SIGNED_PAYLOAD`) for the apology of a request that fails later.
-4. A byte-identical copy of a request already handled gets that request's answer (`seen_signatures`).
-5. Otherwise the route's handler answers `(HTTP status, JSON body)`, and the answer is kept for copies.
+4. A byte-identical copy of a function call that wrote something gets that call's answer
+   (`seen_signatures`; routes built with `answers_copies`).
+5. Otherwise the route's handler answers `(HTTP status, JSON body)`; an answer that wrote is kept for copies.
 
-`slotline serve --dev` skips 2 and 4 (no signature, no digest to key copies by).
+Copies of everything else are simply handled again, which is how they are answered as retries: call
+events are idempotent upserts (`booking_core.calls`), the inbound webhook and reading functions only
+read. `slotline serve --dev` skips 2 and 4 (no signature, no digest to key copies by).
 """
 
 from __future__ import annotations
@@ -46,15 +49,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def signed(handler: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """An aiohttp route running steps 1-5 around `handler(request, parsed body)`."""
+def signed(handler: Handler, *, answers_copies: bool = False) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """An aiohttp route running steps 1-5 around `handler(request, parsed body)` (4 only with `answers_copies`)."""
     async def route(request: web.Request) -> web.Response:
         services = request.app[SERVICES]
         try:
             body = await read_body(request)
         except BodyTooLarge as exc:
             return json_error(413, "body_too_large", str(exc))
-        digest: str | None = None
+        digest: str | None = None  # set when copies of this request are answered from stored answers
         signed_at = services.clock.now()
         if not services.settings.allow_unsigned:
             header = request.headers.get("X-Retell-Signature")
@@ -64,6 +67,7 @@ def signed(handler: Handler) -> Callable[[web.Request], Awaitable[web.Response]]
                 return json_error(401, "bad_signature", problem)
             timestamp_ms, digest = parse(header)  # type: ignore[misc]  # verify() accepted it, so it parses
             signed_at = datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+            digest = digest if answers_copies else None
         try:
             payload = parse_body(body)
         except BadBody as exc:

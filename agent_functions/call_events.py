@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+
 from agent_functions.context import AppServices
 from booking_core.calls import RANK, CallEventError, record_event
 from booking_core.service import BookingService

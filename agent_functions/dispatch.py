@@ -23,6 +23,7 @@ from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
+
 from agent_functions.context import AppServices
 from agent_functions.envelope import FunctionCall
 from agent_functions.functions import HANDLERS

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from aiohttp import web
+
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.seen_signatures import WINDOW
 from agent_functions.stores import claims, holds

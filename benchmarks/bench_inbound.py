@@ -26,9 +26,9 @@ import aiohttp
 
 from agent_functions.server_process import ServerProcess
 from agent_functions.signature import sign
+from booking_core.clock import SystemClock
 from booking_core.domain import CustomerInput
 from booking_core.service import BookingService
-from booking_core.clock import SystemClock
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 from booking_core.tenant_file import read_tenant_file

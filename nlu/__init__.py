@@ -7,6 +7,7 @@ results to the core.
 
 from nlu.catalogue import CatalogueEntry, Match
 from nlu.names import parse_customer_name
+from nlu.repeat import Repeat, parse_repeat
 from nlu.services import ServiceMatcher
 from nlu.staff import StaffMatcher
 from nlu.when import When, combine_when, parse_when
@@ -14,10 +15,12 @@ from nlu.when import When, combine_when, parse_when
 __all__ = [
     "CatalogueEntry",
     "Match",
+    "Repeat",
     "ServiceMatcher",
     "StaffMatcher",
     "When",
     "combine_when",
     "parse_customer_name",
+    "parse_repeat",
     "parse_when",
 ]

@@ -7,7 +7,8 @@ Retell calls it when a call reaches one of its numbers, before the agent answers
 `{{current_date}}` and the like in the agent's prompt, so the LLM never works from a stale calendar
 (the worst failure of the system Slotline replaces: bookings in 2023). Values are strings, in the
 tenant's language. Retell waits up to 10 s and retries up to 3 times, and the phone keeps ringing
-meanwhile: the answer takes a few milliseconds (benchmarks/README.md, "Inbound webhook").
+meanwhile: the target is under 50 ms (benchmarks/bench_inbound.py). Nothing is written, so a copy of
+the request is simply answered again.
 
 The call always goes on: an unknown number or agent gets today's date in the default zone and no
 business; a database fault gets the variables that need no database (the app's error guard calls

@@ -49,7 +49,7 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
         if exc.content_type == "application/json":
             raise
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
-    except Exception:  # noqa: BLE001 - the outermost guard
+    except Exception:
         log.exception("unhandled error", path=request.path)
         if request.path.startswith("/retell/functions"):
             return web.json_response(await _apology(request))
@@ -66,7 +66,7 @@ async def _apology(request: web.Request) -> dict[str, Any]:
     """A failed function call's answer: with a callback request queued when it was a signed call."""
     try:
         return await apology_for(request) or FALLBACK_ERROR
-    except Exception:  # noqa: BLE001 - the guard of the guard: a generic apology is still an answer
+    except Exception:
         log.exception("could not queue a callback request", path=request.path)
         return FALLBACK_ERROR
 

@@ -32,8 +32,9 @@ async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str |
         return Caller()
     # Two independent lookups at once: on PostgreSQL each is a round trip, and the inbound webhook is
     # answered while the phone rings.
-    name, upcoming = await asyncio.gather(customer_name_by_phone(services.db, tenant.id, phone),
-                                          services.booking.upcoming_for_phone(tenant, phone))
+    name, upcoming = await asyncio.gather(
+        customer_name_by_phone(services.db, tenant.id, phone), services.booking.upcoming_for_phone(tenant, phone)
+    )
     known = name is not None or bool(upcoming) or await is_known(services.db, tenant.id, phone)
     return Caller(known, name, upcoming)
 
@@ -45,7 +46,10 @@ def opening_hours_on(tenant: TenantConfig, day: date) -> tuple[list[list[str]], 
     the closure's own (else "holiday"), or None when the day is open or a regular day off.
     """
     calendar = calendar_for(tenant)
-    ranges = [[f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"] for start, end in calendar.opening_minutes(day)]
+    ranges = [
+        [f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"]
+        for start, end in calendar.opening_minutes(day)
+    ]
     if ranges:
         return ranges, None
     closure = next((c for c in tenant.closures if c.from_ <= day <= c.to), None)

@@ -75,7 +75,7 @@ class CallbackSpool:
             except (OSError, TimeoutError, DBAPIError):  # still unreachable: keep it, try again later
                 log.warning("callback requests still waiting for the database", pending=len(self.pending))
                 return written
-            except Exception:  # noqa: BLE001 - not the database: retrying would block the others forever
+            except Exception:  # not the database: retrying would block the others forever
                 log.exception("callback request could not be recorded", call_id=pending.call.call.call_id)
             self.pending.popleft()
             self._by_call.pop(pending.call.call.call_id or "", None)
@@ -102,8 +102,14 @@ class CallbackSpool:
 
 # What the agent says, by (language, callback queued): the words of the apology in `dispatch`.
 APOLOGIES = {
-    ("de", True): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Wir rufen Sie so bald wie möglich zurück.",
-    ("de", False): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
+    (
+        "de",
+        True,
+    ): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Wir rufen Sie so bald wie möglich zurück.",
+    (
+        "de",
+        False,
+    ): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     ("en", True): "I'm sorry, something went wrong on my side. We'll call you back as soon as possible.",
     ("en", False): "I'm sorry, something went wrong on my side. Please try again in a moment.",
 }
@@ -158,6 +164,8 @@ def attach_callback_spool(app: web.Application) -> None:
             try:
                 await asyncio.wait_for(spool.flush(), timeout=5)
             except TimeoutError:
-                log.error("callback requests lost at shutdown: the database is still unreachable", pending=len(spool.pending))
+                log.error(
+                    "callback requests lost at shutdown: the database is still unreachable", pending=len(spool.pending)
+                )
 
     app.cleanup_ctx.append(flusher)

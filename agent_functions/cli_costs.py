@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def cmd_costs_report(args: argparse.Namespace) -> int:
 
     async def work(db: Any) -> int:
         tenant = await _tenant(db, args.tenant)
-        today = datetime.now(timezone.utc).astimezone(tenant.zone).date()
+        today = datetime.now(UTC).astimezone(tenant.zone).date()
         start = _day(args.date_from, "from") or today.replace(day=1)
         end = _day(args.date_to, "to") or max(today, start)
         if end < start:
@@ -149,9 +149,12 @@ def cmd_calls_price(args: argparse.Namespace) -> int:
 
     async def work(db: Any) -> int:
         await _tenant(db, args.tenant)
-        if not await set_telephony_price(db, args.tenant, args.call_id, usd, datetime.now(timezone.utc), final=args.final):
+        if not await set_telephony_price(db, args.tenant, args.call_id, usd, datetime.now(UTC), final=args.final):
             raise CommandError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
-        print(f"call {args.call_id}: telephony {'estimate' if usd is None else f'{usd} USD'}{' (final)' if args.final else ''}")
+        print(
+            f"call {args.call_id}: telephony {'estimate' if usd is None else f'{usd} USD'}"
+            f"{' (final)' if args.final else ''}"
+        )
         return 0
 
     return run_with_database(args, work)
@@ -171,7 +174,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--to", dest="date_to", metavar="DATE", help="last day, inclusive (default: today)")
     report.add_argument("--by", choices=GROUPINGS, default="day")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--dialect", choices=DIALECTS, default="plain", help="CSV: de (; and decimal comma, BOM) or plain")
+    report.add_argument(
+        "--dialect", choices=DIALECTS, default="plain", help="CSV: de (; and decimal comma, BOM) or plain"
+    )
     report.add_argument("--database-url")
     report.set_defaults(func=cmd_costs_report)
 

@@ -37,7 +37,8 @@ from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.functions")
 
-WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment", "request_callback"})
+WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment",
+                             "request_callback"})
 # Only answers that wrote something are replayed to retries; a clarification must be re-evaluated,
 # because the call's state (a hold, an offer) may have changed since.
 WRITTEN = frozenset({"booked", "rescheduled", "cancelled", "callback_requested"})
@@ -92,8 +93,8 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
     try:
         body = await _execute(ctx, function, args, bound)
     finally:  # the claim is given up whatever happened, so no copy waits for an answer that never comes
-        await claims.settle(services.db, request, first.token, body if body is not None and body["status"] in WRITTEN else None,
-                            services.clock.now())
+        kept = body if body is not None and body["status"] in WRITTEN else None
+        await claims.settle(services.db, request, first.token, kept, services.clock.now())
     return _finish(bound, function, body, started)
 
 

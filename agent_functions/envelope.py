@@ -3,7 +3,8 @@
 Two body shapes reach `/retell/functions/{name}` (CONTRACT section 1): the wrapped one
 `{"name", "args", "call"}` and the bare args object, whose call id and dialled number then come from
 the headers `X-Call-Id` / `X-To-Number`. The call id is taken from the envelope only, never from
-`args.call_id`, which the LLM fills with placeholders.
+`args.call_id`, which the LLM fills with placeholders. Every text argument is put in Unicode normal
+form C here, once for all functions (CONTRACT section 14: "Fa\u0308rben" is "Färben").
 
 `args` may also arrive as a JSON string holding the object (`"args": "{\"datum\": \"morgen\"}"`, some
 LLM set-ups send that): it is parsed with the body's own guards. Any other `args` (a list, a number, a
@@ -14,10 +15,12 @@ caller counts as withheld, whatever a header says.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from agent_functions.request_body import BadBody, parse_json_text
+from nlu import nfc_arguments
 
 MAX_ID_LEN = 100
 
@@ -51,7 +54,8 @@ class CallInfo:
         web_call = call.get("call_type") == "web_call"
         return cls(
             call_id=_text(call.get("call_id")) or _text(headers.get("X-Call-Id")),
-            from_number=None if web_call else _text(call.get("from_number"), 32) or _text(headers.get("X-From-Number"), 32),
+            from_number=None if web_call else (_text(call.get("from_number"), 32)
+                                               or _text(headers.get("X-From-Number"), 32)),
             to_number=_text(call.get("to_number"), 32) or _text(headers.get("X-To-Number"), 32),
             direction=_text(call.get("direction"), 16),
             agent_id=_text(call.get("agent_id")),
@@ -93,9 +97,11 @@ def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, 
     ):
         name = _text(body.get("name")) or path_name
         args, problem = read_args(body.get("args"))
-        return FunctionCall(path_name or name, args, CallInfo.from_payload(body.get("call"), headers), problem)
+        call = CallInfo.from_payload(body.get("call"), headers)
+        return FunctionCall(path_name or name, nfc_arguments(args), call, problem)
     if isinstance(body, dict) and path_name is None and isinstance(body.get("name"), str):
         args, problem = read_args(body.get("args"))
-        return FunctionCall(_text(body.get("name")), args, CallInfo.from_payload(body.get("call"), headers), problem)
-    args = dict(body) if isinstance(body, dict) else {}
+        call = CallInfo.from_payload(body.get("call"), headers)
+        return FunctionCall(_text(body.get("name")), nfc_arguments(args), call, problem)
+    args = nfc_arguments(body) if isinstance(body, dict) else {}
     return FunctionCall(path_name, args, CallInfo.from_payload(None, headers))

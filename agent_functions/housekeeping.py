@@ -47,7 +47,7 @@ def attach_housekeeping(app: web.Application, every_s: float = EVERY_S) -> None:
                 await asyncio.sleep(every_s)
                 try:
                     deleted = await sweep(app[SERVICES])
-                except Exception:  # noqa: BLE001 - best effort; the next round tries again
+                except Exception:
                     log.warning("housekeeping failed; retrying next round", exc_info=True)
                 else:
                     if any(deleted.values()):

@@ -112,5 +112,9 @@ def _spoken(caller: Caller, local: datetime, lang: str) -> str:
     first = caller.upcoming[0]
     when = say_when(first.start.astimezone(local.tzinfo), lang, local.date())
     if lang == "de":
-        return f"{first.service_name} {'' if when.startswith(('heute', 'morgen')) else 'am '}{when} bei {first.staff_name}"
-    return f"{first.service_name} {'' if when.startswith(('today', 'tomorrow')) else 'on '}{when} with {first.staff_name}"
+        return (
+            f"{first.service_name} {'' if when.startswith(('heute', 'morgen')) else 'am '}{when} bei {first.staff_name}"
+        )
+    return (
+        f"{first.service_name} {'' if when.startswith(('today', 'tomorrow')) else 'on '}{when} with {first.staff_name}"
+    )

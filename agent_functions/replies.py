@@ -10,23 +10,28 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from booking_core.domain import AppointmentView, SegmentSlot, Slot
     from booking_core.tenant_config import TenantConfig
 
-STATUSES = frozenset({
+ResponseStatus = Literal[
     "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
-})
+]
+"""What a function answer says happened (CONTRACT section 3); the agent's prompt branches on it."""
+
+STATUSES: frozenset[str] = frozenset(get_args(ResponseStatus))
 MAX_RESPONSE_CHARS = 2000
 
 
 @dataclass
 class Reply:
-    status: str
+    """A function's answer: `status` for the agent's logic, `message` to speak, `data` for machines."""
+
+    status: ResponseStatus
     message: str
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -35,13 +40,17 @@ class Reply:
             raise ValueError(f"unknown status {self.status!r}")
 
     def to_json(self) -> dict[str, Any]:
-        body = {"status": self.status, "message": self.message, "data": self.data}
+        body: dict[str, Any] = {"status": self.status, "message": self.message, "data": self.data}
         # Keep answers short for the voice platform: drop the bulkiest optional lists first.
         for key in ("slots", "alternatives", "appointments", "services", "options"):
             if len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS:
                 break
             items = body["data"].get(key)
-            while isinstance(items, list) and len(items) > 1 and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS:
+            while (
+                isinstance(items, list)
+                and len(items) > 1
+                and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS
+            ):
                 items.pop()
                 body["data"][f"{key}_truncated"] = True
         return body

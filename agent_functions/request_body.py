@@ -17,7 +17,7 @@ rejects them).
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 import msgspec
 from aiohttp import web
@@ -34,7 +34,7 @@ CALL_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
 
 _CallObject = msgspec.defstruct("CallObject", [(name, Any, msgspec.UNSET) for name in CALL_FIELDS])
 # A top-level object is split into its members as raw slices of the buffer (no copy), each decoded on its own.
-_TOP = msgspec.json.Decoder(Union[dict[str, msgspec.Raw], list[Any], str, int, float, bool, None])
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw] | list[Any] | str | int | float | bool | None)
 _ANY = msgspec.json.Decoder()
 _CALL = msgspec.json.Decoder(_CallObject)
 _DECODE_ERRORS = (msgspec.DecodeError, RecursionError, UnicodeDecodeError)
@@ -74,7 +74,9 @@ def parse_body(body: bytes | bytearray | memoryview) -> Any:
     BadBody when it is not JSON we accept (module docstring)."""
     try:
         top = _TOP.decode(body)
-        payload = {key: _call(raw) if key == "call" else _ANY.decode(raw) for key, raw in top.items()} if isinstance(top, dict) else top
+        payload = top
+        if isinstance(top, dict):
+            payload = {key: _call(raw) if key == "call" else _ANY.decode(raw) for key, raw in top.items()}
     except _DECODE_ERRORS as exc:
         raise BadBody(f"the body is not JSON we accept ({_reason(exc)})") from None
     return _guarded(payload, b"\\u0000" in body)

@@ -59,5 +59,5 @@ class SeenSignatures:
             return
         try:
             await self.store.record(digest, signed_at, status, answer)
-        except Exception:  # noqa: BLE001 - the caller has its answer; a copy would be handled afresh
+        except Exception:
             log.warning("answer not kept for retries", exc_info=True)

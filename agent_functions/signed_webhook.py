@@ -51,6 +51,7 @@ def _dumps(value: Any) -> str:
 
 def signed(handler: Handler, *, answers_copies: bool = False) -> Callable[[web.Request], Awaitable[web.Response]]:
     """An aiohttp route running steps 1-5 around `handler(request, parsed body)` (4 only with `answers_copies`)."""
+
     async def route(request: web.Request) -> web.Response:
         services = request.app[SERVICES]
         try:

@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_body.py [--mb 10] [--runs 7] [--json]
 
-Three measurements on one Retell-shaped `call_analyzed` body of `--mb` megabytes (benchmarks/call_bodies.py):
+Three measurements on one Retell-shaped `call_analyzed` body of `--mb` megabytes
+(agent_functions/bench/call_bodies.py):
 
 1. in process, each step alone: the signature check (`signature.verify`) and the parse
    (`request_body.parse_body`), median time and the peak of Python allocations (tracemalloc) above
@@ -32,10 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent_functions.bench.call_bodies import call_object, event_body
 from agent_functions.request_body import parse_body
 from agent_functions.server_process import ServerProcess
 from agent_functions.signature import sign, verify
-from benchmarks.call_bodies import call_object, event_body
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 from booking_core.tenant_file import read_tenant_file
@@ -70,7 +71,11 @@ def old_path(body: bytes, header: str) -> Any:
 async def load_demo_salon(url: str) -> None:
     db = Database(url)
     try:
-        await save_tenant(db, read_tenant_file(Path(__file__).resolve().parent.parent / "fixtures/tenants/demo-salon.yaml"), datetime.now(UTC))
+        await save_tenant(
+            db,
+            read_tenant_file(Path(__file__).resolve().parent.parent / "fixtures/tenants/demo-salon.yaml"),
+            datetime.now(UTC),
+        )
     finally:
         await db.dispose()
 
@@ -94,8 +99,15 @@ def over_http(body: bytes, runs: int) -> dict[str, float]:
             sampler.start()
             times = []
             for _ in range(runs):
-                request = urllib.request.Request(server.url + "/retell/events", data=body, method="POST", headers={
-                    "Content-Type": "application/json", "X-Retell-Signature": sign(body, KEY, datetime.now(UTC))})
+                request = urllib.request.Request(
+                    server.url + "/retell/events",
+                    data=body,
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Retell-Signature": sign(body, KEY, datetime.now(UTC)),
+                    },
+                )
                 started = time.perf_counter()
                 with urllib.request.urlopen(request, timeout=60) as response:
                     assert response.status == 200, response.read()[:200]
@@ -104,8 +116,12 @@ def over_http(body: bytes, runs: int) -> dict[str, float]:
             time.sleep(0.2)
             stop.set()
             sampler.join()
-            return {"round_trip_median_ms": round(statistics.median(times), 1), "rss_idle_mib": round(idle, 1),
-                    "rss_peak_mib": round(peak, 1), "rss_after_mib": round(server.rss_mb(), 1)}
+            return {
+                "round_trip_median_ms": round(statistics.median(times), 1),
+                "rss_idle_mib": round(idle, 1),
+                "rss_peak_mib": round(peak, 1),
+                "rss_after_mib": round(server.rss_mb(), 1),
+            }
 
 
 def main(argv: list[str] | None = None) -> int:

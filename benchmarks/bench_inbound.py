@@ -1,6 +1,7 @@
 """Latency of Retell's inbound-call webhook, `POST /retell/inbound` (issue 15: under 50 ms).
 
-    .venv/bin/python benchmarks/bench_inbound.py [--database-url URL] [--requests 300] [--concurrency 1] [--json] [--check]
+    .venv/bin/python benchmarks/bench_inbound.py [--database-url URL] [--requests 300] [--concurrency 1]
+                                                 [--json] [--check]
 
 Against `slotline serve` in its own process (SQLite in a temporary folder, or the PostgreSQL database
 named, which is wiped: the demo tenants and one known caller are loaded), signed requests in Retell's
@@ -61,16 +62,29 @@ async def prepare(url: str) -> None:
             day += timedelta(days=1)
         start = datetime.combine(day, datetime.min.time(), configs["demo-salon"].zone).replace(hour=10)
         await BookingService(db, SystemClock()).insert_appointment(
-            configs["demo-salon"], service_id="herrenhaarschnitt", staff_id="fabian", start=start,
-            customer=CustomerInput(name="Lena Vogel", phone=KNOWN))
+            configs["demo-salon"],
+            service_id="herrenhaarschnitt",
+            staff_id="fabian",
+            start=start,
+            customer=CustomerInput(name="Lena Vogel", phone=KNOWN),
+        )
     finally:
         await db.dispose()
 
 
 def body_for(index: int) -> bytes:
     caller = KNOWN if index % 2 == 0 else f"+49151{index:08d}"
-    return json.dumps({"event": "call_inbound", "call_inbound": {"agent_id": "agent_demo_salon", "agent_version": 3,
-                                                                 "from_number": caller, "to_number": SALON}}).encode()
+    return json.dumps(
+        {
+            "event": "call_inbound",
+            "call_inbound": {
+                "agent_id": "agent_demo_salon",
+                "agent_version": 3,
+                "from_number": caller,
+                "to_number": SALON,
+            },
+        }
+    ).encode()
 
 
 async def drive(url: str, requests: int, concurrency: int) -> list[float]:
@@ -91,7 +105,13 @@ async def drive(url: str, requests: int, concurrency: int) -> list[float]:
     async with aiohttp.ClientSession() as session:
         for index in range(10):  # warm-up: connections, the tenant cache, prepared statements
             body = body_for(index)
-            await (await session.post(url + "/retell/inbound", data=body, headers={"X-Retell-Signature": sign(body, KEY, datetime.now(UTC))})).read()
+            await (
+                await session.post(
+                    url + "/retell/inbound",
+                    data=body,
+                    headers={"X-Retell-Signature": sign(body, KEY, datetime.now(UTC))},
+                )
+            ).read()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
     return times
 
@@ -102,8 +122,14 @@ def summary(times: list[float]) -> dict[str, Any]:
     def at(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
-    return {"count": len(times), "p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": round(ordered[-1], 1),
-            "mean_ms": round(statistics.fmean(times), 1)}
+    return {
+        "count": len(times),
+        "p50_ms": at(0.5),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1], 1),
+        "mean_ms": round(statistics.fmean(times), 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'inbound.db'}"
         asyncio.run(prepare(url))
         with ServerProcess(url, key=KEY, log_level="WARNING") as server:
-            result = {"database": "postgresql" if url.startswith("postgresql") else "sqlite", "concurrency": args.concurrency,
-                      **summary(asyncio.run(drive(server.url, args.requests, args.concurrency)))}
+            result = {
+                "database": "postgresql" if url.startswith("postgresql") else "sqlite",
+                "concurrency": args.concurrency,
+                **summary(asyncio.run(drive(server.url, args.requests, args.concurrency))),
+            }
     print(json.dumps(result) if args.json else "  ".join(f"{k}={v}" for k, v in result.items()))
     return 1 if args.check and result["p95_ms"] >= TARGET_P95_MS else 0
 

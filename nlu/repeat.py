@@ -116,21 +116,21 @@ def _frequency(text: str) -> tuple[Freq, int, int | None, int | None] | None:
         if nth in (1, -1) or (nth is not None and _OF_MONTH.search(text)):
             return "monthly", _interval_word(months.group(1)) if months else 1, weekday, nth
         return "weekly", int(mod.rstrip(".")), weekday, None
-    weekday = None
+    weekday_said: int | None = None
     plural = _PLURAL_WD.search(text)
     if plural:
-        weekday = _WEEKDAYS[plural.group(1)]
+        weekday_said = _WEEKDAYS[plural.group(1)]
     weeks = _WEEKS_EVERY.search(text)
     if weeks:
-        return "weekly", _interval_word(weeks.group(1) or weeks.group(2)), weekday, None
+        return "weekly", _interval_word(weeks.group(1) or weeks.group(2)), weekday_said, None
     if _FORTNIGHT.search(text):
-        return "weekly", 2, weekday, None
+        return "weekly", 2, weekday_said, None
     if months:
-        return "monthly", _interval_word(months.group(1)), weekday, None
+        return "monthly", _interval_word(months.group(1)), weekday_said, None
     if _MONTHLY.search(text):
-        return "monthly", 1, weekday, None
+        return "monthly", 1, weekday_said, None
     if _WEEKLY.search(text) or plural:
-        return "weekly", 1, weekday, None
+        return "weekly", 1, weekday_said, None
     return None
 
 
@@ -187,12 +187,15 @@ def parse_repeat(text: str, now: datetime, lang: str = "de") -> Repeat | None:
     folded = squash_spaces(folded)
     found = _frequency(folded)
     issues: list[str] = []
+    frequency: tuple[Freq, int, int | None, int | None]
     if found is None:
         if not _VAGUE.search(folded):
             return None
-        found = ("weekly", 1, None, None)
+        frequency = ("weekly", 1, None, None)
         issues.append("no_frequency")
-    freq, interval, weekday, nth = found
+    else:
+        frequency = found
+    freq, interval, weekday, nth = frequency
     count, until = _count(folded, freq, interval, now.date())
     said_until, until_said = _until(folded, now, lang)
     if until_said:

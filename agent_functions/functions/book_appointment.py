@@ -13,14 +13,9 @@ from typing import Any
 from agent_functions.call_memory import Memory, forget_offers, recall_offers, remember_offers
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.check_availability import answer_check
-from agent_functions.functions.common import (
-    matching_offer,
-    service_summary,
-    spell_reference,
-    understand_wish,
-    unavailable_reply,
-    with_staff,
-)
+from agent_functions.functions.offer_memory import matching_offer
+from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
 from agent_functions.understanding import customer_name, customer_phone, text_arg

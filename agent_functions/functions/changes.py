@@ -11,15 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from agent_functions.call_memory import recall_offers, remember_offers
+from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import (
-    matching_offer,
-    pick_appointment,
-    speak_appointment,
-    understand_wish,
-    unavailable_reply,
-    with_staff,
-)
+from agent_functions.functions.offer_memory import matching_offer
+from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
+from agent_functions.functions.wish import understand_wish
 from agent_functions.registry import truthy
 from agent_functions.replies import Reply, appointment_data, iso, slot_data
 from agent_functions.speech import say_money, say_when

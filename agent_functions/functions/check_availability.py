@@ -11,14 +11,8 @@ from typing import Any
 
 from agent_functions.call_memory import remember_offers
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import (
-    Wish,
-    offer_list,
-    service_summary,
-    understand_wish,
-    unavailable_reply,
-    with_staff,
-)
+from agent_functions.functions.offer_speech import offer_list, service_summary, unavailable_reply, with_staff
+from agent_functions.functions.wish import Wish, understand_wish
 from agent_functions.replies import Reply, slot_data
 from agent_functions.speech import capital, say_on_day, say_when
 from booking_core.domain import CheckOutcome, SlotRequest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import speak_appointment
+from agent_functions.functions.offer_speech import speak_appointment
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import join_and
 from agent_functions.understanding import customer_name, customer_phone, day_bounds, understand_when
@@ -19,8 +19,11 @@ async def find_appointments(ctx: FunctionContext, args: dict[str, Any]) -> Reply
     phone = customer_phone(ctx, args)
     name = customer_name(args)
     if phone is None and name is None:
-        return Reply("needs_clarification", ctx.say("Auf welchen Namen ist der Termin eingetragen?",
-                                                     "What name is the appointment under?"), {"missing": ["customer_name"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("Auf welchen Namen ist der Termin eingetragen?", "What name is the appointment under?"),
+            {"missing": ["customer_name"]},
+        )
     day = None
     when = understand_when(ctx, {"date": args.get("date")}) if args.get("date") else None
     if when is not None and when.kind != "none" and when.start is not None:
@@ -36,5 +39,7 @@ async def find_appointments(ctx: FunctionContext, args: dict[str, Any]) -> Reply
     if len(found) == 1:
         message = ctx.say(f"Sie haben einen Termin: {listed}.", f"You have one appointment: {listed}.")
     else:
-        message = ctx.say(f"Sie haben {len(found)} Termine: {listed}.", f"You have {len(found)} appointments: {listed}.")
+        message = ctx.say(
+            f"Sie haben {len(found)} Termine: {listed}.", f"You have {len(found)} appointments: {listed}."
+        )
     return Reply("ok", message, data)

@@ -21,7 +21,8 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     today_hours = week[today_key]
     facts = await caller_facts(ctx.services, tenant, customer_phone(ctx, {}) if ctx.call.from_number else None)
     upcoming = facts.upcoming
-    caller: dict[str, Any] = {"known": facts.known, "name": facts.name, "appointments": [appointment_data(a, tenant) for a in upcoming]}
+    caller: dict[str, Any] = {"known": facts.known, "name": facts.name,
+                              "appointments": [appointment_data(a, tenant) for a in upcoming]}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [ctx.say(
@@ -38,10 +39,15 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     if caller["known"] and caller["name"]:
         if upcoming:
             first = upcoming[0]
-            sentences.append(ctx.say(
-                f"Der Anrufer ist {caller['name']}, nächster Termin: {first.service_name} am {say_when(first.start.astimezone(ctx.zone), 'de', now.date())}.",
-                f"The caller is {caller['name']}, next appointment: {first.service_name} on {say_when(first.start.astimezone(ctx.zone), 'en', now.date())}.",
-            ))
+            local = first.start.astimezone(ctx.zone)
+            sentences.append(
+                ctx.say(
+                    f"Der Anrufer ist {caller['name']}, nächster Termin: "
+                    f"{first.service_name} am {say_when(local, 'de', now.date())}.",
+                    f"The caller is {caller['name']}, next appointment: "
+                    f"{first.service_name} on {say_when(local, 'en', now.date())}.",
+                )
+            )
         else:
             sentences.append(ctx.say(f"Der Anrufer ist {caller['name']}.", f"The caller is {caller['name']}."))
 

@@ -27,7 +27,9 @@ def describe(ctx: FunctionContext, service: Service) -> str:
     """'Ansatzfärbung dauert etwa zweieinviertel Stunden und kostet 58 Euro.' (+ the processing note)."""
     lang, currency = ctx.lang, ctx.tenant.currency
     duration, price = say_duration(service.total_min, lang), say_money(service.price, currency, lang)
-    text = ctx.say(f"{service.name} dauert {duration} und kostet {price}.", f"{service.name} takes {duration} and costs {price}.")
+    text = ctx.say(
+        f"{service.name} dauert {duration} und kostet {price}.", f"{service.name} takes {duration} and costs {price}."
+    )
     if service.composite and service.pause_policy != "never":
         text += ctx.say(" Dazwischen gibt es eine Einwirkzeit.", " That includes processing time.")
     return text

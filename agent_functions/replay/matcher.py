@@ -76,7 +76,11 @@ def _match_operator(spec: dict[str, Any], actual: Any, path: str) -> list[str]:
         ok = isinstance(actual, str) and str(spec["$contains"]).lower() in actual.lower()
         return [] if ok else [f"{path}: expected text containing {spec['$contains']!r}, got {_short(actual)}"]
     if "$absent" in spec:
-        return [] if (actual is None) == bool(spec["$absent"]) else [f"{path}: $absent={spec['$absent']} but got {_short(actual)}"]
+        return (
+            []
+            if (actual is None) == bool(spec["$absent"])
+            else [f"{path}: $absent={spec['$absent']} but got {_short(actual)}"]
+        )
     if "$any" in spec:
         if any(not match(alt, actual, path) for alt in spec["$any"]):
             return []

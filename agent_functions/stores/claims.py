@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
@@ -35,13 +35,19 @@ class Claimed:
 
 
 def _is_result(request: RequestId) -> tuple[Any, ...]:
-    return (m.FunctionResult.tenant_id == request.tenant_id, m.FunctionResult.call_id == request.call_id,
-            m.FunctionResult.request_key == request.key)
+    return (
+        m.FunctionResult.tenant_id == request.tenant_id,
+        m.FunctionResult.call_id == request.call_id,
+        m.FunctionResult.request_key == request.key,
+    )
 
 
 def _is_claim(request: RequestId) -> tuple[Any, ...]:
-    return (FunctionClaim.tenant_id == request.tenant_id, FunctionClaim.call_id == request.call_id,
-            FunctionClaim.request_key == request.key)
+    return (
+        FunctionClaim.tenant_id == request.tenant_id,
+        FunctionClaim.call_id == request.call_id,
+        FunctionClaim.request_key == request.key,
+    )
 
 
 async def peek(db: Database, request: RequestId) -> tuple[dict[str, Any] | None, datetime | None]:
@@ -57,12 +63,23 @@ async def claim(db: Database, request: RequestId, token: str, now: datetime, ttl
     """Claim the request with `token` until `now + ttl` (a new claim, or one that expired before `now`:
     its owner died); the stored answer instead if one was stored meanwhile."""
     async with db.write() as session:
-        fresh = (await session.execute(db.insert(FunctionClaim).values(
-            tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, token=token,
-            expires_at=now + ttl).on_conflict_do_nothing())).rowcount == 1
-        if not fresh:
-            taken = await session.execute(update(FunctionClaim).where(*_is_claim(request), FunctionClaim.expires_at <= now)
-                                          .values(token=token, expires_at=now + ttl))
+        inserted: CursorResult[Any] = await session.execute(  # type: ignore[assignment]  # DML gives a CursorResult
+            db.insert(FunctionClaim)
+            .values(
+                tenant_id=request.tenant_id,
+                call_id=request.call_id,
+                request_key=request.key,
+                token=token,
+                expires_at=now + ttl,
+            )
+            .on_conflict_do_nothing()
+        )
+        if inserted.rowcount != 1:
+            taken: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+                update(FunctionClaim)
+                .where(*_is_claim(request), FunctionClaim.expires_at <= now)
+                .values(token=token, expires_at=now + ttl)
+            )
             if taken.rowcount != 1:
                 return Claimed()
         # Checked after claiming: the previous owner stores its answer and drops its claim in one transaction.
@@ -77,9 +94,17 @@ async def settle(db: Database, request: RequestId, token: str, answer: dict[str,
     """Store `answer` (when given, for every later copy) and give up the claim, in one transaction."""
     async with db.write() as session:
         if answer is not None:
-            await session.execute(db.insert(m.FunctionResult).values(
-                tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, response=answer,
-                created_at=now).on_conflict_do_nothing())
+            await session.execute(
+                db.insert(m.FunctionResult)
+                .values(
+                    tenant_id=request.tenant_id,
+                    call_id=request.call_id,
+                    request_key=request.key,
+                    response=answer,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
         await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
 
 

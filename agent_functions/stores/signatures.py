@@ -16,10 +16,19 @@ class SignatureStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._answer = select(SeenSignature.status, SeenSignature.answer).where(SeenSignature.digest == bindparam("digest"))
-        self._record = db.insert(SeenSignature).values(
-            digest=bindparam("digest"), signed_at=bindparam("signed_at"), status=bindparam("status"),
-            answer=bindparam("answer")).on_conflict_do_nothing(index_elements=["digest"])
+        self._answer = select(SeenSignature.status, SeenSignature.answer).where(
+            SeenSignature.digest == bindparam("digest")
+        )
+        self._record = (
+            db.insert(SeenSignature)
+            .values(
+                digest=bindparam("digest"),
+                signed_at=bindparam("signed_at"),
+                status=bindparam("status"),
+                answer=bindparam("answer"),
+            )
+            .on_conflict_do_nothing(index_elements=["digest"])
+        )
 
     async def answer(self, digest: str) -> tuple[int, dict[str, Any]] | None:
         """(HTTP status, JSON body) given to the request signed with `digest`; None when it was not
@@ -33,7 +42,9 @@ class SignatureStore:
     async def record(self, digest: str, signed_at: datetime, status: int, answer: dict[str, Any]) -> bool:
         """Keep the answer to `digest`; False when a copy's answer was kept first (that one stays)."""
         async with self.db.write_connection() as conn:
-            result = await conn.execute(self._record, {"digest": digest, "signed_at": signed_at, "status": status, "answer": answer})
+            result = await conn.execute(
+                self._record, {"digest": digest, "signed_at": signed_at, "status": status, "answer": answer}
+            )
         return result.rowcount == 1
 
     async def delete_signed_before(self, before: datetime) -> int:

@@ -10,7 +10,6 @@ these tables lives in `agent_functions.stores`.
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String

@@ -8,7 +8,7 @@ import pytest
 from booking_core.availability import calendar_for, from_minute, to_minute
 from booking_core.layout import layout
 from booking_core.slots import Board, alternatives, diagnose, first_free, plan_at, rules_for, spread
-from core_helpers import BERLIN, at, make_tenant
+from tests.core.helpers import BERLIN, at, make_tenant
 
 UTC = timezone.utc
 

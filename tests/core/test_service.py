@@ -11,7 +11,7 @@ from booking_core.errors import InvalidTransition, NotFound, NotQualified, Polic
 from booking_core.storage import models as m
 from sqlalchemy import func, select
 
-from core_helpers import at, make_tenant
+from tests.core.helpers import at, make_tenant
 
 LENA = CustomerInput("Lena Vogel", "+4915100000017")
 MAX = CustomerInput("Max Muster", "+4915100000001")

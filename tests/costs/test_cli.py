@@ -12,7 +12,7 @@ import pytest
 from agent_functions.call_events import handle_call_event
 from agent_functions.cli import main
 from booking_core.storage.db import Database
-from costs.costs_helpers import call_payload, load_tenant, services_for
+from tests.costs.helpers import call_payload, load_tenant, services_for
 
 DATA = Path(__file__).parent / "data"
 COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from fakes.base import free_port
+from tests.fakes.base import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,8 +22,15 @@ def test_make_run_sets_and_prints_a_demo_admin_token(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLOTLINE_")}
     env["SLOTLINE_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"
-    process = subprocess.Popen(["make", "-s", "run", f"PORT={port}"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "-s", "run", f"PORT={port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         token, seen = None, []
         deadline = time.monotonic() + 120
@@ -39,7 +46,9 @@ def test_make_run_sets_and_prints_a_demo_admin_token(tmp_path: Path) -> None:
         status, body = 0, ""
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=5) as response:
+                with urllib.request.urlopen(
+                    urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=5
+                ) as response:
                     status, body = response.status, response.read().decode()
                 break
             except urllib.error.HTTPError as exc:

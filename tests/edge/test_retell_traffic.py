@@ -15,21 +15,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from fakes.retell_sender import RetellSigner, body_of, inbound_body, phone_call, web_call
 from sqlalchemy import func, select, text
 
 from agent_functions.app import create_app
+from agent_functions.bench.call_bodies import event_body, function_body
 from agent_functions.bootstrap import build_services
 from agent_functions.context import AppServices
 from agent_functions.request_body import MAX_BODY
 from agent_functions.settings import Settings
 from agent_functions.tools_export import prompt_lines
-from benchmarks.call_bodies import event_body, function_body
 from booking_core.calls import call_record
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
@@ -37,6 +36,7 @@ from booking_core.storage import models as m
 from booking_core.storage.call_models import Call
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
+from tests.fakes.retell_sender import RetellSigner, body_of, inbound_body, phone_call, web_call
 
 KEY = "key_retell_edge_test"
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")  # a Friday
@@ -51,8 +51,14 @@ class Edge:
     clock: FrozenClock
     signer: RetellSigner
 
-    async def post(self, path: str, body: bytes, *, signature: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        sent = {"Content-Type": "application/json", "X-Retell-Signature": signature or self.signer.header(body), **(headers or {})}
+    async def post(
+        self, path: str, body: bytes, *, signature: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        sent = {
+            "Content-Type": "application/json",
+            "X-Retell-Signature": signature or self.signer.header(body),
+            **(headers or {}),
+        }
         response = await self.client.post(path, data=body, headers=sent)
         return response.status, await response.json()
 
@@ -69,17 +75,24 @@ async def edge(database_url: str) -> AsyncIterator[Edge]:
     for tenant in tenants.values():
         await save_tenant(services.db, tenant, clock.now())
     await services.booking.insert_appointment(
-        tenants["demo-salon"], service_id="herrenhaarschnitt", staff_id="fabian", start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),
-        customer=CustomerInput(name="Lena Vogel", phone=LENA), reference="LEN7")
+        tenants["demo-salon"],
+        service_id="herrenhaarschnitt",
+        staff_id="fabian",
+        start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),
+        customer=CustomerInput(name="Lena Vogel", phone=LENA),
+        reference="LEN7",
+    )
     async with TestClient(TestServer(create_app(services))) as client:
         yield Edge(client, services, clock, RetellSigner(KEY, NOW))
     await services.db.dispose()
 
 
-@lru_cache(maxsize=None)
+@cache
 def long_call(target_bytes: int, call_id: str = "call_long_0001") -> str:
     """A phone call's object as JSON (cached: building a 10 MB one takes a second)."""
-    return json.dumps(phone_call(call_id=call_id, target_bytes=target_bytes, start_ms=int(NOW.timestamp() * 1000) - 3_600_000))
+    return json.dumps(
+        phone_call(call_id=call_id, target_bytes=target_bytes, start_ms=int(NOW.timestamp() * 1000) - 3_600_000)
+    )
 
 
 def book_args(customer: str = "Lena Vogel") -> dict[str, str]:
@@ -130,20 +143,37 @@ async def database_refuses_writes(edge: Edge, refuse: bool) -> None:
     the calls and callback tables (as a full disk or a read-only failover would), or their removal."""
     db = edge.services.db
     if db.is_postgres:
-        statements = ["CREATE OR REPLACE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS "
-                      "$$ BEGIN RAISE EXCEPTION 'database unavailable'; END $$",
-                      *(f"CREATE TRIGGER outage_{t} BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION outage()"
-                        for t in OUTAGE_TABLES)] if refuse else [f"DROP TRIGGER IF EXISTS outage_{t} ON {t}" for t in OUTAGE_TABLES]
+        statements = (
+            [
+                "CREATE OR REPLACE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'database unavailable'; END $$",
+                *(
+                    f"CREATE TRIGGER outage_{t} BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION outage()"
+                    for t in OUTAGE_TABLES
+                ),
+            ]
+            if refuse
+            else [f"DROP TRIGGER IF EXISTS outage_{t} ON {t}" for t in OUTAGE_TABLES]
+        )
     else:
-        statements = [f"CREATE TRIGGER outage_{t}_{w.lower()} BEFORE {w} ON {t} BEGIN SELECT RAISE(ABORT, 'database unavailable'); END"
-                      if refuse else f"DROP TRIGGER IF EXISTS outage_{t}_{w.lower()}" for t in OUTAGE_TABLES for w in ("INSERT", "UPDATE")]
+        statements = [
+            f"CREATE TRIGGER outage_{t}_{w.lower()} BEFORE {w} ON {t} "
+            "BEGIN SELECT RAISE(ABORT, 'database unavailable'); END"
+            if refuse
+            else f"DROP TRIGGER IF EXISTS outage_{t}_{w.lower()}"
+            for t in OUTAGE_TABLES
+            for w in ("INSERT", "UPDATE")
+        ]
     async with db.write() as session:
         for statement in statements:
             await session.execute(text(statement))
 
 
 async def test_an_event_that_cannot_be_stored_answers_503_and_its_redelivery_is_stored(edge: Edge) -> None:
-    ended = event_body("call_ended", phone_call(call_id="call_outage", target_bytes=60_000, start_ms=int(NOW.timestamp() * 1000) - 600_000))
+    ended = event_body(
+        "call_ended",
+        phone_call(call_id="call_outage", target_bytes=60_000, start_ms=int(NOW.timestamp() * 1000) - 600_000),
+    )
     signature = edge.signer.header(ended)
     await database_refuses_writes(edge, True)
     try:
@@ -151,8 +181,14 @@ async def test_an_event_that_cannot_be_stored_answers_503_and_its_redelivery_is_
         assert (status, answer["error"]) == (503, "event_not_stored"), answer
         assert "Traceback" not in json.dumps(answer)
         # A function call during the same fault is still answered speakably, with HTTP 200.
-        status, reply = await edge.post("/retell/functions", function_body("request_callback", {"customer_name": "Lena Vogel"},
-                                                                            phone_call(call_id="call_outage", target_bytes=10_000)))
+        status, reply = await edge.post(
+            "/retell/functions",
+            function_body(
+                "request_callback",
+                {"customer_name": "Lena Vogel"},
+                phone_call(call_id="call_outage", target_bytes=10_000),
+            ),
+        )
         assert (status, reply["status"]) == (200, "error") and "Entschuldigung" in reply["message"], reply
         assert await edge.count(Call) == 0
     finally:
@@ -183,7 +219,9 @@ async def test_byte_identical_copies_are_answered_as_retries_and_write_once(edge
 
     other = function_body("book_appointment", book_args("Max Muster") | {"when": "Montag um 12 Uhr"}, call)
     other_signature = edge.signer.header(other)
-    together = await asyncio.gather(*(edge.post("/retell/functions", other, signature=other_signature) for _ in range(3)))
+    together = await asyncio.gather(
+        *(edge.post("/retell/functions", other, signature=other_signature) for _ in range(3))
+    )
     assert {a[1]["status"] for a in together} == {"booked"} and len({json.dumps(a[1]) for a in together}) == 1, together
     assert await edge.count(m.Appointment) == appointments + 1
 
@@ -210,21 +248,31 @@ async def test_byte_identical_copies_are_answered_as_retries_and_write_once(edge
 
 async def test_a_web_call_finds_its_tenant_by_metadata_or_agent_and_its_caller_counts_as_withheld(edge: Edge) -> None:
     by_agent = web_call(call_id="call_web_agent", target_bytes=30_000, agent_id="agent_demo_salon", ended=False)
-    status, answer = await edge.post("/retell/functions", function_body("get_context", {}, by_agent), headers={"X-From-Number": LENA})
+    status, answer = await edge.post(
+        "/retell/functions", function_body("get_context", {}, by_agent), headers={"X-From-Number": LENA}
+    )
     assert (status, answer["status"]) == (200, "ok"), answer
     assert answer["data"]["context"]["business"]["name"] == "Salon Sonnenschein"
     assert answer["data"]["context"]["caller"]["known"] is False  # no number, whatever a header says
 
     by_metadata = web_call(call_id="call_web_meta", target_bytes=30_000, agent_id="agent_someone_else", ended=False)
     by_metadata["metadata"] = {"tenant": "demo-physio"}
-    status, answer = await edge.post("/retell/functions", function_body("list_services", {"query": "massage"}, by_metadata))
+    status, answer = await edge.post(
+        "/retell/functions", function_body("list_services", {"query": "massage"}, by_metadata)
+    )
     assert (status, answer["status"]) == (200, "ok") and "Sports massage" in answer["message"], answer
 
     # Withheld: an appointment is changed only by its reference, never by name and date.
-    status, answer = await edge.post("/retell/functions", function_body(
-        "cancel_appointment", {"customer_name": "Lena Vogel", "date": "2026-11-24", "confirm": True}, by_agent))
+    status, answer = await edge.post(
+        "/retell/functions",
+        function_body(
+            "cancel_appointment", {"customer_name": "Lena Vogel", "date": "2026-11-24", "confirm": True}, by_agent
+        ),
+    )
     assert (status, answer["status"]) == (200, "needs_clarification"), answer
-    status, answer = await edge.post("/retell/events", event_body("call_ended", web_call(call_id="call_web_agent", target_bytes=30_000)))
+    status, answer = await edge.post(
+        "/retell/events", event_body("call_ended", web_call(call_id="call_web_agent", target_bytes=30_000))
+    )
     assert (status, answer["status"]) == (200, "ok"), answer
 
     unknown = web_call(call_id="call_web_unknown", target_bytes=10_000, agent_id="agent_nobody", ended=False)
@@ -241,21 +289,37 @@ async def test_the_inbound_webhook_gives_the_prompt_today_the_business_and_the_c
     assert answer["call_inbound"]["metadata"] == {"tenant": "demo-salon"}
     variables = answer["call_inbound"]["dynamic_variables"]
     assert variables == {
-        "current_date": "2026-11-20", "current_weekday": "Freitag", "current_time": "10:00", "timezone": "Europe/Berlin",
-        "business_name": "Salon Sonnenschein", "opening_hours_today": "09:00 bis 19:00 Uhr", "caller_known": "true",
-        "caller_name": "Lena Vogel", "next_appointment": "Herrenhaarschnitt am Dienstag, den 24. November, um 10 Uhr bei Fabian Schulz",
+        "current_date": "2026-11-20",
+        "current_weekday": "Freitag",
+        "current_time": "10:00",
+        "timezone": "Europe/Berlin",
+        "business_name": "Salon Sonnenschein",
+        "opening_hours_today": "09:00 bis 19:00 Uhr",
+        "caller_known": "true",
+        "caller_name": "Lena Vogel",
+        "next_appointment": "Herrenhaarschnitt am Dienstag, den 24. November, um 10 Uhr bei Fabian Schulz",
     }
     # Every variable the prompt lines use is one the webhook fills, in both languages.
     for lang in ("de", "en"):
         used = {part.split("}}")[0] for line in prompt_lines(lang) for part in line.split("{{")[1:]}
         assert used and used <= set(variables), used - set(variables)
 
-    status, answer = await edge.post("/retell/inbound", inbound_body(to_number=PHYSIO, from_number="+447700900999", agent_id=None))
+    status, answer = await edge.post(
+        "/retell/inbound", inbound_body(to_number=PHYSIO, from_number="+447700900999", agent_id=None)
+    )
     variables = answer["call_inbound"]["dynamic_variables"]
-    assert (status, variables["current_weekday"], variables["current_time"], variables["caller_known"]) == (200, "Friday", "9 am", "false")
+    assert (status, variables["current_weekday"], variables["current_time"], variables["caller_known"]) == (
+        200,
+        "Friday",
+        "9 am",
+        "false",
+    )
     assert variables["opening_hours_today"] == "08:00 to 18:00" and variables["next_appointment"] == "", variables
 
-    for body in (inbound_body(to_number="+4912345678", agent_id="agent_nobody"), inbound_body(to_number=None, from_number=None, agent_id=None)):
+    for body in (
+        inbound_body(to_number="+4912345678", agent_id="agent_nobody"),
+        inbound_body(to_number=None, from_number=None, agent_id=None),
+    ):
         status, answer = await edge.post("/retell/inbound", body)  # nobody's number: the call still goes on
         variables = answer["call_inbound"]["dynamic_variables"]
         assert (status, variables["current_date"], variables["business_name"]) == (200, "2026-11-20", ""), answer
@@ -263,12 +327,21 @@ async def test_the_inbound_webhook_gives_the_prompt_today_the_business_and_the_c
     assert (status, answer["error"]) == (401, "bad_signature")
 
 
-@pytest.mark.parametrize(("day", "salon", "physio"), [
-    ("2026-12-25T09:00:00+01:00", "geschlossen (Weihnachten)", "closed (public holiday)"),  # a closure; England's holiday
-    ("2027-01-01T09:00:00+01:00", "geschlossen (Feiertag)", "closed (public holiday)"),
-    ("2026-11-22T09:00:00+01:00", "geschlossen", "closed"),  # Sunday: a regular day off
-])
-async def test_the_inbound_webhooks_hours_today_reflect_holidays_and_closures(edge: Edge, day: str, salon: str, physio: str) -> None:
+@pytest.mark.parametrize(
+    ("day", "salon", "physio"),
+    [
+        (
+            "2026-12-25T09:00:00+01:00",
+            "geschlossen (Weihnachten)",
+            "closed (public holiday)",
+        ),  # a closure; England's holiday
+        ("2027-01-01T09:00:00+01:00", "geschlossen (Feiertag)", "closed (public holiday)"),
+        ("2026-11-22T09:00:00+01:00", "geschlossen", "closed"),  # Sunday: a regular day off
+    ],
+)
+async def test_the_inbound_webhooks_hours_today_reflect_holidays_and_closures(
+    edge: Edge, day: str, salon: str, physio: str
+) -> None:
     edge.clock.set(datetime.fromisoformat(day))
     edge.signer = RetellSigner(KEY, edge.clock.now())
     for number, expected in ((SALON, salon), (PHYSIO, physio)):
@@ -301,10 +374,18 @@ async def test_the_inbound_webhook_answers_in_under_50_ms(edge: Edge) -> None:
 
 async def test_args_sent_as_a_json_string_are_read_and_anything_else_is_asked_again(edge: Edge) -> None:
     call = phone_call(call_id="call_args_text", target_bytes=20_000, ended=False)
-    as_text = json.dumps({"dienstleistung": "Herrenhaarschnitt", "datum": "Montag", "uhrzeit": "11 Uhr", "mitarbeiter": "Fabian"}, ensure_ascii=False)
-    status, answer = await edge.post("/retell/functions", body_of({"name": "check_availability", "args": as_text, "call": call}))
+    as_text = json.dumps(
+        {"dienstleistung": "Herrenhaarschnitt", "datum": "Montag", "uhrzeit": "11 Uhr", "mitarbeiter": "Fabian"},
+        ensure_ascii=False,
+    )
+    status, answer = await edge.post(
+        "/retell/functions", body_of({"name": "check_availability", "args": as_text, "call": call})
+    )
     assert (status, answer["status"]) == (200, "available"), answer
-    assert answer["data"]["slot"]["start"] == "2026-11-23T11:00:00+01:00" and answer["data"]["slot"]["staff"]["id"] == "fabian"
+    assert (
+        answer["data"]["slot"]["start"] == "2026-11-23T11:00:00+01:00"
+        and answer["data"]["slot"]["staff"]["id"] == "fabian"
+    )
 
     before = (await edge.count(m.Appointment), await edge.count(m.Hold), await edge.count(m.CallbackRequest))
     for args in ("Montag um 11", "[1, 2]", '{"datum": NaN}', ["Montag"], 42, '"Montag"'):

@@ -12,13 +12,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from benchmarks.call_bodies import call_object
 from retell.lib.webhook_auth import symmetric
 from retell.types import PhoneCallResponse, WebCallResponse
 
+from agent_functions.bench.call_bodies import call_object
+
 
 def phone_call(**fields: Any) -> dict[str, Any]:
-    """A phone call object (`benchmarks.call_bodies.call_object` arguments), checked against the SDK type."""
+    """A phone call object (`agent_functions.bench.call_bodies.call_object` arguments), checked against the SDK type."""
     call = call_object(call_type="phone_call", **fields)
     PhoneCallResponse.model_validate(call)
     return call
@@ -31,9 +32,13 @@ def web_call(**fields: Any) -> dict[str, Any]:
     return call
 
 
-def inbound_body(*, to_number: str | None, from_number: str | None = "+4915100000017", agent_id: str | None = "agent_demo_salon") -> bytes:
+def inbound_body(
+    *, to_number: str | None, from_number: str | None = "+4915100000017", agent_id: str | None = "agent_demo_salon"
+) -> bytes:
     details = {"agent_id": agent_id, "agent_version": 3, "from_number": from_number, "to_number": to_number}
-    return json.dumps({"event": "call_inbound", "call_inbound": {k: v for k, v in details.items() if v is not None}}).encode()
+    return json.dumps(
+        {"event": "call_inbound", "call_inbound": {k: v for k, v in details.items() if v is not None}}
+    ).encode()
 
 
 def body_of(payload: dict[str, Any]) -> bytes:

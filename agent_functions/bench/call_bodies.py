@@ -29,8 +29,14 @@ TURNS: tuple[tuple[str, str], ...] = (
     ("user", "Alles klar, dann vielen Dank und bis Dienstag."),
 )
 TOOL_CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("check_availability", {"service": "Ansatz färben", "date": "nächste Woche Dienstag", "time": "halb drei", "staff": "Fabian"}),
-    ("book_appointment", {"service": "Ansatzfärbung", "when": "Dienstag um halb drei", "staff": "Fabian", "customer_name": "Lena Vogel"}),
+    (
+        "check_availability",
+        {"service": "Ansatz färben", "date": "nächste Woche Dienstag", "time": "halb drei", "staff": "Fabian"},
+    ),
+    (
+        "book_appointment",
+        {"service": "Ansatzfärbung", "when": "Dienstag um halb drei", "staff": "Fabian", "customer_name": "Lena Vogel"},
+    ),
 )
 SECONDS_PER_WORD = 0.34
 
@@ -44,9 +50,18 @@ def _utterance(role: str, text: str, clock: float, rng: random.Random) -> tuple[
     return {"role": role, "content": text, "words": words}, clock + rng.uniform(0.4, 1.2)
 
 
-def call_object(*, call_id: str = "call_long_0001", call_type: str = "phone_call", target_bytes: int = 400_000,
-                from_number: str = "+4915100000017", to_number: str = "+4930555000100", agent_id: str = "agent_demo_salon",
-                start_ms: int = 1_795_683_600_000, ended: bool = True, seed: int = 15) -> dict[str, Any]:
+def call_object(
+    *,
+    call_id: str = "call_long_0001",
+    call_type: str = "phone_call",
+    target_bytes: int = 400_000,
+    from_number: str = "+4915100000017",
+    to_number: str = "+4930555000100",
+    agent_id: str = "agent_demo_salon",
+    start_ms: int = 1_795_683_600_000,
+    ended: bool = True,
+    seed: int = 15,
+) -> dict[str, Any]:
     """A call object whose JSON is at least `target_bytes` long (transcripts grow until it is).
 
     `call_type` "web_call" drops the numbers and adds an `access_token`, as WebCallResponse has it.
@@ -65,20 +80,44 @@ def call_object(*, call_id: str = "call_long_0001", call_type: str = "phone_call
         if turn % len(TURNS) in (4, 8):
             name, args = TOOL_CALLS[0 if turn % len(TURNS) == 4 else 1]
             tool_call_id = f"tool_{turn:05d}"
-            with_tools.append({"role": "tool_call_invocation", "tool_call_id": tool_call_id, "name": name,
-                               "arguments": json.dumps(args, ensure_ascii=False)})
-            with_tools.append({"role": "tool_call_result", "tool_call_id": tool_call_id, "successful": True,
-                               "content": json.dumps({"status": "available", "message": "Dienstag um halb drei ist frei."}, ensure_ascii=False)})
+            with_tools.append(
+                {
+                    "role": "tool_call_invocation",
+                    "tool_call_id": tool_call_id,
+                    "name": name,
+                    "arguments": json.dumps(args, ensure_ascii=False),
+                }
+            )
+            with_tools.append(
+                {
+                    "role": "tool_call_result",
+                    "tool_call_id": tool_call_id,
+                    "successful": True,
+                    "content": json.dumps(
+                        {"status": "available", "message": "Dienstag um halb drei ist frei."}, ensure_ascii=False
+                    ),
+                }
+            )
             size += 400
         turn += 1
     duration_ms = int(clock * 1000)
     call: dict[str, Any] = {
-        "call_id": call_id, "call_type": call_type, "agent_id": agent_id, "agent_version": 3, "agent_name": "Salon Sonnenschein",
-        "call_status": "ended" if ended else "ongoing", "start_timestamp": start_ms,
-        "metadata": {}, "retell_llm_dynamic_variables": {"current_date": "2026-11-20"},
-        "data_storage_setting": "everything", "opt_in_signed_url": False,
-        "transcript": "\n".join(f"{'Agent' if u['role'] == 'agent' else 'User'}: {u['content']}" for u in transcript_object),
-        "transcript_object": transcript_object, "transcript_with_tool_calls": with_tools,
+        "call_id": call_id,
+        "call_type": call_type,
+        "agent_id": agent_id,
+        "agent_version": 3,
+        "agent_name": "Salon Sonnenschein",
+        "call_status": "ended" if ended else "ongoing",
+        "start_timestamp": start_ms,
+        "metadata": {},
+        "retell_llm_dynamic_variables": {"current_date": "2026-11-20"},
+        "data_storage_setting": "everything",
+        "opt_in_signed_url": False,
+        "transcript": "\n".join(
+            f"{'Agent' if u['role'] == 'agent' else 'User'}: {u['content']}" for u in transcript_object
+        ),
+        "transcript_object": transcript_object,
+        "transcript_with_tool_calls": with_tools,
         "recording_url": f"https://dxc03zgurdly9.cloudfront.net/{call_id}/recording.wav",
         "public_log_url": f"https://dxc03zgurdly9.cloudfront.net/{call_id}/public.log",
         "latency": {name: _latency(rng) for name in ("e2e", "llm", "tts", "asr")},
@@ -89,27 +128,55 @@ def call_object(*, call_id: str = "call_long_0001", call_type: str = "phone_call
         call.update({"direction": "inbound", "from_number": from_number, "to_number": to_number})
     if ended:
         minutes = duration_ms / 60_000
-        product_costs = [{"product": "elevenlabs_tts", "unit_price": 0.1166667, "cost": round(7 * minutes, 4)},
-                         {"product": "gpt_4o_mini", "unit_price": 0.0083333, "cost": round(0.5 * minutes, 4)}]
+        product_costs: list[dict[str, Any]] = [
+            {"product": "elevenlabs_tts", "unit_price": 0.1166667, "cost": round(7 * minutes, 4)},
+            {"product": "gpt_4o_mini", "unit_price": 0.0083333, "cost": round(0.5 * minutes, 4)},
+        ]
         if call_type == "phone_call":
-            product_costs.append({"product": "retell_twilio_telephony", "unit_price": 0.0166667, "cost": round(minutes, 4)})
-        call.update({
-            "end_timestamp": start_ms + duration_ms, "duration_ms": duration_ms, "disconnection_reason": "user_hangup",
-            "call_cost": {"product_costs": product_costs, "combined_cost": round(sum(p["cost"] for p in product_costs), 4),
-                          "total_duration_seconds": round(duration_ms / 1000), "total_duration_unit_price": 0.1416667},
-            "llm_token_usage": {"values": [rng.randint(900, 2400) for _ in range(min(turn, 200))], "average": 1650.0,
-                                "num_requests": float(min(turn, 200))},
-            "call_analysis": {"call_summary": "Die Anruferin hat eine Ansatzfärbung bei Fabian gebucht.", "in_voicemail": False,
-                              "user_sentiment": "Positive", "call_successful": True, "custom_analysis_data": {}},
-        })
+            product_costs.append(
+                {"product": "retell_twilio_telephony", "unit_price": 0.0166667, "cost": round(minutes, 4)}
+            )
+        call.update(
+            {
+                "end_timestamp": start_ms + duration_ms,
+                "duration_ms": duration_ms,
+                "disconnection_reason": "user_hangup",
+                "call_cost": {
+                    "product_costs": product_costs,
+                    "combined_cost": round(sum(p["cost"] for p in product_costs), 4),
+                    "total_duration_seconds": round(duration_ms / 1000),
+                    "total_duration_unit_price": 0.1416667,
+                },
+                "llm_token_usage": {
+                    "values": [rng.randint(900, 2400) for _ in range(min(turn, 200))],
+                    "average": 1650.0,
+                    "num_requests": float(min(turn, 200)),
+                },
+                "call_analysis": {
+                    "call_summary": "Die Anruferin hat eine Ansatzfärbung bei Fabian gebucht.",
+                    "in_voicemail": False,
+                    "user_sentiment": "Positive",
+                    "call_successful": True,
+                    "custom_analysis_data": {},
+                },
+            }
+        )
     return call
 
 
 def _latency(rng: random.Random) -> dict[str, Any]:
     values = [round(rng.uniform(400, 1400), 1) for _ in range(40)]
     ordered = sorted(values)
-    return {"p50": ordered[20], "p90": ordered[36], "p95": ordered[38], "p99": ordered[39], "max": ordered[-1],
-            "min": ordered[0], "num": float(len(values)), "values": values}
+    return {
+        "p50": ordered[20],
+        "p90": ordered[36],
+        "p95": ordered[38],
+        "p99": ordered[39],
+        "max": ordered[-1],
+        "min": ordered[0],
+        "num": float(len(values)),
+        "values": values,
+    }
 
 
 def event_body(event: str, call: dict[str, Any]) -> bytes:

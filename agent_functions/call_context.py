@@ -1,29 +1,33 @@
-"""What an agent should know as a call starts: the business's hours today and who is calling.
+"""Who is calling, as an agent should know it when a call starts, and the hours as it says them.
 
 Shared by `get_context` (asked for during the call) and the inbound-call webhook (`inbound`, asked
-before the call is answered), so both tell the agent the same.
+before the call is answered), so both tell the agent the same. The hours themselves, with public
+holidays and closures applied, come from `booking_core.opening`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
 
 from agent_functions.context import AppServices
-from booking_core.availability import calendar_for
-from booking_core.customers import customer_name_by_phone, is_known
+from booking_core.customers import customer_names_by_phone, is_known
 from booking_core.domain import AppointmentView
 from booking_core.tenant_config import TenantConfig
 
 
 @dataclass(frozen=True)
 class Caller:
-    """A caller as the tenant knows them by their number; unknown (or withheld) when `known` is False."""
+    """A caller as the tenant knows them by their number; unknown (or withheld) when `known` is False.
+    A number several customers share (a family) has several `names`; `name` is the first."""
 
     known: bool = False
-    name: str | None = None
+    names: list[str] = field(default_factory=list)
     upcoming: list[AppointmentView] = field(default_factory=list)  # soonest first
+
+    @property
+    def name(self) -> str | None:
+        return self.names[0] if self.names else None
 
 
 async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str | None) -> Caller:
@@ -32,30 +36,11 @@ async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str |
         return Caller()
     # Two independent lookups at once: on PostgreSQL each is a round trip, and the inbound webhook is
     # answered while the phone rings.
-    name, upcoming = await asyncio.gather(
-        customer_name_by_phone(services.db, tenant.id, phone), services.booking.upcoming_for_phone(tenant, phone)
+    names, upcoming = await asyncio.gather(
+        customer_names_by_phone(services.db, tenant.id, phone), services.booking.upcoming_for_phone(tenant, phone)
     )
-    known = name is not None or bool(upcoming) or await is_known(services.db, tenant.id, phone)
-    return Caller(known, name, upcoming)
-
-
-def opening_hours_on(tenant: TenantConfig, day: date) -> tuple[list[list[str]], str | None]:
-    """(the business's opening ranges that local day as [["09:00", "18:00"]], why it is closed).
-
-    Public holidays (tenant `holidays`) and closures apply, as they do to availability; the reason is
-    the closure's own (else "holiday"), or None when the day is open or a regular day off.
-    """
-    calendar = calendar_for(tenant)
-    ranges = [
-        [f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"]
-        for start, end in calendar.opening_minutes(day)
-    ]
-    if ranges:
-        return ranges, None
-    closure = next((c for c in tenant.closures if c.from_ <= day <= c.to), None)
-    if closure is not None:
-        return [], closure.reason or "closure"
-    return [], "holiday" if calendar.is_holiday(day) else None
+    known = bool(names) or bool(upcoming) or await is_known(services.db, tenant.id, phone)
+    return Caller(known, names, upcoming)
 
 
 def hours_text(ranges: list[list[str]], lang: str) -> str:

@@ -24,17 +24,18 @@ from zoneinfo import ZoneInfo
 import structlog
 from aiohttp import web
 
-from agent_functions.call_context import Caller, caller_facts, hours_text, opening_hours_on
+from agent_functions.call_context import Caller, caller_facts, hours_text
 from agent_functions.context import SERVICES
 from agent_functions.envelope import CallInfo
 from agent_functions.phones import mask, normalise, region_of
 from agent_functions.signed_webhook import SIGNED_PAYLOAD, Answer
-from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, say_clock, say_when
+from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock, say_when
+from booking_core.opening import day_hours
 from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.inbound")
 DEFAULT_ZONE = ZoneInfo("Europe/Berlin")  # TenantConfig's default, for calls no tenant claims
-CLOSED_WORDS = {"de": ("geschlossen", "Feiertag"), "en": ("closed", "public holiday")}
+CLOSED_WORD = {"de": "geschlossen", "en": "closed"}
 
 
 def _details(payload: Any, headers: Any) -> CallInfo:
@@ -77,7 +78,8 @@ def dynamic_variables(tenant: TenantConfig | None, now: datetime, caller: Caller
 
     `current_date` ISO, `current_weekday` ("Freitag"), `current_time` ("14:30" / "2:30 pm"),
     `timezone`, `business_name`, `opening_hours_today` ("09:00 bis 18:00 Uhr", or "geschlossen
-    (Weihnachten)"; holidays and closures applied), `caller_known` ("true"/"false"), `caller_name`,
+    (Weihnachten)"; holidays and closures applied), `caller_known` ("true"/"false"), `caller_name`
+    (every name a shared number is known by),
     `next_appointment` (spoken: "Herrenhaarschnitt am Dienstag, den 24. November, um 10 Uhr bei Fabian").
     """
     lang = tenant.language if tenant is not None else "de"
@@ -90,20 +92,19 @@ def dynamic_variables(tenant: TenantConfig | None, now: datetime, caller: Caller
         "business_name": tenant.name if tenant is not None else "",
         "opening_hours_today": _hours_today(tenant, local, lang) if tenant is not None else "",
         "caller_known": "true" if caller.known else "false",
-        "caller_name": caller.name or "",
+        "caller_name": join_and(caller.names, lang),  # a family's number: every name
         "next_appointment": _spoken(caller, local, lang),
     }
     return variables
 
 
 def _hours_today(tenant: TenantConfig, local: datetime, lang: str) -> str:
-    ranges, reason = opening_hours_on(tenant, local.date())
-    if ranges:
-        return hours_text(ranges, lang)
-    closed, holiday = CLOSED_WORDS[lang]
-    if reason is None:
-        return closed
-    return f"{closed} ({holiday if reason == 'holiday' else reason})"
+    """The hours as said, or "geschlossen (Weihnachten)" / "closed (Boxing Day)" (booking_core.opening)."""
+    today = day_hours(tenant, local.date())
+    if today.hours:
+        return hours_text(today.pairs(), lang)
+    closed = CLOSED_WORD[lang]
+    return f"{closed} ({today.closed.name})" if today.closed is not None and today.closed.name else closed
 
 
 def _spoken(caller: Caller, local: datetime, lang: str) -> str:

@@ -330,12 +330,8 @@ async def test_the_inbound_webhook_gives_the_prompt_today_the_business_and_the_c
 @pytest.mark.parametrize(
     ("day", "salon", "physio"),
     [
-        (
-            "2026-12-25T09:00:00+01:00",
-            "geschlossen (Weihnachten)",
-            "closed (public holiday)",
-        ),  # a closure; England's holiday
-        ("2027-01-01T09:00:00+01:00", "geschlossen (Feiertag)", "closed (public holiday)"),
+        ("2026-12-25T09:00:00+01:00", "geschlossen (Weihnachten)", "closed (Christmas Day)"),  # a closure; a holiday
+        ("2027-01-01T09:00:00+01:00", "geschlossen (Neujahr)", "closed (New Year's Day)"),  # holidays, by name
         ("2026-11-22T09:00:00+01:00", "geschlossen", "closed"),  # Sunday: a regular day off
     ],
 )

@@ -1,15 +1,15 @@
 """edge: the answer given to each signed request, so a byte-identical copy (a retry) gets it again
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0011
+Revises: 0010
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0006"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ retries).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import structlog
@@ -17,8 +18,10 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes
+from agent_functions.admin.calls import add_call_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
+from agent_functions.call_log.recorder import attach_call_log
 from agent_functions.callback_spool import apology_for, attach_callback_spool
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
@@ -49,8 +52,8 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
         if exc.content_type == "application/json":
             raise
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
-    except Exception:
-        log.exception("unhandled error", path=request.path)
+    except Exception:  # noqa: BLE001 - the outermost guard
+        _log_failure("unhandled error", request)
         if request.path.startswith("/retell/functions"):
             return web.json_response(await _apology(request))
         if request.path == "/retell/events":
@@ -66,9 +69,16 @@ async def _apology(request: web.Request) -> dict[str, Any]:
     """A failed function call's answer: with a callback request queued when it was a signed call."""
     try:
         return await apology_for(request) or FALLBACK_ERROR
-    except Exception:
-        log.exception("could not queue a callback request", path=request.path)
+    except Exception:  # noqa: BLE001 - the guard of the guard: a generic apology is still an answer
+        _log_failure("could not queue a callback request", request)
         return FALLBACK_ERROR
+
+
+def _log_failure(event: str, request: web.Request) -> None:
+    """Log the exception being handled; a log stream that fails itself (closed, full) must not turn
+    the answer into a 500."""
+    with contextlib.suppress(Exception):
+        log.exception(event, path=request.path)
 
 
 async def function_answer(request: web.Request, payload: Any) -> Answer:
@@ -108,6 +118,7 @@ def create_app(services: AppServices) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
     app[SERVICES] = services
     attach_callback_spool(app)
+    attach_call_log(app)
     attach_housekeeping(app)
     app.router.add_post("/retell/functions", signed(function_answer, answers_copies=True))
     app.router.add_post("/retell/functions/{name}", signed(function_answer, answers_copies=True))
@@ -116,6 +127,7 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)
+    add_call_routes(app)
     add_calcom_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes

@@ -3,12 +3,13 @@
 - holds past their expiry (availability already ignores them; the rows would pile up, one per call
   that checked a time and hung up),
 - handled signatures (and their answers) older than the signature window (a stale timestamp is refused anyway),
-- retry claims of a process that died, long expired (the next copy takes them over meanwhile).
+- retry claims of a process that died, long expired (the next copy takes them over meanwhile),
+- call log records older than SLOTLINE_CALL_RECORD_DAYS (retention of what callers said).
 
 Every server process runs this once a minute; the deletes are idempotent, so several processes doing
 it at once is harmless, and a failure (the database away, two processes' deletes colliding) is logged
 and retried at the next round. Nothing here is needed for correctness, only to keep tables small.
-The deletes themselves are in `stores`.
+The deletes themselves are in `stores` and the call log's store.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from aiohttp import web
 
+from agent_functions.call_log.store import delete_records_before
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.seen_signatures import WINDOW
 from agent_functions.stores import claims, holds
@@ -37,7 +39,15 @@ async def sweep(services: AppServices) -> dict[str, int]:
         "signatures": await services.signatures.store.delete_signed_before(now - 2 * WINDOW - GRACE),
         # Claims run on the real clock (see dispatch), not the injectable one.
         "claims": await claims.delete_expired(services.db, datetime.now(UTC) - GRACE),
+        "function_calls": await _delete_call_records(
+            services, now - timedelta(days=services.settings.call_record_days)),
     }
+
+
+async def _delete_call_records(services: AppServices, cutoff: datetime) -> int:
+    """Call log records older than the retention (the call log's store deletes them)."""
+    async with services.db.write_connection() as conn:
+        return await delete_records_before(conn, cutoff)
 
 
 def attach_housekeeping(app: web.Application, every_s: float = EVERY_S) -> None:

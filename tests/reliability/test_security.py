@@ -467,7 +467,7 @@ def fixture_phones_and_names() -> tuple[set[str], set[str]]:
         phones.update(re.findall(r"\+\d{7,15}", raw))
         for step in json.loads(raw).get("steps", []):
             args = step.get("args") or {}
-            if isinstance(args, str):  # arguments sent as a JSON string (fixture 51)
+            if isinstance(args, str):  # arguments sent as a JSON string (fixture 54)
                 try:
                     args = json.loads(args)
                 except ValueError:

@@ -1,7 +1,7 @@
 """edge: the answer given to each signed request, so a byte-identical copy (a retry) gets it again
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

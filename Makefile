@@ -16,13 +16,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Serve the demo tenants on SQLite at 127.0.0.1:8080 (requests signed with $(DEV_KEY) unless
-# SLOTLINE_RETELL_API_KEYS is set).
+# Serve the demo tenants on SQLite at 127.0.0.1:$(PORT) (requests signed with $(DEV_KEY) unless
+# SLOTLINE_RETELL_API_KEYS is set; admin reports with the bearer $(DEMO_ADMIN_TOKEN) unless
+# SLOTLINE_ADMIN_TOKEN is set). Demo values only: never serve real callers with them.
+DEMO_ADMIN_TOKEN ?= slotline-demo-admin
+PORT ?= 8080
 run: install
 	$(BIN)/slotline db upgrade
 	$(BIN)/slotline tenants load fixtures/tenants/demo-salon.yaml fixtures/tenants/demo-physio.yaml
+	@echo "admin token (demo): $${SLOTLINE_ADMIN_TOKEN:-$(DEMO_ADMIN_TOKEN)}   e.g. curl -H 'Authorization: Bearer $${SLOTLINE_ADMIN_TOKEN:-$(DEMO_ADMIN_TOKEN)}' 'http://127.0.0.1:$(PORT)/admin/costs?tenant=demo-salon&by=day'"
 	SLOTLINE_RETELL_API_KEYS="$${SLOTLINE_RETELL_API_KEYS:-$(DEV_KEY)}" SLOTLINE_LOG_FORMAT="$${SLOTLINE_LOG_FORMAT:-console}" \
-		$(BIN)/slotline serve --host 127.0.0.1 --port 8080
+		SLOTLINE_ADMIN_TOKEN="$${SLOTLINE_ADMIN_TOKEN:-$(DEMO_ADMIN_TOKEN)}" \
+		$(BIN)/slotline serve --host 127.0.0.1 --port $(PORT)
 
 # The whole suite: types (mypy, strict on nlu), pytest (every DB test on SQLite and PostgreSQL) and the call
 # replays on both engines.

@@ -2,13 +2,15 @@
 
 Transport faults answer 4xx with a JSON error (bad signature 401, body not JSON 400, body too large
 413, unknown tenant 404); every domain outcome, including internal failures, is HTTP 200 with a
-speakable body, because a voice agent can say a sentence but not a status code.
+speakable body, because a voice agent can say a sentence but not a status code. The exception is a
+call event that could not be stored: 503, so that Retell delivers it again (it treats any 2xx as
+delivered). The Retell routes share `signed_webhook` (size, signature, parsing, copies answered as
+retries).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+import contextlib
 from typing import Any
 
 import structlog
@@ -25,25 +27,23 @@ from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
 from agent_functions.housekeeping import attach_housekeeping
-from agent_functions.request_body import BadBody, parse_body
-from agent_functions.signature import parse, verify
+from agent_functions.inbound import inbound_answer, inbound_fallback
+from agent_functions.request_body import MAX_BODY
+from agent_functions.signed_webhook import Answer, json_error, signed
 
 log = structlog.get_logger("slotline.http")
-MAX_BODY = 256 * 1024
 FALLBACK_ERROR = {
     "status": "error",
     "message": "Entschuldigung, da ist gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     "data": {"error": "internal"},
 }
-
-
-def json_error(status: int, error: str, message: str) -> web.Response:
-    return web.json_response({"error": error, "message": message}, status=status)
+UNKNOWN_TENANT = {"error": "unknown_tenant", "message": "no business is configured for this call's number or agent"}
 
 
 @web.middleware
 async def transport_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """HTTP errors as JSON; anything unexpected on a webhook path as a speakable 200, never a traceback."""
+    """HTTP errors as JSON; anything unexpected on a webhook path as a speakable 200 (an event: 503, so
+    it is delivered again; the inbound webhook: the variables that need no database), never a traceback."""
     try:
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
@@ -53,9 +53,13 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
             raise
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
     except Exception:  # noqa: BLE001 - the outermost guard
-        log.exception("unhandled error", path=request.path)
+        _log_failure("unhandled error", request)
         if request.path.startswith("/retell/functions"):
             return web.json_response(await _apology(request))
+        if request.path == "/retell/events":
+            return json_error(503, "event_not_stored", "the event could not be stored now; deliver it again later")
+        if request.path == "/retell/inbound":
+            return web.json_response(inbound_fallback(request))
         if request.path.startswith("/retell/"):
             return web.json_response(FALLBACK_ERROR)
         return json_error(500, "internal", "internal error")
@@ -66,61 +70,39 @@ async def _apology(request: web.Request) -> dict[str, Any]:
     try:
         return await apology_for(request) or FALLBACK_ERROR
     except Exception:  # noqa: BLE001 - the guard of the guard: a generic apology is still an answer
-        log.exception("could not queue a callback request", path=request.path)
+        _log_failure("could not queue a callback request", request)
         return FALLBACK_ERROR
 
 
-async def read_signed_json(request: web.Request) -> tuple[Any, web.Response | None]:
-    """The parsed body of a signed webhook, or the transport error to answer instead."""
-    services = request.app[SERVICES]
-    body = await request.read()
-    if len(body) > MAX_BODY:
-        return None, json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
-    if not services.settings.allow_unsigned:
-        header = request.headers.get("X-Retell-Signature")
-        now = services.clock.now()
-        problem = verify(header, body, services.settings.retell_api_keys, now)
-        if problem is None:
-            timestamp_ms, digest = parse(header)  # type: ignore[misc]  # verify() accepted it, so it parses
-            if not await services.signatures.first_use(digest, datetime.fromtimestamp(timestamp_ms / 1000, UTC)):
-                problem = "replayed signature"
-        if problem is not None:
-            log.warning("signature rejected", reason=problem, path=request.path)
-            return None, json_error(401, "bad_signature", problem)
-    try:
-        return parse_body(body), None
-    except BadBody as exc:
-        return None, json_error(400, "bad_json", str(exc))
+def _log_failure(event: str, request: web.Request) -> None:
+    """Log the exception being handled; a log stream that fails itself (closed, full) must not turn
+    the answer into a 500."""
+    with contextlib.suppress(Exception):
+        log.exception(event, path=request.path)
 
 
-async def functions_route(request: web.Request) -> web.Response:
+async def function_answer(request: web.Request, payload: Any) -> Answer:
     services = request.app[SERVICES]
-    payload, problem = await read_signed_json(request)
-    if problem is not None:
-        return problem
     fc = parse_function_call(payload, request.match_info.get("name"), request.headers)
     tenant = await services.tenants.resolve(fc.call.to_number, fc.call.tenant_hint, fc.call.agent_id)
     if tenant is None:
-        return json_error(404, "unknown_tenant", "no business is configured for this call's number")
+        return 404, UNKNOWN_TENANT
     structlog.contextvars.bind_contextvars(call_id=fc.call.call_id, tenant=tenant.id)
     try:
-        return web.json_response(await dispatch(services, tenant, fc), dumps=_dumps)
+        return 200, await dispatch(services, tenant, fc)
     finally:
         structlog.contextvars.unbind_contextvars("call_id", "tenant")
 
 
-async def events_route(request: web.Request) -> web.Response:
+async def event_answer(request: web.Request, payload: Any) -> Answer:
     services = request.app[SERVICES]
-    payload, problem = await read_signed_json(request)
-    if problem is not None:
-        return problem
     if not isinstance(payload, dict):
-        return json_error(400, "bad_event", "an event is a JSON object")
+        return 400, {"error": "bad_event", "message": "an event is a JSON object"}
     call = CallInfo.from_payload(payload.get("call"), request.headers)
     tenant = await services.tenants.resolve(call.to_number, call.tenant_hint, call.agent_id)
     if tenant is None:
-        return json_error(404, "unknown_tenant", "no business is configured for this call's number")
-    return web.json_response(await handle_call_event(services, tenant, payload), dumps=_dumps)
+        return 404, UNKNOWN_TENANT
+    return 200, await handle_call_event(services, tenant, payload)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -131,10 +113,6 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def create_app(services: AppServices) -> web.Application:
     """The whole HTTP surface; the test-clock routes only when asked for (they wipe the database)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
@@ -142,9 +120,10 @@ def create_app(services: AppServices) -> web.Application:
     attach_callback_spool(app)
     attach_call_log(app)
     attach_housekeeping(app)
-    app.router.add_post("/retell/functions", functions_route)
-    app.router.add_post("/retell/functions/{name}", functions_route)
-    app.router.add_post("/retell/events", events_route)
+    app.router.add_post("/retell/functions", signed(function_answer, answers_copies=True))
+    app.router.add_post("/retell/functions/{name}", signed(function_answer, answers_copies=True))
+    app.router.add_post("/retell/events", signed(event_answer))
+    app.router.add_post("/retell/inbound", signed(inbound_answer))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)

@@ -5,7 +5,8 @@ The route (agent_functions.app) checks the signature and finds the tenant; this 
 order-independent); `call_ended` (and `call_analyzed`, which implies the call ended, in case the
 `call_ended` delivery was lost) releases the call's holds. Anything else is acknowledged and ignored:
 a bad payload answers `{"status": "ignored", "reason": ...}` and never raises, because Retell would
-only retry it.
+only retry it. An event that cannot be stored (the database is down) does raise: the route answers
+503 and Retell delivers it again; a redelivery changes nothing twice (`record_event` is an upsert).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import delete
 
 from agent_functions.context import AppServices
 from booking_core.calls import RANK, CallEventError, record_event
-from booking_core.storage import models as m
+from booking_core.service import BookingService
 from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.events")
@@ -28,14 +28,10 @@ def _ignored(reason: str, **extra: Any) -> dict[str, Any]:
 
 
 async def release_holds(services: AppServices, tenant_id: str, call_id: str) -> None:
-    """The booking service's release when it has one; else delete the call's holds directly."""
-    booking = getattr(services, "booking", None)
-    release = getattr(booking, "release_holds", None)
-    if release is not None:
-        await release(tenant_id, call_id)
-        return
-    async with services.db.write() as session:
-        await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant_id, m.Hold.call_id == call_id))
+    """Release the call's holds through the process's booking service (one over the same database
+    when the services were built without one, as some reports' tools do)."""
+    booking = services.booking or BookingService(services.db, services.clock)
+    await booking.release_holds(tenant_id, call_id)
 
 
 async def handle_call_event(services: AppServices, tenant: TenantConfig, body: dict[str, Any]) -> dict[str, Any]:

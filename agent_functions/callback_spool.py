@@ -14,7 +14,6 @@ nobody can fill it from outside.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
@@ -28,7 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.envelope import FunctionCall, parse_function_call
-from agent_functions.signature import verify
+from agent_functions.signed_webhook import SIGNED_PAYLOAD
 
 log = structlog.get_logger("slotline.callbacks")
 MAX_PENDING = 10_000
@@ -119,11 +118,12 @@ APOLOGIES = {
 async def apology_for(request: web.Request) -> dict[str, Any] | None:
     """The answer to a signed function call that failed outside the function (the database is the
     usual reason): an apology in the tenant's language, with a callback request queued. None when the
-    request is not a verifiable function call (the caller answers generically then)."""
+    request is not a verified function call (the caller answers generically then)."""
     services = request.app[SERVICES]
-    call = _signed_call(services, await request.read(), request)
-    if call is None or services.callback_spool is None:
+    payload = request.get(SIGNED_PAYLOAD, _UNREAD)  # set once the signature verified and the body parsed
+    if payload is _UNREAD or services.callback_spool is None:
         return None
+    call = parse_function_call(payload, request.match_info.get("name"), request.headers)
     callback_id = services.callback_spool.add(call)
     tenant = services.tenants.cached(call.call.to_number, call.call.tenant_hint, call.call.agent_id)
     message = APOLOGIES[("en" if tenant is not None and tenant.language == "en" else "de", callback_id is not None)]
@@ -131,21 +131,7 @@ async def apology_for(request: web.Request) -> dict[str, Any] | None:
     return {"status": "error", "message": message, "data": data}
 
 
-def _signed_call(services: AppServices, body: bytes, request: web.Request) -> FunctionCall | None:
-    """The function call in `body` if its signature verifies (the replay check needs the database and
-    may be what failed); None otherwise: only the voice platform may queue callbacks."""
-    if (
-        not services.settings.allow_unsigned
-        and verify(
-            request.headers.get("X-Retell-Signature"), body, services.settings.retell_api_keys, services.clock.now()
-        )
-        is not None
-    ):
-        return None
-    try:
-        return parse_function_call(json.loads(body), request.match_info.get("name"), request.headers)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None
+_UNREAD = object()
 
 
 async def _learn_tenants(services: AppServices) -> None:

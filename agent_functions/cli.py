@@ -112,8 +112,13 @@ def cmd_tenants_load(args: argparse.Namespace) -> int:
 
 
 def cmd_tools_export(args: argparse.Namespace) -> int:
-    from agent_functions.tools_export import export
+    from agent_functions.tools_export import export, prompt_lines
 
+    if args.prompt:
+        print("\n".join(prompt_lines(args.lang)))
+        print(f"\n# Inbound webhook URL of the phone number: {args.url.rstrip('/')}/retell/inbound"
+              f"\n# Agent webhook URL (call events): {args.url.rstrip('/')}/retell/events")
+        return 0
     print(json.dumps(export(args.url), indent=2, ensure_ascii=False))
     return 0
 
@@ -212,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp = tools.add_parser("export", help="Retell custom-function JSON for every function")
     exp.add_argument("--url", required=True, help="public base URL of this server")
+    exp.add_argument("--prompt", action="store_true",
+                     help="print the prompt lines using the inbound webhook's variables instead")
+    exp.add_argument("--lang", default="de", choices=["de", "en"], help="language of the prompt lines")
     exp.set_defaults(func=cmd_tools_export)
 
     parse = sub.add_parser("parse", help="parse a spoken date/time phrase")

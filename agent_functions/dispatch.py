@@ -3,7 +3,7 @@
 Write functions are idempotent per call: the answer to (call, function, arguments) is stored with
 the first execution and returned as-is to retries, so a voice platform's retry writes nothing twice.
 Copies may arrive while the first is still running, at another server process: the first copy claims
-the request in the database, the others wait (bounded) for its stored answer. An answer that wrote
+the request in the database (`stores.claims`), the others wait (bounded) for its stored answer. An answer that wrote
 nothing (a clarification) is not kept: the claim is released and the next copy is evaluated afresh.
 Any unexpected exception becomes `status: "error"` with an apology, and a callback request is
 recorded so a human follows up: the caller is never left with silence or a stack trace.
@@ -23,7 +23,6 @@ from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
-from sqlalchemy import delete, select, update
 
 from agent_functions.call_log.recorder import recorded
 from agent_functions.context import AppServices
@@ -33,13 +32,14 @@ from agent_functions.functions.base import FunctionContext
 from agent_functions.phones import mask
 from agent_functions.registry import resolve
 from agent_functions.replies import Reply
-from booking_core.storage import models as m
-from booking_core.storage.edge_models import FunctionClaim
+from agent_functions.stores import claims
+from agent_functions.stores.claims import RequestId
 from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.functions")
 
-WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment", "request_callback"})
+WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment",
+                             "request_callback"})
 # Only answers that wrote something are replayed to retries; a clarification must be re-evaluated,
 # because the call's state (a hold, an offer) may have changed since.
 WRITTEN = frozenset({"booked", "rescheduled", "cancelled", "callback_requested"})
@@ -76,6 +76,9 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
             "Sorry, I can't do that. Can I help you with something else?",
         ), {"error": "unknown_function", "function": (fc.name or "")[:80]})
         return _finish(bound, function, reply.to_json(), started)
+    if fc.args_problem is not None:  # "args" was neither an object nor a string holding one
+        bound.info("arguments unreadable", problem=fc.args_problem)
+        return _finish(bound, function, _unreadable(ctx).to_json(), started)
 
     if function not in WRITE_FUNCTIONS or not fc.call.call_id:
         return _finish(bound, function, await _execute(ctx, function, args, bound), started)
@@ -92,7 +95,8 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
     try:
         body = await _execute(ctx, function, args, bound)
     finally:  # the claim is given up whatever happened, so no copy waits for an answer that never comes
-        await _settle(services, request, first.token, body if body is not None and body["status"] in WRITTEN else None)
+        kept = body if body is not None and body["status"] in WRITTEN else None
+        await claims.settle(services.db, request, first.token, kept, services.clock.now())
     return _finish(bound, function, body, started)
 
 
@@ -114,15 +118,6 @@ def _finish(bound: Any, function: str, body: dict[str, Any], started: float) -> 
 
 
 @dataclass(frozen=True)
-class RequestId:
-    """One request of one call, whatever copy of it: the key of its stored answer and of its claim."""
-
-    tenant_id: str
-    call_id: str
-    key: str
-
-
-@dataclass(frozen=True)
 class FirstCopy:
     """What a copy learns on arrival: the first copy's answer, or a claim to execute it (`token`);
     neither when it waited in vain."""
@@ -137,11 +132,11 @@ async def _first_copy(services: AppServices, request: RequestId) -> FirstCopy:
     deadline = time.monotonic() + DUPLICATE_WAIT_S
     waited = False
     while True:
-        answer, claimed_until = await _peek(services, request)
+        answer, claimed_until = await claims.peek(services.db, request)
         if answer is not None:
             return FirstCopy(answer=answer, waited=waited)
         if claimed_until is None or claimed_until <= _wall_clock():
-            first = await _claim(services, request)
+            first = await claims.claim(services.db, request, secrets.token_hex(16), _wall_clock(), CLAIM_TTL)
             if first.answer is not None or first.token is not None:
                 return FirstCopy(first.answer, first.token, waited)
         if time.monotonic() >= deadline:
@@ -150,58 +145,16 @@ async def _first_copy(services: AppServices, request: RequestId) -> FirstCopy:
         await asyncio.sleep(POLL_S)
 
 
-async def _peek(services: AppServices, request: RequestId) -> tuple[dict[str, Any] | None, datetime | None]:
-    """The stored answer, and until when a claim on the request runs (reads only: waiting copies poll this)."""
-    async with services.db.read() as session:
-        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
-        if answer is not None:
-            return answer, None
-        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request)))
-
-
-async def _claim(services: AppServices, request: RequestId) -> FirstCopy:
-    """Claim the request (a new claim, or one whose owner died); the answer instead if it was stored meanwhile."""
-    token = secrets.token_hex(16)
-    now = _wall_clock()
-    async with services.db.write() as session:
-        fresh = (await session.execute(services.db.insert(FunctionClaim).values(
-            tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, token=token,
-            expires_at=now + CLAIM_TTL).on_conflict_do_nothing())).rowcount == 1
-        if not fresh:
-            taken = await session.execute(update(FunctionClaim).where(*_is_claim(request), FunctionClaim.expires_at <= now)
-                                          .values(token=token, expires_at=now + CLAIM_TTL))
-            if taken.rowcount != 1:
-                return FirstCopy()
-        # Checked after claiming: the previous owner stores its answer and drops its claim in one transaction.
-        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
-        if answer is not None:
-            await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
-            return FirstCopy(answer=answer)
-    return FirstCopy(token=token)
-
-
-async def _settle(services: AppServices, request: RequestId, token: str, answer: dict[str, Any] | None) -> None:
-    """Store the answer that wrote (for every later copy) and give up the claim, in one transaction."""
-    async with services.db.write() as session:
-        if answer is not None:
-            await session.execute(services.db.insert(m.FunctionResult).values(
-                tenant_id=request.tenant_id, call_id=request.call_id, request_key=request.key, response=answer,
-                created_at=services.clock.now()).on_conflict_do_nothing())
-        await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
-
-
-def _is_result(request: RequestId) -> tuple[Any, ...]:
-    return (m.FunctionResult.tenant_id == request.tenant_id, m.FunctionResult.call_id == request.call_id,
-            m.FunctionResult.request_key == request.key)
-
-
-def _is_claim(request: RequestId) -> tuple[Any, ...]:
-    return (FunctionClaim.tenant_id == request.tenant_id, FunctionClaim.call_id == request.call_id,
-            FunctionClaim.request_key == request.key)
-
-
 def _wall_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def _unreadable(ctx: FunctionContext) -> Reply:
+    """The arguments could not be read at all: ask again rather than guess (nothing was written)."""
+    return Reply("needs_clarification", ctx.say(
+        "Entschuldigung, das habe ich nicht richtig verstanden. Können Sie mir das bitte noch einmal sagen?",
+        "Sorry, I didn't quite catch that. Could you tell me again, please?",
+    ), {"missing": [], "error": "unreadable_arguments"})
 
 
 def _busy(ctx: FunctionContext) -> Reply:

@@ -5,6 +5,12 @@ Two body shapes reach `/retell/functions/{name}` (CONTRACT section 1): the wrapp
 the headers `X-Call-Id` / `X-To-Number`. The call id is taken from the envelope only, never from
 `args.call_id`, which the LLM fills with placeholders. Every text argument is put in Unicode normal
 form C here, once for all functions (CONTRACT section 14: "Fa\u0308rben" is "Färben").
+
+`args` may also arrive as a JSON string holding the object (`"args": "{\"datum\": \"morgen\"}"`, some
+LLM set-ups send that): it is parsed with the body's own guards. Any other `args` (a list, a number, a
+string that is not a JSON object) is kept as `args_problem`, and the function asks the caller again.
+A web call (`call_type: "web_call"`, a browser test call from Retell's dashboard) has no numbers: its
+caller counts as withheld, whatever a header says.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_functions.request_body import BadBody, parse_json_text
 from nlu import nfc_arguments
 
 MAX_ID_LEN = 100
@@ -44,9 +51,11 @@ class CallInfo:
         metadata = call.get("metadata") if isinstance(call.get("metadata"), dict) else {}
         dynamic = call.get("retell_llm_dynamic_variables")
         dynamic = dynamic if isinstance(dynamic, dict) else {}
+        web_call = call.get("call_type") == "web_call"
         return cls(
             call_id=_text(call.get("call_id")) or _text(headers.get("X-Call-Id")),
-            from_number=_text(call.get("from_number"), 32) or _text(headers.get("X-From-Number"), 32),
+            from_number=None if web_call else (_text(call.get("from_number"), 32)
+                                               or _text(headers.get("X-From-Number"), 32)),
             to_number=_text(call.get("to_number"), 32) or _text(headers.get("X-To-Number"), 32),
             direction=_text(call.get("direction"), 16),
             agent_id=_text(call.get("agent_id")),
@@ -60,17 +69,39 @@ class FunctionCall:
     name: str | None
     args: dict[str, Any]
     call: CallInfo
+    args_problem: str | None = None  # why `args` could not be read (then `args` is empty)
+
+
+def read_args(value: Any) -> tuple[dict[str, Any], str | None]:
+    """(arguments, None) from an object, a JSON string holding one, or nothing (absent, null, blank);
+    ({}, why) for anything else."""
+    if isinstance(value, dict):
+        return dict(value), None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {}, None
+    if isinstance(value, str):
+        try:
+            parsed = parse_json_text(value)
+        except BadBody as exc:
+            return {}, f"args string: {exc}"
+        if isinstance(parsed, dict):
+            return parsed, None
+        return {}, f"args string holds a JSON {type(parsed).__name__}, not an object"
+    return {}, f"args is a JSON {type(value).__name__}, not an object"
 
 
 def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, str]) -> FunctionCall:
-    """Interpret a parsed JSON body; never raises (odd shapes become empty args)."""
+    """Interpret a parsed JSON body; never raises (odd shapes become empty args or an `args_problem`)."""
     if isinstance(body, dict) and ("args" in body or "call" in body) and (
-        isinstance(body.get("args"), dict) or isinstance(body.get("call"), dict)
+        isinstance(body.get("args"), (dict, str)) or isinstance(body.get("call"), dict)
     ):
         name = _text(body.get("name")) or path_name
-        args = body.get("args") if isinstance(body.get("args"), dict) else {}
-        return FunctionCall(path_name or name, nfc_arguments(args), CallInfo.from_payload(body.get("call"), headers))
+        args, problem = read_args(body.get("args"))
+        call = CallInfo.from_payload(body.get("call"), headers)
+        return FunctionCall(path_name or name, nfc_arguments(args), call, problem)
     if isinstance(body, dict) and path_name is None and isinstance(body.get("name"), str):
-        return FunctionCall(_text(body.get("name")), {}, CallInfo.from_payload(body.get("call"), headers))
+        args, problem = read_args(body.get("args"))
+        call = CallInfo.from_payload(body.get("call"), headers)
+        return FunctionCall(_text(body.get("name")), nfc_arguments(args), call, problem)
     args = nfc_arguments(body) if isinstance(body, dict) else {}
     return FunctionCall(path_name, args, CallInfo.from_payload(None, headers))

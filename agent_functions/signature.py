@@ -2,7 +2,8 @@
 
 Header `X-Retell-Signature: v=<unix ms>,d=<hex>`; digest = HMAC-SHA256(key = API key,
 message = raw body bytes + the decimal timestamp). Verified on the raw bytes as received: re-encoding
-parsed JSON would change whitespace and break honest signatures.
+parsed JSON would change whitespace and break honest signatures. The MAC is fed the body, then the
+timestamp, so a 16 MiB body is hashed in place and never copied to append the timestamp.
 """
 
 from __future__ import annotations
@@ -17,11 +18,17 @@ MAX_SKEW_MS = 5 * 60 * 1000
 _HEADER = re.compile(r"^v=(\d{10,16}),d=([0-9a-fA-F]{64})$")
 
 
-def digest(body: bytes, timestamp_ms: int, key: str) -> str:
-    return hmac.new(key.encode(), body + str(timestamp_ms).encode(), hashlib.sha256).hexdigest()
+Body = bytes | bytearray | memoryview
 
 
-def sign(body: bytes, key: str, now: datetime) -> str:
+def digest(body: Body, timestamp_ms: int, key: str) -> str:
+    """Lower-case hex HMAC-SHA256 of `body` followed by the decimal timestamp, under `key`."""
+    mac = hmac.new(key.encode(), body, hashlib.sha256)
+    mac.update(str(timestamp_ms).encode())
+    return mac.hexdigest()
+
+
+def sign(body: Body, key: str, now: datetime) -> str:
     """The header value a sender puts on `body` at `now`."""
     timestamp_ms = int(now.timestamp() * 1000)
     return f"v={timestamp_ms},d={digest(body, timestamp_ms, key)}"
@@ -33,10 +40,11 @@ def parse(header: str | None) -> tuple[int, str] | None:
     return (int(match.group(1)), match.group(2).lower()) if match else None
 
 
-def verify(header: str | None, body: bytes, keys: Sequence[str], now: datetime) -> str | None:
+def verify(header: str | None, body: Body, keys: Sequence[str], now: datetime) -> str | None:
     """None when the signature is good under any key; otherwise the reason it is not.
 
-    A good signature may still be a replay: `seen_signatures` decides that, after this check.
+    A good signature on a request already handled is a byte-identical copy (a retry): `seen_signatures`
+    finds its answer, after this check.
     """
     if not header:
         return "missing signature"
@@ -52,9 +60,9 @@ def verify(header: str | None, body: bytes, keys: Sequence[str], now: datetime) 
 
 
 class Signer:
-    """Signs each request the way a voice platform does: every send, retries included, gets its own
-    signature. Timestamps never repeat, even under a frozen clock (replays, tests), because the server
-    refuses a signature it has already accepted."""
+    """Signs each request anew, as a voice platform that re-signs its retries does. Timestamps never
+    repeat, even under a frozen clock (replays, tests), because the server answers a repeated signature
+    with the first request's stored answer: two sends of one body must not look like one request."""
 
     def __init__(self, key: str, now: Callable[[], datetime]) -> None:
         self.key = key

@@ -1,4 +1,5 @@
-"""`slotline tools export`: Retell custom-function definitions for every canonical function.
+"""`slotline tools export`: Retell custom-function definitions for every canonical function, and
+(`--prompt`) the lines of the agent's prompt that use the inbound webhook's dynamic variables.
 
 Descriptions tell the LLM what to pass: spoken phrases are welcome ("morgen um halb drei"), the call id
 is never an argument (we take it from the envelope).
@@ -67,3 +68,29 @@ def export(url: str) -> list[dict[str, Any]]:
             "parameters": {"type": "object", "properties": properties, "required": required},
         })
     return tools
+
+
+# The inbound webhook's dynamic variables (agent_functions.inbound.dynamic_variables), as the prompt uses them.
+PROMPT_LINES: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Heute ist {{current_weekday}}, der {{current_date}}; es ist {{current_time}} Uhr (Zeitzone {{timezone}}).",
+        "Du nimmst Anrufe für {{business_name}} entgegen. Öffnungszeiten heute: {{opening_hours_today}}.",
+        "Rechne jedes Datum von {{current_date}} aus, nie aus dem Gedächtnis, und biete nur Termine ab heute an.",
+        "Anrufer bekannt: {{caller_known}}. Name: {{caller_name}}. Nächster Termin: {{next_appointment}}.",
+        "Ist der Anrufer bekannt, sprich ihn mit seinem Namen an und frage nicht noch einmal danach.",
+        "Steht oben kein Datum, rufe zuerst get_context auf.",
+    ),
+    "en": (
+        "Today is {{current_weekday}}, {{current_date}}; it is {{current_time}} (time zone {{timezone}}).",
+        "You answer calls for {{business_name}}. Opening hours today: {{opening_hours_today}}.",
+        "Work out every date from {{current_date}}, never from memory, and only offer times from today on.",
+        "Caller known: {{caller_known}}. Name: {{caller_name}}. Next appointment: {{next_appointment}}.",
+        "If the caller is known, greet them by name and do not ask for it again.",
+        "If no date is given above, call get_context first.",
+    ),
+}
+
+
+def prompt_lines(lang: str) -> tuple[str, ...]:
+    """The prompt lines for an agent speaking `lang` ("de" or "en"; anything else: German)."""
+    return PROMPT_LINES.get(lang, PROMPT_LINES["de"])

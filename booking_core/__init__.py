@@ -29,8 +29,15 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.customers",
     "booking_core.history",
     "booking_core.opening",
+    # after the call: messages to callers and the team, the callback inbox, statuses by staff and by the clock
+    "booking_core.messages",
+    "booking_core.messages.store",
+    "booking_core.callback_inbox",
+    "booking_core.staff_status",
+    "booking_core.lifecycle_clock",
     # calls and costs
     "booking_core.calls",
+    "booking_core.calls.merge",
     "booking_core.costs",
     "booking_core.costs.billing",
     "booking_core.costs.csv_export",

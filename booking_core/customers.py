@@ -27,7 +27,7 @@ from textfold import name_tokens
 
 __all__ = [
     "customer_for", "customer_ids", "customer_name_by_phone", "customer_names_by_phone", "existing_customer",
-    "fold_name", "is_known", "name_matches", "pick_customer", "same_name",
+    "fold_name", "is_known", "name_matches", "no_show_count", "pick_customer", "same_name",
 ]
 
 

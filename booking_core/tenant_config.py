@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from booking_core.tenant_base import E164, WEEKDAYS, Frozen, Slug
 from booking_core.tenant_catalogue import (
@@ -55,7 +55,8 @@ class TenantConfig(Frozen):
     language: Literal["de", "en"] = "de"
     currency: str = "EUR"
     phone_numbers: tuple[str, ...] = ()
-    agent_ids: tuple[str, ...] = ()
+    # Retell agent ids that reach this tenant (web calls carry no number); `retell_agent_ids` in the file.
+    agent_ids: tuple[str, ...] = Field(default=(), validation_alias=AliasChoices("retell_agent_ids", "agent_ids"))
     holidays: Holidays | None = None
     opening_hours: dict[str, tuple[TimeRange, ...]] = Field(default_factory=dict)
     closures: tuple[Closure, ...] = ()

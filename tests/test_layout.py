@@ -7,6 +7,7 @@ A bare `from core_helpers import ...` only works when pytest happens to put that
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -23,6 +24,9 @@ def test_no_test_module_is_imported_by_bare_name() -> None:
         path.parent.name for path in TESTS.rglob("__init__.py")
     }
     local_names -= {"__init__", TESTS.name, *PRODUCT}
+    # An installed package that shares a test module's name is not that module (tests/fakes/retell.py
+    # fakes the API of the `retell` SDK, which the tests also import).
+    local_names -= {name for name in local_names if _installed_elsewhere(name)}
     bare = []
     for path in sorted(TESTS.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -34,3 +38,13 @@ def test_no_test_module_is_imported_by_bare_name() -> None:
                 if name.split(".")[0] in local_names
             ]
     assert bare == []
+
+
+def _installed_elsewhere(name: str) -> bool:
+    """Whether `name` imports as a package from outside the tests folder (an installed library)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    origin = spec.origin if spec is not None else None
+    return origin is not None and TESTS not in Path(origin).resolve().parents

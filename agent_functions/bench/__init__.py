@@ -1,6 +1,7 @@
 """`slotline bench`: simulated phone calls over signed HTTP against a server process.
 
 `cli` (the subcommand and its targets), `http_bench` (the load driver and its report), `generate` (the
-large synthetic bench tenant, also used by benchmarks/bench_core.py). The scripts in benchmarks/ import
-from here; nothing here imports them.
+large synthetic bench tenant, also used by benchmarks/bench_core.py), `call_bodies` (Retell call
+objects as long calls send them, for benchmarks/bench_body.py and the tests). The scripts in benchmarks/
+import from here; nothing here imports them.
 """

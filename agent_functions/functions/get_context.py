@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_functions.call_context import caller_facts, hours_text
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock, say_date, say_service, say_when
 from agent_functions.understanding import customer_phone
-from booking_core.customers import customer_names_by_phone, is_known, no_show_count
 from booking_core.domain import AppointmentView
 from booking_core.opening import ClosedReason, DayHours, week_hours
 
@@ -20,19 +20,13 @@ from booking_core.opening import ClosedReason, DayHours, week_hours
 NO_SHOW_NOTE = 2
 
 
-def _hours_text(ranges: list[list[str]], lang: str) -> str:
-    if lang == "de":
-        return " und ".join(f"{a} bis {b} Uhr" for a, b in ranges)
-    return " and ".join(f"{a} to {b}" for a, b in ranges)
-
-
 def _today_sentence(ctx: FunctionContext, today: DayHours) -> str:
     """'Salon Sonnenschein hat heute von 09:00 bis 19:00 Uhr geöffnet.' / '... ist heute wegen Weihnachten geschlossen.'"""
     name = ctx.tenant.name
     if today.hours:
         hours = today.pairs()
-        return ctx.say(f"{name} hat heute von {_hours_text(hours, 'de')} geöffnet.",
-                       f"{name} is open today from {_hours_text(hours, 'en')}.")
+        return ctx.say(f"{name} hat heute von {hours_text(hours, 'de')} geöffnet.",
+                       f"{name} is open today from {hours_text(hours, 'en')}.")
     why_de, why_en = _closed_why(today.closed)
     return ctx.say(f"{name} ist heute{why_de} geschlossen.", f"{name} is closed today{why_en}.")
 
@@ -72,15 +66,11 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     today = days[0]
     today_hours = today.pairs()
     caller: dict[str, Any] = {"known": False, "name": None, "appointments": [], "no_shows": 0}
-    upcoming = []
     phone = customer_phone(ctx, {}) if ctx.call.from_number else None
+    facts = await caller_facts(ctx.services, tenant, phone)
+    upcoming = facts.upcoming
     if phone:
-        names = await customer_names_by_phone(ctx.services.db, tenant.id, phone)
-        name = names[0] if names else None
-        upcoming = await ctx.services.booking.upcoming_for_phone(tenant, phone)
-        known = name is not None or bool(upcoming) or await is_known(ctx.services.db, tenant.id, phone)
-        no_shows = await no_show_count(ctx.services.db, tenant.id, phone) if known else 0
-        caller = {"known": known, "name": name, "names": names, "no_shows": no_shows,
+        caller = {"known": facts.known, "name": facts.name, "names": facts.names, "no_shows": facts.no_shows,
                   "appointments": [appointment_data(a, tenant) for a in upcoming]}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]

@@ -1,15 +1,18 @@
-"""Tables the voice edge owns: signatures already accepted, so a captured request cannot be replayed;
-claims on write requests in flight, so a retried copy reaching another process waits for the first.
+"""Tables the voice edge owns: signatures of requests already answered, with their answer, so a
+byte-identical copy (a platform's retry) is answered as the first one was; claims on write requests in
+flight, so a retried copy reaching another process waits for the first.
 
 Shared through the database (not kept in process memory) because several server processes answer the
-same voice platform: a replay sent to another process must be refused too.
+same voice platform: a copy sent to another process must find the first one's answer too. The SQL on
+these tables lives in `agent_functions.stores`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
@@ -18,12 +21,16 @@ __all__ = ["FunctionClaim", "SeenSignature"]
 
 
 class SeenSignature(Base):
-    """One accepted webhook signature. Rows older than the signature window are useless (a stale
-    timestamp is refused anyway) and are pruned."""
+    """One handled webhook request, by its signature digest (HMAC of body and timestamp), with the
+    answer it got. Written only once the request was handled, so a copy of a request that failed is
+    handled again. Rows older than the signature window are useless (a stale timestamp is refused
+    anyway) and are pruned. `status`/`answer` are None on rows written before answers were kept."""
 
     __tablename__ = "seen_signatures"
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     signed_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[int | None] = mapped_column(Integer)  # the HTTP status answered
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the JSON body answered
 
 
 class FunctionClaim(Base):

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.context import SERVICES
+from agent_functions.request_body import MAX_BODY
 from agent_functions.settings import Settings
 from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
@@ -65,14 +66,15 @@ async def test_bad_signatures_are_refused_and_write_nothing(client: TestClient) 
     assert await count(client, m.CallbackRequest) == 1
 
 
-async def test_a_replayed_or_altered_request_is_refused(client: TestClient) -> None:
-    """A captured request sent again, or with its body changed after signing, writes nothing."""
+async def test_a_byte_identical_copy_is_answered_as_a_retry_and_an_altered_one_refused(client: TestClient) -> None:
+    """The same bytes sent again (a retry that was not re-signed) get the first answer and write
+    nothing; a body changed after signing, or a stale signature, is refused and writes nothing."""
     body = json.dumps({"name": "request_callback", "args": {"customer_phone": "+4915100000099"}, "call": SALON_CALL}).encode()
     headers = {"Content-Type": "application/json", "X-Retell-Signature": Signer(KEY, lambda: NOW).header(body)}
     first = await client.post("/retell/functions", data=body, headers=headers)
     assert first.status == 200 and (await first.json())["status"] == "callback_requested"
     again = await client.post("/retell/functions", data=body, headers=headers)
-    assert again.status == 401 and (await again.json())["message"] == "replayed signature"
+    assert again.status == 200 and await again.json() == await first.json()
     altered = body.replace(b"+4915100000099", b"+4915100000098")
     changed = await client.post("/retell/functions", data=altered, headers=headers)
     assert changed.status == 401 and (await changed.json())["message"] == "wrong signature"
@@ -90,7 +92,7 @@ async def test_ping_answers_through_the_whole_stack(client: TestClient) -> None:
 
 async def test_transport_faults(client: TestClient) -> None:
     assert (await post(client, "/retell/functions", b"{nope"))[0] == 400
-    status, answer = await post(client, "/retell/functions", b" " * (300 * 1024))
+    status, answer = await post(client, "/retell/functions", b" " * (MAX_BODY + 1))
     assert status == 413 and answer["error"] == "body_too_large"
     status, answer = await post(client, "/retell/functions", {"name": "get_context", "args": {}, "call": {**SALON_CALL, "to_number": "+4912345678"}})
     assert status == 404 and answer["error"] == "unknown_tenant"

@@ -47,7 +47,7 @@ STATUSES = frozenset({
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
 })
 TRANSPORT_ERRORS = frozenset({400, 404, 413})
-MAX_BODY = 256 * 1024  # CONTRACT: bodies above this are refused with 413
+MAX_BODY = 16 * 1024 * 1024  # CONTRACT section 14: bodies above this are refused with 413
 LEAK = re.compile(r"Traceback|Error:|Exception|File \"|\w+\.py\b|(?:/[\w.-]+){2,}/?|\\[\w.-]+\\")
 SENTENCE_END = re.compile(r"(?<![\d\s])[.!?]+(?=\s|$)")
 

@@ -16,6 +16,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes
+from agent_functions.billing_routes import add_billing_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.callback_spool import apology_for, attach_callback_spool
@@ -145,6 +146,7 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)
+    add_billing_routes(app)
     add_calcom_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes

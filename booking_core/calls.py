@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking_core.call_outcomes import outcomes_by_call
 from booking_core.costs import dec_str
 from booking_core.costs.billing import billed_eur, margin
 from booking_core.costs.fx import FxQuote, FxTable, usd_to_eur
@@ -258,6 +259,7 @@ async def record_event(db: Database, tenant_id: str, event: str, call: Mapping[s
                 row.events = new_events
                 row.updated_at = now
                 _apply(row, facts)
+                await _charge(session, row, now)
             return EventOutcome(call_id, event, created, True, facts.status)
         except IntegrityError:
             if attempt == 2:  # a concurrent first delivery inserted the row: merge into it once more
@@ -276,7 +278,15 @@ async def set_telephony_price(
         row.telephony_usd = usd
         row.reconciled = row.reconciled or final
         row.updated_at = now
+        await _charge(session, row, now)
     return True
+
+
+async def _charge(session: AsyncSession, row: Call, now: datetime) -> None:
+    """The tenant's prepaid balance is charged the call's billed amount, in this transaction."""
+    from booking_core.billing.call_charges import charge_call  # billing reads costs through this module
+
+    await charge_call(session, row, now)
 
 
 # --- exchange rates ----------------------------------------------------------------------------
@@ -499,6 +509,7 @@ async def call_lines(db: Database, tenant: TenantConfig, start: date, end: date)
             .where(Call.tenant_id == tenant.id, Call.started_at >= lo, Call.started_at < hi)
             .group_by(m.Appointment.call_id)
         )).all())
+        outcomes = await outcomes_by_call(session, tenant.id, [r.call_id for r in rows])
     lines = []
     for row in rows:
         view = cost_view(row, tenant, fx)
@@ -514,6 +525,7 @@ async def call_lines(db: Database, tenant: TenantConfig, start: date, end: date)
             bookings=int(counts.get(row.call_id, 0)),
             state=view.cost.state,
             fx_source=view.fx.source,
+            outcomes=frozenset(outcomes.get(row.call_id, ())),
         ))
     return lines
 

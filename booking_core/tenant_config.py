@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
+from booking_core.billing.config import PrepaidSettings
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -205,8 +207,9 @@ class Policies(_Frozen):
     reschedule: ChangePolicy = ChangePolicy()
 
 
-class Billing(_Frozen):
-    """What the reseller charges the tenant: markup on cost, or a tariff (per started minute, per call)."""
+class Billing(PrepaidSettings):
+    """What the reseller charges the tenant: markup on cost, or a tariff (per started minute, per call);
+    the prepaid balance's settings (bonus tiers, auto top-up, warnings, VAT) come from PrepaidSettings."""
 
     markup_pct: Decimal | None = Field(None, ge=0)
     price_per_minute: Decimal | None = Field(None, ge=0)

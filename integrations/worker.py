@@ -60,9 +60,10 @@ class WorkerConfig:
 
 def default_senders() -> dict[str, Sender]:
     from integrations.calcom.mirror import CalcomMirror
+    from integrations.stripe_payments import AutoTopupSender
     from integrations.webhooks import WebhookSender
 
-    return {"calcom": CalcomMirror(), "webhook": WebhookSender()}
+    return {"calcom": CalcomMirror(), "webhook": WebhookSender(), "stripe": AutoTopupSender()}
 
 
 @dataclass

@@ -15,13 +15,36 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import calls
 from booking_core.billing import ledger
 from booking_core.billing.ledger import Posted
 from booking_core.billing.postings import post
+from booking_core.storage import models as m
 from booking_core.storage.call_models import Call
+from booking_core.tenant_config import TenantConfig
+
+
+# Validated tenant configs by (id, revision): a call event must not parse the whole tenant file each
+# time. A reload bumps the revision, so a stale entry is never used; the cache is per process.
+_CONFIGS: dict[tuple[str, int], TenantConfig] = {}
+
+
+async def _tenant(session: AsyncSession, tenant_id: str) -> TenantConfig | None:
+    revision = await session.scalar(select(m.Tenant.revision).where(m.Tenant.id == tenant_id))
+    if revision is None:
+        return None
+    config = _CONFIGS.get((tenant_id, revision))
+    if config is None:
+        config = await calls._tenant_config(session, tenant_id)
+        if config is None:
+            return None
+        if len(_CONFIGS) > 1000:
+            _CONFIGS.clear()
+        _CONFIGS[(tenant_id, revision)] = config
+    return config
 
 
 def target_amount(billed_eur: Decimal) -> Decimal:
@@ -35,7 +58,7 @@ async def charge_call(session: AsyncSession, row: Call, now: datetime) -> Posted
     A call still in progress is not charged (its cost is not known yet)."""
     if row.status == "ongoing":
         return None
-    tenant = await calls._tenant_config(session, row.tenant_id)
+    tenant = await _tenant(session, row.tenant_id)
     if tenant is None:
         return None
     day = calls.local_date(row.started_at, tenant)

@@ -46,10 +46,10 @@ def _month_text(period: str) -> str:
 def statement_rows(statement: Statement) -> list[list[object]]:
     """The statement as (Abschnitt, Datum, Beschreibung, Anrufe, Betrag EUR) rows, shared by CSV and PDF."""
     rows: list[list[object]] = [["Anfangssaldo", None, f"Saldo zum Monatsbeginn {_month_text(statement.period)}", None, statement.opening]]
-    for entry in statement.entries:
-        rows.append([KIND_DE.get(entry.kind, entry.kind), de_date(entry.day), entry.ref or "", None, entry.amount])
-    for day in statement.call_days:
-        rows.append(["Anrufe", de_date(day.day), "Anrufe des Tages", day.calls, -day.amount])
+    dated: list[tuple[date, list[object]]] = [
+        (e.day, [KIND_DE.get(e.kind, e.kind), de_date(e.day), e.ref or "", None, e.amount]) for e in statement.entries]
+    dated += [(d.day, ["Anrufe", de_date(d.day), "Anrufe des Tages", d.calls, -d.amount]) for d in statement.call_days]
+    rows += [row for _day, row in sorted(dated, key=lambda pair: pair[0])]  # by day; stable within a day
     rows.append(["Endsaldo", None, "Saldo zum Monatsende", None, statement.closing])
     rows.append(["Netto", None, "Anrufe im Monat (netto)", sum(d.calls for d in statement.call_days), statement.net])
     rows.append(["USt", None, f"Umsatzsteuer {statement.vat_pct} %", None, statement.vat])

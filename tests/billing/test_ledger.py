@@ -133,3 +133,18 @@ SMALL = call_events(25)
 @given(seed=st.integers(0, 2**32 - 1), duplicate_share=st.floats(0.0, 2.0))
 async def test_many_orders_of_a_few_calls_charge_each_call_once(db: Database, seed: int, duplicate_share: float) -> None:
     await check_each_call_charged_once(db, SMALL, 25, seed, min(duplicate_share, 1.0))
+
+
+async def test_the_test_clock_wipe_empties_the_ledger_and_keeps_its_guard(db: Database) -> None:
+    from agent_functions.replay.state import wipe
+    from billing.billing_helpers import billing_services
+
+    tenant = await prepaid_tenant(db)
+    await move(db, tenant, "topup", "10", NOW, ref="pi_w")
+    await wipe(billing_services(db))
+    assert await ledger_rows(db, tenant.id) == [] and (await ledger.balance(db, tenant.id)).balance == 0
+    tenant = await prepaid_tenant(db)
+    await move(db, tenant, "topup", "10", NOW, ref="pi_w")
+    with pytest.raises((DBAPIError, IntegrityError)):
+        async with db.write() as session:
+            await session.execute(text("DELETE FROM balance_transactions"))

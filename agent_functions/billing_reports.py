@@ -29,13 +29,26 @@ MAX_ROWS = 1000
 
 def transaction_json(row: BalanceTransaction) -> dict[str, Any]:
     """A ledger row; amounts as exact decimal strings (not rounded: the ledger's own precision)."""
-    return {"id": row.id, "at": row.created_at.isoformat(), "kind": row.kind, "amount": dec_str(row.amount),
-            "balance_after": dec_str(row.balance_after), "call_id": row.call_id, "ref": row.ref}
+    return {
+        "id": row.id,
+        "at": row.created_at.isoformat(),
+        "kind": row.kind,
+        "amount": dec_str(row.amount),
+        "balance_after": dec_str(row.balance_after),
+        "call_id": row.call_id,
+        "ref": row.ref,
+    }
 
 
 def _file(body: bytes, content_type: str, filename: str) -> web.Response:
-    return web.Response(body=body, headers={**SECURITY_HEADERS, "Content-Type": content_type,
-                                            "Content-Disposition": f'attachment; filename="{filename}"'})
+    return web.Response(
+        body=body,
+        headers={
+            **SECURITY_HEADERS,
+            "Content-Type": content_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @admin_only
@@ -59,9 +72,13 @@ async def credit_note_route(request: web.Request, services: AppServices) -> web.
     tenant = await tenant_from(services, request.query.get("tenant"))
     number = request.query.get("number") or ""
     async with services.db.read() as session:
-        document = await session.scalar(select(BillingDocument).where(
-            BillingDocument.tenant_id == tenant.id, BillingDocument.kind == "credit_note",
-            BillingDocument.number_text == number))
+        document = await session.scalar(
+            select(BillingDocument).where(
+                BillingDocument.tenant_id == tenant.id,
+                BillingDocument.kind == "credit_note",
+                BillingDocument.number_text == number,
+            )
+        )
     if document is None:
         raise Refusal(404, "not_found", f"no credit note {number[:64]!r} for {tenant.id}")
     return _file(documents.credit_note_pdf(document, tenant.name), "application/pdf", f"gutschrift-{number}.pdf")
@@ -75,8 +92,9 @@ async def transactions_route(request: web.Request, services: AppServices) -> web
         raise Refusal(400, "bad_query", f"limit must be a whole number from 1 to {MAX_ROWS}")
     async with services.db.read() as session:
         rows = await ledger.transactions(session, tenant.id, limit=int(raw))
-    return web.json_response({"tenant": tenant.id, "transactions": [transaction_json(r) for r in rows]},
-                             headers=SECURITY_HEADERS)
+    return web.json_response(
+        {"tenant": tenant.id, "transactions": [transaction_json(r) for r in rows]}, headers=SECURITY_HEADERS
+    )
 
 
 @admin_only

@@ -58,27 +58,36 @@ async def tenant_from(services: AppServices, tenant_id: object) -> TenantConfig:
 
 
 def balance_json(tenant_id: str, balance: ledger.Balance) -> dict[str, Any]:
-    return {"tenant": tenant_id, "balance": dec_money(money(balance.balance)), "currency": "EUR",
-            "updated_at": balance.updated_at.isoformat() if balance.updated_at else None,
-            "below_zero": balance.balance < 0}
+    return {
+        "tenant": tenant_id,
+        "balance": dec_money(money(balance.balance)),
+        "currency": "EUR",
+        "updated_at": balance.updated_at.isoformat() if balance.updated_at else None,
+        "below_zero": balance.balance < 0,
+    }
 
 
 def admin_only(handler: Any) -> Any:
     """Bearer-token check, and Refusal turned into its JSON answer."""
+
     async def guarded(request: web.Request) -> web.StreamResponse:
         if not _authorised(request, allow_query_token=False):
             return _unauthorised()
         try:
-            return await handler(request, request.app[SERVICES])  # type: ignore[no-any-return]
+            response: web.StreamResponse = await handler(request, request.app[SERVICES])
+            return response
         except Refusal as refusal:
             return refusal.response
+
     return guarded
 
 
 @admin_only
 async def balance_route(request: web.Request, services: AppServices) -> web.Response:
     tenant = await tenant_from(services, request.query.get("tenant"))
-    return web.json_response(balance_json(tenant.id, await ledger.balance(services.db, tenant.id)), headers=SECURITY_HEADERS)
+    return web.json_response(
+        balance_json(tenant.id, await ledger.balance(services.db, tenant.id)), headers=SECURITY_HEADERS
+    )
 
 
 @admin_only
@@ -92,8 +101,9 @@ async def balance_stream_route(request: web.Request, services: AppServices) -> w
             if current.version != seen:
                 seen = current.version
                 at = current.updated_at or services.clock.now()
-                await stream.send(json.dumps({"balance": dec_money(money(current.balance)), "at": at.isoformat()}),
-                                  event="balance")
+                await stream.send(
+                    json.dumps({"balance": dec_money(money(current.balance)), "at": at.isoformat()}), event="balance"
+                )
             await asyncio.sleep(poll_s)
     return stream
 
@@ -103,9 +113,9 @@ async def topup_route(request: web.Request, services: AppServices) -> web.Respon
     try:
         body = await request.json(loads=lambda text: json.loads(text, parse_float=str))
     except ValueError:
-        raise Refusal(400, "bad_json", "the body must be a JSON object {\"tenant\", \"amount\"}") from None
+        raise Refusal(400, "bad_json", 'the body must be a JSON object {"tenant", "amount"}') from None
     if not isinstance(body, dict):
-        raise Refusal(400, "bad_json", "the body must be a JSON object {\"tenant\", \"amount\"}")
+        raise Refusal(400, "bad_json", 'the body must be a JSON object {"tenant", "amount"}')
     tenant = await tenant_from(services, body.get("tenant"))
     try:
         amount = parse_amount(body.get("amount"), tenant.billing)
@@ -117,14 +127,23 @@ async def topup_route(request: web.Request, services: AppServices) -> web.Respon
     config = StripeConfig(settings.stripe_api_key, settings.stripe_api_base)
     back = settings.billing_return_url
     try:
-        checkout = await create_checkout(config, tenant.id, amount, success_url=f"{back}?tenant={tenant.id}&paid=1",
-                                         cancel_url=f"{back}?tenant={tenant.id}&paid=0",
-                                         idempotency_key=request.headers.get("Idempotency-Key"))
+        checkout = await create_checkout(
+            config,
+            tenant.id,
+            amount,
+            success_url=f"{back}?tenant={tenant.id}&paid=1",
+            cancel_url=f"{back}?tenant={tenant.id}&paid=0",
+            idempotency_key=request.headers.get("Idempotency-Key"),
+        )
     except stripe.StripeError as exc:
         log.warning("checkout session not created", tenant=tenant.id, error=str(exc)[:200])
-        raise Refusal(502, "payment_provider_error", f"Stripe did not create the checkout: {exc.user_message or 'no answer'}") from None
-    return web.json_response({"checkout_url": checkout.url, "id": checkout.id, "tenant": tenant.id,
-                              "amount": dec_money(amount)}, headers=SECURITY_HEADERS)
+        raise Refusal(
+            502, "payment_provider_error", f"Stripe did not create the checkout: {exc.user_message or 'no answer'}"
+        ) from None
+    return web.json_response(
+        {"checkout_url": checkout.url, "id": checkout.id, "tenant": tenant.id, "amount": dec_money(amount)},
+        headers=SECURITY_HEADERS,
+    )
 
 
 async def stripe_webhook_route(request: web.Request) -> web.Response:
@@ -136,7 +155,9 @@ async def stripe_webhook_route(request: web.Request) -> web.Response:
     try:
         if not secret:
             raise ValueError("no webhook secret is configured (SLOTLINE_STRIPE_WEBHOOK_SECRET)")
-        stripe.Webhook.construct_event(body, request.headers.get("Stripe-Signature"), secret, tolerance=WEBHOOK_TOLERANCE_S)
+        stripe.Webhook.construct_event(
+            body, request.headers.get("Stripe-Signature"), secret, tolerance=WEBHOOK_TOLERANCE_S
+        )
         event = json.loads(body)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         log.warning("stripe webhook refused", reason=str(exc)[:200])
@@ -154,10 +175,16 @@ async def stripe_webhook_route(request: web.Request) -> web.Response:
 async def return_page(request: web.Request) -> web.Response:
     """Where Checkout sends the payer back: the payment is credited when Stripe's webhook arrives."""
     paid = request.query.get("paid") == "1"
-    text = ("Danke! Ihre Zahlung wird gerade verbucht; das Guthaben erscheint in wenigen Augenblicken."
-            if paid else "Die Zahlung wurde abgebrochen; es wurde nichts abgebucht.")
-    return web.Response(text=f"<!DOCTYPE html><html lang=de><meta charset=utf-8><title>Slotline</title><p>{text}</p></html>",
-                        content_type="text/html", headers=SECURITY_HEADERS)
+    text = (
+        "Danke! Ihre Zahlung wird gerade verbucht; das Guthaben erscheint in wenigen Augenblicken."
+        if paid
+        else "Die Zahlung wurde abgebrochen; es wurde nichts abgebucht."
+    )
+    return web.Response(
+        text=f"<!DOCTYPE html><html lang=de><meta charset=utf-8><title>Slotline</title><p>{text}</p></html>",
+        content_type="text/html",
+        headers=SECURITY_HEADERS,
+    )
 
 
 def add_billing_routes(app: web.Application) -> None:

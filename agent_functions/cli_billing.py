@@ -10,20 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from agent_functions.cli_costs import _tenant
 from agent_functions.cli_support import CommandError, command_group, run_with_database
-
-
-async def _tenant(db: Any, tenant_id: str) -> Any:
-    from booking_core.tenant_store import TenantDirectory
-
-    tenant = await TenantDirectory(db).get(tenant_id)
-    if tenant is None:
-        raise CommandError(f"unknown tenant {tenant_id!r}")
-    return tenant
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
@@ -62,9 +54,13 @@ def cmd_topup(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         back = settings.billing_return_url
         try:
-            checkout = await create_checkout(StripeConfig(settings.stripe_api_key or "", settings.stripe_api_base),
-                                             tenant.id, amount, success_url=f"{back}?tenant={tenant.id}&paid=1",
-                                             cancel_url=f"{back}?tenant={tenant.id}&paid=0")
+            checkout = await create_checkout(
+                StripeConfig(settings.stripe_api_key or "", settings.stripe_api_base),
+                tenant.id,
+                amount,
+                success_url=f"{back}?tenant={tenant.id}&paid=1",
+                cancel_url=f"{back}?tenant={tenant.id}&paid=0",
+            )
         except stripe.StripeError as exc:
             raise CommandError(f"Stripe did not create the checkout: {exc.user_message or exc}") from None
         print(json.dumps({"checkout_url": checkout.url, "id": checkout.id, "tenant": tenant.id, "amount": str(amount)}))
@@ -80,7 +76,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     async def work(db: Any) -> int:
         tenant = await _tenant(db, args.tenant)
         try:
-            statement = await monthly_statement(db, tenant, args.month, datetime.now(timezone.utc))
+            statement = await monthly_statement(db, tenant, args.month, datetime.now(UTC))
         except StatementError as exc:
             raise CommandError(str(exc)) from None
         data = documents.statement_pdf(statement) if args.format == "pdf" else documents.statement_csv(statement)
@@ -105,7 +101,8 @@ def cmd_transactions(args: argparse.Namespace) -> int:
             print(json.dumps({"tenant": tenant.id, "transactions": rows}, ensure_ascii=False, indent=2))
             return 0
         for r in rows:
-            print(f"{r['at'][:19]}  {r['kind']:<11} {r['amount']:>18}  = {r['balance_after']:>18}  {r['call_id'] or r['ref'] or ''}")
+            about = r["call_id"] or r["ref"] or ""
+            print(f"{r['at'][:19]}  {r['kind']:<11} {r['amount']:>18}  = {r['balance_after']:>18}  {about}")
         return 0
 
     return run_with_database(args, work)

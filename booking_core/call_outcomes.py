@@ -31,10 +31,15 @@ async def note_status(db: Database, tenant_id: str, call_id: str | None, status:
     if outcome is None or not call_id:
         return False
     async with db.write() as session:
-        statement = db.insert(CallOutcome).values(tenant_id=tenant_id, call_id=call_id, outcome=outcome, count=1, updated_at=now)
-        await session.execute(statement.on_conflict_do_update(
-            index_elements=["tenant_id", "call_id", "outcome"],
-            set_={"count": CallOutcome.count + 1, "updated_at": now}))
+        statement = db.insert(CallOutcome).values(
+            tenant_id=tenant_id, call_id=call_id, outcome=outcome, count=1, updated_at=now
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "call_id", "outcome"],
+                set_={"count": CallOutcome.count + 1, "updated_at": now},
+            )
+        )
     return True
 
 
@@ -44,12 +49,20 @@ async def outcomes_by_call(session: AsyncSession, tenant_id: str, call_ids: Sequ
     if not call_ids:
         return found
     ids = list(call_ids)
-    callbacks = await session.execute(select(m.CallbackRequest.call_id, m.CallbackRequest.reason).where(
-        m.CallbackRequest.tenant_id == tenant_id, m.CallbackRequest.call_id.in_(ids)))
+    callbacks = await session.execute(
+        select(m.CallbackRequest.call_id, m.CallbackRequest.reason).where(
+            m.CallbackRequest.tenant_id == tenant_id, m.CallbackRequest.call_id.in_(ids)
+        )
+    )
     for call_id, reason in callbacks.all():
+        if call_id is None:
+            continue
         found.setdefault(call_id, set()).add("error" if (reason or "").startswith(TECHNICAL_FAULT) else "callback")
-    counted = await session.execute(select(CallOutcome.call_id, CallOutcome.outcome).where(
-        CallOutcome.tenant_id == tenant_id, CallOutcome.call_id.in_(ids)))
+    counted = await session.execute(
+        select(CallOutcome.call_id, CallOutcome.outcome).where(
+            CallOutcome.tenant_id == tenant_id, CallOutcome.call_id.in_(ids)
+        )
+    )
     for call_id, outcome in counted.all():
         found.setdefault(call_id, set()).add(outcome)
     return found

@@ -41,8 +41,12 @@ class StripeConfig:
         return cls(key, env.get("SLOTLINE_STRIPE_API_BASE") or DEFAULT_API_BASE) if key else None
 
     def client(self) -> stripe.StripeClient:
-        return stripe.StripeClient(self.api_key, base_addresses={"api": self.api_base}, max_network_retries=1,
-                                   http_client=stripe.HTTPXClient(timeout=15))
+        return stripe.StripeClient(
+            self.api_key,
+            base_addresses={"api": self.api_base},
+            max_network_retries=1,
+            http_client=stripe.HTTPXClient(timeout=15),
+        )
 
 
 def cents(amount: Decimal) -> int:
@@ -59,8 +63,15 @@ class Checkout:
     url: str
 
 
-async def create_checkout(config: StripeConfig, tenant_id: str, amount: Decimal, *, success_url: str,
-                          cancel_url: str, idempotency_key: str | None = None) -> Checkout:
+async def create_checkout(
+    config: StripeConfig,
+    tenant_id: str,
+    amount: Decimal,
+    *,
+    success_url: str,
+    cancel_url: str,
+    idempotency_key: str | None = None,
+) -> Checkout:
     """A Checkout Session paying `amount` EUR onto the tenant's balance; the card is saved for auto top-ups.
 
     Raises stripe.StripeError (the SDK's errors) when Stripe refuses or cannot be reached."""
@@ -68,9 +79,20 @@ async def create_checkout(config: StripeConfig, tenant_id: str, amount: Decimal,
         "mode": "payment",
         "client_reference_id": tenant_id,
         "metadata": {"tenant": tenant_id, "kind": "topup"},
-        "line_items": [{"quantity": 1, "price_data": {
-            "currency": "eur", "unit_amount": cents(amount), "product_data": {"name": "Slotline Guthaben"}}}],
-        "payment_intent_data": {"metadata": {"tenant": tenant_id, "kind": "topup"}, "setup_future_usage": "off_session"},
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "eur",
+                    "unit_amount": cents(amount),
+                    "product_data": {"name": "Slotline Guthaben"},
+                },
+            }
+        ],
+        "payment_intent_data": {
+            "metadata": {"tenant": tenant_id, "kind": "topup"},
+            "setup_future_usage": "off_session",
+        },
         "customer_creation": "always",
         "success_url": success_url,
         "cancel_url": cancel_url,
@@ -80,12 +102,23 @@ async def create_checkout(config: StripeConfig, tenant_id: str, amount: Decimal,
     return Checkout(session.id, session.url or "")
 
 
-async def charge_off_session(config: StripeConfig, tenant_id: str, amount: Decimal, *, customer: str | None,
-                             payment_method: str, idempotency_key: str) -> Any:
+async def charge_off_session(
+    config: StripeConfig,
+    tenant_id: str,
+    amount: Decimal,
+    *,
+    customer: str | None,
+    payment_method: str,
+    idempotency_key: str,
+) -> Any:
     """Confirm a PaymentIntent on the saved payment method without the customer present."""
     params: dict[str, Any] = {
-        "amount": cents(amount), "currency": "eur", "payment_method": payment_method, "off_session": True,
-        "confirm": True, "metadata": {"tenant": tenant_id, "kind": "auto_topup"},
+        "amount": cents(amount),
+        "currency": "eur",
+        "payment_method": payment_method,
+        "off_session": True,
+        "confirm": True,
+        "metadata": {"tenant": tenant_id, "kind": "auto_topup"},
     }
     if customer:
         params["customer"] = customer
@@ -105,27 +138,47 @@ class AutoTopupSender:
         payload = message.payload
         amount = Decimal(payload["amount"])
         try:
-            intent = await charge_off_session(config, tenant.id, amount, customer=payload.get("customer"),
-                                              payment_method=payload["payment_method"],
-                                              idempotency_key=payload["idempotency_key"])
+            intent = await charge_off_session(
+                config,
+                tenant.id,
+                amount,
+                customer=payload.get("customer"),
+                payment_method=payload["payment_method"],
+                idempotency_key=payload["idempotency_key"],
+            )
         except stripe.CardError as exc:
-            return await _failed(ctx.db, tenant, amount, exc.code or exc.user_message or "card declined", ctx.clock.now())
+            return await _failed(
+                ctx.db, tenant, amount, exc.code or exc.user_message or "card declined", ctx.clock.now()
+            )
         except stripe.RateLimitError as exc:
             raise RateLimited(f"stripe: {exc.user_message or exc}", status=429) from exc
         except (stripe.APIConnectionError, stripe.APIError) as exc:
             raise RetryableError(f"stripe: {exc.user_message or exc}", status=exc.http_status) from exc
         except stripe.StripeError as exc:  # bad key, bad request: this attempt cannot succeed
-            return await _failed(ctx.db, tenant, amount, f"stripe refused: {exc.user_message or exc}"[:200], ctx.clock.now())
+            return await _failed(
+                ctx.db, tenant, amount, f"stripe refused: {exc.user_message or exc}"[:200], ctx.clock.now()
+            )
         if intent.status != "succeeded":
             return await _failed(ctx.db, tenant, amount, f"payment {intent.status}", ctx.clock.now())
         async with ctx.db.write() as session:
-            await topups.record_auto_topup_success(session, tenant, Payment(
-                intent.id, Decimal(intent.amount_received or intent.amount) / HUNDRED, "auto_topup",
-                payload.get("customer"), payload["payment_method"]), ctx.clock.now())
+            await topups.record_auto_topup_success(
+                session,
+                tenant,
+                Payment(
+                    intent.id,
+                    Decimal(intent.amount_received or intent.amount) / HUNDRED,
+                    "auto_topup",
+                    payload.get("customer"),
+                    payload["payment_method"],
+                ),
+                ctx.clock.now(),
+            )
         return f"charged {intent.id}"
 
 
 async def _failed(db: Database, tenant: Any, amount: Decimal, reason: str, now: Any) -> str:
     async with db.write() as session:
         account = await topups.record_auto_topup_failure(session, tenant, amount, reason, now)
-    return f"failed ({reason}); {account.auto_failures} in a row" + ("; auto top-up off" if account.auto_disabled else "")
+    return f"failed ({reason}); {account.auto_failures} in a row" + (
+        "; auto top-up off" if account.auto_disabled else ""
+    )

@@ -29,8 +29,9 @@ TOPIC = "billing.auto_topup"
 TARGET = "stripe"
 
 
-def due(config: AutoTopup | None, account: BillingAccount | None, before: Decimal, after: Decimal,
-        now: datetime) -> bool:
+def due(
+    config: AutoTopup | None, account: BillingAccount | None, before: Decimal, after: Decimal, now: datetime
+) -> bool:
     """Whether a movement from `before` to `after` EUR should start an attempt now (pure)."""
     if config is None or account is None or not account.payment_method_id or account.auto_disabled:
         return False
@@ -50,12 +51,24 @@ async def claim_if_due(session: AsyncSession, tenant: TenantConfig, posted: Post
         return False
     assert account is not None
     account.auto_last_attempt_at, account.updated_at = now, now
-    session.add(OutboxMessage(
-        tenant_id=tenant.id, topic=TOPIC, target=TARGET, status="pending", attempts=0, next_attempt_at=now,
-        created_at=now, payload={
-            "tenant": tenant.id, "amount": dec_str(config.amount), "customer": account.stripe_customer_id,
-            "payment_method": account.payment_method_id, "balance": dec_str(posted.after),
-            # Stripe's idempotency key: a retried send of this attempt never charges twice.
-            "idempotency_key": f"slotline-auto-topup-{tenant.id}-{now.strftime('%Y%m%dT%H%M%S%f')}",
-        }))
+    session.add(
+        OutboxMessage(
+            tenant_id=tenant.id,
+            topic=TOPIC,
+            target=TARGET,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            payload={
+                "tenant": tenant.id,
+                "amount": dec_str(config.amount),
+                "customer": account.stripe_customer_id,
+                "payment_method": account.payment_method_id,
+                "balance": dec_str(posted.after),
+                # Stripe's idempotency key: a retried send of this attempt never charges twice.
+                "idempotency_key": f"slotline-auto-topup-{tenant.id}-{now.strftime('%Y%m%dT%H%M%S%f')}",
+            },
+        )
+    )
     return True

@@ -26,7 +26,6 @@ from booking_core.storage import models as m
 from booking_core.storage.call_models import Call
 from booking_core.tenant_config import TenantConfig
 
-
 # Validated tenant configs by (id, revision): a call event must not parse the whole tenant file each
 # time. A reload bumps the revision, so a stale entry is never used; the cache is per process.
 _CONFIGS: dict[tuple[str, int], TenantConfig] = {}
@@ -67,5 +66,12 @@ async def charge_call(session: AsyncSession, row: Call, now: datetime) -> Posted
     difference = target - await ledger.charged_for_call(session, row.tenant_id, row.call_id)
     if difference == 0:
         return None
-    return await post(session, tenant, "call_charge", -difference, now, call_id=row.call_id,
-                      details={"billed_eur": str(target), "state": view.cost.state, "fx_source": view.fx.source})
+    return await post(
+        session,
+        tenant,
+        "call_charge",
+        -difference,
+        now,
+        call_id=row.call_id,
+        details={"billed_eur": str(target), "state": view.cost.state, "fx_source": view.fx.source},
+    )

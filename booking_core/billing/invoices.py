@@ -42,8 +42,11 @@ def vat_split(net: Decimal, vat_pct: Decimal) -> tuple[Decimal, Decimal, Decimal
 
 async def _locked_counter(session: AsyncSession, tenant_id: str, kind: DocumentKind) -> DocumentCounter:
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(postgresql.insert(DocumentCounter).values(tenant_id=tenant_id, kind=kind, last_number=0)
-                              .on_conflict_do_nothing())
+        await session.execute(
+            postgresql.insert(DocumentCounter)
+            .values(tenant_id=tenant_id, kind=kind, last_number=0)
+            .on_conflict_do_nothing()
+        )
         counter = await session.get(DocumentCounter, (tenant_id, kind), with_for_update=True, populate_existing=True)
         assert counter is not None
         return counter
@@ -54,25 +57,45 @@ async def _locked_counter(session: AsyncSession, tenant_id: str, kind: DocumentK
     return counter
 
 
-async def issue(session: AsyncSession, tenant_id: str, kind: DocumentKind, now: datetime, *, net: Decimal,
-                vat_pct: Decimal, period: str | None = None, ref: str | None = None,
-                details: dict[str, Any] | None = None) -> BillingDocument:
+async def issue(
+    session: AsyncSession,
+    tenant_id: str,
+    kind: DocumentKind,
+    now: datetime,
+    *,
+    net: Decimal,
+    vat_pct: Decimal,
+    period: str | None = None,
+    ref: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> BillingDocument:
     """The document for (`kind`, `period`) or (`kind`, `ref`): the existing one, else a new one with the
     next number. `net` is EUR (rounded to cents here)."""
     if (period is None) == (ref is None):
         raise ValueError("a document belongs to a period (invoice) or a ref (credit note)")
     counter = await _locked_counter(session, tenant_id, kind)
     key = BillingDocument.period == period if period is not None else BillingDocument.ref == ref
-    existing = await session.scalar(select(BillingDocument).where(
-        BillingDocument.tenant_id == tenant_id, BillingDocument.kind == kind, key))
+    existing = await session.scalar(
+        select(BillingDocument).where(BillingDocument.tenant_id == tenant_id, BillingDocument.kind == kind, key)
+    )
     if existing is not None:
         return existing
     counter.last_number += 1
     net_cents, vat, gross = vat_split(net, vat_pct)
     document = BillingDocument(
-        tenant_id=tenant_id, kind=kind, number=counter.last_number,
-        number_text=number_text(tenant_id, kind, counter.last_number), period=period, ref=ref,
-        net=net_cents, vat=vat, gross=gross, vat_pct=vat_pct, details=details, issued_at=now)
+        tenant_id=tenant_id,
+        kind=kind,
+        number=counter.last_number,
+        number_text=number_text(tenant_id, kind, counter.last_number),
+        period=period,
+        ref=ref,
+        net=net_cents,
+        vat=vat,
+        gross=gross,
+        vat_pct=vat_pct,
+        details=details,
+        issued_at=now,
+    )
     session.add(document)
     await session.flush()
     return document

@@ -68,9 +68,18 @@ async def _locked_total(session: AsyncSession, tenant_id: str, now: datetime) ->
     return row
 
 
-async def append(session: AsyncSession, tenant_id: str, kind: Kind, amount: Decimal, now: datetime, *,
-                 call_id: str | None = None, ref: str | None = None, note: str | None = None,
-                 details: dict[str, Any] | None = None) -> Posted | None:
+async def append(
+    session: AsyncSession,
+    tenant_id: str,
+    kind: Kind,
+    amount: Decimal,
+    now: datetime,
+    *,
+    call_id: str | None = None,
+    ref: str | None = None,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Posted | None:
     """Add one row and move the running total, in the caller's transaction.
 
     Returns None, writing nothing, when `ref` is already in the tenant's ledger for `kind`.
@@ -80,16 +89,28 @@ async def append(session: AsyncSession, tenant_id: str, kind: Kind, amount: Deci
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValueError(f"a ledger amount is a finite Decimal, got {amount!r}")
     total = await _locked_total(session, tenant_id, now)
-    if ref is not None and await session.scalar(select(BalanceTransaction.id).where(
-            BalanceTransaction.tenant_id == tenant_id, BalanceTransaction.kind == kind, BalanceTransaction.ref == ref)):
+    if ref is not None and await session.scalar(
+        select(BalanceTransaction.id).where(
+            BalanceTransaction.tenant_id == tenant_id, BalanceTransaction.kind == kind, BalanceTransaction.ref == ref
+        )
+    ):
         return None
     before = total.balance
     after = before + amount
     # Under the lock, so a tenant's rows are in time order by id too (a writer that read the clock
     # before waiting for the lock must not date its row before the row that went in first).
     stamp = max(now, total.updated_at) if total.version else now
-    row = BalanceTransaction(tenant_id=tenant_id, kind=kind, amount=amount, balance_after=after, call_id=call_id,
-                             ref=ref, note=note, details=details, created_at=stamp)
+    row = BalanceTransaction(
+        tenant_id=tenant_id,
+        kind=kind,
+        amount=amount,
+        balance_after=after,
+        call_id=call_id,
+        ref=ref,
+        note=note,
+        details=details,
+        created_at=stamp,
+    )
     session.add(row)
     total.balance, total.version, total.updated_at = after, total.version + 1, stamp
     await session.flush()
@@ -107,14 +128,26 @@ async def balance(db: Database, tenant_id: str) -> Balance:
 
 async def charged_for_call(session: AsyncSession, tenant_id: str, call_id: str) -> Decimal:
     """What a call has been charged so far, as a positive amount (the sum of its call_charge rows)."""
-    amounts = (await session.scalars(select(BalanceTransaction.amount).where(
-        BalanceTransaction.tenant_id == tenant_id, BalanceTransaction.call_id == call_id,
-        BalanceTransaction.kind == "call_charge"))).all()
+    amounts = (
+        await session.scalars(
+            select(BalanceTransaction.amount).where(
+                BalanceTransaction.tenant_id == tenant_id,
+                BalanceTransaction.call_id == call_id,
+                BalanceTransaction.kind == "call_charge",
+            )
+        )
+    ).all()
     return -sum(amounts, ZERO)
 
 
-async def transactions(session: AsyncSession, tenant_id: str, *, start: datetime | None = None,
-                       end: datetime | None = None, limit: int | None = None) -> Sequence[BalanceTransaction]:
+async def transactions(
+    session: AsyncSession,
+    tenant_id: str,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
+) -> Sequence[BalanceTransaction]:
     """Rows of a tenant with `start <= created_at < end`, oldest first (`limit`: the newest that many)."""
     query = select(BalanceTransaction).where(BalanceTransaction.tenant_id == tenant_id)
     if start is not None:
@@ -132,7 +165,9 @@ async def balance_before(session: AsyncSession, tenant_id: str, instant: datetim
     value = await session.scalar(
         select(BalanceTransaction.balance_after)
         .where(BalanceTransaction.tenant_id == tenant_id, BalanceTransaction.created_at < instant)
-        .order_by(BalanceTransaction.id.desc()).limit(1))
+        .order_by(BalanceTransaction.id.desc())
+        .limit(1)
+    )
     return value if value is not None else ZERO
 
 

@@ -46,28 +46,40 @@ def compose(notice: Notice, lang: str, facts: dict[str, Any]) -> tuple[str, str]
     if notice == "low_balance":
         threshold = eur(facts["threshold"], lang)
         if de:
-            return (f"Guthaben unter {threshold}",
-                    f"Ihr Guthaben ist auf {balance} gefallen und liegt damit unter {threshold}. "
-                    "Anrufe werden weiter angenommen; bitte laden Sie Ihr Guthaben auf.")
-        return (f"Balance below {threshold}",
-                f"Your balance has fallen to {balance}, below {threshold}. "
-                "Calls are still answered; please top up your balance.")
+            return (
+                f"Guthaben unter {threshold}",
+                f"Ihr Guthaben ist auf {balance} gefallen und liegt damit unter {threshold}. "
+                "Anrufe werden weiter angenommen; bitte laden Sie Ihr Guthaben auf.",
+            )
+        return (
+            f"Balance below {threshold}",
+            f"Your balance has fallen to {balance}, below {threshold}. "
+            "Calls are still answered; please top up your balance.",
+        )
     amount = eur(facts["amount"], lang)
     if notice == "auto_topup_succeeded":
         if de:
-            return (f"Guthaben automatisch aufgeladen: {amount}",
-                    f"Wir haben {amount} von Ihrer hinterlegten Zahlungsart abgebucht. Neues Guthaben: {balance}.")
-        return (f"Balance topped up automatically: {amount}",
-                f"We charged {amount} to your saved payment method. New balance: {balance}.")
+            return (
+                f"Guthaben automatisch aufgeladen: {amount}",
+                f"Wir haben {amount} von Ihrer hinterlegten Zahlungsart abgebucht. Neues Guthaben: {balance}.",
+            )
+        return (
+            f"Balance topped up automatically: {amount}",
+            f"We charged {amount} to your saved payment method. New balance: {balance}.",
+        )
     reason, failures, limit = facts.get("reason") or "", facts["failures"], facts["max_failures"]
     if de:
-        text = (f"Die automatische Aufladung über {amount} ist fehlgeschlagen ({reason}). "
-                f"Fehlversuch {failures} von {limit} in Folge. Guthaben: {balance}.")
+        text = (
+            f"Die automatische Aufladung über {amount} ist fehlgeschlagen ({reason}). "
+            f"Fehlversuch {failures} von {limit} in Folge. Guthaben: {balance}."
+        )
         if facts.get("disabled"):
             text += " Die automatische Aufladung ist jetzt ausgeschaltet; bitte laden Sie manuell auf."
         return ("Automatische Aufladung fehlgeschlagen", text)
-    text = (f"The automatic top-up of {amount} failed ({reason}). "
-            f"Failure {failures} of {limit} in a row. Balance: {balance}.")
+    text = (
+        f"The automatic top-up of {amount} failed ({reason}). "
+        f"Failure {failures} of {limit} in a row. Balance: {balance}."
+    )
     if facts.get("disabled"):
         text += " Automatic top-up is now switched off; please top up manually."
     return ("Automatic top-up failed", text)
@@ -77,11 +89,24 @@ def queue(session: AsyncSession, tenant: TenantConfig, notice: Notice, now: date
     """Add the notice's outbox row to the caller's transaction; returns it."""
     subject, text = compose(notice, tenant.language, facts)
     payload = {
-        "kind": TOPIC, "notice": notice, "tenant": tenant.id, "to": tenant.billing.owner_email,
-        "lang": tenant.language, "subject": subject, "text": text,
+        "kind": TOPIC,
+        "notice": notice,
+        "tenant": tenant.id,
+        "to": tenant.billing.owner_email,
+        "lang": tenant.language,
+        "subject": subject,
+        "text": text,
         "facts": {k: dec_str(v) if isinstance(v, Decimal) else v for k, v in facts.items()},
     }
-    row = OutboxMessage(tenant_id=tenant.id, topic=TOPIC, target=TARGET, payload=payload, status="pending",
-                        attempts=0, next_attempt_at=now, created_at=now)
+    row = OutboxMessage(
+        tenant_id=tenant.id,
+        topic=TOPIC,
+        target=TARGET,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(row)
     return row

@@ -14,8 +14,9 @@ from booking_core.billing.ledger import Kind, Posted
 from booking_core.tenant_config import TenantConfig
 
 
-async def post(session: AsyncSession, tenant: TenantConfig, kind: Kind, amount: Decimal, now: datetime,
-               **row: Any) -> Posted | None:
+async def post(
+    session: AsyncSession, tenant: TenantConfig, kind: Kind, amount: Decimal, now: datetime, **row: Any
+) -> Posted | None:
     """`ledger.append` (row: call_id, ref, note, details) plus its consequences; None when `ref` was
     already posted (nothing written)."""
     posted = await ledger.append(session, tenant.id, kind, amount, now, **row)

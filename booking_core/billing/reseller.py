@@ -21,8 +21,19 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
-SUMMED = ("calls", "minutes", "cost_eur", "billed_eur", "margin_eur", "bookings", "booked_calls", "callback_calls",
-          "error_calls", "policy_refusal_calls", "fallback_fx_calls")
+SUMMED = (
+    "calls",
+    "minutes",
+    "cost_eur",
+    "billed_eur",
+    "margin_eur",
+    "bookings",
+    "booked_calls",
+    "callback_calls",
+    "error_calls",
+    "policy_refusal_calls",
+    "fallback_fx_calls",
+)
 
 
 async def all_tenants(db: Database) -> list[TenantConfig]:
@@ -47,8 +58,14 @@ async def reseller_report(db: Database, start: date, end: date) -> dict[str, Any
         rows.append(row)
     below = [r["tenant"] for r in rows if r["below_zero"]]
     totals["balance_eur"] = sum((r["balance_eur"] for r in rows), Decimal(0))
-    return {"from": start.isoformat(), "to": end.isoformat(), "currency": "EUR",
-            "tenants": [_json(r) for r in rows], "totals": _json(totals), "below_zero": below}
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "currency": "EUR",
+        "tenants": [_json(r) for r in rows],
+        "totals": _json(totals),
+        "below_zero": below,
+    }
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:

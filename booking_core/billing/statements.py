@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from booking_core.billing import invoices, ledger
@@ -33,7 +33,7 @@ class StatementError(ValueError):
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """"2026-11" → (2026, 11). Raises StatementError."""
+    """ "2026-11" → (2026, 11). Raises StatementError."""
     match = MONTH.match(text or "")
     if not match or not 2000 <= int(match.group(1)) <= 2999:
         raise StatementError(f"month must be YYYY-MM, got {str(text)[:20]!r}")
@@ -44,8 +44,10 @@ def month_bounds(year: int, month: int, tenant: TenantConfig) -> tuple[datetime,
     """[first local midnight of the month, first local midnight of the next) in UTC."""
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
-    return tuple(datetime.combine(d, time(0), tzinfo=tenant.zone).astimezone(timezone.utc)  # type: ignore[return-value]
-                 for d in (first, following))
+    return tuple(
+        datetime.combine(d, time(0), tzinfo=tenant.zone).astimezone(UTC)  # type: ignore[return-value]
+        for d in (first, following)
+    )
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,21 @@ def summarise(tenant: TenantConfig, period: str, opening: Decimal, rows: list[Ba
     closing = opening + ledger.ledger_sum(rows)
     net, vat, gross = invoices.vat_split(charges, tenant.billing.vat_pct)
     return Statement(
-        tenant.id, tenant.name, period, money(opening), tuple(entries),
+        tenant.id,
+        tenant.name,
+        period,
+        money(opening),
+        tuple(entries),
         tuple(CallDay(d, len(c), money(a)) for d, (c, a) in sorted(days.items())),
-        money(closing), net, tenant.billing.vat_pct, vat, gross, False, None, None)
+        money(closing),
+        net,
+        tenant.billing.vat_pct,
+        vat,
+        gross,
+        False,
+        None,
+        None,
+    )
 
 
 async def monthly_statement(db: Database, tenant: TenantConfig, period: str, now: datetime) -> Statement:
@@ -118,15 +132,22 @@ async def monthly_statement(db: Database, tenant: TenantConfig, period: str, now
     if start > now:
         raise StatementError(f"{period} has not begun yet")
     final = end <= now
-    async with (db.write() if final else db.read()) as session:
+    async with db.write() if final else db.read() as session:
         opening = await ledger.balance_before(session, tenant.id, start)
         rows = list(await ledger.transactions(session, tenant.id, start=start, end=end))
         statement = summarise(tenant, period, opening, rows)
         if not final:
             return statement
         document = await invoices.issue(
-            session, tenant.id, "invoice", now, net=statement.net, vat_pct=tenant.billing.vat_pct, period=period,
-            details={"opening": str(statement.opening), "closing": str(statement.closing), "rows": len(rows)})
+            session,
+            tenant.id,
+            "invoice",
+            now,
+            net=statement.net,
+            vat_pct=tenant.billing.vat_pct,
+            period=period,
+            details={"opening": str(statement.opening), "closing": str(statement.closing), "rows": len(rows)},
+        )
     return _with_invoice(statement, document.number_text, document.issued_at)
 
 

@@ -59,8 +59,13 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = obj.get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
 def _tenant_id(obj: Mapping[str, Any]) -> str | None:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    metadata = _metadata(obj)
     return _str(metadata.get("tenant")) or _str(obj.get("client_reference_id"))
 
 
@@ -78,10 +83,12 @@ def intent_payment(intent: Mapping[str, Any]) -> Payment | None:
     amount = _cents(intent.get("amount_received", intent.get("amount")))
     if intent.get("status") != "succeeded" or amount is None or str(intent.get("currency", "")).lower() != "eur":
         return None
-    metadata = intent.get("metadata") if isinstance(intent.get("metadata"), Mapping) else {}
+    metadata = _metadata(intent)
     source = "auto_topup" if metadata.get("kind") == "auto_topup" else "checkout"
     ref = _str(intent.get("id"))
-    return Payment(ref, amount, source, _str(intent.get("customer")), _str(intent.get("payment_method"))) if ref else None
+    return (
+        Payment(ref, amount, source, _str(intent.get("customer")), _str(intent.get("payment_method"))) if ref else None
+    )
 
 
 async def apply_event(db: Database, tenant_of: TenantLookup, event: Mapping[str, Any], now: datetime) -> EventResult:
@@ -96,8 +103,11 @@ async def apply_event(db: Database, tenant_of: TenantLookup, event: Mapping[str,
                 if await session.get(StripeEvent, event_id) is not None:
                     return EventResult(event_id, kind, "duplicate")
                 tenant_id, outcome = await _apply(session, tenant_of, kind, obj, now)
-                session.add(StripeEvent(event_id=event_id, type=kind[:100], tenant_id=tenant_id, outcome=outcome,
-                                        received_at=now))
+                session.add(
+                    StripeEvent(
+                        event_id=event_id, type=kind[:100], tenant_id=tenant_id, outcome=outcome, received_at=now
+                    )
+                )
             return EventResult(event_id, kind, outcome, tenant_id)
         except IntegrityError:
             if attempt == 2:  # a concurrent delivery of this event committed first: the retry sees it
@@ -112,8 +122,9 @@ async def _tenant(tenant_of: TenantLookup, tenant_id: str | None) -> TenantConfi
     return tenant
 
 
-async def _apply(session: AsyncSession, tenant_of: TenantLookup, kind: str, obj: Mapping[str, Any],
-                 now: datetime) -> tuple[str | None, str]:
+async def _apply(
+    session: AsyncSession, tenant_of: TenantLookup, kind: str, obj: Mapping[str, Any], now: datetime
+) -> tuple[str | None, str]:
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"):
         payment = checkout_payment(obj) if kind.startswith("checkout.") else intent_payment(obj)
         tenant = await _tenant(tenant_of, _tenant_id(obj))
@@ -121,8 +132,9 @@ async def _apply(session: AsyncSession, tenant_of: TenantLookup, kind: str, obj:
             return tenant.id, "unpaid"
         credited = await topups.credit_payment(session, tenant, payment, now)
         if not credited and payment.payment_method:  # the Checkout event came first: keep the saved card
-            await topups.save_payment_method(session, tenant.id, payment.customer, payment.payment_method, now,
-                                             reset=payment.source == "checkout")
+            await topups.save_payment_method(
+                session, tenant.id, payment.customer, payment.payment_method, now, reset=payment.source == "checkout"
+            )
         return tenant.id, "credited" if credited else "already_credited"
     if kind == "charge.refunded":
         payment_ref = _str(obj.get("payment_intent")) or _str(obj.get("id"))

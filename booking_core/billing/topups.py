@@ -41,7 +41,7 @@ def parse_amount(raw: object, settings: PrepaidSettings) -> Decimal:
     """A top-up amount in EUR from JSON or a command line ("100", "100.00", 100): positive, at most two
     decimal places, within [topup_min, topup_max]. Raises TopupAmountError."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
-        raise TopupAmountError("bad_amount", "amount must be a decimal amount in EUR, e.g. \"100.00\"")
+        raise TopupAmountError("bad_amount", 'amount must be a decimal amount in EUR, e.g. "100.00"')
     try:
         amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
     except InvalidOperation:
@@ -83,21 +83,30 @@ async def credit_payment(session: AsyncSession, tenant: TenantConfig, payment: P
 
     A Checkout payment also saves the customer and payment method for auto top-ups and switches a
     switched-off auto top-up on again (the owner has just paid with a working card)."""
-    posted = await post(session, tenant, "topup", payment.amount, now, ref=payment.ref,
-                        details={"source": payment.source})
+    posted = await post(
+        session, tenant, "topup", payment.amount, now, ref=payment.ref, details={"source": payment.source}
+    )
     if posted is None:
         return False
     bonus = bonus_for(payment.amount, tenant.billing.bonus_tiers)
     if bonus > 0:
         await post(session, tenant, "bonus", bonus, now, ref=payment.ref, details={"topup": str(payment.amount)})
     if payment.customer or payment.payment_method:
-        await save_payment_method(session, tenant.id, payment.customer, payment.payment_method, now,
-                                  reset=payment.source == "checkout")
+        await save_payment_method(
+            session, tenant.id, payment.customer, payment.payment_method, now, reset=payment.source == "checkout"
+        )
     return True
 
 
-async def save_payment_method(session: AsyncSession, tenant_id: str, customer: str | None,
-                              payment_method: str | None, now: datetime, *, reset: bool) -> None:
+async def save_payment_method(
+    session: AsyncSession,
+    tenant_id: str,
+    customer: str | None,
+    payment_method: str | None,
+    now: datetime,
+    *,
+    reset: bool,
+) -> None:
     account = await _account(session, tenant_id, now)
     account.stripe_customer_id = customer or account.stripe_customer_id
     account.payment_method_id = payment_method or account.payment_method_id
@@ -106,16 +115,20 @@ async def save_payment_method(session: AsyncSession, tenant_id: str, customer: s
     account.updated_at = now
 
 
-async def record_refund(session: AsyncSession, tenant: TenantConfig, payment_ref: str, refunded_total: Decimal,
-                        now: datetime) -> BillingDocument | None:
+async def record_refund(
+    session: AsyncSession, tenant: TenantConfig, payment_ref: str, refunded_total: Decimal, now: datetime
+) -> BillingDocument | None:
     """Bring the ledger's refunds of `payment_ref` up to Stripe's cumulative `refunded_total` (EUR):
     a refund row, the bonus taken back in proportion, and a credit note. None when nothing was new."""
     prefix = f"{payment_ref}/refund/"
-    rows = (await session.execute(select(BalanceTransaction.kind, BalanceTransaction.amount, BalanceTransaction.ref)
-                                  .where(BalanceTransaction.tenant_id == tenant.id,
-                                         (BalanceTransaction.ref == payment_ref)
-                                         | BalanceTransaction.ref.startswith(prefix, autoescape=True))
-                                  )).all()
+    rows = (
+        await session.execute(
+            select(BalanceTransaction.kind, BalanceTransaction.amount, BalanceTransaction.ref).where(
+                BalanceTransaction.tenant_id == tenant.id,
+                (BalanceTransaction.ref == payment_ref) | BalanceTransaction.ref.startswith(prefix, autoescape=True),
+            )
+        )
+    ).all()
     refunded = -sum((amount for kind, amount, ref in rows if kind == "refund"), ZERO)
     difference = refunded_total - refunded
     if difference <= 0:
@@ -127,32 +140,59 @@ async def record_refund(session: AsyncSession, tenant: TenantConfig, payment_ref
     topup = sum((amount for kind, amount, r in rows if kind == "topup" and r == payment_ref), ZERO)
     bonus = sum((amount for kind, amount, r in rows if kind == "bonus" and r == payment_ref), ZERO)
     if topup > 0 and bonus > 0:
-        await post(session, tenant, "bonus", -money(bonus * min(difference, topup) / topup), now, ref=ref,
-                   details={"payment": payment_ref, "taken_back_for_refund": str(difference)})
-    return await invoices.issue(session, tenant.id, "credit_note", now, net=difference, vat_pct=tenant.billing.vat_pct,
-                                ref=ref, details={"payment": payment_ref, "refunded": str(difference)})
+        await post(
+            session,
+            tenant,
+            "bonus",
+            -money(bonus * min(difference, topup) / topup),
+            now,
+            ref=ref,
+            details={"payment": payment_ref, "taken_back_for_refund": str(difference)},
+        )
+    return await invoices.issue(
+        session,
+        tenant.id,
+        "credit_note",
+        now,
+        net=difference,
+        vat_pct=tenant.billing.vat_pct,
+        ref=ref,
+        details={"payment": payment_ref, "refunded": str(difference)},
+    )
 
 
 async def tenant_of_payment(session: AsyncSession, payment_ref: str) -> str | None:
     """The tenant whose ledger holds the top-up `payment_ref`, if any."""
-    return await session.scalar(select(BalanceTransaction.tenant_id).where(
-        BalanceTransaction.kind == "topup", BalanceTransaction.ref == payment_ref).limit(1))
+    return await session.scalar(
+        select(BalanceTransaction.tenant_id)
+        .where(BalanceTransaction.kind == "topup", BalanceTransaction.ref == payment_ref)
+        .limit(1)
+    )
 
 
-async def record_auto_topup_success(session: AsyncSession, tenant: TenantConfig, payment: Payment, now: datetime) -> bool:
+async def record_auto_topup_success(
+    session: AsyncSession, tenant: TenantConfig, payment: Payment, now: datetime
+) -> bool:
     """An off-session charge went through: credit it (once), reset the failure count, tell the owner."""
     credited = await credit_payment(session, tenant, payment, now)
     account = await _account(session, tenant.id, now)
     account.auto_failures, account.updated_at = 0, now
     if credited:
         balance = await session.get(TenantBalance, tenant.id)
-        notices.queue(session, tenant, "auto_topup_succeeded", now, amount=payment.amount,
-                      balance=balance.balance if balance else payment.amount)
+        notices.queue(
+            session,
+            tenant,
+            "auto_topup_succeeded",
+            now,
+            amount=payment.amount,
+            balance=balance.balance if balance else payment.amount,
+        )
     return credited
 
 
-async def record_auto_topup_failure(session: AsyncSession, tenant: TenantConfig, amount: Decimal, reason: str,
-                                    now: datetime) -> BillingAccount:
+async def record_auto_topup_failure(
+    session: AsyncSession, tenant: TenantConfig, amount: Decimal, reason: str, now: datetime
+) -> BillingAccount:
     """An off-session charge failed: count it, switch auto top-up off at the limit, tell the owner."""
     limit = tenant.billing.auto_topup.max_failures if tenant.billing.auto_topup else 3
     account = await _account(session, tenant.id, now)
@@ -160,7 +200,16 @@ async def record_auto_topup_failure(session: AsyncSession, tenant: TenantConfig,
     account.auto_disabled = account.auto_disabled or account.auto_failures >= limit
     account.updated_at = now
     balance = await session.get(TenantBalance, tenant.id)
-    notices.queue(session, tenant, "auto_topup_failed", now, amount=amount, reason=reason[:200],
-                  failures=account.auto_failures, max_failures=limit, disabled=account.auto_disabled,
-                  balance=balance.balance if balance else ZERO)
+    notices.queue(
+        session,
+        tenant,
+        "auto_topup_failed",
+        now,
+        amount=amount,
+        reason=reason[:200],
+        failures=account.auto_failures,
+        max_failures=limit,
+        disabled=account.auto_disabled,
+        balance=balance.balance if balance else ZERO,
+    )
     return account

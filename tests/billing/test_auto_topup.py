@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal as D
 
+from fakes.stripe import FakeStripe
+
 from billing.billing_helpers import NOW, STRIPE_KEY, move, outbox_rows, prepaid_tenant
 from booking_core.billing import ledger
 from booking_core.billing.auto_topup import due
@@ -16,7 +18,6 @@ from booking_core.clock import FrozenClock
 from booking_core.storage.billing_models import BillingAccount
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
-from fakes.stripe import FakeStripe
 from integrations.worker import drain_once
 
 AUTO = {"auto_topup": {"below": D("20.00"), "amount": D("100.00")}}
@@ -25,7 +26,9 @@ AUTO = {"auto_topup": {"below": D("20.00"), "amount": D("100.00")}}
 async def saved_card(db: Database, tenant: TenantConfig, at: datetime) -> None:
     """A first top-up through Checkout: 50 EUR credited, the card saved for off-session use."""
     async with db.write() as session:
-        await credit_payment(session, tenant, Payment("pi_checkout_1", D("50"), "checkout", "cus_1", "pm_card_visa"), at)
+        await credit_payment(
+            session, tenant, Payment("pi_checkout_1", D("50"), "checkout", "cus_1", "pm_card_visa"), at
+        )
 
 
 async def drain(db: Database, fake: FakeStripe, at: datetime) -> None:
@@ -42,7 +45,9 @@ async def account(db: Database, tenant_id: str) -> BillingAccount:
 
 def test_due_is_pure_and_follows_the_rules() -> None:
     config = AutoTopup(below=D("20"), amount=D("100"))
-    card = BillingAccount(tenant_id="t", payment_method_id="pm", auto_failures=0, auto_disabled=False, auto_last_attempt_at=None)
+    card = BillingAccount(
+        tenant_id="t", payment_method_id="pm", auto_failures=0, auto_disabled=False, auto_last_attempt_at=None
+    )
     assert due(config, card, D("25"), D("19.99"), NOW)
     assert not due(config, card, D("25"), D("20"), NOW)  # not below
     assert not due(config, card, D("10"), D("15"), NOW)  # a credit
@@ -70,7 +75,11 @@ async def test_auto_topup_charges_the_saved_card_once_per_hour(db: Database, fak
     await drain(db, fake_stripe, NOW + timedelta(minutes=3))  # the row is settled: no second charge
     assert len(fake_stripe.intents) == 1
     notices = [r.payload for r in await outbox_rows(db, "billing_notice")]
-    assert [n["notice"] for n in notices] == ["low_balance", "low_balance", "auto_topup_succeeded"]  # 50 -> 15: 50 and 20
+    assert [n["notice"] for n in notices] == [
+        "low_balance",
+        "low_balance",
+        "auto_topup_succeeded",
+    ]  # 50 -> 15: 50 and 20
     assert notices[2]["to"] == "owner@salon.example" and "100,00" in notices[2]["text"]
     # Back above and below again within the hour: no attempt; after it: one more.
     await move(db, tenant, "call_charge", "-100", NOW + timedelta(minutes=30), call_id="c3")
@@ -79,7 +88,9 @@ async def test_auto_topup_charges_the_saved_card_once_per_hour(db: Database, fak
     assert len(await outbox_rows(db, "billing.auto_topup")) == 2
 
 
-async def test_three_failures_in_a_row_switch_auto_topup_off_and_the_owner_hears_each(db: Database, fake_stripe: FakeStripe) -> None:
+async def test_three_failures_in_a_row_switch_auto_topup_off_and_the_owner_hears_each(
+    db: Database, fake_stripe: FakeStripe
+) -> None:
     tenant = await prepaid_tenant(db, **AUTO)
     await saved_card(db, tenant, NOW)
     fake_stripe.decline_next = ["insufficient_funds"] * 3
@@ -105,12 +116,22 @@ async def test_three_failures_in_a_row_switch_auto_topup_off_and_the_owner_hears
 
 async def test_a_warning_per_threshold_crossed_downwards_once_per_crossing(db: Database) -> None:
     tenant = await prepaid_tenant(db)  # warn_below 50, 20, 0
-    steps = [("topup", "100"), ("call_charge", "-60"), ("call_charge", "-5"), ("call_charge", "-20"), ("call_charge", "-20"),
-             ("call_charge", "-1"), ("topup", "100"), ("call_charge", "-100")]
+    steps = [
+        ("topup", "100"),
+        ("call_charge", "-60"),
+        ("call_charge", "-5"),
+        ("call_charge", "-20"),
+        ("call_charge", "-20"),
+        ("call_charge", "-1"),
+        ("topup", "100"),
+        ("call_charge", "-100"),
+    ]
     for i, (kind, amount) in enumerate(steps):
         await move(db, tenant, kind, amount, NOW + timedelta(minutes=i), ref=f"pi_{i}" if kind == "topup" else None)
     warnings = [r.payload for r in await outbox_rows(db, "billing_notice")]
     # 100 -> 40 (50), 35, 15 (20), -5 (0), -6, 94, -6 (50, 20 and 0 at once)
     assert [n["facts"]["threshold"] for n in warnings] == ["50", "20", "0", "50", "20", "0"]
-    assert all(n["notice"] == "low_balance" and n["lang"] == "de" and n["to"] == "owner@salon.example" for n in warnings)
+    assert all(
+        n["notice"] == "low_balance" and n["lang"] == "de" and n["to"] == "owner@salon.example" for n in warnings
+    )
     assert "Anrufe werden weiter angenommen" in warnings[0]["text"] and "40,00" in warnings[0]["text"]

@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fakes.stripe import FakeStripe
 
 from agent_functions.cli import main
 from billing.billing_helpers import NOW, STRIPE_KEY, move, prepaid_tenant
 from booking_core.storage.db import Database
-from fakes.stripe import FakeStripe
 
 
 async def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -22,7 +22,9 @@ async def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int,
     return code, out, err
 
 
-async def test_balance_transactions_and_statement(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_balance_transactions_and_statement(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tenant = await prepaid_tenant(db)
     await move(db, tenant, "topup", "20", NOW - timedelta(days=40), ref="pi_1")
     await move(db, tenant, "call_charge", "-25.005", NOW - timedelta(days=35), call_id="c1")
@@ -30,20 +32,46 @@ async def test_balance_transactions_and_statement(db: Database, tmp_path: Path, 
     code, out, _ = await run(["billing", "balance", "--tenant", tenant.id, "--json", *url], capsys)
     assert code == 0
     body = json.loads(out)
-    assert body == {"tenant": "demo-salon", "balance": "-5.01", "currency": "EUR", "updated_at": body["updated_at"], "below_zero": True}
+    assert body == {
+        "tenant": "demo-salon",
+        "balance": "-5.01",
+        "currency": "EUR",
+        "updated_at": body["updated_at"],
+        "below_zero": True,
+    }
     code, out, _ = await run(["billing", "balance", "--tenant", tenant.id, *url], capsys)
     assert code == 0 and "-5.01 EUR" in out and "still answered" in out
     code, out, _ = await run(["billing", "transactions", "--tenant", tenant.id, "--json", *url], capsys)
-    assert [(r["kind"], r["amount"]) for r in json.loads(out)["transactions"]] == [("topup", "20"), ("call_charge", "-25.005")]
+    assert [(r["kind"], r["amount"]) for r in json.loads(out)["transactions"]] == [
+        ("topup", "20"),
+        ("call_charge", "-25.005"),
+    ]
     target = tmp_path / "oktober.csv"
-    code, out, _ = await run(["billing", "statement", "--tenant", tenant.id, "--month", "2026-10", "--format", "csv", "--out", str(target), *url], capsys)
+    code, out, _ = await run(
+        [
+            "billing",
+            "statement",
+            "--tenant",
+            tenant.id,
+            "--month",
+            "2026-10",
+            "--format",
+            "csv",
+            "--out",
+            str(target),
+            *url,
+        ],
+        capsys,
+    )
     assert code == 0 and "RE-demo-salon-000001" in out
     assert "Endsaldo;;Saldo zum Monatsende;;-5,01" in target.read_bytes().decode("utf-8-sig")
     code, out, _ = await run(["billing", "reseller", "--from", "2026-10-01", "--to", "2026-10-31", *url], capsys)
     assert code == 0 and json.loads(out)["below_zero"] == ["demo-salon"]
 
 
-async def test_bad_input_exits_1_with_the_reason(db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_bad_input_exits_1_with_the_reason(
+    db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     await prepaid_tenant(db)
     url = ["--database-url", db.url]
     code, _, err = await run(["billing", "balance", "--tenant", "nobody", *url], capsys)
@@ -55,8 +83,9 @@ async def test_bad_input_exits_1_with_the_reason(db: Database, capsys: pytest.Ca
     assert code == 1 and "SLOTLINE_STRIPE_API_KEY" in err
 
 
-async def test_topup_prints_the_checkout_link(db: Database, fake_stripe: FakeStripe, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_topup_prints_the_checkout_link(
+    db: Database, fake_stripe: FakeStripe, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     await prepaid_tenant(db)
     monkeypatch.setenv("SLOTLINE_STRIPE_API_KEY", STRIPE_KEY)
     monkeypatch.setenv("SLOTLINE_STRIPE_API_BASE", fake_stripe.url)

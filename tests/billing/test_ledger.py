@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from costs.costs_helpers import call_payload
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -21,28 +22,44 @@ from booking_core.billing import ledger
 from booking_core.calls import call_records, record_event, store_fx_rates
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
-from costs.costs_helpers import call_payload
 
 
 async def test_the_ledger_refuses_update_and_delete(db: Database) -> None:
     tenant = await prepaid_tenant(db)
     await move(db, tenant, "topup", "100", NOW, ref="pi_1")
     await move(db, tenant, "call_charge", "-0.35", NOW, call_id="c1")
-    for statement in ("UPDATE balance_transactions SET amount = '1000'", "UPDATE balance_transactions SET kind = 'bonus' WHERE id = 1",
-                      "DELETE FROM balance_transactions", "DELETE FROM balance_transactions WHERE call_id = 'c1'"):
+    for statement in (
+        "UPDATE balance_transactions SET amount = '1000'",
+        "UPDATE balance_transactions SET kind = 'bonus' WHERE id = 1",
+        "DELETE FROM balance_transactions",
+        "DELETE FROM balance_transactions WHERE call_id = 'c1'",
+    ):
         with pytest.raises((DBAPIError, IntegrityError)) as refused:
             async with db.write() as session:
                 await session.execute(text(statement))
         assert "append-only" in str(refused.value)
-    assert [(r.kind, r.amount) for r in await ledger_rows(db, tenant.id)] == [("topup", D("100")), ("call_charge", D("-0.35"))]
+    assert [(r.kind, r.amount) for r in await ledger_rows(db, tenant.id)] == [
+        ("topup", D("100")),
+        ("call_charge", D("-0.35")),
+    ]
 
 
 async def test_running_total_is_the_sum_and_a_ref_credits_once(db: Database) -> None:
     tenant = await prepaid_tenant(db)
     assert (await ledger.balance(db, tenant.id)).balance == 0
-    steps = [("topup", "100", "pi_a"), ("bonus", "5", "pi_a"), ("topup", "100", "pi_a"), ("call_charge", "-0.1234567891", None),
-             ("refund", "-40", "pi_a/refund/40"), ("adjustment", "2.5", None), ("bonus", "5", "pi_a")]
-    posted = [await move(db, tenant, kind, amount, NOW + timedelta(seconds=i), ref=ref) for i, (kind, amount, ref) in enumerate(steps)]
+    steps = [
+        ("topup", "100", "pi_a"),
+        ("bonus", "5", "pi_a"),
+        ("topup", "100", "pi_a"),
+        ("call_charge", "-0.1234567891", None),
+        ("refund", "-40", "pi_a/refund/40"),
+        ("adjustment", "2.5", None),
+        ("bonus", "5", "pi_a"),
+    ]
+    posted = [
+        await move(db, tenant, kind, amount, NOW + timedelta(seconds=i), ref=ref)
+        for i, (kind, amount, ref) in enumerate(steps)
+    ]
     assert [p is not None for p in posted] == [True, True, False, True, True, True, False]
     current = await ledger.balance(db, tenant.id)
     assert current.balance == D("67.3765432109") == await ledger_total(db, tenant.id)
@@ -57,7 +74,11 @@ async def test_running_total_is_the_sum_and_a_ref_credits_once(db: Database) -> 
 
 CALLS = 1000
 PROVISIONAL = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}
-FINAL = {"product_costs": [{"product": "elevenlabs_tts", "cost": 7.0}], "combined_cost": 12.77, "total_duration_seconds": 95}
+FINAL = {
+    "product_costs": [{"product": "elevenlabs_tts", "cost": 7.0}],
+    "combined_cost": 12.77,
+    "total_duration_seconds": 95,
+}
 
 
 def call_events(n: int) -> list[tuple[str, dict]]:
@@ -90,8 +111,9 @@ async def deliver(db: Database, tenant: TenantConfig, deliveries: list[tuple[str
 EXAMPLES = itertools.count()
 
 
-async def check_each_call_charged_once(db: Database, events: list[tuple[str, dict]], calls: int, seed: int,
-                                       duplicate_share: float) -> None:
+async def check_each_call_charged_once(
+    db: Database, events: list[tuple[str, dict]], calls: int, seed: int, duplicate_share: float
+) -> None:
     """Deliver `events` shuffled, a share of them twice, 8 at a time; then the ledger holds, per call,
     exactly the billed amount its record shows, and the balance fell by their sum."""
     rng = random.Random(seed)
@@ -116,13 +138,19 @@ async def check_each_call_charged_once(db: Database, events: list[tuple[str, dic
 
 # Hypothesis draws the order and the duplicates. A fixture-scoped database lives across examples, so each
 # example books its calls to a tenant of its own; no shrinking (thousands of transactions per example).
-NO_SHRINK = settings(deadline=None, phases=[Phase.explicit, Phase.generate], database=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+NO_SHRINK = settings(
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @settings(NO_SHRINK, max_examples=1)
 @given(seed=st.integers(0, 2**32 - 1), duplicate_share=st.floats(0.1, 0.5))
-async def test_a_thousand_calls_events_shuffled_and_duplicated_charge_each_call_once(db: Database, seed: int, duplicate_share: float) -> None:
+async def test_a_thousand_calls_events_shuffled_and_duplicated_charge_each_call_once(
+    db: Database, seed: int, duplicate_share: float
+) -> None:
     await check_each_call_charged_once(db, EVENTS, CALLS, seed, duplicate_share)
 
 
@@ -131,7 +159,9 @@ SMALL = call_events(25)
 
 @settings(NO_SHRINK, max_examples=6)
 @given(seed=st.integers(0, 2**32 - 1), duplicate_share=st.floats(0.0, 2.0))
-async def test_many_orders_of_a_few_calls_charge_each_call_once(db: Database, seed: int, duplicate_share: float) -> None:
+async def test_many_orders_of_a_few_calls_charge_each_call_once(
+    db: Database, seed: int, duplicate_share: float
+) -> None:
     await check_each_call_charged_once(db, SMALL, 25, seed, min(duplicate_share, 1.0))
 
 

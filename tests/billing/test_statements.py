@@ -7,12 +7,13 @@ import asyncio
 import os
 import shutil
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pg_support import IN_CI
 from pypdf import PdfReader
 
 from billing.billing_helpers import ledger_rows, move, prepaid_tenant
@@ -21,17 +22,18 @@ from booking_core.billing.statements import StatementError, monthly_statement
 from booking_core.costs import money
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
-from pg_support import IN_CI
 
-BERLIN_NOV_1 = datetime(2026, 10, 31, 23, 0, tzinfo=timezone.utc)  # 1 November 00:00 in Berlin
-AFTER_NOVEMBER = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+BERLIN_NOV_1 = datetime(2026, 10, 31, 23, 0, tzinfo=UTC)  # 1 November 00:00 in Berlin
+AFTER_NOVEMBER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 async def november(db: Database) -> TenantConfig:
     """October: a 50 EUR top-up and a call; November: top-ups, calls on three days, a refund, an adjustment."""
     tenant = await prepaid_tenant(db)
     await move(db, tenant, "topup", "50", BERLIN_NOV_1 - timedelta(days=3), ref="pi_oct")
-    await move(db, tenant, "call_charge", "-0.4049", BERLIN_NOV_1 - timedelta(minutes=1), call_id="oct_last")  # 23:59 Berlin
+    await move(
+        db, tenant, "call_charge", "-0.4049", BERLIN_NOV_1 - timedelta(minutes=1), call_id="oct_last"
+    )  # 23:59 Berlin
     await move(db, tenant, "topup", "100", BERLIN_NOV_1 + timedelta(days=4), ref="pi_nov")
     await move(db, tenant, "bonus", "5", BERLIN_NOV_1 + timedelta(days=4), ref="pi_nov")
     for day, calls in ((5, 3), (6, 1), (29, 2)):
@@ -39,8 +41,17 @@ async def november(db: Database) -> TenantConfig:
             await move(db, tenant, "refund", "-20", BERLIN_NOV_1 + timedelta(days=20), ref="pi_nov/refund/20")
             await move(db, tenant, "adjustment", "1.25", BERLIN_NOV_1 + timedelta(days=21))
         for i in range(calls):
-            await move(db, tenant, "call_charge", "-0.3333333333", BERLIN_NOV_1 + timedelta(days=day, hours=9 + i), call_id=f"n{day}_{i}")
-    await move(db, tenant, "call_charge", "-0.0666666667", BERLIN_NOV_1 + timedelta(days=29, hours=14), call_id="n29_0")  # a correction
+            await move(
+                db,
+                tenant,
+                "call_charge",
+                "-0.3333333333",
+                BERLIN_NOV_1 + timedelta(days=day, hours=9 + i),
+                call_id=f"n{day}_{i}",
+            )
+    await move(
+        db, tenant, "call_charge", "-0.0666666667", BERLIN_NOV_1 + timedelta(days=29, hours=14), call_id="n29_0"
+    )  # a correction
     await move(db, tenant, "call_charge", "-1", AFTER_NOVEMBER - timedelta(hours=2), call_id="dec_1")  # 1 December
     return tenant
 
@@ -49,15 +60,33 @@ async def test_statement_totals_equal_the_ledger(db: Database) -> None:
     tenant = await november(db)
     statement = await monthly_statement(db, tenant, "2026-11", AFTER_NOVEMBER)
     assert statement.opening == D("49.60")  # 50 - 0.4049
-    assert [(e.kind, e.amount) for e in statement.entries] == [("topup", D("100.00")), ("bonus", D("5.00")),
-                                                                ("refund", D("-20.00")), ("adjustment", D("1.25"))]
-    assert [(d.day.day, d.calls, d.amount) for d in statement.call_days] == [(6, 3, D("1.00")), (7, 1, D("0.33")), (30, 2, D("0.73"))]
-    # closing = the ledger's sum up to the month's end: 50 - 0.4049 + 100 + 5 - 6 x 0.3333333333 - 0.0666666667 - 20 + 1.25
+    assert [(e.kind, e.amount) for e in statement.entries] == [
+        ("topup", D("100.00")),
+        ("bonus", D("5.00")),
+        ("refund", D("-20.00")),
+        ("adjustment", D("1.25")),
+    ]
+    assert [(d.day.day, d.calls, d.amount) for d in statement.call_days] == [
+        (6, 3, D("1.00")),
+        (7, 1, D("0.33")),
+        (30, 2, D("0.73")),
+    ]
+    # closing = the ledger's sum up to the month's end:
+    # 50 - 0.4049 + 100 + 5 - 6 x 0.3333333333 - 0.0666666667 - 20 + 1.25
     assert statement.closing == D("133.78")
     rows = await ledger_rows(db, tenant.id)
-    assert statement.closing == money(sum((r.amount for r in rows if r.created_at < AFTER_NOVEMBER - timedelta(hours=2)), D(0)))
-    assert statement.opening + statement.credits - sum((d.amount for d in statement.call_days), D(0)) - statement.closing in (D("0"), D("0.01"), D("-0.01"))
-    assert (statement.net, statement.vat_pct, statement.vat, statement.gross) == (D("2.07"), D("19"), D("0.39"), D("2.46"))
+    assert statement.closing == money(
+        sum((r.amount for r in rows if r.created_at < AFTER_NOVEMBER - timedelta(hours=2)), D(0))
+    )
+    assert statement.opening + statement.credits - sum(
+        (d.amount for d in statement.call_days), D(0)
+    ) - statement.closing in (D("0"), D("0.01"), D("-0.01"))
+    assert (statement.net, statement.vat_pct, statement.vat, statement.gross) == (
+        D("2.07"),
+        D("19"),
+        D("0.39"),
+        D("2.46"),
+    )
     assert statement.final and statement.invoice_number == "RE-demo-salon-000001"
     again = await monthly_statement(db, tenant, "2026-11", AFTER_NOVEMBER + timedelta(days=3))
     assert again == statement  # same number, same totals
@@ -74,8 +103,21 @@ async def test_pdf_reads_back_and_renders(db: Database, tmp_path: Path) -> None:
     tenant = await november(db)
     pdf = documents.statement_pdf(await monthly_statement(db, tenant, "2026-11", AFTER_NOVEMBER))
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
-    for expected in ("Kontoauszug und Rechnung", "Salon Sonnenschein", "RE-demo-salon-000001", "Anfangssaldo", "49,60 €",
-                     "Aufladung", "100,00 €", "Endsaldo", "133,78 €", "Umsatzsteuer 19 %", "0,39 €", "2,46 €", "06.11.2026"):
+    for expected in (
+        "Kontoauszug und Rechnung",
+        "Salon Sonnenschein",
+        "RE-demo-salon-000001",
+        "Anfangssaldo",
+        "49,60 €",
+        "Aufladung",
+        "100,00 €",
+        "Endsaldo",
+        "133,78 €",
+        "Umsatzsteuer 19 %",
+        "0,39 €",
+        "2,46 €",
+        "06.11.2026",
+    ):
         assert expected in text, expected
     (tmp_path / "statement.pdf").write_bytes(pdf)
     pdftoppm = shutil.which("pdftoppm")
@@ -83,7 +125,10 @@ async def test_pdf_reads_back_and_renders(db: Database, tmp_path: Path) -> None:
         if IN_CI:
             pytest.fail("pdftoppm missing (poppler-utils; .ci/run installs it)")
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "statement.pdf"), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "statement.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     page = next(tmp_path.glob("page*.png"))
     assert page.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and page.stat().st_size > 5000
     if os.environ.get("SLOTLINE_KEEP_STATEMENT_PNG"):  # to look at it: SLOTLINE_KEEP_STATEMENT_PNG=/tmp/statement.png
@@ -110,7 +155,9 @@ async def test_invoice_numbers_are_gap_free_under_concurrent_runs_on_postgresql(
     try:
         tenant = await prepaid_tenant(db)
         months = [f"2025-{m:02d}" for m in range(1, 13)] + [f"2026-{m:02d}" for m in range(1, 11)]
-        runs = [monthly_statement(db, tenant, month, AFTER_NOVEMBER) for month in months * 3]  # each month three times at once
+        runs = [
+            monthly_statement(db, tenant, month, AFTER_NOVEMBER) for month in months * 3
+        ]  # each month three times at once
         statements = await asyncio.gather(*runs)
         numbers = {s.period: s.invoice_number for s in statements}
         assert all(numbers[s.period] == s.invoice_number for s in statements)  # a month keeps one number

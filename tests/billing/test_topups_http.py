@@ -10,13 +10,13 @@ from decimal import Decimal as D
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from fakes.stripe import FakeStripe, body_of, sign
 
 from agent_functions.app import create_app
 from billing.billing_helpers import AUTH, WEBHOOK_SECRET, billing_services, ledger_rows, prepaid_tenant, table_count
 from booking_core.billing import ledger
 from booking_core.storage.billing_models import BalanceTransaction, BillingDocument, StripeEvent
 from booking_core.storage.db import Database
-from fakes.stripe import FakeStripe, body_of, sign
 
 
 @pytest.fixture
@@ -32,13 +32,16 @@ async def topup(client: TestClient, body: object, headers: dict[str, str] = AUTH
     return response.status, await response.json()
 
 
-async def deliver(client: TestClient, event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None,
-                  tamper: bool = False) -> tuple[int, dict]:
+async def deliver(
+    client: TestClient, event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None, tamper: bool = False
+) -> tuple[int, dict]:
     body = body_of(event)
     header = sign(body, secret, timestamp)
     if tamper:
         body = body.replace(b'"amount_total": 10000', b'"amount_total": 99900')
-    response = await client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    response = await client.post(
+        "/stripe/webhook", data=body, headers={"Stripe-Signature": header, "Content-Type": "application/json"}
+    )
     return response.status, await response.json()
 
 
@@ -60,12 +63,25 @@ async def test_a_topup_creates_a_checkout_session_with_the_tenant(client: TestCl
     assert session["payment_intent_data"]["setup_future_usage"] == "off_session"
 
 
-@pytest.mark.parametrize(("amount", "error"), [
-    ("0", "amount_not_positive"), ("-5", "amount_not_positive"), (0, "amount_not_positive"), ("abc", "bad_amount"),
-    ("10.001", "bad_amount"), ("5000.01", "amount_too_large"), ("1e9", "amount_too_large"), ("0.50", "amount_too_small"),
-    (None, "bad_amount"), (True, "bad_amount"), ("NaN", "bad_amount"),
-])
-async def test_bad_amounts_are_400_and_reach_no_one(client: TestClient, fake_stripe: FakeStripe, amount: object, error: str) -> None:
+@pytest.mark.parametrize(
+    ("amount", "error"),
+    [
+        ("0", "amount_not_positive"),
+        ("-5", "amount_not_positive"),
+        (0, "amount_not_positive"),
+        ("abc", "bad_amount"),
+        ("10.001", "bad_amount"),
+        ("5000.01", "amount_too_large"),
+        ("1e9", "amount_too_large"),
+        ("0.50", "amount_too_small"),
+        (None, "bad_amount"),
+        (True, "bad_amount"),
+        ("NaN", "bad_amount"),
+    ],
+)
+async def test_bad_amounts_are_400_and_reach_no_one(
+    client: TestClient, fake_stripe: FakeStripe, amount: object, error: str
+) -> None:
     status, body = await topup(client, {"tenant": "demo-salon", "amount": amount})
     assert (status, body["error"]) == (400, error) and body["message"]
     assert fake_stripe.requests == []
@@ -88,7 +104,9 @@ async def test_stripe_refusing_is_a_clear_502(client: TestClient, fake_stripe: F
     assert status == 502 and body["error"] == "payment_provider_error"
 
 
-async def test_paid_checkout_credits_once_with_its_bonus_whatever_the_deliveries(client: TestClient, fake_stripe: FakeStripe, db: Database) -> None:
+async def test_paid_checkout_credits_once_with_its_bonus_whatever_the_deliveries(
+    client: TestClient, fake_stripe: FakeStripe, db: Database
+) -> None:
     _, body = await topup(client, {"tenant": "demo-salon", "amount": "100.00"})
     completed, intent_succeeded = fake_stripe.complete_checkout(body["id"])
     # out of order: the PaymentIntent's event first, then the session's twice, then the PaymentIntent's again
@@ -97,12 +115,16 @@ async def test_paid_checkout_credits_once_with_its_bonus_whatever_the_deliveries
     assert [a[1]["outcome"] for a in answers] == ["credited", "already_credited", "duplicate", "duplicate"]
     assert await balance(client) == D("105.00")  # 100 + 5 % bonus tier
     rows = await ledger_rows(db, "demo-salon")
-    assert [(r.kind, r.amount, r.ref) for r in rows] == [("topup", D("100"), completed["data"]["object"]["payment_intent"]),
-                                                         ("bonus", D("5.00"), completed["data"]["object"]["payment_intent"])]
+    assert [(r.kind, r.amount, r.ref) for r in rows] == [
+        ("topup", D("100"), completed["data"]["object"]["payment_intent"]),
+        ("bonus", D("5.00"), completed["data"]["object"]["payment_intent"]),
+    ]
     assert await table_count(db, StripeEvent) == 2
 
 
-async def test_forged_stale_or_unsigned_webhooks_are_400_and_write_nothing(client: TestClient, fake_stripe: FakeStripe, db: Database) -> None:
+async def test_forged_stale_or_unsigned_webhooks_are_400_and_write_nothing(
+    client: TestClient, fake_stripe: FakeStripe, db: Database
+) -> None:
     _, body = await topup(client, {"tenant": "demo-salon", "amount": "100.00"})
     completed, _ = fake_stripe.complete_checkout(body["id"])
     for kwargs in ({"secret": "whsec_forged"}, {"timestamp": int(time.time()) - 301}, {"tamper": True}):
@@ -114,7 +136,9 @@ async def test_forged_stale_or_unsigned_webhooks_are_400_and_write_nothing(clien
     assert (await deliver(client, completed, timestamp=int(time.time()) - 200))[0] == 200  # inside the 300 s tolerance
 
 
-async def test_an_event_for_an_unknown_tenant_is_404_and_writes_nothing(client: TestClient, fake_stripe: FakeStripe, db: Database) -> None:
+async def test_an_event_for_an_unknown_tenant_is_404_and_writes_nothing(
+    client: TestClient, fake_stripe: FakeStripe, db: Database
+) -> None:
     _, body = await topup(client, {"tenant": "demo-salon", "amount": "20"})
     completed, _ = fake_stripe.complete_checkout(body["id"])
     completed["data"]["object"]["metadata"] = {"tenant": "ghost"}
@@ -124,7 +148,9 @@ async def test_an_event_for_an_unknown_tenant_is_404_and_writes_nothing(client: 
     assert await table_count(db, StripeEvent) == 0 and await table_count(db, BalanceTransaction) == 0
 
 
-async def test_refunds_debit_once_take_back_the_bonus_and_issue_numbered_credit_notes(client: TestClient, fake_stripe: FakeStripe, db: Database) -> None:
+async def test_refunds_debit_once_take_back_the_bonus_and_issue_numbered_credit_notes(
+    client: TestClient, fake_stripe: FakeStripe, db: Database
+) -> None:
     _, body = await topup(client, {"tenant": "demo-salon", "amount": "100.00"})
     completed, _ = fake_stripe.complete_checkout(body["id"])
     await deliver(client, completed)
@@ -137,13 +163,24 @@ async def test_refunds_debit_once_take_back_the_bonus_and_issue_numbered_credit_
     assert (await deliver(client, late_copy))[1]["outcome"] == "already_refunded"
     assert await balance(client) == D("0.00")
     async with db.read() as session:
-        notes = (await session.execute(
-            BillingDocument.__table__.select().where(BillingDocument.kind == "credit_note").order_by(BillingDocument.number))).all()
+        notes = (
+            await session.execute(
+                BillingDocument.__table__.select()
+                .where(BillingDocument.kind == "credit_note")
+                .order_by(BillingDocument.number)
+            )
+        ).all()
     assert [(n.number_text, n.net, n.vat, n.gross) for n in notes] == [
-        ("GS-demo-salon-000001", D("40.00"), D("7.60"), D("47.60")), ("GS-demo-salon-000002", D("60.00"), D("11.40"), D("71.40"))]
-    response = await client.get("/admin/billing/credit-note", params={"tenant": "demo-salon", "number": "GS-demo-salon-000002"}, headers=AUTH)
+        ("GS-demo-salon-000001", D("40.00"), D("7.60"), D("47.60")),
+        ("GS-demo-salon-000002", D("60.00"), D("11.40"), D("71.40")),
+    ]
+    response = await client.get(
+        "/admin/billing/credit-note", params={"tenant": "demo-salon", "number": "GS-demo-salon-000002"}, headers=AUTH
+    )
     assert response.status == 200 and (await response.read()).startswith(b"%PDF")
-    assert (await ledger.balance(db, "demo-salon")).balance == sum((r.amount for r in await ledger_rows(db, "demo-salon")), D(0))
+    assert (await ledger.balance(db, "demo-salon")).balance == sum(
+        (r.amount for r in await ledger_rows(db, "demo-salon")), D(0)
+    )
 
 
 async def test_balance_route_and_return_page(client: TestClient) -> None:
@@ -157,5 +194,7 @@ async def test_webhook_without_a_configured_secret_refuses(db: Database, clock) 
     app: web.Application = create_app(billing_services(db, clock, stripe_webhook_secret=None))
     async with TestClient(TestServer(app)) as client:
         event = FakeStripe.event("checkout.session.completed", {"id": "cs_1"})
-        response = await client.post("/stripe/webhook", data=body_of(event), headers={"Stripe-Signature": sign(body_of(event), WEBHOOK_SECRET)})
+        response = await client.post(
+            "/stripe/webhook", data=body_of(event), headers={"Stripe-Signature": sign(body_of(event), WEBHOOK_SECRET)}
+        )
         assert response.status == 400

@@ -73,7 +73,9 @@ class FakeStripe(FakeServer):
 
     def _refused(self, request: web.Request) -> web.Response | None:
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return web.json_response({"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}, status=401)
+            return web.json_response(
+                {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}, status=401
+            )
         return None
 
     async def _remembered(self, request: web.Request, make: Any) -> web.Response:
@@ -94,15 +96,25 @@ class FakeStripe(FakeServer):
             item = form["line_items"][0]
             sid = _id("cs")
             session = {
-                "id": sid, "object": "checkout.session", "mode": form.get("mode"), "status": "open",
-                "payment_status": "unpaid", "currency": item["price_data"]["currency"],
+                "id": sid,
+                "object": "checkout.session",
+                "mode": form.get("mode"),
+                "status": "open",
+                "payment_status": "unpaid",
+                "currency": item["price_data"]["currency"],
                 "amount_total": int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)),
-                "client_reference_id": form.get("client_reference_id"), "metadata": form.get("metadata", {}),
-                "payment_intent_data": form.get("payment_intent_data", {}), "customer": None, "payment_intent": None,
-                "url": f"{self.url}/pay/{sid}", "success_url": form.get("success_url"), "cancel_url": form.get("cancel_url"),
+                "client_reference_id": form.get("client_reference_id"),
+                "metadata": form.get("metadata", {}),
+                "payment_intent_data": form.get("payment_intent_data", {}),
+                "customer": None,
+                "payment_intent": None,
+                "url": f"{self.url}/pay/{sid}",
+                "success_url": form.get("success_url"),
+                "cancel_url": form.get("cancel_url"),
             }
             self.sessions[sid] = session
             return 200, {k: v for k, v in session.items() if k != "payment_intent_data"}
+
         return await self._remembered(request, make)
 
     async def _get_session(self, request: web.Request) -> web.Response:
@@ -111,49 +123,92 @@ class FakeStripe(FakeServer):
             return refused
         session = self.sessions.get(request.match_info["id"])
         if session is None:
-            return web.json_response({"error": {"type": "invalid_request_error", "message": "No such checkout.session"}}, status=404)
+            return web.json_response(
+                {"error": {"type": "invalid_request_error", "message": "No such checkout.session"}}, status=404
+            )
         return web.json_response({k: v for k, v in session.items() if k != "payment_intent_data"})
 
     async def _create_intent(self, request: web.Request) -> web.Response:
         def make(form: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-            intent = {"id": _id("pi"), "object": "payment_intent", "amount": int(form["amount"]), "currency": form["currency"],
-                      "customer": form.get("customer"), "payment_method": form.get("payment_method"),
-                      "metadata": form.get("metadata", {}), "status": "succeeded", "amount_received": int(form["amount"])}
+            intent = {
+                "id": _id("pi"),
+                "object": "payment_intent",
+                "amount": int(form["amount"]),
+                "currency": form["currency"],
+                "customer": form.get("customer"),
+                "payment_method": form.get("payment_method"),
+                "metadata": form.get("metadata", {}),
+                "status": "succeeded",
+                "amount_received": int(form["amount"]),
+            }
             if self.decline_next:
                 code = self.decline_next.pop(0)
                 intent.update(status="requires_payment_method", amount_received=0)
                 self.intents[intent["id"]] = intent
-                return 402, {"error": {"type": "card_error", "code": "card_declined", "decline_code": code,
-                                       "message": "Your card was declined.", "payment_intent": intent}}
+                return 402, {
+                    "error": {
+                        "type": "card_error",
+                        "code": "card_declined",
+                        "decline_code": code,
+                        "message": "Your card was declined.",
+                        "payment_intent": intent,
+                    }
+                }
             self.intents[intent["id"]] = intent
             return 200, intent
+
         return await self._remembered(request, make)
 
     # --- what Stripe would send to the webhook ------------------------------------------------------
 
     @staticmethod
     def event(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
-        return {"id": _id("evt"), "object": "event", "type": kind, "created": int(time.time()), "livemode": False,
-                "api_version": "2024-06-20", "data": {"object": obj}}
+        return {
+            "id": _id("evt"),
+            "object": "event",
+            "type": kind,
+            "created": int(time.time()),
+            "livemode": False,
+            "api_version": "2024-06-20",
+            "data": {"object": obj},
+        }
 
     def complete_checkout(self, session_id: str, payment_method: str = "pm_card_visa") -> list[dict[str, Any]]:
         """The payer paid: `checkout.session.completed` and `payment_intent.succeeded` (in that order)."""
         session = self.sessions[session_id]
         customer, pi = _id("cus"), _id("pi")
-        intent = {"id": pi, "object": "payment_intent", "amount": session["amount_total"], "amount_received": session["amount_total"],
-                  "currency": session["currency"], "status": "succeeded", "customer": customer, "payment_method": payment_method,
-                  "metadata": session["payment_intent_data"].get("metadata", {})}
+        intent = {
+            "id": pi,
+            "object": "payment_intent",
+            "amount": session["amount_total"],
+            "amount_received": session["amount_total"],
+            "currency": session["currency"],
+            "status": "succeeded",
+            "customer": customer,
+            "payment_method": payment_method,
+            "metadata": session["payment_intent_data"].get("metadata", {}),
+        }
         self.intents[pi] = intent
         session.update(status="complete", payment_status="paid", customer=customer, payment_intent=pi)
         public = {k: v for k, v in session.items() if k != "payment_intent_data"}
-        return [self.event("checkout.session.completed", dict(public)), self.event("payment_intent.succeeded", dict(intent))]
+        return [
+            self.event("checkout.session.completed", dict(public)),
+            self.event("payment_intent.succeeded", dict(intent)),
+        ]
 
     def refund(self, payment_intent: str, refunded_total_cents: int) -> dict[str, Any]:
         """`charge.refunded` with Stripe's cumulative `amount_refunded` of the payment's charge."""
         intent = self.intents[payment_intent]
-        charge = {"id": "ch_" + payment_intent[3:], "object": "charge", "payment_intent": payment_intent, "amount": intent["amount"],
-                  "amount_refunded": refunded_total_cents, "refunded": refunded_total_cents >= intent["amount"],
-                  "currency": intent["currency"], "metadata": intent["metadata"]}
+        charge = {
+            "id": "ch_" + payment_intent[3:],
+            "object": "charge",
+            "payment_intent": payment_intent,
+            "amount": intent["amount"],
+            "amount_refunded": refunded_total_cents,
+            "refunded": refunded_total_cents >= intent["amount"],
+            "currency": intent["currency"],
+            "metadata": intent["metadata"],
+        }
         return self.event("charge.refunded", charge)
 
 

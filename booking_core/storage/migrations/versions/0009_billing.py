@@ -3,6 +3,7 @@
 Revision ID: 0009
 Revises: 0006
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -133,8 +134,14 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {APPEND_ONLY}_append_only ON {APPEND_ONLY}")
         op.execute(f"DROP FUNCTION IF EXISTS {APPEND_ONLY}_append_only()")
-    for table in ("call_outcomes", "document_counters", "billing_documents", "stripe_events", "billing_accounts",
-                  "tenant_balances"):
+    for table in (
+        "call_outcomes",
+        "document_counters",
+        "billing_documents",
+        "stripe_events",
+        "billing_accounts",
+        "tenant_balances",
+    ):
         op.drop_table(table)
     op.drop_index("ix_balance_transactions_tenant_call", table_name="balance_transactions")
     op.drop_index("ix_balance_transactions_tenant_created", table_name="balance_transactions")

@@ -24,8 +24,10 @@ run: install
 	SLOTLINE_RETELL_API_KEYS="$${SLOTLINE_RETELL_API_KEYS:-$(DEV_KEY)}" SLOTLINE_LOG_FORMAT="$${SLOTLINE_LOG_FORMAT:-console}" \
 		$(BIN)/slotline serve --host 127.0.0.1 --port 8080
 
-# The whole suite: pytest (every DB test on SQLite and PostgreSQL) and the call replays on both engines.
+# The whole suite: types (mypy, strict on nlu), pytest (every DB test on SQLite and PostgreSQL) and the call
+# replays on both engines.
 test: install
+	$(BIN)/mypy --strict nlu
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(BIN)/slotline replay fixtures/calls
 	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url {database_url} fixtures/calls

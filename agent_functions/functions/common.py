@@ -17,11 +17,13 @@ from agent_functions.speech import capital, echo, first_name, join_words, say_da
 from agent_functions.understanding import (
     Choice,
     day_bounds,
+    reference_arg,
     request_data,
     text_arg,
     understand_service,
     understand_staff,
     understand_when,
+    which_day_reply,
 )
 from booking_core.domain import AppointmentView, SlotRequest, Slot
 from booking_core.tenant_config import Service, Staff
@@ -93,6 +95,9 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             return None
         if not require_when and when is None:
             return None
+        which_day = which_day_reply(ctx, when, data, prefix) if when is not None else None
+        if which_day is not None:
+            return which_day  # a stale-year date with two readings, or a weekday that does not fit the date
         if when is not None and "ambiguous_past_date" in when.issues:
             return Reply("needs_clarification", ctx.say("Welchen Tag meinen Sie genau?", "Which day do you mean exactly?"),
                          {**data, "missing": [f"{prefix}date"]})
@@ -222,13 +227,14 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
     booking, tenant = ctx.services.booking, ctx.tenant
     reference = text_arg(args, "appointment")
     if reference:
-        view = await booking.get_appointment(tenant, reference.replace(" ", "").upper()) or await booking.get_appointment(tenant, reference)
+        code = reference_arg(args)  # "K-7-M-2.", "Kilo Sieben Mike Zwei" -> "K7M2"; the raw text may be an id
+        view = (await booking.get_appointment(tenant, code) if code else None) or await booking.get_appointment(tenant, reference)
         if view is not None and view.status == "cancelled" and cancelled_by_this_call and \
                 await booking.cancelled_by(tenant, view.id, ctx.call.call_id):
             return Pick(view)
         if view is None or view.status in ("cancelled", "no_show", "completed"):
             # Read the number back only when it can be one (ours have 4 to 8 characters), not a garbled argument.
-            spelled = spell_reference(reference.upper()) if len(reference) <= 10 else None
+            spelled = spell_reference(code) if code and len(code) <= 10 else None
             return Pick(reply=Reply("not_found", ctx.say(
                 f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich keinen offenen Termin.",
                 f"I can't find an open appointment under {'reference ' + spelled if spelled else 'that reference'}."),

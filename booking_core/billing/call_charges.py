@@ -12,6 +12,7 @@ converge on one total per call; an unchanged amount writes nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,23 +27,23 @@ from booking_core.storage import models as m
 from booking_core.storage.call_models import Call
 from booking_core.tenant_config import TenantConfig
 
-# Validated tenant configs by (id, revision): a call event must not parse the whole tenant file each
-# time. A reload bumps the revision, so a stale entry is never used; the cache is per process.
-_CONFIGS: dict[tuple[str, int], TenantConfig] = {}
+# Validated tenant configs by their document: a call event must not validate the whole tenant file each
+# time. Keyed by the document itself (not by id and revision, which repeat across databases and after a
+# wipe), so a changed file is a new entry and a stale config is never used; the cache is per process.
+_CONFIGS: dict[str, TenantConfig] = {}
 
 
 async def _tenant(session: AsyncSession, tenant_id: str) -> TenantConfig | None:
-    revision = await session.scalar(select(m.Tenant.revision).where(m.Tenant.id == tenant_id))
-    if revision is None:
+    document = await session.scalar(select(m.Tenant.document).where(m.Tenant.id == tenant_id))
+    if document is None:
         return None
-    config = _CONFIGS.get((tenant_id, revision))
+    key = json.dumps(document, sort_keys=True, default=str)
+    config = _CONFIGS.get(key)
     if config is None:
-        config = await calls._tenant_config(session, tenant_id)
-        if config is None:
-            return None
-        if len(_CONFIGS) > 1000:
+        config = TenantConfig.model_validate(document)
+        if len(_CONFIGS) > 256:
             _CONFIGS.clear()
-        _CONFIGS[(tenant_id, revision)] = config
+        _CONFIGS[key] = config
     return config
 
 

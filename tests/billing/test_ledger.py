@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from billing.billing_helpers import NOW, ledger_rows, ledger_total, move, prepaid_tenant
+from agent_functions.replay.state import wipe
+from billing.billing_helpers import NOW, billing_services, ledger_rows, ledger_total, move, prepaid_tenant
 from booking_core.billing import ledger
+from booking_core.billing.call_charges import _tenant
 from booking_core.calls import call_records, record_event, store_fx_rates
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
+from booking_core.tenant_store import save_tenant
 
 
 async def test_the_ledger_refuses_update_and_delete(db: Database) -> None:
@@ -166,9 +169,6 @@ async def test_many_orders_of_a_few_calls_charge_each_call_once(
 
 
 async def test_the_test_clock_wipe_empties_the_ledger_and_keeps_its_guard(db: Database) -> None:
-    from agent_functions.replay.state import wipe
-    from billing.billing_helpers import billing_services
-
     tenant = await prepaid_tenant(db)
     await move(db, tenant, "topup", "10", NOW, ref="pi_w")
     await wipe(billing_services(db))
@@ -178,3 +178,18 @@ async def test_the_test_clock_wipe_empties_the_ledger_and_keeps_its_guard(db: Da
     with pytest.raises((DBAPIError, IntegrityError)):
         async with db.write() as session:
             await session.execute(text("DELETE FROM balance_transactions"))
+
+
+async def test_charges_follow_the_tenant_file_in_this_database(db: Database) -> None:
+    """The charge path's config cache is keyed by the tenant document: the same id at the same revision
+    with another file (another database, or this one after a wipe) is read from its own file."""
+    plain = await prepaid_tenant(db, tenant_id="same-id")  # revision 2
+    async with db.read() as session:
+        assert await _tenant(session, "same-id") == plain
+    await wipe(billing_services(db))
+    changed = plain.model_copy(update={"billing": plain.billing.model_copy(update={"vat_pct": D("7")})})
+    for _ in range(2):  # revisions 1 and 2 again
+        await save_tenant(db, changed, NOW)
+    async with db.read() as session:
+        assert await session.scalar(text("SELECT revision FROM tenants WHERE id = 'same-id'")) == 2
+        assert (await _tenant(session, "same-id")).billing.vat_pct == D("7")  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from agent_functions.admin import SECURITY_HEADERS
+from agent_functions.admin.routes import SECURITY_HEADERS
 from agent_functions.billing_routes import Refusal, admin_only, tenant_from
 from agent_functions.context import AppServices
 from booking_core.billing import documents, ledger

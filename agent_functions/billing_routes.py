@@ -25,7 +25,7 @@ import structlog
 from aiohttp import web
 from aiohttp_sse import sse_response
 
-from agent_functions.admin import SECURITY_HEADERS, _authorised, _error, _unauthorised
+from agent_functions.admin.routes import SECURITY_HEADERS, _authorised, _error, _unauthorised
 from agent_functions.context import SERVICES, AppServices
 from booking_core.billing import ledger, stripe_events
 from booking_core.billing.topups import TopupAmountError, parse_amount

@@ -14,8 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from agent_functions.cli_costs import _tenant
-from agent_functions.cli_support import CommandError, command_group, run_with_database
+from agent_functions.cli_support import CommandError, command_group, known_tenant, run_with_database
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
@@ -23,7 +22,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
     from booking_core.billing import ledger
 
     async def work(db: Any) -> int:
-        tenant = await _tenant(db, args.tenant)
+        tenant = await known_tenant(db, args.tenant)
         body = balance_json(tenant.id, await ledger.balance(db, tenant.id))
         if args.json:
             print(json.dumps(body, ensure_ascii=False))
@@ -47,7 +46,7 @@ def cmd_topup(args: argparse.Namespace) -> int:
         raise CommandError("top-ups need SLOTLINE_STRIPE_API_KEY")
 
     async def work(db: Any) -> int:
-        tenant = await _tenant(db, args.tenant)
+        tenant = await known_tenant(db, args.tenant)
         try:
             amount = parse_amount(args.amount, tenant.billing)
         except TopupAmountError as exc:
@@ -74,7 +73,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     from booking_core.billing.statements import StatementError, monthly_statement
 
     async def work(db: Any) -> int:
-        tenant = await _tenant(db, args.tenant)
+        tenant = await known_tenant(db, args.tenant)
         try:
             statement = await monthly_statement(db, tenant, args.month, datetime.now(UTC))
         except StatementError as exc:
@@ -94,7 +93,7 @@ def cmd_transactions(args: argparse.Namespace) -> int:
     from booking_core.billing import ledger
 
     async def work(db: Any) -> int:
-        tenant = await _tenant(db, args.tenant)
+        tenant = await known_tenant(db, args.tenant)
         async with db.read() as session:
             rows = [transaction_json(r) for r in await ledger.transactions(session, tenant.id, limit=args.limit)]
         if args.json:

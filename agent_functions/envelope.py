@@ -9,8 +9,9 @@ form C here, once for all functions (CONTRACT section 14: "Fa\u0308rben" is "Fä
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from nlu import nfc_arguments
 

@@ -3,10 +3,10 @@
 from collections.abc import AsyncIterator
 
 import pytest
-from fakes.stripe import FakeStripe
 
-from billing.billing_helpers import NOW
 from booking_core.clock import FrozenClock
+from tests.billing.helpers import NOW
+from tests.fakes.stripe_api import FakeStripe
 
 
 @pytest.fixture

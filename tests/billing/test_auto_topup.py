@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal as D
 
-from fakes.stripe import FakeStripe
-
-from billing.billing_helpers import NOW, STRIPE_KEY, move, outbox_rows, prepaid_tenant
 from booking_core.billing import ledger
 from booking_core.billing.auto_topup import due
 from booking_core.billing.config import AutoTopup
@@ -19,6 +16,8 @@ from booking_core.storage.billing_models import BillingAccount
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from integrations.worker import drain_once
+from tests.billing.helpers import NOW, STRIPE_KEY, move, outbox_rows, prepaid_tenant
+from tests.fakes.stripe_api import FakeStripe
 
 AUTO = {"auto_topup": {"below": D("20.00"), "amount": D("100.00")}}
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from fakes.stripe import FakeStripe
 
 from agent_functions.cli import main
-from billing.billing_helpers import NOW, STRIPE_KEY, move, prepaid_tenant
 from booking_core.storage.db import Database
+from tests.billing.helpers import NOW, STRIPE_KEY, move, prepaid_tenant
+from tests.fakes.stripe_api import FakeStripe
 
 
 async def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -11,20 +11,20 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from costs.costs_helpers import call_payload
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from agent_functions.replay.state import wipe
-from billing.billing_helpers import NOW, billing_services, ledger_rows, ledger_total, move, prepaid_tenant
 from booking_core.billing import ledger
 from booking_core.billing.call_charges import _tenant
 from booking_core.calls import call_records, record_event, store_fx_rates
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import save_tenant
+from tests.billing.helpers import NOW, billing_services, ledger_rows, ledger_total, move, prepaid_tenant
+from tests.costs.helpers import call_payload
 
 
 async def test_the_ledger_refuses_update_and_delete(db: Database) -> None:

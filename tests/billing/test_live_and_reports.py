@@ -12,19 +12,19 @@ from decimal import Decimal as D
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from costs.costs_helpers import add_appointment, call_payload
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.call_events import handle_call_event
 from agent_functions.settings import Settings
 from agent_functions.signature import Signer
-from billing.billing_helpers import ADMIN_TOKEN, AUTH, NOW, billing_services, move, prepaid_tenant
 from booking_core.call_outcomes import note_status
 from booking_core.calls import store_fx_rates
 from booking_core.clock import FrozenClock
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
+from tests.billing.helpers import ADMIN_TOKEN, AUTH, NOW, billing_services, move, prepaid_tenant
+from tests.costs.helpers import add_appointment, call_payload
 
 COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}
 

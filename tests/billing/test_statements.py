@@ -13,15 +13,15 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from pg_support import IN_CI
 from pypdf import PdfReader
 
-from billing.billing_helpers import ledger_rows, move, prepaid_tenant
 from booking_core.billing import documents
 from booking_core.billing.statements import StatementError, monthly_statement
 from booking_core.costs import money
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
+from tests.billing.helpers import ledger_rows, move, prepaid_tenant
+from tests.pg_support import IN_CI
 
 BERLIN_NOV_1 = datetime(2026, 10, 31, 23, 0, tzinfo=UTC)  # 1 November 00:00 in Berlin
 AFTER_NOVEMBER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)

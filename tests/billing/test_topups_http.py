@@ -10,13 +10,13 @@ from decimal import Decimal as D
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from fakes.stripe import FakeStripe, body_of, sign
 
 from agent_functions.app import create_app
-from billing.billing_helpers import AUTH, WEBHOOK_SECRET, billing_services, ledger_rows, prepaid_tenant, table_count
 from booking_core.billing import ledger
 from booking_core.storage.billing_models import BalanceTransaction, BillingDocument, StripeEvent
 from booking_core.storage.db import Database
+from tests.billing.helpers import AUTH, WEBHOOK_SECRET, billing_services, ledger_rows, prepaid_tenant, table_count
+from tests.fakes.stripe_api import FakeStripe, body_of, sign
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """billing: the prepaid balance ledger (append-only), running totals, Stripe state, documents, outcomes
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import booking_core.storage.types
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"  # main's newest at merge time (the integrator chains the rest)
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 import stripe
 from aiohttp import web
 
-from fakes.base import FakeServer
+from tests.fakes.base import FakeServer
 
 
 def parse_form(raw: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Helpers for the billing tests (imported as billing.billing_helpers): tenants with prepaid settings,
+"""Helpers for the billing tests (imported as tests.billing.helpers): tenants with prepaid settings,
 app services wired to a fake Stripe, ledger reads."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from costs.costs_helpers import ADMIN_TOKEN, NOW, load_tenant
 from sqlalchemy import func, select
 
 from agent_functions.context import AppServices
@@ -21,6 +20,7 @@ from booking_core.storage.db import Database
 from booking_core.storage.models import OutboxMessage
 from booking_core.tenant_config import Billing, TenantConfig
 from booking_core.tenant_store import TenantDirectory, save_tenant
+from tests.costs.helpers import ADMIN_TOKEN, NOW, load_tenant
 
 __all__ = [
     "ADMIN_TOKEN",

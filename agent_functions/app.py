@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes, add_message_routes
 from agent_functions.admin.calls import add_call_routes
+from agent_functions.billing_routes import add_billing_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.call_log.recorder import attach_call_log
@@ -129,6 +130,7 @@ def create_app(services: AppServices) -> web.Application:
     add_admin_routes(app)
     add_message_routes(app)
     add_call_routes(app)
+    add_billing_routes(app)
     add_calcom_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes

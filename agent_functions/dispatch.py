@@ -34,6 +34,7 @@ from agent_functions.registry import resolve
 from agent_functions.replies import Reply
 from agent_functions.stores import claims
 from agent_functions.stores.claims import RequestId
+from booking_core.call_outcomes import note_status
 from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.functions")
@@ -103,10 +104,20 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
 async def _execute(ctx: FunctionContext, function: str, args: dict[str, Any], bound: Any) -> dict[str, Any]:
     """Run the handler; any failure becomes an apology (and a callback request), never an exception."""
     try:
-        return (await HANDLERS[function](ctx, args)).to_json()
+        body = (await HANDLERS[function](ctx, args)).to_json()
     except Exception:  # noqa: BLE001 - the one place where every failure becomes a speakable answer
         bound.exception("function failed", caller=mask(ctx.call.from_number))
-        return (await _apologise(ctx, function, args)).to_json()
+        body = (await _apologise(ctx, function, args)).to_json()
+    await _count_outcome(ctx, body["status"], bound)
+    return body
+
+
+async def _count_outcome(ctx: FunctionContext, status: str, bound: Any) -> None:
+    """Policy refusals per call, for the cost report's outcome counts (never fails the call)."""
+    try:
+        await note_status(ctx.services.db, ctx.tenant.id, ctx.call.call_id, status, ctx.services.clock.now())
+    except Exception:  # noqa: BLE001 - a report counter must not cost the caller their answer
+        bound.warning("call outcome not counted", status=status)
 
 
 def _finish(bound: Any, function: str, body: dict[str, Any], started: float) -> dict[str, Any]:

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     gc_freeze: bool = True
     # Parsed tenant configurations (and their calendars) kept per worker, least recently used dropped.
     tenant_cache_size: int = Field(256, ge=1)
+    # Tenant billing (CONTRACT section 11): Stripe's API key, its base URL (a local fake in tests), the
+    # webhook signing secret, and where Checkout sends the payer back (absolute URLs).
+    stripe_api_key: str | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_webhook_secret: str | None = None
+    billing_return_url: str = "http://127.0.0.1:8080/admin/billing/return"
+    # Live balance stream: how often the balance row is read (seconds); changes are pushed when seen.
+    billing_stream_poll_s: float = 1.0
 
     @field_validator("retell_api_keys", mode="before")
     @classmethod

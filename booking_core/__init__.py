@@ -38,6 +38,12 @@ PUBLIC_MODULES: tuple[str, ...] = (
     # calls and costs
     "booking_core.calls",
     "booking_core.calls.merge",
+    "booking_core.call_outcomes",
+    # the reseller's billing of its tenants: prepaid ledger, top-ups, statements, the cross-tenant report
+    "booking_core.billing",
+    "booking_core.billing.reseller",
+    "booking_core.billing.statements",
+    "booking_core.billing.topups",
     "booking_core.costs",
     "booking_core.costs.billing",
     "booking_core.costs.csv_export",
@@ -50,6 +56,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.call_models",
     "booking_core.storage.edge_models",
     "booking_core.storage.call_log_models",
+    "booking_core.storage.billing_models",
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",
     "booking_core.storage.urls",

@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from booking_core.billing.config import PrepaidSettings
 from booking_core.tenant_base import Frozen
 
 __all__ = ["Billing", "CalcomConfig", "Integrations", "RetellApiConfig"]
 
 
-class Billing(Frozen):
-    """What the reseller charges the tenant: markup on cost, or a tariff (per started minute, per call)."""
+class Billing(PrepaidSettings):
+    """What the reseller charges the tenant: markup on cost, or a tariff (per started minute, per call);
+    the prepaid balance's settings (bonus tiers, auto top-up, warnings, VAT) come from PrepaidSettings."""
 
     markup_pct: Decimal | None = Field(None, ge=0)
     price_per_minute: Decimal | None = Field(None, ge=0)

@@ -70,9 +70,11 @@ def default_senders() -> dict[str, Sender]:
     from integrations.calcom.mirror import CalcomMirror
     from integrations.messaging.email import SmtpEmail
     from integrations.messaging.sms import TwilioSms
+    from integrations.stripe_payments import AutoTopupSender
     from integrations.webhooks import WebhookSender
 
-    return {"calcom": CalcomMirror(), "webhook": WebhookSender(), "sms": TwilioSms(), "email": SmtpEmail()}
+    return {"calcom": CalcomMirror(), "webhook": WebhookSender(), "sms": TwilioSms(), "email": SmtpEmail(),
+            "stripe": AutoTopupSender()}
 
 
 @dataclass

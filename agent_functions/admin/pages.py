@@ -156,7 +156,7 @@ def _series(report: Report) -> list[tuple[str, Decimal, Decimal]]:
     return [(k, v[0], v[1]) for k, v in months.items()]
 
 
-def render_page(tenant: TenantConfig, report: Report, token: str | None = None) -> str:
+def render_page(tenant: TenantConfig, report: Report, token: str | None = None, balance: Decimal | None = None) -> str:
     t = report.totals
     # The CSV travels inside the page (a data: link), so downloading it needs no second authenticated request.
     csv_text = report_csv(report.rows, report.totals, "de")
@@ -171,6 +171,7 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None) 
         ("Marge", f'{_eur(t["margin_eur"])} ({margin_pct})'),
         ("Buchungen", str(t["bookings"])),
         ("Kosten je Buchung", _eur(t["cost_per_booking_eur"])),
+        *([("Guthaben" + (" (unter null)" if balance < 0 else ""), _eur(balance))] if balance is not None else []),
     ]
     cards_html = "".join(
         f'<div class="card"><div class="v">{escape(v)}</div><div class="l">{escape(label)}</div></div>'
@@ -180,7 +181,10 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None) 
         f'<p class="sub">Davon Retell {escape(_eur(t["retell_eur"]))}, Telefonie {escape(_eur(t["telephony_eur"]))}, '
         f"LLM {escape(_eur(t['llm_eur']))}. "
         + (f"{t['estimated_calls']} Anruf(e) noch geschätzt. " if t["estimated_calls"] else "")
-        + "Beträge in EUR zum EZB-Kurs des Anruftags.</p>"
+        + (f"Beträge in EUR; {t['fallback_fx_calls']} Anruf(e) mit Ersatzkurs umgerechnet (kein EZB-Kurs gespeichert). "
+           if t["fallback_fx_calls"] else "Beträge in EUR zum EZB-Kurs des Anruftags. ")
+        + f"Anrufe mit Buchung {t['booked_calls']}, Rückrufwunsch {t['callback_calls']}, Fehler {t['error_calls']}, "
+        + f"Richtlinie abgelehnt {t['policy_refusal_calls']}.</p>"
     )
     token_field = f'<input type="hidden" name="token" value="{escape(token)}">' if token else ""
     form = (f'<form method="get"><input type="hidden" name="tenant" value="{escape(tenant.id)}">{token_field}'

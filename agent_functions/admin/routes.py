@@ -23,6 +23,7 @@ from aiohttp import web
 
 from agent_functions.admin.pages import error_page, render_page, tenant_list_page
 from agent_functions.context import SERVICES, AppServices
+from booking_core.billing import ledger
 from booking_core.calls import call_record, call_records, cost_report
 from booking_core.costs.csv_export import DIALECTS, report_csv
 from booking_core.costs.report import GROUPINGS, report_json
@@ -175,7 +176,8 @@ async def page_route(request: web.Request) -> web.Response:
             return _html(body, status=400 if request.query.get("tenant") else 200)
         return _html(error_page(str(exc)), status=400)
     report = await cost_report(services.db, tenant, start, end, "call")
-    return _html(render_page(tenant, report, request.query.get("token") if token_in_query else None))
+    balance = (await ledger.balance(services.db, tenant.id)).balance
+    return _html(render_page(tenant, report, request.query.get("token") if token_in_query else None, balance))
 
 
 def _html(body: str, status: int = 200) -> web.Response:

@@ -67,18 +67,24 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
             "messages": await message_state(services, tenant)}
 
 
+# Tables whose DELETE trigger refuses deletion (migrations 0001 and 0009).
+APPEND_ONLY = ("audit_log", "balance_transactions")
+
+
 async def wipe(services: AppServices) -> None:
-    """Empty every table (test-clock servers only). The audit log's guard is lifted for this alone."""
+    """Empty every table (test-clock servers only). The append-only guards are lifted for this alone."""
     db = services.db
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with db.write() as session:
         if db.is_postgres:
             await session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
             return
-        await session.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        for table in APPEND_ONLY:
+            await session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
         for table in tables:
             await session.execute(text(f'DELETE FROM "{table}"'))
-        await session.execute(text(
-            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-        ))
+        for table in APPEND_ONLY:
+            await session.execute(text(
+                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            ))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.calls.merge import RANK, CallEventError, CallFacts, clean_payload, derive, merge_event
 from booking_core.storage.call_models import Call
@@ -69,6 +70,7 @@ async def record_event(db: Database, tenant_id: str, event: str, call: Mapping[s
                 row.events = new_events
                 row.updated_at = now
                 _apply(row, facts)
+                await _charge(session, row, now)
             return EventOutcome(call_id, event, created, True, facts.status)
         except IntegrityError:
             if attempt == 2:  # a concurrent first delivery inserted the row: merge into it once more
@@ -87,4 +89,13 @@ async def set_telephony_price(
         row.telephony_usd = usd
         row.reconciled = row.reconciled or final
         row.updated_at = now
+        await _charge(session, row, now)
     return True
+
+
+async def _charge(session: AsyncSession, row: Call, now: datetime) -> None:
+    """The tenant's prepaid balance is charged the call's billed amount, in this transaction (a
+    correcting row when a final cost replaces an estimate: `billing.call_charges`)."""
+    from booking_core.billing.call_charges import charge_call  # billing reads costs through this package
+
+    await charge_call(session, row, now)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from booking_core.call_outcomes import outcomes_by_call
 from booking_core.calls.fx_rates import load_fx_table
 from booking_core.calls.records import cost_view
 from booking_core.costs.report import By, CallLine, Report, build_report
@@ -39,6 +40,7 @@ async def call_lines(db: Database, tenant: TenantConfig, start: date, end: date)
             .where(Call.tenant_id == tenant.id, Call.started_at >= lo, Call.started_at < hi)
             .group_by(m.Appointment.call_id)
         )).all())
+        outcomes = await outcomes_by_call(session, tenant.id, [r.call_id for r in rows])
     lines = []
     for row in rows:
         view = cost_view(row, tenant, fx)
@@ -54,6 +56,7 @@ async def call_lines(db: Database, tenant: TenantConfig, start: date, end: date)
             bookings=int(counts.get(row.call_id, 0)),
             state=view.cost.state,
             fx_source=view.fx.source,
+            outcomes=frozenset(outcomes.get(row.call_id, ())),
         ))
     return lines
 

@@ -43,6 +43,7 @@ class CallLine:
     bookings: int
     state: str = "provisional"
     fx_source: str = "ecb"
+    outcomes: frozenset[str] = frozenset()  # callback | error | policy_refusal (booked: bookings > 0)
 
     @property
     def cost_eur(self) -> Decimal:
@@ -62,6 +63,8 @@ class Row:
     bookings: int = 0
     states: dict[str, int] = field(default_factory=dict)
     fallback_fx: int = 0
+    booked_calls: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
     started_at: datetime | None = None  # per-call rows only
 
     @property
@@ -79,6 +82,9 @@ class Row:
         self.bookings += line.bookings
         self.states[line.state] = self.states.get(line.state, 0) + 1
         self.fallback_fx += line.fx_source == "fallback"
+        self.booked_calls += line.bookings > 0
+        for outcome in line.outcomes:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
 
 def local_day(instant: datetime, zone: ZoneInfo) -> date:
@@ -137,6 +143,12 @@ def row_values(row: Row) -> dict[str, Any]:
         "bookings": row.bookings,
         "cost_per_booking_eur": money(cost / row.bookings) if row.bookings else None,
         "estimated_calls": row.states.get("estimated", 0),
+        # Calls priced with the fallback exchange rate (no ECB rate stored), and calls by outcome.
+        "fallback_fx_calls": row.fallback_fx,
+        "booked_calls": row.booked_calls,
+        "callback_calls": row.outcomes.get("callback", 0),
+        "error_calls": row.outcomes.get("error", 0),
+        "policy_refusal_calls": row.outcomes.get("policy_refusal", 0),
     }
 
 

@@ -2,6 +2,7 @@
 
 from booking_core.storage import (
     call_log_models,  # noqa: F401
+    billing_models,  # noqa: F401
     call_models,  # noqa: F401
     edge_models,  # noqa: F401
     integration_models,  # noqa: F401

@@ -19,10 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import calls
 from booking_core.billing import ledger
 from booking_core.billing.ledger import Posted
 from booking_core.billing.postings import post
+from booking_core.calls.fx_rates import load_fx_table
+from booking_core.calls.records import EUR_PLACES, cost_view, local_date
 from booking_core.storage import models as m
 from booking_core.storage.call_models import Call
 from booking_core.tenant_config import TenantConfig
@@ -49,7 +50,7 @@ async def _tenant(session: AsyncSession, tenant_id: str) -> TenantConfig | None:
 
 def target_amount(billed_eur: Decimal) -> Decimal:
     """What a call is charged: its billed amount at the call record's precision (10 places)."""
-    return billed_eur.quantize(calls.EUR_PLACES, rounding=ROUND_HALF_UP)
+    return billed_eur.quantize(EUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 async def charge_call(session: AsyncSession, row: Call, now: datetime) -> Posted | None:
@@ -61,8 +62,8 @@ async def charge_call(session: AsyncSession, row: Call, now: datetime) -> Posted
     tenant = await _tenant(session, row.tenant_id)
     if tenant is None:
         return None
-    day = calls.local_date(row.started_at, tenant)
-    view = calls.cost_view(row, tenant, await calls.load_fx_table(session, day, day))
+    day = local_date(row.started_at, tenant)
+    view = cost_view(row, tenant, await load_fx_table(session, day, day))
     target = target_amount(view.billed_eur)
     difference = target - await ledger.charged_for_call(session, row.tenant_id, row.call_id)
     if difference == 0:

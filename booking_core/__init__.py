@@ -21,6 +21,9 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.errors",
     "booking_core.vocabulary",
     "booking_core.clock",
+    # series (CONTRACT section 10): the rule and planner, the check's outcome
+    "booking_core.series",
+    "booking_core.series_search",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

@@ -189,4 +189,5 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         notes=a.notes,
         tenant_id=a.tenant_id,
         customer_id=a.customer_id,
+        series_id=a.series_id,
     )

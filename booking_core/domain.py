@@ -111,6 +111,7 @@ class AppointmentView:
     notes: str | None
     tenant_id: str = ""
     customer_id: str | None = None
+    series_id: str | None = None  # the recurring series it belongs to (CONTRACT section 10)
 
 
 @dataclass(frozen=True)
@@ -172,4 +173,5 @@ def appointment_to_dict(view: AppointmentView) -> dict[str, Any]:
         "version": view.version,
         "reschedule_count": view.reschedule_count,
         "notes": view.notes,
+        **({"series_id": view.series_id} if view.series_id else {}),
     }

@@ -15,6 +15,7 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.check_availability import answer_check
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.series import book_series_reply, understand_series, wants_series
 from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
@@ -41,22 +42,41 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr darf ich Sie eintragen?",
                                                      "Which day and time shall I book for you?"),
                      {**wish.data, "missing": ["date", "time"]})
+    if wants_series(args):
+        series = understand_series(ctx, args, wish.data)
+        if isinstance(series, Reply):
+            return series
+        name, phone = await _customer(ctx, args)
+        if name is None:
+            return _ask_name(ctx, wish.data)
+        wish.request = request
+        return await book_series_reply(ctx, wish, series, name, phone, text_arg(args, "notes"))
     if not request.exact:
         wish.request = request
         return await answer_check(ctx, wish)  # a day or window: offer options first
 
-    name = customer_name(args)
-    phone = customer_phone(ctx, args)
-    if name is None and phone is not None:
-        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    name, phone = await _customer(ctx, args)
     notes = text_arg(args, "notes")
     if ctx.mode == "hold_only":
         return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone, "notes": notes})
     if name is None:
-        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
-                                                     "What name shall I put the appointment under?"),
-                     {**wish.data, "missing": ["customer_name"]})
+        return _ask_name(ctx, wish.data)
     return await book(ctx, request, name, phone, notes, wish.data)
+
+
+async def _customer(ctx: FunctionContext, args: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Who the booking is for: the name said (else the known caller's by phone) and the phone."""
+    name = customer_name(args)
+    phone = customer_phone(ctx, args)
+    if name is None and phone is not None:
+        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    return name, phone
+
+
+def _ask_name(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
+    return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
+                                                 "What name shall I put the appointment under?"),
+                 {**data, "missing": ["customer_name"]})
 
 
 async def book(ctx: FunctionContext, request: SlotRequest, name: str | None, phone: str | None, notes: str | None,
@@ -109,6 +129,5 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     if name is None and phone is not None:
         name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
     if name is None:
-        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
-                                                     "What name shall I put the appointment under?"), {"missing": ["customer_name"]})
+        return _ask_name(ctx, {})
     return await book(ctx, request, name, phone, text_arg(args, "notes") or memory.pending.get("notes"), {})

@@ -12,6 +12,7 @@ from typing import Any
 from agent_functions.call_memory import remember_offers
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.offer_speech import offer_list, service_summary, unavailable_reply, with_staff
+from agent_functions.functions.series import check_series_reply, understand_series, wants_series
 from agent_functions.functions.wish import Wish, understand_wish
 from agent_functions.replies import Reply, slot_data
 from agent_functions.speech import capital, say_on_day, say_when
@@ -23,6 +24,9 @@ async def check_availability(ctx: FunctionContext, args: dict[str, Any]) -> Repl
     wish = understand_wish(ctx, args)
     if wish.clarification is not None:
         return wish.clarification
+    if wants_series(args):
+        series = understand_series(ctx, args, wish.data)
+        return series if isinstance(series, Reply) else await check_series_reply(ctx, wish, series)
     return await answer_check(ctx, wish)
 
 

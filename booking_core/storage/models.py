@@ -220,6 +220,8 @@ class Appointment(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The recurring series this appointment belongs to (CONTRACT section 10), None for a single one.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,0 +1,25 @@
+"""series: appointments.series_id, the recurring series an appointment belongs to (CONTRACT section 10)
+
+Revision ID: 0011
+Revises: 0006
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("appointments", sa.Column("series_id", sa.String(length=36), nullable=True))
+    op.create_index(op.f("ix_appointments_series_id"), "appointments", ["series_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_appointments_series_id"), table_name="appointments")
+    with op.batch_alter_table("appointments") as batch:
+        batch.drop_column("series_id")

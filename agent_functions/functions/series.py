@@ -160,7 +160,8 @@ def _booked(ctx: FunctionContext, data: dict[str, Any], outcome: SeriesOutcome, 
         message += " " + ctx.say(f"Nicht eingetragen ist {skipped}.", f"Not booked: {skipped}.")
     message += " " + ctx.say(f"Ihre Buchungsnummer ist {spell_reference(views[0].reference)}.",
                              f"Your booking reference is {spell_reference(views[0].reference)}.")
-    series_out = {"id": views[0].series_id, "conflicts": data["series"]["conflicts"], "count": data["series"]["count"]}
+    left_out = [{"date": c["date"], "reason": c["reason"]} for c in data["series"]["conflicts"]]
+    series_out = {"id": views[0].series_id, "conflicts": left_out, "count": data["series"]["count"]}
     return Reply("booked", message, {**data, "series": series_out,
                                      "appointments": [booked_brief(ctx, v) for v in views]})
 

@@ -114,6 +114,9 @@ async def check_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWis
                          f"shall I book the {n} free ones?")
     else:
         second = ctx.say(f"Soll ich die {n} freien Termine buchen?", f"Shall I book the {n} free ones?")
+    if len(outcome.occurrences) == 1:
+        second = second.replace(ctx.say(f"die {n} freien Termine", f"the {n} free ones"),
+                                ctx.say("den freien Termin", "the free one"))
     return Reply("available", f"{first} {second}", data)
 
 
@@ -235,7 +238,10 @@ def _day_said(ctx: FunctionContext, day: date | None, label: str) -> str:
         return ctx.say(f"am {date_de}", date_en)
     year, month = int(label[:4]), int(label[5:7])
     month_said = say_date(date(year, month, 1), ctx.lang).split(" ")[-1]
-    return ctx.say(f"im {month_said}, den es an diesem Tag nicht gibt", f"{month_said}, which has no such day")
+    if label[8:10].isdigit():
+        number = int(label[8:10])
+        return ctx.say(f"am {number}. {month_said}, den es nicht gibt", f"{number} {month_said}, which doesn't exist")
+    return ctx.say(f"im {month_said}, der diesen Tag nicht hat", f"{month_said}, which has no such day")
 
 
 def _none_free(ctx: FunctionContext, wish: Wish, outcome: SeriesOutcome, data: dict[str, Any]) -> Reply:

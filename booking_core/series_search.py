@@ -19,12 +19,12 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute
-from booking_core.request import BookingContext, Wish, first_then
+from booking_core.domain import Slot
 from booking_core.reasons import diagnose
+from booking_core.request import BookingContext, Wish, first_then
 from booking_core.search import nearest, to_slot
 from booking_core.series import PlannedDate, SeriesRule, first_date, plan_dates
-from booking_core.slots import Board, bookable_plan, plan_at
-from booking_core.domain import Slot
+from booking_core.slots import Board, alternatives, bookable_plan, plan_at
 from booking_core.vocabulary import UnavailableReason
 
 __all__ = ["NO_SUCH_DAY", "SeriesConflict", "SeriesOutcome", "check_series", "planned_starts", "series_dates"]
@@ -83,44 +83,52 @@ async def check_series(ctx: BookingContext, wish: Wish, start: datetime, rule: S
     staff = sorted(set(wish.staff_try) | set(wish.others or ()))
     occurrences: list[Slot] = []
     conflicts: list[SeriesConflict] = []
+    days = [p.day for p in planned if p.day is not None]
     async with ctx.db.read() as session:
-        boards: dict[date, Board] = {}
-        for p in planned:
-            if p.day is not None and p.day not in boards:
-                boards[p.day] = await ctx.board(session, staff, p.day, p.day)
-        minutes = {p.day: cal.local_minute(p.day, minute_of_day) for p in planned if p.day is not None}
-        preferred = _preferred_staff(wish, boards, minutes)
+        board = await ctx.board(session, staff, min(days), max(days)) if days else None  # one read for all dates
+        minutes = {day: cal.local_minute(day, minute_of_day) for day in days}
+        preferred = _preferred_staff(wish, board, minutes) if board else None
         order = first_then(preferred, wish.staff_try) if preferred else wish.staff_try
         for p in planned:
             if p.day is None:
                 conflicts.append(SeriesConflict(None, p.label, NO_SUCH_DAY, ()))
                 continue
-            at, board = minutes[p.day], boards[p.day]
+            at = minutes[p.day]
+            assert board is not None
             plan = None if wish.not_qualified else bookable_plan(board, service, at, order, rules, wish.others)
             if plan is not None:
                 occurrences.append(to_slot(cal, service, plan))
                 continue
-            conflicts.append(await _conflict(session, ctx, wish, p, at, board, preferred))
+            conflicts.append(await _conflict(session, ctx, wish, p, at, preferred))
     return SeriesOutcome(tuple(occurrences), tuple(conflicts), len(planned), preferred)
 
 
-def _preferred_staff(wish: Wish, boards: dict[date, Board], minutes: dict[date, int]) -> str | None:
+def _preferred_staff(wish: Wish, board: Board, minutes: dict[date, int]) -> str | None:
     """The named staff member, else the qualified one free at the wished time on most dates (the
     tenant's order breaks ties); None when nobody can take any date."""
     if wish.preferred:
         return wish.preferred
     best, best_count = None, 0
     for sid in wish.qualified:
-        fits = sum(1 for day, at in minutes.items() if plan_at(boards[day], wish.service, at, [sid], wish.others))
+        fits = sum(1 for at in minutes.values() if plan_at(board, wish.service, at, [sid], wish.others))
         if fits > best_count:
             best, best_count = sid, fits
     return best
 
 
 async def _conflict(session: AsyncSession, ctx: BookingContext, wish: Wish, planned: PlannedDate, at: int,
-                    board: Board, preferred: str | None) -> SeriesConflict:
-    """Why `planned` cannot be had at `at`, with the nearest alternatives (`preferred` first)."""
+                    preferred: str | None) -> SeriesConflict:
+    """Why `planned` cannot be had at `at`, with up to three alternatives nearest to it: on that day
+    among every qualified person (`preferred` first), else on the days around it (`search.nearest`)."""
+    assert planned.day is not None
+    staff = sorted(set(wish.qualified) | set(wish.others or ()))
+    day_board = await ctx.board(session, staff, planned.day, planned.day)
     reason = UnavailableReason.NOT_QUALIFIED if wish.not_qualified else diagnose(
-        board, wish.service, at, wish.requested, wish.qualified, ctx.rules)
-    alternatives = await nearest(session, ctx, wish, at, preferred)  # on all qualified staff, not `board`'s
-    return SeriesConflict(planned.day, planned.label, str(reason), alternatives)
+        day_board, wish.service, at, wish.requested, wish.qualified, ctx.rules)
+    plans = alternatives(day_board, wish.service, at, preferred, wish.qualified, ctx.rules, 3, days_out=0,
+                         others=wish.others)
+    if plans:
+        found = tuple(to_slot(ctx.cal, wish.service, p) for p in plans)
+    else:
+        found = await nearest(session, ctx, wish, at, preferred, day_board)
+    return SeriesConflict(planned.day, planned.label, str(reason), found)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
+
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
@@ -15,7 +17,6 @@ from booking_core.series import SeriesRule
 from booking_core.service import BookingService
 from booking_core.storage.db import Database
 from booking_core.tenant_store import save_tenant
-from sqlalchemy import text
 from tests.core.helpers import at, make_tenant
 from tests.core.test_concurrency import _overlaps
 

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
+
 from agent_functions.replay.seed import insert_appointment
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput, SlotRequest
@@ -17,7 +19,6 @@ from booking_core.series_search import NO_SUCH_DAY
 from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.tenant_config import TenantConfig
-from sqlalchemy import func, select
 from tests.core.helpers import at
 
 WEEKLY = SeriesRule("weekly", 1)

@@ -24,6 +24,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     # series (CONTRACT section 10): the rule and planner, the check's outcome
     "booking_core.series",
     "booking_core.series_search",
+    "booking_core.visits",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

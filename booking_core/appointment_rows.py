@@ -25,13 +25,15 @@ __all__ = ["insert_appointment", "segment_rows"]
 async def insert_appointment(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
                              customer: m.Customer | None, *, status: AppointmentStatus = AppointmentStatus.SCHEDULED,
                              reference: str | None = None, notes: str | None = None,
-                             idempotent: bool = True, series_id: str | None = None) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
+                             idempotent: bool = True, series_id: str | None = None,
+                             visit_id: str | None = None) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
     """Add the appointment of `plan` for `ctx.call_id` with its segment rows, and flush.
 
     The price is the first segment's staff member's price for the service, else the service's.
     `reference`: as given, else a new one. `idempotent`: with a call id, set the key that makes the
     same call booking the same thing twice collide (a unique index), so a retry finds the first.
-    `series_id`: the recurring series the appointment is one occurrence of."""
+    `series_id`: the recurring series the appointment is one occurrence of; `visit_id`: the visit it
+    is a part of."""
     tenant = ctx.tenant
     member = ctx.cal.staff[plan[0].staff_id]
     start = from_minute(plan[0].start)
@@ -45,6 +47,7 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
         call_id=call_id,
         idempotency_key=f"{call_id}|{service.id}|{member.id}|{start.isoformat()}" if call_id and idempotent else None,
         reschedule_count=0, created_at=ctx.now, updated_at=ctx.now, series_id=series_id,
+        visit_id=visit_id,
     )
     session.add(appt)
     await session.flush()

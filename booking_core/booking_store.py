@@ -190,4 +190,5 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         tenant_id=a.tenant_id,
         customer_id=a.customer_id,
         series_id=a.series_id,
+        visit_id=a.visit_id,
     )

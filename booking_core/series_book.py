@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -26,10 +25,10 @@ from booking_core import appointments, holds
 from booking_core.appointment_rows import insert_appointment
 from booking_core.availability import to_minute
 from booking_core.booking_store import view, views
-from booking_core.changes.cancel import cancel_row
+from booking_core.changes.cancel_group import GroupCancellation, cancel_group
 from booking_core.customers import upsert_customer
-from booking_core.domain import AppointmentView, CustomerInput, PolicyDecision, Slot, appointment_to_dict
-from booking_core.errors import DomainError, InvalidTransition, PolicyDenied
+from booking_core.domain import AppointmentView, CustomerInput, Slot, appointment_to_dict
+from booking_core.errors import DomainError
 from booking_core.reasons import diagnose
 from booking_core.records import audit, outbox
 from booking_core.request import BookingContext, Wish
@@ -38,7 +37,7 @@ from booking_core.slots import bookable_plan
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic, UnavailableReason
 
-__all__ = ["SeriesCancellation", "book_series", "booked_by_call", "cancel_series", "remaining"]
+__all__ = ["book_series", "booked_by_call", "cancel_series", "remaining"]
 
 
 class _OccurrenceRefused(Exception):
@@ -130,36 +129,11 @@ async def _series_booked_by_call(session: AsyncSession, ctx: BookingContext, wis
     return await views(session, ctx.cal, rows)
 
 
-@dataclass(frozen=True)
-class SeriesCancellation:
-    """What cancelling a series did: `cancelled` (each with its policy decision and fee), `refused`
-    (the policy kept them booked)."""
-
-    cancelled: tuple[tuple[AppointmentView, PolicyDecision], ...]
-    refused: tuple[tuple[AppointmentView, PolicyDecision], ...]
-
-
-async def cancel_series(ctx: BookingContext, appointment_id: str, reason: str | None) -> SeriesCancellation:
+async def cancel_series(ctx: BookingContext, appointment_id: str, reason: str | None) -> GroupCancellation:
     """Cancel the appointment (id or reference) and the later occurrences of its series that have not
     started, the policy applied to each, in one transaction. An appointment of no series is
     cancelled alone. Raises NotFound; InvalidTransition when nothing of it can be cancelled."""
-    tenant = ctx.tenant
-    cancelled: list[tuple[AppointmentView, PolicyDecision]] = []
-    refused: list[tuple[AppointmentView, PolicyDecision]] = []
-    async with ctx.db.write() as session:
-        picked = await appointments.row_or_raise(session, tenant.id, appointment_id)
-        status = picked.status
-        rows = await _from_here_on(session, ctx, picked)
-        for row in rows:
-            try:
-                cancelled.append(await cancel_row(session, ctx, row, reason))
-            except PolicyDenied as denied:
-                refused.append(((await views(session, ctx.cal, [row]))[0], denied.decision))
-            except InvalidTransition:
-                continue  # already cancelled or under way: not this cancel's to change
-    if not cancelled and not refused:
-        raise InvalidTransition(status, AppointmentStatus.CANCELLED)
-    return SeriesCancellation(tuple(cancelled), tuple(refused))
+    return await cancel_group(ctx, appointment_id, reason, _from_here_on)
 
 
 async def remaining(ctx: BookingContext, appointment_id: str) -> list[AppointmentView]:

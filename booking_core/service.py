@@ -6,6 +6,7 @@ tenant, the injected clock and the call, and delegates:
 |---|---|
 | check | `search` (and `holds` for an exact, free time asked by a call) |
 | check_series / book_series, cancel_series | `series_search` / `series_book` |
+| check_visit / book_visit, cancel_visit | `visits` / `visits_book` |
 | book | `changes.book` |
 | reschedule / cancel, cancelled_by / decide | `changes.move` / `changes.cancel` / `changes.allowance` |
 | transition, progress | `changes.status` |
@@ -18,12 +19,14 @@ How writes stay correct under concurrency: `booking_core.changes`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from booking_core import appointments, callbacks, holds, search, series_book, series_search
+from booking_core import appointments, callbacks, holds, search, series_book, series_search, visits, visits_book
+from booking_core.availability import to_minute
 from booking_core.changes import book, cancel, move, status
 from booking_core.changes.allowance import decide
+from booking_core.changes.cancel_group import GroupCancellation
 from booking_core.clock import Clock
 from booking_core.domain import AppointmentView, CheckOutcome, CustomerInput, PolicyDecision, Slot, SlotRequest
 from booking_core.request import open_context, wish_for
@@ -82,7 +85,7 @@ class BookingService:
         return await series_book.booked_by_call(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), starts)
 
     async def cancel_series(self, tenant: TenantConfig, appointment_id: str, *, call_id: str | None,
-                            reason: str | None, actor: str = Actor.AGENT) -> series_book.SeriesCancellation:
+                            reason: str | None, actor: str = Actor.AGENT) -> GroupCancellation:
         """Cancel this occurrence and the later ones of its series, the cancel policy applied to each."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
         return await series_book.cancel_series(ctx, appointment_id, reason)
@@ -90,6 +93,27 @@ class BookingService:
     async def series_remaining(self, tenant: TenantConfig, appointment_id: str) -> list[AppointmentView]:
         """What `cancel_series` would cancel, without changing anything. Raises NotFound."""
         return await series_book.remaining(open_context(self.db, self.clock, tenant), appointment_id)
+
+    async def check_visit(self, tenant: TenantConfig, service_ids: list[str], request: SlotRequest,
+                          limit: int = 3) -> visits.VisitOutcome:
+        """Several services in one sitting at `request` (exact), or options over a day or window."""
+        ctx = open_context(self.db, self.clock, tenant)
+        wishes = visits.visit_wishes(ctx.cal, service_ids, request.staff_id)
+        return await visits.check_visit(ctx, wishes, request, limit)
+
+    async def book_visit(self, tenant: TenantConfig, service_ids: list[str], staff_id: str | None, start: datetime,
+                         customer: CustomerInput, call_id: str | None, *, notes: str | None = None,
+                         actor: str = Actor.AGENT) -> tuple[list[AppointmentView], bool]:
+        """Book the visit from `start`, all or nothing (False: this call had booked it already)."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        wishes = visits.visit_wishes(ctx.cal, service_ids, staff_id)
+        return await visits_book.book_visit(ctx, wishes, to_minute(start), customer, notes)
+
+    async def cancel_visit(self, tenant: TenantConfig, appointment_id: str, *, call_id: str | None,
+                           reason: str | None, actor: str = Actor.AGENT) -> GroupCancellation:
+        """Cancel every part of the appointment's visit, under the cancel policy each."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        return await visits_book.cancel_visit(ctx, appointment_id, reason)
 
     async def reschedule(self, tenant: TenantConfig, appointment_id: str, new: SlotRequest, *, call_id: str | None,
                          reason: str | None, actor: str = Actor.AGENT) -> tuple[AppointmentView, PolicyDecision]:

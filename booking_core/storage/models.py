@@ -222,6 +222,8 @@ class Appointment(Base):
     updated_at: Mapped[datetime]
     # The recurring series this appointment belongs to (CONTRACT section 10), None for a single one.
     series_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    # The visit (several services in one sitting) this appointment is a part of, None for one alone.
+    visit_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,0 +1,116 @@
+"""Booking and cancelling a visit (CONTRACT section 10): several services in one sitting.
+
+Booking lays the visit out again under the staff locks of everyone who might take a part
+(`visits.fit_visit`, the single booking's guards for every part) and writes one appointment per
+service with the same `visit_id`, in one transaction: all or nothing. The caller hears the first
+part's reference; any part's reference finds the visit. Cancelling any part cancels the whole visit,
+the cancel policy applied to each part.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core import holds
+from booking_core.appointment_rows import insert_appointment
+from booking_core.availability import from_minute
+from booking_core.booking_store import view, views
+from booking_core.changes import Refused
+from booking_core.changes.cancel_group import GroupCancellation, cancel_group
+from booking_core.customers import upsert_customer
+from booking_core.domain import AppointmentView, CustomerInput, appointment_to_dict
+from booking_core.errors import SlotUnavailable
+from booking_core.records import audit, outbox
+from booking_core.request import BookingContext, Wish
+from booking_core.storage import models as m
+from booking_core.visits import fit_visit, visit_reason, visit_staff
+from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic, UnavailableReason
+
+__all__ = ["book_visit", "cancel_visit"]
+
+
+async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
+                     notes: str | None = None) -> tuple[list[AppointmentView], bool]:
+    """Book the visit of `wishes` (services in order) from `start` (epoch minute): (its appointments
+    in the order laid out, True when written now; False when this call had booked it already).
+    Raises SlotUnavailable (no alternatives: the edge asks the visit check for them) when it does
+    not fit any more; then nothing is written."""
+    try:
+        return await _book(ctx, wishes, start, customer, notes)
+    except Refused as refused:
+        raise SlotUnavailable(refused.reason, ()) from None
+    except IntegrityError:
+        async with ctx.db.read() as session:
+            existing = await _booked_by_call(session, ctx, wishes[0], start)
+        if existing:
+            return existing, False
+        raise SlotUnavailable(UnavailableReason.TAKEN, ()) from None
+
+
+async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
+                notes: str | None) -> tuple[list[AppointmentView], bool]:
+    tenant = ctx.tenant
+    staff = visit_staff(wishes)
+    out: list[AppointmentView] = []
+    async with ctx.db.write() as session:
+        await ctx.db.lock_staff(session, tenant.id, staff)
+        existing = await _booked_by_call(session, ctx, wishes[0], start)
+        if existing:
+            return existing, False
+        day = ctx.cal.day_of(start)
+        board = await ctx.board(session, staff, day, day)
+        plans = fit_visit(board, wishes, start, ctx.rules)
+        if plans is None:
+            raise Refused(visit_reason(board, wishes, start, ctx.rules))
+        visit_id = str(uuid.uuid4())
+        cust = await upsert_customer(session, tenant.id, customer, ctx.now)
+        for wish, plan in zip(wishes, plans, strict=True):
+            appt, segments = await insert_appointment(session, ctx, wish.service, plan, cust, notes=notes,
+                                                      visit_id=visit_id)
+            v = view(ctx.cal, appt, segments, cust)
+            audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
+            outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+            out.append(v)
+        if ctx.call_id:
+            await holds.drop(session, tenant.id, ctx.call_id)
+    return out, True
+
+
+async def _booked_by_call(session: AsyncSession, ctx: BookingContext, first: Wish,
+                          start: int) -> list[AppointmentView]:
+    """The live visit this call booked whose first service starts at `start` (a retry), else []."""
+    if not ctx.call_id:
+        return []
+    visit_id = await session.scalar(select(m.Appointment.visit_id).where(
+        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.call_id == ctx.call_id,
+        m.Appointment.service_id == first.service.id, m.Appointment.start == from_minute(start),
+        m.Appointment.visit_id.is_not(None), m.Appointment.status != AppointmentStatus.CANCELLED,
+    ).limit(1))
+    if visit_id is None:
+        return []
+    return await views(session, ctx.cal, await _parts(session, ctx.tenant.id, visit_id))
+
+
+async def _parts(session: AsyncSession, tenant_id: str, visit_id: str) -> list[m.Appointment]:
+    return list((await session.scalars(select(m.Appointment).where(
+        m.Appointment.tenant_id == tenant_id, m.Appointment.visit_id == visit_id,
+    ).order_by(m.Appointment.start, m.Appointment.created_at))).all())
+
+
+async def _members(session: AsyncSession, ctx: BookingContext, picked: m.Appointment) -> list[m.Appointment]:
+    """Every part of `picked`'s visit (`picked` alone when it is part of none)."""
+    if picked.visit_id is None:
+        return [picked]
+    return await _parts(session, ctx.tenant.id, picked.visit_id)
+
+
+async def cancel_visit(ctx: BookingContext, appointment_id: str, reason: str | None) -> GroupCancellation:
+    """Cancel the visit of the appointment (id or reference), the cancel policy applied to each part.
+    Raises NotFound; InvalidTransition when nothing of it can be cancelled."""
+    return await cancel_group(ctx, appointment_id, reason, _members)
+

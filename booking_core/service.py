@@ -109,6 +109,10 @@ class BookingService:
         wishes = visits.visit_wishes(ctx.cal, service_ids, staff_id)
         return await visits_book.book_visit(ctx, wishes, to_minute(start), customer, notes)
 
+    async def visit_parts(self, tenant: TenantConfig, appointment_id: str) -> list[AppointmentView]:
+        """The live parts of the appointment's visit (what `cancel_visit` would cancel). Raises NotFound."""
+        return await visits_book.parts(open_context(self.db, self.clock, tenant), appointment_id)
+
     async def cancel_visit(self, tenant: TenantConfig, appointment_id: str, *, call_id: str | None,
                            reason: str | None, actor: str = Actor.AGENT) -> GroupCancellation:
         """Cancel every part of the appointment's visit, under the cancel policy each."""

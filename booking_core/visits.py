@@ -71,12 +71,15 @@ def _with_busy(board: Board, plan: Plan) -> Board:
 
 def _openings(plans: Sequence[Plan]) -> list[tuple[int, int | None]]:
     """Where the customer is free for the next service: the processing gaps of the plans laid out
-    (start, end) and the end of the visit so far (end None: open)."""
+    (start, end), the end of the visit so far and the ends of its staff's buffers (end None: open)."""
     out: list[tuple[int, int | None]] = []
     for plan in plans:
         ordered = sorted(plan, key=lambda p: p.position)
         out.extend((a.end, b.start) for a, b in pairwise(ordered) if b.start > a.end)
-    out.append((max(p.end for plan in plans for p in plan), None))
+    end = max(p.end for plan in plans for p in plan)
+    out.append((end, None))
+    # or once the staff's buffer after the visit so far has run (the same person goes on)
+    out.extend((t, None) for t in sorted({p.busy_until for plan in plans for p in plan if p.busy_until > end}))
     return sorted(out, key=lambda o: o[0])
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import holds
+from booking_core import appointments, holds
 from booking_core.appointment_rows import insert_appointment
 from booking_core.availability import from_minute
 from booking_core.booking_store import view, views
@@ -31,7 +31,7 @@ from booking_core.storage import models as m
 from booking_core.visits import fit_visit, visit_reason, visit_staff
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic, UnavailableReason
 
-__all__ = ["book_visit", "cancel_visit"]
+__all__ = ["book_visit", "cancel_visit", "parts"]
 
 
 async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
@@ -107,6 +107,15 @@ async def _members(session: AsyncSession, ctx: BookingContext, picked: m.Appoint
     if picked.visit_id is None:
         return [picked]
     return await _parts(session, ctx.tenant.id, picked.visit_id)
+
+
+async def parts(ctx: BookingContext, appointment_id: str) -> list[AppointmentView]:
+    """Every part of the appointment's visit that is not cancelled (the appointment alone when it is
+    part of none), in order. Raises NotFound."""
+    async with ctx.db.read() as session:
+        picked = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
+        rows = [r for r in await _members(session, ctx, picked) if r.status != AppointmentStatus.CANCELLED]
+        return await views(session, ctx.cal, rows)
 
 
 async def cancel_visit(ctx: BookingContext, appointment_id: str, reason: str | None) -> GroupCancellation:

@@ -16,6 +16,7 @@ from agent_functions.functions.check_availability import answer_check
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
 from agent_functions.functions.series import book_series_reply, understand_series, wants_series
+from agent_functions.functions.visits import book_visit_reply, understand_visit
 from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
@@ -29,7 +30,10 @@ from booking_core.errors import SlotUnavailable
 async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     memory = await recall_offers(ctx.services, ctx.tenant.id, ctx.call.call_id)
     service_text = text_arg(args, "service") or (memory.offers[0].service_id if memory.offers else None)
-    wish = understand_wish(ctx, args, service_text=service_text, require_when=False)
+    visit = understand_visit(ctx, service_text)
+    if isinstance(visit, Reply):
+        return visit
+    wish = understand_wish(ctx, args, service_text=visit[0].id if visit else service_text, require_when=False)
     if wish.clarification is not None:
         return wish.clarification
     assert wish.service.item is not None
@@ -42,6 +46,12 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr darf ich Sie eintragen?",
                                                      "Which day and time shall I book for you?"),
                      {**wish.data, "missing": ["date", "time"]})
+    if visit:
+        name, phone = await _customer(ctx, args)
+        if name is None:
+            return _ask_name(ctx, wish.data)
+        wish.request = request
+        return await book_visit_reply(ctx, wish, visit, name, phone, text_arg(args, "notes"))
     if wants_series(args):
         series = understand_series(ctx, args, wish.data)
         if isinstance(series, Reply):

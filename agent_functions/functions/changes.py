@@ -13,8 +13,8 @@ from typing import Any
 from agent_functions.call_memory import recall_offers, remember_offers
 from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
+from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
 from agent_functions.functions.offer_memory import matching_offer
-from agent_functions.functions.series_cancel import cancel_series_reply, wants_whole_series
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
 from agent_functions.functions.wish import understand_wish
 from agent_functions.registry import truthy
@@ -68,8 +68,8 @@ async def cancel_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Repl
         return pick.reply
     view = pick.appointment
     assert view is not None
-    if view.series_id and wants_whole_series(args):
-        return await cancel_series_reply(ctx, args, view)
+    if view.visit_id or (view.series_id and wants_whole_series(args)):
+        return await cancel_group_reply(ctx, args, view)
     booking, tenant = ctx.services.booking, ctx.tenant
     data: dict[str, Any] = {"appointment": appointment_data(view, tenant)}
     spoken = speak_appointment(ctx, view)

@@ -70,7 +70,8 @@ def understand_series(ctx: FunctionContext, args: dict[str, Any], data: dict[str
         return too_many_reply(ctx, data)
     if "bad_until" in repeat.issues:
         return Reply("needs_clarification", ctx.say("Bis wann soll die Terminserie laufen?",
-                                                     "Until when should the series run?"), {**data, "missing": ["until"]})
+                                                     "Until when should the series run?"),
+                     {**data, "missing": ["until"]})
     rule = SeriesRule(repeat.freq, repeat.interval, repeat.weekday, repeat.nth)
     return SeriesWish(rule, repeat.count, repeat.until, repeat)
 
@@ -199,7 +200,8 @@ def _summary(ctx: FunctionContext, outcome: SeriesOutcome) -> str:
     """'Alle sechs Dienstage um 17 Uhr bei Fabian sind frei, außer am 22. Dezember; da ginge 18 Uhr.'"""
     first = outcome.occurrences[0]
     local = first.start.astimezone(ctx.zone)
-    days = [s.start.astimezone(ctx.zone).date() for s in outcome.occurrences] + [c.day for c in outcome.conflicts if c.day]
+    days = [s.start.astimezone(ctx.zone).date() for s in outcome.occurrences]
+    days += [c.day for c in outcome.conflicts if c.day]
     same_weekday = len({d.weekday() for d in days}) == 1
     what = (ctx.say(DE_WEEKDAYS_PLURAL[local.weekday()], EN_WEEKDAYS_PLURAL[local.weekday()]) if same_weekday
             else ctx.say("Termine", "appointments"))
@@ -255,8 +257,9 @@ def _none_free(ctx: FunctionContext, wish: Wish, outcome: SeriesOutcome, data: d
         return Reply("unavailable", lead + " " + ctx.say("Möchten Sie eine andere Uhrzeit versuchen?",
                                                          "Would you like to try another time?"), payload)
     offer = offer_list(ctx, alternatives)
-    return Reply("unavailable", lead + " " + ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-                                                     f"I could offer you {offer}. Would any of those suit you?"), payload)
+    offered = ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
+                      f"I could offer you {offer}. Would any of those suit you?")
+    return Reply("unavailable", f"{lead} {offered}", payload)
 
 
 def _number(ctx: FunctionContext, n: int) -> str:

@@ -73,7 +73,8 @@ async def test_book_series_all_or_nothing_and_a_retry_writes_once(svc: BookingSe
     await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 12, 7, 10),
                              customer=CustomerInput("Quick", "+4915100000002"))
     with pytest.raises(SlotUnavailable) as refused:
-        await svc.book_series(tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"), "c1")
+        await svc.book_series(tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"),
+                              "c1")
     assert refused.value.reason == "taken"
     assert await _count(svc) == 1
     out = await svc.check_series(tenant, req, WEEKLY, count=4, until=None)

@@ -22,7 +22,8 @@ def _parts(visit) -> list[tuple[str, str, object, object]]:
     return [(s.service_id, s.staff_id, s.start, s.end) for s in visit]
 
 
-async def test_a_cut_fits_into_the_colour_gap_when_the_policy_frees_the_staff(svc: BookingService, tenant: TenantConfig):
+async def test_a_cut_fits_into_the_colour_gap_when_the_policy_frees_the_staff(svc: BookingService,
+                                                                               tenant: TenantConfig):
     out = await svc.check_visit(tenant, ["colour-free", "cut"], SlotRequest("colour-free", "anna", MONDAY_10))
     assert out.visit is not None
     assert _parts(out.visit) == [("colour-free", "anna", MONDAY_10, at(2026, 11, 23, 11, 30)),
@@ -47,8 +48,8 @@ async def test_a_visit_that_does_not_fit_offers_whole_visits_and_books_all_or_no
     # Anna and Ben are both busy 10:30-11:00: the cut after the colour finds nobody in the gap, and
     # Anna's colour B at 11:00 needs her at 11:00 as well
     for staff in ("anna", "ben"):
-        await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id=staff, start=at(2026, 11, 23, 10, 30),
-                                 customer=CustomerInput("Other", None))
+        await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id=staff,
+                                 start=at(2026, 11, 23, 10, 30), customer=CustomerInput("Other", None))
     out = await svc.check_visit(tenant, ["colour-blocked", "cut"], SlotRequest("colour-blocked", None, MONDAY_10))
     assert out.visit is None and out.reason == "taken" and out.alternatives
     assert all(len(v) == 2 for v in out.alternatives)

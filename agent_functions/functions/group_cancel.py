@@ -1,8 +1,9 @@
-"""cancel_appointment with `scope: "series"` ("alle weiteren Termine"): the chosen occurrence and the
-later ones of its series, the cancel policy applied to each (CONTRACT section 10).
+"""cancel_appointment on appointments that belong together (CONTRACT section 10): with `scope:
+"series"` ("alle weiteren Termine") the chosen occurrence and the later ones of its series; on a part
+of a visit, the whole visit. The cancel policy applies to each.
 
 Like a single cancel it first answers `needs_confirmation` naming how many and the total fee; with
-`confirm` true it cancels. Occurrences the policy refuses stay booked and are named.
+`confirm` true it cancels. Appointments the policy refuses stay booked and are named.
 """
 
 from __future__ import annotations
@@ -29,28 +30,35 @@ def wants_whole_series(args: dict[str, Any]) -> bool:
     return bool(scope and SERIES_SCOPE.search(scope))
 
 
-async def cancel_series_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView) -> Reply:
-    """Ask first (count and total fee), then cancel the series from `view` on."""
+async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView) -> Reply:
+    """Ask first (count and total fee), then cancel the visit of `view`, or its series from `view` on."""
     booking, tenant = ctx.services.booking, ctx.tenant
+    visit = view.visit_id is not None
+    what_de, what_en = ("Ihres Besuchs", "of your visit") if visit else ("Ihrer Serie", "of your series")
     if not truthy(args.get("confirm")):
-        members = await booking.series_remaining(tenant, view.id)
+        if visit:
+            members = await booking.visit_parts(tenant, view.id)
+        else:
+            members = await booking.series_remaining(tenant, view.id)
         decisions = [(v, await booking.decide(tenant, v.id, "cancel")) for v in members]
         allowed = [(v, d) for v, d in decisions if d.allowed]
         data = {"appointments": [booked_brief(ctx, v) for v, _ in decisions],
                 "policies": [_policy(ctx, d) for _, d in decisions]}
-        first = view.start.astimezone(ctx.zone).date()
+        first = (members[0] if members else view).start.astimezone(ctx.zone).date()
         n = len(allowed)
         return Reply("needs_confirmation", ctx.say(
-            f"Soll ich {n} Termine Ihrer Serie ab {say_date(first, 'de')} stornieren? {_fee(ctx, allowed)}",
-            f"Shall I cancel {n} appointments of your series from {say_date(first, 'en')}? {_fee(ctx, allowed)}"), data)
+            f"Soll ich {n} Termine {what_de} ab {say_date(first, 'de')} stornieren? {_fee(ctx, allowed)}",
+            f"Shall I cancel {n} appointments {what_en} from {say_date(first, 'en')}? {_fee(ctx, allowed)}"), data)
+    cancel = booking.cancel_visit if visit else booking.cancel_series
     try:
-        done = await booking.cancel_series(tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
+        done = await cancel(tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
     except InvalidTransition:
-        return Reply("not_found", ctx.say("Diese Termine sind bereits storniert.", "Those appointments are already cancelled."),
+        return Reply("not_found", ctx.say("Diese Termine sind bereits storniert.",
+                                          "Those appointments are already cancelled."),
                      {"appointment": appointment_data(view, tenant)})
     cancelled = list(done.cancelled)
-    message = ctx.say(f"Ich habe {len(cancelled)} Termine Ihrer Serie storniert.",
-                      f"I've cancelled {len(cancelled)} appointments of your series.")
+    message = ctx.say(f"Ich habe {len(cancelled)} Termine {what_de} storniert.",
+                      f"I've cancelled {len(cancelled)} appointments {what_en}.")
     if sum((d.fee for _, d in cancelled), Decimal(0)) > 0:
         message += " " + _fee(ctx, cancelled)
     if done.refused:

@@ -13,7 +13,7 @@ slot search.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from booking_core.tenant_config import WEEKDAYS, TenantConfig, TimeRange
 
 __all__ = ["TenantCalendar", "calendar_for", "from_minute", "to_minute", "to_minute_ceil"]
 
-UTC = timezone.utc
+UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -81,7 +81,8 @@ class TenantCalendar:
                 else:
                     assert a.start is not None and a.end is not None and a.date is not None
                     partial.setdefault(a.date, []).append(
-                        (a.start.hour * 60 + a.start.minute, 24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
+                        (a.start.hour * 60 + a.start.minute,
+                         24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
                     )
             self.absent_days[m.id] = whole
             self.partial_absences[m.id] = partial
@@ -156,7 +157,8 @@ class TenantCalendar:
         key = (staff_id, day)
         hit = self._raw_cache.get(key)
         if hit is None:
-            hit = [(self.local_minute(day, s), self.local_minute(day, e)) for s, e in self.staff_week[staff_id][day.weekday()]]
+            hit = [(self.local_minute(day, s), self.local_minute(day, e))
+                   for s, e in self.staff_week[staff_id][day.weekday()]]
             self._raw_cache[key] = hit
         return hit
 
@@ -172,7 +174,8 @@ class TenantCalendar:
             hit = self.raw_hours(staff_id, day)
             partial = self.partial_absences[staff_id].get(day)
             if partial:
-                hit = subtract(hit, normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial))
+                absent = normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial)
+                hit = subtract(hit, absent)
         if len(self._work_cache) > 200_000:
             self._work_cache.clear()
         self._work_cache[key] = hit

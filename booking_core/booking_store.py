@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -66,7 +66,8 @@ async def load_busy(
             return dt  # asyncpg takes aware datetimes
     elif dialect == "sqlite":
         def minute(col: str, ceil: bool = False) -> str:
-            return f"((CAST(strftime('%s', {col}) AS INTEGER) + 59) / 60)" if ceil else f"(CAST(strftime('%s', {col}) AS INTEGER) / 60)"
+            seconds = f"CAST(strftime('%s', {col}) AS INTEGER)"
+            return f"(({seconds} + 59) / 60)" if ceil else f"({seconds} / 60)"
         seg_json = "segments"
         values = []
 
@@ -75,7 +76,7 @@ async def load_busy(
             return "?"
 
         def t(dt: datetime) -> Any:
-            return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+            return dt.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     else:  # pragma: no cover - only the two engines are supported
         raise RuntimeError(f"unsupported dialect {dialect}")
 
@@ -139,7 +140,8 @@ def segment_view(cal: TenantCalendar, row: m.AppointmentSegment) -> AppointmentS
     )
 
 
-async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
+async def views(session: AsyncSession, cal: TenantCalendar,
+                appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
     """The appointments as the caller is told them, in the given order (segments and customers read
     in chunks of 500 ids)."""
     appts = list(appointments)
@@ -149,7 +151,8 @@ async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterab
     segs: dict[str, list[m.AppointmentSegment]] = {i: [] for i in ids}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
-        rows = (await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id.in_(chunk)))).all()
+        rows = (await session.scalars(select(m.AppointmentSegment)
+                                      .where(m.AppointmentSegment.appointment_id.in_(chunk)))).all()
         for r in rows:
             segs[r.appointment_id].append(r)
     cids = list({a.customer_id for a in appts if a.customer_id})

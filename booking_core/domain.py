@@ -140,7 +140,8 @@ class PolicyDecision:
     def from_dict(cls, data: dict[str, Any]) -> PolicyDecision:
         """Back from `to_dict` (as the audit log keeps it)."""
         return cls(bool(data["allowed"]), Decimal(data["fee"]["amount"]), data["fee"]["currency"],
-                   Decimal(data["hours_before"]), datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
+                   Decimal(data["hours_before"]),
+                   datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
                    data["rule"])
 
 

@@ -49,7 +49,8 @@ class NotQualified(SlotUnavailable):
     code = "not_qualified"
 
     def __init__(self, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
-        super().__init__(UnavailableReason.NOT_QUALIFIED, alternatives, message or "staff member does not do this service")
+        super().__init__(UnavailableReason.NOT_QUALIFIED, alternatives,
+                         message or "staff member does not do this service")
 
 
 class PolicyDenied(DomainError):

@@ -76,7 +76,7 @@ def total(a: Iterable[Interval]) -> int:
 class IntervalIndex:
     """A normalized set with O(log n) containment and overlap queries."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("ends", "starts")
 
     def __init__(self, intervals: list[Interval], *, normalized: bool = False) -> None:
         ivs = intervals if normalized else normalize(intervals)

@@ -57,10 +57,11 @@ def layout(
     later ones by the same person, or, when `other_staff` is given (service.staff_per_segment), by the
     same person if possible, else by any of `other_staff`. None when it does not fit."""
     if not service.segments:
-        dur = service.duration_min or 0
+        end = start + (service.duration_min or 0)
+        busy_until = end + service.buffer_after_min
         for st in first_staff:
-            if fits(st, start, start + dur, start + dur + service.buffer_after_min):
-                return (AppointmentSegment("main", service.name, 0, start, start + dur, start + dur + service.buffer_after_min, st, True),)
+            if fits(st, start, end, busy_until):
+                return (AppointmentSegment("main", service.name, 0, start, end, busy_until, st, True),)
         return None
 
     segs = service.segments

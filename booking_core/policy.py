@@ -71,6 +71,8 @@ def decide(
     if hours_before < policy.notice_hours:
         if tier is None:
             return no("notice")
-        return PolicyDecision(True, tier.fee, currency, hours_before, deadline, f"{kind}.fee_tier" if tier.fee > 0 else f"{kind}.free")
+        rule = f"{kind}.fee_tier" if tier.fee > 0 else f"{kind}.free"
+        return PolicyDecision(True, tier.fee, currency, hours_before, deadline, rule)
     fee = tier.fee if tier is not None else Decimal("0")
-    return PolicyDecision(True, fee, currency, hours_before, deadline, f"{kind}.fee_tier" if fee > 0 else f"{kind}.free")
+    rule = f"{kind}.fee_tier" if fee > 0 else f"{kind}.free"
+    return PolicyDecision(True, fee, currency, hours_before, deadline, rule)

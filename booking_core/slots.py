@@ -153,7 +153,8 @@ def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str]
     return got
 
 
-def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None, hi: int | None = None) -> list[int]:
+def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None,
+                hi: int | None = None) -> list[int]:
     """Grid starts on `day` when at least one of the staff works, within [lo, hi)."""
     cal = board.cal
     anchor = cal.grid_anchor(day, list(staff_ids))
@@ -312,12 +313,14 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         for g in groups:
             if len(out) >= limit:
                 return out
-            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others, grid_staff=qualified))
+            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others,
+                               grid_staff=qualified))
         if len(out) >= limit:
             break
     if len(out) > 1 and any(cal.day_of(p[0].start) != day for p in out):
         # Other days were searched per day outward; order them by distance too (same day stays first).
         same = [p for p in out if cal.day_of(p[0].start) == day]
-        other = sorted((p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start))
+        other = sorted((p for p in out if cal.day_of(p[0].start) != day),
+                       key=lambda p: (abs(p[0].start - target), p[0].start))
         out = same + other
     return out

@@ -123,7 +123,7 @@ class Staff(Frozen):
     services: tuple[str, ...] = ("*",)
     hours: dict[str, tuple[TimeRange, ...]] | None = None
     absences: tuple[Absence, ...] = ()
-    prices: dict[str, Decimal] = {}
+    prices: dict[str, Decimal] = Field(default_factory=dict)
 
     @field_validator("hours")
     @classmethod

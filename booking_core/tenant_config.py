@@ -56,7 +56,7 @@ class TenantConfig(Frozen):
     phone_numbers: tuple[str, ...] = ()
     agent_ids: tuple[str, ...] = ()
     holidays: Holidays | None = None
-    opening_hours: dict[str, tuple[TimeRange, ...]] = {}
+    opening_hours: dict[str, tuple[TimeRange, ...]] = Field(default_factory=dict)
     closures: tuple[Closure, ...] = ()
     booking: BookingRules = BookingRules()
     policies: Policies = Policies()

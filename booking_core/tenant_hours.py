@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from datetime import date, time
+from itertools import pairwise
 
 from pydantic import ConfigDict, Field, field_validator, model_serializer, model_validator
 
@@ -52,7 +53,7 @@ def check_week(hours: dict[str, tuple[TimeRange, ...]]) -> dict[str, tuple[TimeR
         raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
     for day, ranges in hours.items():
         ordered = sorted(ranges, key=lambda r: r.start)
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in pairwise(ordered):
             if b.start < a.end:
                 raise ValueError(f"{day}: intervals overlap")
     return hours
@@ -70,7 +71,7 @@ class Holidays(Frozen):
             holidays_lib.country_holidays(self.country, subdiv=self.subdiv, years=2026)
         except NotImplementedError as exc:
             raise ValueError(f"unknown holiday country {self.country!r}") from exc
-        except Exception as exc:  # noqa: BLE001 - the library raises plain errors for bad subdivisions
+        except Exception as exc:
             raise ValueError(str(exc)) from exc
         return self
 

@@ -25,9 +25,9 @@ class Billing(Frozen):
     # not billed through Retell, overriding telephony_usd_per_min; the USD per minute used to estimate
     # a call's Retell cost before Retell reports it; prices of a custom LLM per 1,000 tokens by model
     # ("*" = any model), and the model this tenant's custom LLM runs when an event does not name one.
-    telephony_usd_per_min_by_number: dict[str, Decimal] = {}
+    telephony_usd_per_min_by_number: dict[str, Decimal] = Field(default_factory=dict)
     estimate_usd_per_min: Decimal | None = Field(None, ge=0)
-    llm_usd_per_1k_tokens: dict[str, Decimal] = {}
+    llm_usd_per_1k_tokens: dict[str, Decimal] = Field(default_factory=dict)
     llm_model: str | None = None
 
 
@@ -45,8 +45,8 @@ class CalcomConfig(Frozen):
     base_url: str = "https://api.cal.com"
     api_key_env: str = "SLOTLINE_CALCOM_API_KEY"
     webhook_secret_env: str = "SLOTLINE_CALCOM_WEBHOOK_SECRET"
-    event_types: dict[str, int] = {}
-    staff: dict[str, str] = {}
+    event_types: dict[str, int] = Field(default_factory=dict)
+    staff: dict[str, str] = Field(default_factory=dict)
     attendee_email: str = "booking-{reference}@noreply.slotline.example"
     timeout_s: float = Field(10.0, gt=0, le=120)
 

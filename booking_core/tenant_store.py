@@ -55,8 +55,9 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     for position, service in enumerate(config.services):
         row = await session.get(m.Service, (tid, service.id)) or m.Service(tenant_id=tid, id=service.id)
         row.name, row.aliases, row.duration_min = service.name, list(service.aliases), service.duration_min
-        row.buffer_after_min, row.price, row.pause_policy = service.buffer_after_min, service.price, service.pause_policy
-        row.staff_per_segment, row.description, row.position, row.active = service.staff_per_segment, service.description, position, True
+        row.buffer_after_min, row.price = service.buffer_after_min, service.price
+        row.pause_policy, row.staff_per_segment = service.pause_policy, service.staff_per_segment
+        row.description, row.position, row.active = service.description, position, True
         row.policies = service.policies.model_dump(mode="json", exclude_none=True) if service.policies else None
         session.add(row)
         for seg_pos, seg in enumerate(service.segments):
@@ -75,16 +76,19 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     for member in config.staff:
         for service in config.services:
             if member.does(service.id):
-                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id, price=member.prices.get(service.id)))
+                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id,
+                                           price=member.prices.get(service.id)))
         for day, ranges in config.staff_hours(member).items() if member.hours is not None else ():
             for r in ranges:
-                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day),
+                                          start=r.start, end=r.end))
         for a in member.absences:
             session.add(m.Absence(tenant_id=tid, staff_id=member.id, first_day=a.first_day, last_day=a.last_day,
                                   start=a.start, end=a.end, reason=a.reason))
     for day, ranges in config.opening_hours.items():
         for r in ranges:
-            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day),
+                                      start=r.start, end=r.end))
     for c in config.closures:
         session.add(m.Closure(tenant_id=tid, first_day=c.from_, last_day=c.to, reason=c.reason))
     for number in config.phone_numbers:
@@ -96,8 +100,10 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
 # Every request runs one of these: built once, run on a plain connection (see Database.read_connection).
 _REVISION = select(m.Tenant.id, m.Tenant.revision)
 _BY_ID = _REVISION.where(m.Tenant.id == bindparam("key"))
-_BY_NUMBER = _REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(m.PhoneNumber.number == bindparam("key"))
-_BY_AGENT = _REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(m.AgentRoute.agent_id == bindparam("key"))
+_BY_NUMBER = (_REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id)
+              .where(m.PhoneNumber.number == bindparam("key")))
+_BY_AGENT = (_REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id)
+             .where(m.AgentRoute.agent_id == bindparam("key")))
 _DOCUMENT = select(m.Tenant.document).where(m.Tenant.id == bindparam("key"))
 
 
@@ -115,7 +121,8 @@ class TenantDirectory:
     async def get(self, tenant_id: str) -> TenantConfig | None:
         return await self._config(_BY_ID, tenant_id)
 
-    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None,
+                      agent_id: str | None = None) -> TenantConfig | None:
         """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
         for lookup, key in ((_BY_NUMBER, to_number), (_BY_ID, tenant_hint), (_BY_AGENT, agent_id)):
             if key:
@@ -128,7 +135,8 @@ class TenantDirectory:
         """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
         return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
 
-    def cached(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+    def cached(self, to_number: str | None = None, tenant_hint: str | None = None,
+               agent_id: str | None = None) -> TenantConfig | None:
         """The tenant of a call as this process last loaded it, without the database: for speaking the
         caller's language while the database is unreachable (possibly a revision behind)."""
         configs = [config for _, config in self._cache.values()]

@@ -4,7 +4,7 @@ computation needs (`booking_core.costs.fx`). Rates loaded after a call still app
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ async def store_fx_rates(db: Database, rates: Mapping[date, Decimal | str], *, c
     """Insert or update rates (1 EUR = x `currency`) by date; returns how many were new or changed."""
     if not rates:
         return 0
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     wanted = {(d if isinstance(d, date) else date.fromisoformat(str(d))): Decimal(str(r)) for d, r in rates.items()}
     changed = 0
     async with db.write() as session:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -72,7 +72,7 @@ def _ms_to_dt(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < MAX_TIMESTAMP_MS:
         return None
     try:
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -192,5 +192,5 @@ def merge_event(events: Mapping[str, Any], event: str, payload: Mapping[str, Any
                 call[key] = value
         merged[event] = {"received_at": entry.get("received_at") or now.isoformat(), "call": call}
     else:
-        merged[event] = {"received_at": now.astimezone(timezone.utc).isoformat(), "call": dict(payload)}
+        merged[event] = {"received_at": now.astimezone(UTC).isoformat(), "call": dict(payload)}
     return merged

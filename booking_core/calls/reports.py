@@ -3,7 +3,7 @@ in the tenant's zone (`booking_core.costs.report`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ __all__ = ["call_lines", "cost_report"]
 
 
 def _local_midnight(day: date, tenant: TenantConfig) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tenant.zone).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=tenant.zone).astimezone(UTC)
 
 
 async def call_lines(db: Database, tenant: TenantConfig, start: date, end: date) -> list[CallLine]:

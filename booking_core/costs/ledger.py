@@ -118,7 +118,8 @@ def parse_call_cost(raw: Any) -> RetellCost | None:
             name = item.get("product")
             if cost is None or not isinstance(name, str):
                 continue
-            lines.append(ProductLine(name, cost, _bounded(item.get("unit_price"), MAX_CENTS, signed=True), product_kind(name)))
+            unit_price = _bounded(item.get("unit_price"), MAX_CENTS, signed=True)
+            lines.append(ProductLine(name, cost, unit_price, product_kind(name)))
     combined = _bounded(raw.get("combined_cost"), MAX_CENTS, signed=True)
     if combined is None:
         if not lines:
@@ -150,7 +151,8 @@ def token_count(usage: Any) -> int | None:
     total = _bounded(usage.get("total_tokens"), MAX_TOKENS)
     if total is not None:
         return int(total)
-    parts = [_bounded(usage.get(k), MAX_TOKENS) for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
+    parts = [_bounded(usage.get(k), MAX_TOKENS)
+             for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
     if any(p is not None for p in parts):
         return int(sum((p for p in parts if p is not None), Decimal(0)))
     average, requests = _bounded(usage.get("average"), MAX_TOKENS), _bounded(usage.get("num_requests"), MAX_TOKENS)

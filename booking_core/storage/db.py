@@ -94,10 +94,8 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on any exception."""
-        async with self._one_writer():
-            async with self._write_sessions() as session:
-                async with session.begin():
-                    yield session
+        async with self._one_writer(), self._write_sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def read_connection(self) -> AsyncIterator[AsyncConnection]:
@@ -109,9 +107,8 @@ class Database:
     @asynccontextmanager
     async def write_connection(self) -> AsyncIterator[AsyncConnection]:
         """`write()` as a plain connection: commits on success, rolls back on any exception."""
-        async with self._one_writer():
-            async with self._write_engine.begin() as conn:
-                yield conn
+        async with self._one_writer(), self._write_engine.begin() as conn:
+            yield conn
 
     def _one_writer(self) -> AbstractAsyncContextManager[Any]:
         """SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
@@ -133,7 +130,8 @@ class Database:
         if not self.is_postgres:
             return
         for staff_id in sorted(set(staff_ids)):
-            key = int.from_bytes(hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest(), "big", signed=True)
+            digest = hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest()
+            key = int.from_bytes(digest, "big", signed=True)
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     async def dispose(self) -> None:

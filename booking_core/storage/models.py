@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -50,7 +50,9 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON,
+    }
 
 
 # --- tenants and their catalogue -------------------------------------------------------------
@@ -225,7 +227,7 @@ class Appointment(Base):
     # The visit (several services in one sitting) this appointment is a part of, None for one alone.
     visit_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - declared (mutable) by SQLAlchemy's base
 
 
 class AppointmentSegment(Base):
@@ -330,7 +332,7 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
-    topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
+    topic: Mapped[str] = mapped_column(String(64))  # OutboxTopic
     target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)  # OutboxStatus

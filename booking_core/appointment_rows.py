@@ -12,14 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle
 from booking_core.availability import from_minute
+from booking_core.booking_store import view
+from booking_core.domain import AppointmentView, appointment_to_dict
+from booking_core.records import audit, outbox
 from booking_core.references import new_reference
 from booking_core.request import BookingContext
 from booking_core.slots import Plan
 from booking_core.storage import models as m
 from booking_core.tenant_config import Service
-from booking_core.vocabulary import AppointmentStatus
+from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 
-__all__ = ["insert_appointment", "segment_rows"]
+__all__ = ["insert_appointment", "insert_recorded", "segment_rows"]
 
 
 async def insert_appointment(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
@@ -55,6 +58,19 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
     session.add_all(rows)
     await session.flush()
     return appt, rows
+
+
+async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
+                          customer: m.Customer, *, notes: str | None = None, series_id: str | None = None,
+                          visit_id: str | None = None) -> AppointmentView:
+    """`insert_appointment` for one part of a series or a visit, with its `created` audit row and
+    outbox message written in the same session: the appointment as the caller is told it."""
+    appt, segments = await insert_appointment(session, ctx, service, plan, customer, notes=notes,
+                                              series_id=series_id, visit_id=visit_id)
+    v = view(ctx.cal, appt, segments, customer)
+    audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
+    outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+    return v
 
 
 def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:

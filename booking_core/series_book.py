@@ -22,20 +22,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds
-from booking_core.appointment_rows import insert_appointment
+from booking_core.appointment_rows import insert_recorded
 from booking_core.availability import to_minute
-from booking_core.booking_store import view, views
+from booking_core.booking_store import views
 from booking_core.changes.cancel_group import GroupCancellation, cancel_group
 from booking_core.customers import upsert_customer
-from booking_core.domain import AppointmentView, CustomerInput, Slot, appointment_to_dict
+from booking_core.domain import AppointmentView, CustomerInput, Slot
 from booking_core.errors import DomainError
 from booking_core.reasons import diagnose
-from booking_core.records import audit, outbox
 from booking_core.request import BookingContext, Wish
 from booking_core.search import refusal
 from booking_core.slots import bookable_plan
 from booking_core.storage import models as m
-from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic, UnavailableReason
+from booking_core.vocabulary import AppointmentStatus, UnavailableReason
 
 __all__ = ["book_series", "booked_by_call", "cancel_series", "remaining"]
 
@@ -94,12 +93,7 @@ async def _book_all(ctx: BookingContext, wish: Wish, ordered: Sequence[Slot], cu
             if plan is None:
                 reason = diagnose(board, service, at, slot.staff_id, wish.qualified, ctx.rules)
                 raise _OccurrenceRefused(reason, at, slot.staff_id)
-            appt, segments = await insert_appointment(session, ctx, service, plan, cust, notes=notes,
-                                                      series_id=series_id)
-            v = view(ctx.cal, appt, segments, cust)
-            audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
-            outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
-            out.append(v)
+            out.append(await insert_recorded(session, ctx, service, plan, cust, notes=notes, series_id=series_id))
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)
     return out, True

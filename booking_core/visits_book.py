@@ -17,19 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds
-from booking_core.appointment_rows import insert_appointment
+from booking_core.appointment_rows import insert_recorded
 from booking_core.availability import from_minute
-from booking_core.booking_store import view, views
+from booking_core.booking_store import views
 from booking_core.changes import Refused
 from booking_core.changes.cancel_group import GroupCancellation, cancel_group
 from booking_core.customers import upsert_customer
-from booking_core.domain import AppointmentView, CustomerInput, appointment_to_dict
+from booking_core.domain import AppointmentView, CustomerInput
 from booking_core.errors import SlotUnavailable
-from booking_core.records import audit, outbox
 from booking_core.request import BookingContext, Wish
 from booking_core.storage import models as m
 from booking_core.visits import fit_visit, visit_reason, visit_staff
-from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic, UnavailableReason
+from booking_core.vocabulary import AppointmentStatus, UnavailableReason
 
 __all__ = ["book_visit", "cancel_visit", "parts"]
 
@@ -70,12 +69,7 @@ async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, custome
         visit_id = str(uuid.uuid4())
         cust = await upsert_customer(session, tenant.id, customer, ctx.now)
         for wish, plan in zip(wishes, plans, strict=True):
-            appt, segments = await insert_appointment(session, ctx, wish.service, plan, cust, notes=notes,
-                                                      visit_id=visit_id)
-            v = view(ctx.cal, appt, segments, cust)
-            audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
-            outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
-            out.append(v)
+            out.append(await insert_recorded(session, ctx, wish.service, plan, cust, notes=notes, visit_id=visit_id))
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)
     return out, True

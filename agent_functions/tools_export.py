@@ -30,11 +30,11 @@ TOOLS: list[tuple[str, str, dict[str, Any], list[str]]] = [
      _props(query="what the caller asked for, e.g. 'Ansatz färben'"), []),
     ("check_availability", "Check whether a time is free and hold it while the caller decides; with only a day or "
      "part of day, get up to 3 options.",
-     _props(service="the service as the caller said it", date=f"the day, {SPOKEN} ('morgen', '2026-11-21')",
+     _props(service="the service as the caller said it; several for one visit ('Schneiden und Färben')", date=f"the day, {SPOKEN} ('morgen', '2026-11-21')",
             time=f"the time, {SPOKEN} ('halb drei', '14:30')", when="date and time together in the caller's words",
             staff="preferred staff member, if any", **SERIES), ["service"]),
     ("book_appointment", "Book the held or chosen time. Repeat the exact date and time the caller agreed to.",
-     _props(service="the service", date=f"the day, {SPOKEN}", time=f"the time, {SPOKEN}",
+     _props(service="the service; several for one visit", date=f"the day, {SPOKEN}", time=f"the time, {SPOKEN}",
             when="date and time in the caller's words", staff="staff member, if any", customer_name="the caller's name",
             customer_phone="a callback number if different from the calling number",
             notes="anything the salon should know", **SERIES), ["service"]),

@@ -109,6 +109,13 @@ class BookingService:
         wishes = visits.visit_wishes(ctx.cal, service_ids, staff_id)
         return await visits_book.book_visit(ctx, wishes, to_minute(start), customer, notes)
 
+    async def move_visit(self, tenant: TenantConfig, appointment_id: str, new_start: datetime, *, staff_id: str | None,
+                         call_id: str | None, reason: str | None,
+                         actor: str = Actor.AGENT) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+        """Move the appointment's whole visit to start at `new_start`, under the reschedule policy each."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        return await visits_book.move_visit(ctx, appointment_id, to_minute(new_start), staff_id, reason)
+
     async def visit_parts(self, tenant: TenantConfig, appointment_id: str) -> list[AppointmentView]:
         """The live parts of the appointment's visit (what `cancel_visit` would cancel). Raises NotFound."""
         return await visits_book.parts(open_context(self.db, self.clock, tenant), appointment_id)

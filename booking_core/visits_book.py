@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,16 +21,19 @@ from booking_core.appointment_rows import insert_recorded
 from booking_core.availability import from_minute
 from booking_core.booking_store import views
 from booking_core.changes import Refused
+from booking_core.changes.allowance import decide
 from booking_core.changes.cancel_group import GroupCancellation, cancel_group
+from booking_core.changes.move import replace_plan
 from booking_core.customers import upsert_customer
-from booking_core.domain import AppointmentView, CustomerInput
-from booking_core.errors import SlotUnavailable
+from booking_core.domain import AppointmentView, CustomerInput, PolicyDecision
+from booking_core.errors import InvalidTransition, PolicyDenied, SlotUnavailable
+from booking_core.policy import CHANGEABLE
 from booking_core.request import BookingContext, Wish
 from booking_core.storage import models as m
-from booking_core.visits import fit_visit, visit_reason, visit_staff
+from booking_core.visits import fit_visit, visit_reason, visit_staff, visit_wishes
 from booking_core.vocabulary import AppointmentStatus, UnavailableReason
 
-__all__ = ["book_visit", "cancel_visit", "parts"]
+__all__ = ["book_visit", "cancel_visit", "move_visit", "parts"]
 
 
 async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
@@ -101,6 +104,58 @@ async def _members(session: AsyncSession, ctx: BookingContext, picked: m.Appoint
     if picked.visit_id is None:
         return [picked]
     return await _parts(session, ctx.tenant.id, picked.visit_id)
+
+
+async def move_visit(ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None,
+                     reason: str | None) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+    """Move the whole visit of the appointment (id or reference) so it starts at `new_start` (epoch
+    minute), laid out afresh (`visits.fit_visit`), each part under the reschedule policy: (the moved
+    parts, their policy decisions). Every part keeps its id and reference; the visit's own old time
+    never blocks the new one. All or nothing.
+
+    Raises NotFound, InvalidTransition (a part not scheduled or confirmed), PolicyDenied (the first
+    part the policy refuses), SlotUnavailable (no alternatives) when the visit does not fit there."""
+    try:
+        return await _move(ctx, appointment_id, new_start, staff_id, reason)
+    except Refused as refused:
+        raise SlotUnavailable(refused.reason, ()) from None
+    except IntegrityError:
+        raise SlotUnavailable(UnavailableReason.TAKEN, ()) from None
+
+
+async def _move(ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None,
+                reason: str | None) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+    tenant = ctx.tenant
+    async with ctx.db.write() as session:
+        picked = await appointments.row_or_raise(session, tenant.id, appointment_id)
+        rows = [r for r in await _members(session, ctx, picked) if r.status != AppointmentStatus.CANCELLED]
+        decisions = []
+        for row in rows:
+            if row.status not in CHANGEABLE:
+                raise InvalidTransition(row.status, "rescheduled")
+            decision = await decide(session, ctx, row, "reschedule")
+            if not decision.allowed:
+                raise PolicyDenied(decision)
+            decisions.append(decision)
+        wishes = visit_wishes(ctx.cal, [r.service_id for r in rows], staff_id or picked.staff_id)
+        staff = visit_staff(wishes)
+        await ctx.db.lock_staff(session, tenant.id, sorted(set(staff) | {r.staff_id for r in rows}))
+        old = await views(session, ctx.cal, rows)
+        ids = [r.id for r in rows]
+        await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id.in_(ids)))
+        await session.flush()  # the visit's old time no longer blocks (rolled back if it does not fit)
+        day = ctx.cal.day_of(new_start)
+        board = await ctx.board(session, staff, day, day)
+        plans = fit_visit(board, wishes, new_start, ctx.rules)
+        if plans is None:
+            raise Refused(visit_reason(board, wishes, new_start, ctx.rules))
+        cust = await session.get(m.Customer, picked.customer_id) if picked.customer_id else None
+        moved = []
+        for row, plan, before, decision in zip(rows, plans, old, decisions, strict=True):
+            moved.append(await replace_plan(session, ctx, row, plan, cust, before, decision, reason))
+        if ctx.call_id:
+            await holds.drop(session, tenant.id, ctx.call_id)
+    return moved, decisions
 
 
 async def parts(ctx: BookingContext, appointment_id: str) -> list[AppointmentView]:

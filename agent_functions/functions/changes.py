@@ -14,6 +14,7 @@ from agent_functions.call_memory import recall_offers, remember_offers
 from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
+from agent_functions.functions.visits import move_visit_reply
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
 from agent_functions.functions.wish import understand_wish
@@ -101,6 +102,8 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         return pick.reply
     view = pick.appointment
     assert view is not None
+    if view.visit_id:
+        return await move_visit_reply(ctx, args, view)
     booking, tenant = ctx.services.booking, ctx.tenant
     staff_text = text_arg(args, "staff") or view.staff_id
     wish = understand_wish(ctx, args, prefix="new_", service_text=view.service_id, staff_text=staff_text)

@@ -47,8 +47,8 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
         first = (members[0] if members else view).start.astimezone(ctx.zone).date()
         n = len(allowed)
         return Reply("needs_confirmation", ctx.say(
-            f"Soll ich {n} Termine {what_de} ab {say_date(first, 'de')} stornieren? {_fee(ctx, allowed)}",
-            f"Shall I cancel {n} appointments {what_en} from {say_date(first, 'en')}? {_fee(ctx, allowed)}"), data)
+            f"Soll ich {n} Termine {what_de} ab {say_date(first, 'de')} stornieren? {fee_total(ctx, allowed)}",
+            f"Shall I cancel {n} appointments {what_en} from {say_date(first, 'en')}? {fee_total(ctx, allowed)}"), data)
     cancel = booking.cancel_visit if visit else booking.cancel_series
     try:
         done = await cancel(tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
@@ -60,7 +60,7 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
     message = ctx.say(f"Ich habe {len(cancelled)} Termine {what_de} storniert.",
                       f"I've cancelled {len(cancelled)} appointments {what_en}.")
     if sum((d.fee for _, d in cancelled), Decimal(0)) > 0:
-        message += " " + _fee(ctx, cancelled)
+        message += " " + fee_total(ctx, cancelled)
     if done.refused:
         kept = join_and([say_date(v.start.astimezone(ctx.zone).date(), ctx.lang) for v, _ in done.refused], ctx.lang)
         message += " " + ctx.say(f"Bestehen bleibt der Termin am {kept}, der ist zu kurzfristig.",
@@ -72,7 +72,8 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
     })
 
 
-def _fee(ctx: FunctionContext, pairs: list[tuple[AppointmentView, PolicyDecision]]) -> str:
+def fee_total(ctx: FunctionContext, pairs: list[tuple[AppointmentView, PolicyDecision]]) -> str:
+    """'Dafür fallen insgesamt 20 Euro Gebühren an.' / 'Das ist kostenlos.' for the fees of `pairs`."""
     total = sum((d.fee for _, d in pairs), Decimal(0))
     if total > 0:
         fee = say_money(total, pairs[0][1].currency, ctx.lang)

@@ -13,13 +13,16 @@ from decimal import Decimal
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext
+from agent_functions.functions.group_cancel import fee_total
 from agent_functions.functions.offer_speech import offer_list, spell_reference, unavailable_reply, with_staff
-from agent_functions.functions.wish import Wish
-from agent_functions.replies import Reply, iso, ref, slot_data
+from agent_functions.functions.series import booked_brief
+from agent_functions.functions.wish import Wish, understand_wish
+from agent_functions.registry import truthy
+from agent_functions.replies import Reply, appointment_data, iso, ref, slot_data
 from agent_functions.speech import capital, echo, join_and, join_words, say_clock, say_money, say_when
-from agent_functions.understanding import understand_service
+from agent_functions.understanding import text_arg, understand_service
 from booking_core.domain import AppointmentView, CustomerInput, Slot
-from booking_core.errors import SlotUnavailable
+from booking_core.errors import PolicyDenied, SlotUnavailable
 from booking_core.tenant_config import Service
 
 SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\bund\b|\band\b|\bsowie\b|\bplus\b|\bthen\b|\bdanach\b)\s*", re.I)
@@ -139,3 +142,51 @@ async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Serv
     return Reply("booked", message, {**wish.data, "visit": {**_visit_data(ctx, services, parts), "id": first.visit_id,
                                                             "reference": first.reference}})
 
+
+
+async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView) -> Reply:
+    """reschedule_appointment on a part of a visit: the whole visit moves to start at the new time
+    (`new_date`/`new_time`), each part under the reschedule policy; asked first, then moved."""
+    from agent_functions.functions.changes import denied_reply  # late: changes dispatches to this module
+
+    booking, tenant = ctx.services.booking, ctx.tenant
+    wish = understand_wish(ctx, args, prefix="new_", service_text=view.service_id,
+                           staff_text=text_arg(args, "staff") or view.staff_id)
+    data: dict[str, Any] = {**wish.data, "appointment": appointment_data(view, tenant)}
+    if wish.clarification is not None:
+        wish.clarification.data.update(data)
+        return wish.clarification
+    request = wish.request
+    assert request is not None
+    if not request.exact:
+        return Reply("needs_clarification", ctx.say("Um wie viel Uhr soll Ihr Besuch dann beginnen?",
+                                                     "What time should your visit start then?"),
+                     {**data, "missing": ["new_time"]})
+    members = await booking.visit_parts(tenant, view.id)
+    decisions = [(v, await booking.decide(tenant, v.id, "reschedule")) for v in members]
+    denied = next((d for _, d in decisions if not d.allowed), None)
+    if denied is not None:
+        return denied_reply(ctx, denied, "Verschieben", "reschedule", data)
+    when = say_when(request.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
+    names = join_and([v.service_name for v in members], ctx.lang)
+    if not truthy(args.get("confirm")):
+        return Reply("needs_confirmation", ctx.say(
+            f"Soll ich Ihren Besuch mit {names} auf {when} verschieben? {fee_total(ctx, decisions)}",
+            f"Shall I move your visit with {names} to {when}? {fee_total(ctx, decisions)}"), data)
+    try:
+        moved, done = await booking.move_visit(tenant, view.id, request.start, staff_id=request.staff_id,
+                                               call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
+    except SlotUnavailable as exc:
+        return Reply("unavailable", ctx.say("Zu dieser Zeit passt Ihr Besuch leider nicht. Möchten Sie eine andere Zeit "
+                                            "versuchen?", "Your visit doesn't fit at that time, I'm afraid. Would you "
+                                            "like to try another time?"), {**data, "reason": exc.reason})
+    except PolicyDenied as exc:
+        return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
+    message = ctx.say(f"Erledigt: Ihr Besuch ist jetzt {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.",
+                      f"Done: your visit is now {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.")
+    pairs = list(zip(moved, done, strict=True))
+    if any(d.fee > 0 for d in done):
+        message += " " + fee_total(ctx, pairs)
+    return Reply("rescheduled", message, {**data, "appointment": appointment_data(moved[0], tenant),
+                                          "visit": {"id": moved[0].visit_id, "appointments": [
+                                              booked_brief(ctx, v) for v in moved]}})

@@ -71,3 +71,22 @@ async def test_book_once_and_cancel_the_whole_visit(svc: BookingService, tenant:
     async with db.read() as s:
         statuses = (await s.scalars(select(m.Appointment.status))).all()
     assert sorted(statuses) == ["cancelled", "cancelled"]
+
+
+async def test_moving_a_part_moves_the_whole_visit_and_its_old_time_never_blocks(svc: BookingService,
+                                                                                 tenant: TenantConfig, db):
+    views, _ = await svc.book_visit(tenant, ["colour-free", "cut"], "anna", MONDAY_10, CustomerInput("Lena", None), "c1")
+    # half an hour later overlaps the visit's own old time: allowed, both parts move, ids and references kept
+    moved, decisions = await svc.move_visit(tenant, views[1].reference, at(2026, 11, 23, 10, 30), staff_id=None,
+                                            call_id="c2", reason=None)
+    assert [(v.id, v.reference) for v in moved] == [(v.id, v.reference) for v in views]
+    assert [(v.service_id, v.staff_id, v.start) for v in moved] == [
+        ("colour-free", "anna", at(2026, 11, 23, 10, 30)), ("cut", "anna", at(2026, 11, 23, 11))]
+    assert len(decisions) == 2 and all(d.allowed for d in decisions)
+    # somewhere taken: nothing moves
+    await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 24, 10),
+                             customer=CustomerInput("Other", None))
+    with pytest.raises(SlotUnavailable):
+        await svc.move_visit(tenant, views[0].id, at(2026, 11, 24, 10), staff_id=None, call_id="c3", reason=None)
+    again = [await svc.get_appointment(tenant, v.id) for v in views]
+    assert [v.start for v in again if v] == [at(2026, 11, 23, 10, 30), at(2026, 11, 23, 11)]

@@ -75,7 +75,8 @@ async def test_book_once_and_cancel_the_whole_visit(svc: BookingService, tenant:
 
 async def test_moving_a_part_moves_the_whole_visit_and_its_old_time_never_blocks(svc: BookingService,
                                                                                  tenant: TenantConfig, db):
-    views, _ = await svc.book_visit(tenant, ["colour-free", "cut"], "anna", MONDAY_10, CustomerInput("Lena", None), "c1")
+    views, _ = await svc.book_visit(tenant, ["colour-free", "cut"], "anna", MONDAY_10, CustomerInput("Lena", None),
+                                    "c1")
     # half an hour later overlaps the visit's own old time: allowed, both parts move, ids and references kept
     moved, decisions = await svc.move_visit(tenant, views[1].reference, at(2026, 11, 23, 10, 30), staff_id=None,
                                             call_id="c2", reason=None)

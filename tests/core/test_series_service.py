@@ -58,6 +58,13 @@ async def test_same_staff_preferred_when_none_named(svc: BookingService, tenant:
     assert [s.staff_id for s in out.occurrences] == ["ben", "ben", "ben"] and out.staff_id == "ben"
 
 
+async def test_monthly_on_the_first_monday_when_said_so(svc: BookingService, tenant: TenantConfig):
+    rule = SeriesRule("monthly", 1, weekday=0, nth=1)
+    out = await svc.check_series(tenant, SlotRequest("cut", "anna", at(2026, 11, 24, 10)), rule, count=3, until=None)
+    assert [s.start for s in out.occurrences] == [at(2026, 12, 7, 10), at(2027, 1, 4, 10), at(2027, 2, 1, 10)]
+    assert not out.conflicts
+
+
 async def test_a_missing_monthly_day_is_a_conflict_and_too_many_is_refused(svc: BookingService, tenant: TenantConfig):
     out = await svc.check_series(tenant, SlotRequest("cut", "anna", at(2026, 12, 31, 10)), SeriesRule("monthly", 1),
                                  count=3, until=None)

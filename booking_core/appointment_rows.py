@@ -61,7 +61,7 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
 
 
 async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
-                          customer: m.Customer, *, notes: str | None = None, series_id: str | None = None,
+                          customer: m.Customer | None, *, notes: str | None = None, series_id: str | None = None,
                           visit_id: str | None = None) -> AppointmentView:
     """`insert_appointment` for one part of a series or a visit, with its `created` audit row and
     outbox message written in the same session: the appointment as the caller is told it."""

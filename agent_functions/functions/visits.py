@@ -94,7 +94,8 @@ async def check_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Ser
             f"Sie wären gegen {end} fertig, zusammen {total}. Soll ich das so buchen?",
             f"{capital(when)} {staff} works: {_parts_said(ctx, slots, first.staff_id)}. "
             f"You'd be done by {end}, {total} altogether. Shall I book it?")
-        return Reply("available", message, {**wish.data, "visit": _visit_data(ctx, services, [_brief(ctx, s) for s in slots])})
+        visit = _visit_data(ctx, services, [_brief(ctx, s) for s in slots])
+        return Reply("available", message, {**wish.data, "visit": visit})
     if outcome.options:
         firsts = tuple(v[0] for v in outcome.options)
         message = ctx.say(f"Für {_names(ctx, services)} hätte ich {offer_list(ctx, firsts)} frei. Was passt Ihnen?",
@@ -110,8 +111,8 @@ async def check_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Ser
             {**wish.data, "missing": ["service"], "visit": _visit_data(ctx, services, []),
              "reason": outcome.reason})
     firsts = tuple(v[0] for v in outcome.alternatives)
-    reply = unavailable_reply(ctx, request, outcome.reason, firsts, {**wish.data, "visit": _visit_data(ctx, services, [])})
-    return reply
+    data = {**wish.data, "visit": _visit_data(ctx, services, [])}
+    return unavailable_reply(ctx, request, outcome.reason, firsts, data)
 
 
 async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Service], name: str, phone: str | None,
@@ -131,10 +132,11 @@ async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Serv
     when = say_when(first.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
     end = say_clock(max(v.end for v in views).astimezone(ctx.zone), ctx.lang)
     total = say_money(sum((v.price for v in views), Decimal(0)), tenant.currency, ctx.lang)
+    staff, parts_said = with_staff(ctx, first.staff_id), _parts_said(ctx, views, first.staff_id)
     message = ctx.say(
-        f"Ich habe Sie {when} {with_staff(ctx, first.staff_id)} eingetragen: {_parts_said(ctx, views, first.staff_id)}; "
+        f"Ich habe Sie {when} {staff} eingetragen: {parts_said}; "
         f"fertig gegen {end}, zusammen {total}. Ihre Buchungsnummer ist {spell_reference(first.reference)}.",
-        f"You're booked {when} {with_staff(ctx, first.staff_id)}: {_parts_said(ctx, views, first.staff_id)}; "
+        f"You're booked {when} {staff}: {parts_said}; "
         f"done by {end}, {total} altogether. Your booking reference is {spell_reference(first.reference)}.")
     parts = [{"id": v.id, "reference": v.reference, "status": v.status, "service": ref(v.service_id, v.service_name),
               "start": iso(v.start, ctx.zone), "end": iso(v.end, ctx.zone), "staff": ref(v.staff_id, v.staff_name)}
@@ -177,9 +179,10 @@ async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: App
         moved, done = await booking.move_visit(tenant, view.id, request.start, staff_id=request.staff_id,
                                                call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
     except SlotUnavailable as exc:
-        return Reply("unavailable", ctx.say("Zu dieser Zeit passt Ihr Besuch leider nicht. Möchten Sie eine andere Zeit "
-                                            "versuchen?", "Your visit doesn't fit at that time, I'm afraid. Would you "
-                                            "like to try another time?"), {**data, "reason": exc.reason})
+        return Reply("unavailable", ctx.say(
+            "Zu dieser Zeit passt Ihr Besuch leider nicht. Möchten Sie eine andere Zeit versuchen?",
+            "Your visit doesn't fit at that time, I'm afraid. Would you like to try another time?"),
+            {**data, "reason": exc.reason})
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
     message = ctx.say(f"Erledigt: Ihr Besuch ist jetzt {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.",

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeGuard
-
-from booking_core.vocabulary import UnavailableReason
 
 DE_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 DE_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember")
@@ -131,6 +128,14 @@ def say_money(amount: Decimal, currency: str, lang: str) -> str:
     return f"{whole} {unit}" + (f" {cents}" if cents else "")
 
 
+def say_service(name: str, lang: str) -> str:
+    """A service's name as it can stand in a sentence or a list: a name that holds commas of its own
+    ("Waschen, schneiden, föhnen") is quoted („…“ / “…”), so a list of services stays a list."""
+    if "," not in name:
+        return name
+    return f"„{name}“" if lang == "de" else f"“{name}”"
+
+
 def join_words(items: Sequence[str], lang: str) -> str:
     """'A, B oder C' / 'A, B or C'."""
     items = [i for i in items if i]
@@ -150,42 +155,3 @@ def join_and(items: Sequence[str], lang: str) -> str:
 
 def first_name(full_name: str) -> str:
     return full_name.split()[0] if full_name.strip() else full_name
-
-
-# --- why a wished time cannot be had -------------------------------------------------------------------
-
-# Every reason the booking core gives for a time that cannot be had (`CheckOutcome.reason`,
-# `SlotUnavailable.reason`) is a member of booking_core.vocabulary.UnavailableReason, the one type of it.
-R = UnavailableReason
-UNAVAILABLE_REASONS: frozenset[str] = frozenset(UnavailableReason)
-
-UNAVAILABLE_SENTENCES: dict[UnavailableReason, tuple[str, str]] = {
-    # (German, English); {when}: the wished time or day as said, {staff}: the wished person's first name.
-    R.CLOSED: ("An dem Tag haben wir leider geschlossen.", "We're closed that day, I'm afraid."),
-    R.PAST: ("Dieser Zeitpunkt ist leider schon vorbei.", "That time has already passed."),
-    R.TOO_SOON: ("So kurzfristig kann ich leider nicht mehr buchen.", "That's too short notice for a booking, I'm afraid."),
-    R.TOO_FAR: ("So weit im Voraus kann ich leider noch nicht buchen.", "I can't book that far ahead yet."),
-    R.OFF_GRID: ("Termine beginnen bei uns nur zu festen Zeiten.", "Appointments start at fixed times only."),
-    R.OUTSIDE_HOURS: ("Zu der Zeit haben wir leider nicht geöffnet.", "We're not open at that time."),
-    R.STAFF_ABSENT: ("{staff} ist an dem Tag leider nicht da.", "{staff} isn't in that day, I'm afraid."),
-    R.STAFF_OFF: ("{staff} arbeitet zu der Zeit leider nicht.", "{staff} isn't working at that time, I'm afraid."),
-    R.NOT_QUALIFIED: ("{staff} bietet das leider nicht an.", "{staff} doesn't offer that, I'm afraid."),
-    R.TAKEN: ("{when} ist leider schon belegt.", "{when} is already taken, I'm afraid."),
-}
-NOTHING_FREE_THAT_DAY = ("{when} ist leider nichts mehr frei.", "{when} there's nothing free, I'm afraid.")
-
-
-def is_unavailable_reason(value: object) -> TypeGuard[UnavailableReason]:
-    """True for a reason code the booking core gives (a member of `UnavailableReason`)."""
-    return isinstance(value, str) and value in UNAVAILABLE_REASONS
-
-
-def unavailable_sentence(reason: str | None, *, exact: bool) -> tuple[str, str]:
-    """The (German, English) template saying why the wished time is not free.
-
-    `exact`: a specific time was wished (else a day or window, where "taken" means nothing is free that
-    day). No reason, or one this table does not know, is spoken as taken: never a wrong excuse.
-    """
-    if not exact and reason in (None, "taken"):
-        return NOTHING_FREE_THAT_DAY
-    return UNAVAILABLE_SENTENCES[reason] if is_unavailable_reason(reason) else UNAVAILABLE_SENTENCES[R.TAKEN]

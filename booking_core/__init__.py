@@ -19,6 +19,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.service",
     "booking_core.domain",
     "booking_core.errors",
+    "booking_core.refusals",
     "booking_core.vocabulary",
     "booking_core.clock",
     # series (CONTRACT section 10): the rule and planner, the check's outcome
@@ -30,6 +31,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.tenant_file",
     "booking_core.tenant_store",
     "booking_core.customers",
+    "booking_core.opening",
     # calls and costs
     "booking_core.calls",
     "booking_core.costs",

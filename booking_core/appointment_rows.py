@@ -7,12 +7,14 @@ PostgreSQL their exclusion constraint is the last guard against a double booking
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle
 from booking_core.availability import from_minute
 from booking_core.booking_store import view
+from booking_core.customers import fold_name
 from booking_core.domain import AppointmentView, appointment_to_dict
 from booking_core.records import audit, outbox
 from booking_core.references import new_reference
@@ -34,9 +36,9 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
 
     The price is the first segment's staff member's price for the service, else the service's.
     `reference`: as given, else a new one. `idempotent`: with a call id, set the key that makes the
-    same call booking the same thing twice collide (a unique index), so a retry finds the first.
-    `series_id`: the recurring series the appointment is one occurrence of; `visit_id`: the visit it
-    is a part of."""
+    same call booking the same thing for the same person twice collide (a unique index), so a retry
+    finds the first. `series_id`: the recurring series the appointment is one occurrence of;
+    `visit_id`: the visit it is a part of."""
     tenant = ctx.tenant
     member = ctx.cal.staff[plan[0].staff_id]
     start = from_minute(plan[0].start)
@@ -48,9 +50,9 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
         start=start, end=from_minute(max(p.end for p in plan)),
         price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
         call_id=call_id,
-        idempotency_key=f"{call_id}|{service.id}|{member.id}|{start.isoformat()}" if call_id and idempotent else None,
-        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now, series_id=series_id,
-        visit_id=visit_id,
+        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer) if call_id and idempotent
+        else None,
+        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now, series_id=series_id, visit_id=visit_id,
     )
     session.add(appt)
     await session.flush()
@@ -71,6 +73,13 @@ async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: S
     audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
     outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v
+
+
+def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: datetime, customer: m.Customer | None) -> str:
+    """One booking per call, service, staff, start and customer name: the retry of a write lost in
+    flight meets the first write here; a family member at the same time does not (CONTRACT section 14)."""
+    name = fold_name(customer.name or "") if customer is not None else ""
+    return f"{call_id}|{service_id}|{staff_id}|{start.isoformat()}|{name[:40]}"[:200]
 
 
 def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from booking_core.vocabulary import AppointmentStatus, UnavailableReason
+from booking_core.vocabulary import AppointmentStatus
+
+if TYPE_CHECKING:
+    from booking_core.refusals import Refusal, RefusalCode
 
 __all__ = [
     "AppointmentSegment", "AppointmentView", "CheckOutcome", "CustomerInput", "PolicyDecision", "Slot", "SlotRequest",
@@ -68,14 +71,16 @@ class CheckOutcome:
     """The answer to a check. Exact: `available` and `slot` (held until `hold_expires_at` when a call
     asked), else `reason` and the nearest `alternatives`. Day, window or next: `slots` spread over it,
     else `reason` and the next free ones as `alternatives`. `reason` is `not_qualified` also when
-    slots with other staff are offered."""
+    slots with other staff are offered. `reason` is the code of `refusal` (booking_core.refusals), which
+    says the rest (whose hours, which holiday)."""
 
     available: bool
     slot: Slot | None
     hold_expires_at: datetime | None
     alternatives: tuple[Slot, ...]
     slots: tuple[Slot, ...]
-    reason: UnavailableReason | None
+    reason: RefusalCode | None
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)

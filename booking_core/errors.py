@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from booking_core.vocabulary import UnavailableReason
-
 __all__ = ["DomainError", "InvalidTransition", "NotFound", "NotQualified", "PolicyDenied", "SlotUnavailable"]
 
 if TYPE_CHECKING:
     from booking_core.domain import PolicyDecision, Slot
+    from booking_core.refusals import Refusal, RefusalCode
 
 
 class DomainError(Exception):
@@ -33,14 +32,17 @@ class NotFound(DomainError):
 
 
 class SlotUnavailable(DomainError):
-    """The requested slot cannot be booked; `reason` as in CheckOutcome.reason, `alternatives` nearest first."""
+    """The requested slot cannot be booked; `reason` as in CheckOutcome.reason (the code of `refusal`),
+    `alternatives` nearest first."""
 
     code = "unavailable"
 
-    def __init__(self, reason: UnavailableReason, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
+    def __init__(self, reason: RefusalCode, alternatives: tuple[Slot, ...] = (), message: str = "",
+                 refusal: Refusal | None = None) -> None:
         super().__init__(message or f"slot unavailable: {reason}")
         self.reason = reason
         self.alternatives = tuple(alternatives)
+        self.refusal = refusal
 
 
 class NotQualified(SlotUnavailable):
@@ -49,8 +51,7 @@ class NotQualified(SlotUnavailable):
     code = "not_qualified"
 
     def __init__(self, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
-        super().__init__(UnavailableReason.NOT_QUALIFIED, alternatives,
-                         message or "staff member does not do this service")
+        super().__init__("not_qualified", alternatives, message or "staff member does not do this service")
 
 
 class PolicyDenied(DomainError):

@@ -16,15 +16,12 @@ from booking_core import holds
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil
 from booking_core.domain import AppointmentSegment, CheckOutcome, Slot, SlotRequest
 from booking_core.errors import NotQualified, SlotUnavailable
-from booking_core.reasons import diagnose, window_reason
+from booking_core.refusals import Refusal, diagnose, window_refusal
 from booking_core.request import BookingContext, Wish
 from booking_core.slots import Board, Plan, alternatives, bookable_plan, first_free, spread
 from booking_core.tenant_config import Service
-from booking_core.vocabulary import UnavailableReason
 
-__all__ = ["check", "nearest", "refusal", "to_slot"]
-
-R = UnavailableReason
+__all__ = ["check", "nearest", "refusal", "to_slot", "why_not"]
 
 
 async def check(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: int = 3) -> CheckOutcome:
@@ -40,29 +37,35 @@ async def check(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: in
         if not wish.not_qualified:
             plan = bookable_plan(board, wish.service, start, wish.staff_try, ctx.rules, wish.others)
         if plan is None:
-            reason = R.NOT_QUALIFIED if wish.not_qualified else diagnose(board, wish.service, start, wish.requested,
-                                                                          wish.qualified, ctx.rules)
+            why = Refusal("not_qualified") if wish.not_qualified else why_not(ctx, wish, start)
             alts = await nearest(session, ctx, wish, start, wish.preferred, board)
-            return CheckOutcome(False, None, None, alts, (), reason)
+            return CheckOutcome(False, None, None, alts, (), why.code, why)
     if ctx.call_id is None:
         return CheckOutcome(True, to_slot(ctx.cal, wish.service, plan), None, (), (), None)
     held = await holds.hold(ctx, wish, plan)
     if held is None:
         async with ctx.db.read() as session:
             alts = await nearest(session, ctx, wish, start, wish.requested)
-        return CheckOutcome(False, None, None, alts, (), R.TAKEN)
+        return CheckOutcome(False, None, None, alts, (), "taken", Refusal("taken"))
     plan, expires = held
     return CheckOutcome(True, to_slot(ctx.cal, wish.service, plan), expires, (), (), None)
 
 
+def why_not(ctx: BookingContext, wish: Wish, start: int) -> Refusal:
+    """Why the wish cannot be had at `start` (epoch minute), once no plan was found there."""
+    rules = ctx.rules
+    return diagnose(ctx.cal, wish.service, start, wish.requested, wish.qualified, rules.now, rules.earliest,
+                    rules.last_day)
+
+
 async def refusal(session: AsyncSession, ctx: BookingContext, wish: Wish, start: int, staff: str | None,
-                  reason: UnavailableReason) -> SlotUnavailable:
+                  why: Refusal) -> SlotUnavailable:
     """The error for a booking or move refused at `start`, with the nearest alternatives (`staff`
-    first): NotQualified for `not_qualified`, else SlotUnavailable(reason)."""
+    first): NotQualified for `not_qualified`, else SlotUnavailable with the refusal."""
     alts = await nearest(session, ctx, wish, start, staff)
-    if reason == R.NOT_QUALIFIED:
+    if why.code == "not_qualified":
         return NotQualified(alts)
-    return SlotUnavailable(reason, alts)
+    return SlotUnavailable(why.code, alts, refusal=why)
 
 
 def to_slot(cal: TenantCalendar, service: Service, plan: Plan) -> Slot:
@@ -112,7 +115,6 @@ async def _search(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: 
     """A day or window [start, end), or with no end the next available: up to `limit` slots spread
     over it; when none, the reason and the next free ones after it."""
     cal, rules, service = ctx.cal, ctx.rules, wish.service
-    reason: UnavailableReason | None = R.NOT_QUALIFIED if wish.not_qualified else None
     staff_try = wish.staff_try
     lo = max(to_minute(request.start), rules.earliest)
     plans: list[Plan] = []
@@ -125,15 +127,18 @@ async def _search(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: 
                 board = await ctx.board(session, staff_try, first_day, last_day)
                 plans = spread(board, service, staff_try, lo, hi, rules, limit, wish.others)
             if not plans:
+                why = Refusal("not_qualified") if wish.not_qualified else window_refusal(
+                    cal, min(lo, hi), hi, wish.preferred, wish.qualified, rules.now, rules.earliest, rules.last_day)
                 alts = await _next_available(session, ctx, wish, max(hi, lo), limit)
-                return CheckOutcome(False, None, None, tuple(to_slot(cal, service, p) for p in alts), (),
-                                    reason or window_reason(cal, wish.preferred, wish.qualified, rules, lo, hi))
+                return CheckOutcome(False, None, None, tuple(to_slot(cal, service, p) for p in alts), (), why.code,
+                                    why)
         else:
             plans = await _next_available(session, ctx, wish, lo, limit)
             if not plans:
-                return CheckOutcome(False, None, None, (), (), reason or R.TAKEN)
+                why = Refusal("not_qualified" if wish.not_qualified else "taken")
+                return CheckOutcome(False, None, None, (), (), why.code, why)
     slots = tuple(to_slot(cal, service, p) for p in plans)
-    return CheckOutcome(True, None, None, (), slots, reason)
+    return CheckOutcome(True, None, None, (), slots, "not_qualified" if wish.not_qualified else None)
 
 
 async def _next_available(session: AsyncSession, ctx: BookingContext, wish: Wish, lo: int, limit: int) -> list[Plan]:

@@ -26,15 +26,15 @@ from booking_core.appointment_rows import insert_recorded
 from booking_core.availability import to_minute
 from booking_core.booking_store import views
 from booking_core.changes.cancel_group import GroupCancellation, cancel_group
-from booking_core.customers import upsert_customer
+from booking_core.customers import customer_for
 from booking_core.domain import AppointmentView, CustomerInput, Slot
 from booking_core.errors import DomainError
-from booking_core.reasons import diagnose
+from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish
-from booking_core.search import refusal
+from booking_core.search import refusal, why_not
 from booking_core.slots import bookable_plan
 from booking_core.storage import models as m
-from booking_core.vocabulary import AppointmentStatus, UnavailableReason
+from booking_core.vocabulary import AppointmentStatus
 
 __all__ = ["book_series", "booked_by_call", "cancel_series", "remaining"]
 
@@ -42,9 +42,9 @@ __all__ = ["book_series", "booked_by_call", "cancel_series", "remaining"]
 class _OccurrenceRefused(Exception):
     """One occurrence failed its re-check inside the transaction (which is rolled back)."""
 
-    def __init__(self, reason: UnavailableReason, at: int, staff_id: str) -> None:
-        super().__init__(reason)
-        self.reason, self.at, self.staff_id = reason, at, staff_id
+    def __init__(self, why: Refusal, at: int, staff_id: str) -> None:
+        super().__init__(why.code)
+        self.why, self.at, self.staff_id = why, at, staff_id
 
 
 async def book_series(ctx: BookingContext, wish: Wish, occurrences: Sequence[Slot], customer: CustomerInput,
@@ -61,14 +61,14 @@ async def book_series(ctx: BookingContext, wish: Wish, occurrences: Sequence[Slo
         return await _book_all(ctx, wish, ordered, customer, notes)
     except _OccurrenceRefused as refused:
         async with ctx.db.read() as session:
-            raise await refusal(session, ctx, wish, refused.at, refused.staff_id, refused.reason) from None
+            raise await refusal(session, ctx, wish, refused.at, refused.staff_id, refused.why) from None
     except IntegrityError:
         async with ctx.db.read() as session:
             existing = await _series_booked_by_call(session, ctx, wish, [ordered[0].start])
             if existing:
                 return existing, False
             first = to_minute(ordered[0].start)
-            raise await refusal(session, ctx, wish, first, ordered[0].staff_id, UnavailableReason.TAKEN) from None
+            raise await refusal(session, ctx, wish, first, ordered[0].staff_id, Refusal("taken")) from None
 
 
 async def _book_all(ctx: BookingContext, wish: Wish, ordered: Sequence[Slot], customer: CustomerInput,
@@ -82,17 +82,16 @@ async def _book_all(ctx: BookingContext, wish: Wish, ordered: Sequence[Slot], cu
         if existing:
             return existing, False
         if wish.not_qualified:
-            raise _OccurrenceRefused(UnavailableReason.NOT_QUALIFIED, to_minute(ordered[0].start), ordered[0].staff_id)
+            raise _OccurrenceRefused(Refusal("not_qualified"), to_minute(ordered[0].start), ordered[0].staff_id)
         series_id = str(uuid.uuid4())
-        cust = await upsert_customer(session, tenant.id, customer, ctx.now)
+        cust = await customer_for(session, tenant.id, customer, ctx.now)
         for slot in ordered:
             at = to_minute(slot.start)
             day = ctx.cal.day_of(at)
             board = await ctx.board(session, lock, day, day)
             plan = bookable_plan(board, service, at, [slot.staff_id], ctx.rules, wish.others)
             if plan is None:
-                reason = diagnose(board, service, at, slot.staff_id, wish.qualified, ctx.rules)
-                raise _OccurrenceRefused(reason, at, slot.staff_id)
+                raise _OccurrenceRefused(why_not(ctx, wish, at), at, slot.staff_id)
             out.append(await insert_recorded(session, ctx, service, plan, cust, notes=notes, series_id=series_id))
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)

@@ -20,12 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute
 from booking_core.domain import Slot
-from booking_core.reasons import diagnose
+from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish, first_then
-from booking_core.search import nearest, to_slot
+from booking_core.search import nearest, to_slot, why_not
 from booking_core.series import PlannedDate, SeriesRule, first_date, plan_dates
 from booking_core.slots import Board, alternatives, bookable_plan, plan_at
-from booking_core.vocabulary import UnavailableReason
 
 __all__ = ["NO_SUCH_DAY", "SeriesConflict", "SeriesOutcome", "check_series", "planned_starts", "series_dates"]
 
@@ -36,13 +35,15 @@ NO_SUCH_DAY = "no_such_day"
 @dataclass(frozen=True)
 class SeriesConflict:
     """A planned date that cannot be had. `day` None when the month has no such day (`label` names
-    it, e.g. "2027-02-31"); `reason` an `UnavailableReason` value or :data:`NO_SUCH_DAY`;
+    it, e.g. "2027-02-31"); `reason` a refusal code (`booking_core.refusals`) or :data:`NO_SUCH_DAY`, `refusal` the
+    refusal itself (None for a missing day);
     `alternatives` the free slots nearest to the wished time (same staff first)."""
 
     day: date | None
     label: str
     reason: str
     alternatives: tuple[Slot, ...]
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,11 @@ async def _conflict(session: AsyncSession, ctx: BookingContext, wish: Wish, plan
     assert planned.day is not None
     staff = sorted(set(wish.qualified) | set(wish.others or ()))
     day_board = await ctx.board(session, staff, planned.day, planned.day)
-    reason = UnavailableReason.NOT_QUALIFIED if wish.not_qualified else diagnose(
-        day_board, wish.service, at, wish.requested, wish.qualified, ctx.rules)
+    why = Refusal("not_qualified") if wish.not_qualified else why_not(ctx, wish, at)
     plans = alternatives(day_board, wish.service, at, preferred, wish.qualified, ctx.rules, 3, days_out=0,
                          others=wish.others)
     if plans:
         found = tuple(to_slot(ctx.cal, wish.service, p) for p in plans)
     else:
         found = await nearest(session, ctx, wish, at, preferred, day_board)
-    return SeriesConflict(planned.day, planned.label, str(reason), found)
+    return SeriesConflict(planned.day, planned.label, why.code, found, why)

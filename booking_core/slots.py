@@ -1,4 +1,4 @@
-"""Slot search, pure: exact time, window, next available, alternatives, and why a time is not free.
+"""Slot search, pure: exact time, window, next available, alternatives (why a time is not free: refusals.py).
 
 A `Board` is what storage knows for some staff over some days: the working time (from the static
 `TenantCalendar`) and what is blocked (busy segments with buffers, other calls' holds, external

@@ -21,11 +21,10 @@ from itertools import pairwise
 from booking_core.availability import TenantCalendar, to_minute
 from booking_core.domain import Slot, SlotRequest
 from booking_core.intervals import IntervalIndex
-from booking_core.reasons import diagnose
+from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish, first_then, wish_for
-from booking_core.search import to_slot
+from booking_core.search import to_slot, why_not
 from booking_core.slots import Board, Plan, Rules, bookable_plan, grid_points, plan_at
-from booking_core.vocabulary import UnavailableReason
 
 __all__ = ["VisitOutcome", "check_visit", "fit_visit", "visit_reason", "visit_staff", "visit_wishes"]
 
@@ -40,7 +39,7 @@ class VisitOutcome:
     (each a whole visit). For a day or window: `options` (whole visits) spread over it."""
 
     visit: tuple[Slot, ...] | None
-    reason: UnavailableReason | None = None
+    reason: Refusal | None = None
     alternatives: tuple[tuple[Slot, ...], ...] = ()
     options: tuple[tuple[Slot, ...], ...] = field(default=())
 
@@ -123,7 +122,7 @@ async def check_visit(ctx: BookingContext, wishes: Sequence[Wish], request: Slot
             plans = fit_visit(board, wishes, start, rules)
             if plans is not None:
                 return VisitOutcome(_slots(ctx, wishes, plans))
-            reason = visit_reason(board, wishes, start, rules)
+            reason = visit_reason(ctx, board, wishes, start)
             found = _starts(board, wishes, rules, day, start, limit)
             next_day = day + timedelta(days=1)
             if not found and next_day <= rules.last_day:
@@ -135,7 +134,7 @@ async def check_visit(ctx: BookingContext, wishes: Sequence[Wish], request: Slot
         last = min(cal.day_of(to_minute(end) - 1), rules.last_day)
         board = await ctx.board(session, staff, day, max(day, last))
         found = _starts(board, wishes, rules, day, None, limit, last=last, lo=start, spaced=True)
-        return VisitOutcome(None, None if found else UnavailableReason.TAKEN, (),
+        return VisitOutcome(None, None if found else Refusal("taken"), (),
                             tuple(_slots(ctx, wishes, p) for p in found))
 
 
@@ -168,13 +167,13 @@ def _starts(board: Board, wishes: Sequence[Wish], rules: Rules, first_day: date,
     return out
 
 
-def visit_reason(board: Board, wishes: Sequence[Wish], start: int, rules: Rules) -> UnavailableReason:
+def visit_reason(ctx: BookingContext, board: Board, wishes: Sequence[Wish], start: int) -> Refusal:
     """Why the visit does not fit at `start`: the first service's reason when it is that one, else
     `taken` (a later service found nobody free)."""
     first = wishes[0]
-    if bookable_plan(board, first.service, start, first.staff_try, rules, first.others) is None:
-        return diagnose(board, first.service, start, first.requested, first.qualified, rules)
-    return UnavailableReason.TAKEN
+    if bookable_plan(board, first.service, start, first.staff_try, ctx.rules, first.others) is None:
+        return why_not(ctx, first, start)
+    return Refusal("taken")
 
 
 def _slots(ctx: BookingContext, wishes: Sequence[Wish], plans: tuple[Plan, ...]) -> tuple[Slot, ...]:

@@ -24,14 +24,14 @@ from booking_core.changes import Refused
 from booking_core.changes.allowance import decide
 from booking_core.changes.cancel_group import GroupCancellation, cancel_group
 from booking_core.changes.move import replace_plan
-from booking_core.customers import upsert_customer
+from booking_core.customers import customer_for
 from booking_core.domain import AppointmentView, CustomerInput, PolicyDecision
 from booking_core.errors import InvalidTransition, PolicyDenied, SlotUnavailable
 from booking_core.policy import CHANGEABLE
 from booking_core.request import BookingContext, Wish
 from booking_core.storage import models as m
 from booking_core.visits import fit_visit, visit_reason, visit_staff, visit_wishes
-from booking_core.vocabulary import AppointmentStatus, UnavailableReason
+from booking_core.vocabulary import AppointmentStatus
 
 __all__ = ["book_visit", "cancel_visit", "move_visit", "parts"]
 
@@ -45,13 +45,13 @@ async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, cu
     try:
         return await _book(ctx, wishes, start, customer, notes)
     except Refused as refused:
-        raise SlotUnavailable(refused.reason, ()) from None
+        raise SlotUnavailable(refused.refusal.code, (), refusal=refused.refusal) from None
     except IntegrityError:
         async with ctx.db.read() as session:
             existing = await _booked_by_call(session, ctx, wishes[0], start)
         if existing:
             return existing, False
-        raise SlotUnavailable(UnavailableReason.TAKEN, ()) from None
+        raise SlotUnavailable("taken", ()) from None
 
 
 async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
@@ -68,9 +68,9 @@ async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, custome
         board = await ctx.board(session, staff, day, day)
         plans = fit_visit(board, wishes, start, ctx.rules)
         if plans is None:
-            raise Refused(visit_reason(board, wishes, start, ctx.rules))
+            raise Refused(visit_reason(ctx, board, wishes, start))
         visit_id = str(uuid.uuid4())
-        cust = await upsert_customer(session, tenant.id, customer, ctx.now)
+        cust = await customer_for(session, tenant.id, customer, ctx.now)
         for wish, plan in zip(wishes, plans, strict=True):
             out.append(await insert_recorded(session, ctx, wish.service, plan, cust, notes=notes, visit_id=visit_id))
         if ctx.call_id:
@@ -118,9 +118,9 @@ async def move_visit(ctx: BookingContext, appointment_id: str, new_start: int, s
     try:
         return await _move(ctx, appointment_id, new_start, staff_id, reason)
     except Refused as refused:
-        raise SlotUnavailable(refused.reason, ()) from None
+        raise SlotUnavailable(refused.refusal.code, (), refusal=refused.refusal) from None
     except IntegrityError:
-        raise SlotUnavailable(UnavailableReason.TAKEN, ()) from None
+        raise SlotUnavailable("taken", ()) from None
 
 
 async def _move(ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None,
@@ -148,7 +148,7 @@ async def _move(ctx: BookingContext, appointment_id: str, new_start: int, staff_
         board = await ctx.board(session, staff, day, day)
         plans = fit_visit(board, wishes, new_start, ctx.rules)
         if plans is None:
-            raise Refused(visit_reason(board, wishes, new_start, ctx.rules))
+            raise Refused(visit_reason(ctx, board, wishes, new_start))
         cust = await session.get(m.Customer, picked.customer_id) if picked.customer_id else None
         moved = []
         for row, plan, before, decision in zip(rows, plans, old, decisions, strict=True):

@@ -2,8 +2,9 @@
 
 Each is a `StrEnum`, so a member *is* its string: it compares equal to it, hashes like it, and JSON,
 the database and f-strings see the plain value ("cancelled"). Values stored before these types existed
-read back as plain strings and still compare equal. Sources: CONTRACT section 3 (statuses, reasons),
-section 7 (call events), section 9 (lifecycle), section 14 (`staff_off`).
+read back as plain strings and still compare equal. Sources: CONTRACT section 3 (statuses), section 7
+(call events), section 9 (lifecycle). Why a time cannot be had is `booking_core.refusals.RefusalCode`
+(a Literal: the codes the caller hears, with their details).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ __all__ = [
     "OutboxStatus",
     "OutboxTarget",
     "OutboxTopic",
-    "UnavailableReason",
 ]
 
 
@@ -36,21 +36,6 @@ class AppointmentStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
-
-
-class UnavailableReason(StrEnum):
-    """Why a wished time cannot be had (`CheckOutcome.reason`, `SlotUnavailable.reason`, `data.reason`)."""
-
-    PAST = "past"
-    TOO_SOON = "too_soon"  # inside the minimum notice
-    TOO_FAR = "too_far"  # beyond the maximum advance
-    CLOSED = "closed"  # the business is closed (opening hours, public holiday, closure)
-    STAFF_OFF = "staff_off"  # the wished person does not work then (CONTRACT section 14)
-    STAFF_ABSENT = "staff_absent"  # the wished person (or everyone) is absent that day
-    OFF_GRID = "off_grid"  # not a start on the tenant's slot grid
-    OUTSIDE_HOURS = "outside_hours"  # the service would not fit the working hours
-    TAKEN = "taken"
-    NOT_QUALIFIED = "not_qualified"  # the named person does not do the service
 
 
 class Actor(StrEnum):

@@ -3,7 +3,7 @@
 A leaf: imports nothing of ours, so both packages may use it without knowing each other (DESIGN: nlu
 and booking_core never import one another). Callers' words arrive as a speech recogniser or an LLM
 wrote them ("Müller", "MUELLER", "Mueller"); everything that matches words compares the `fold`ed
-form: lower case, ä→ae ö→oe ü→ue ß→ss (the German spelling without umlauts, so "Mueller" equals
+form: case folded, ä→ae ö→oe ü→ue ß→ss (the German spelling without umlauts, so "Mueller" equals
 "Müller"), other accents stripped (é→e). Customer names (`name_tokens`) are compared a step looser on
 top of that fold: an umlaut's "e" may be missing too ("Muller").
 """
@@ -32,8 +32,9 @@ def fold(text: str) -> str:
     "Ansatzfärbung" -> "ansatzfaerbung", "Fa\u0308rben" -> "faerben", "Dreißig" -> "dreissig",
     "Ombré" -> "ombre".
     """
-    text = nfc(text).translate(_UMLAUTS).lower()
-    # lower() may create new umlauts only from upper-case forms already mapped above.
+    text = nfc(text).translate(_UMLAUTS).casefold()
+    # casefold() (Unicode's caseless matching: "ΣΊΣΥΦΟΣ" and "σίσυφος" alike) may create new umlauts only
+    # from upper-case forms already mapped above.
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))

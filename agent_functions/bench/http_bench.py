@@ -178,7 +178,10 @@ def _first_offer(answer: Answer | None) -> dict[str, Any] | None:
     if data.get("slot"):
         return data["slot"]
     options = data.get("slots") or data.get("alternatives") or []
-    return options[0] if options else None
+    if not options:
+        return None
+    # A compact answer names the service once, in `request` (agent_functions.compact).
+    return {"service": (data.get("request") or {}).get("service"), **options[0]}
 
 
 class MemoryWatch:

@@ -11,10 +11,16 @@ from datetime import timedelta
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext
-from agent_functions.functions.offer_speech import speak_appointment, spell_reference
+from agent_functions.functions.offer_speech import speak_appointments, spell_reference
 from agent_functions.replies import Reply, appointment_data
-from agent_functions.speech import join_words
-from agent_functions.understanding import customer_phone, day_bounds, reference_arg, text_arg, understand_when
+from agent_functions.understanding import (
+    customer_name,
+    customer_phone,
+    day_bounds,
+    reference_arg,
+    text_arg,
+    understand_when,
+)
 from booking_core.domain import AppointmentView
 
 
@@ -54,18 +60,24 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
             "Your number is withheld, so I need your booking reference. Or shall I arrange a callback for you?"),
             {"missing": ["appointment"], "options": ["request_callback"]}))
     phone = customer_phone(ctx, {})
-    candidates = await booking.find_appointments(tenant, phone=phone) if phone else []
+    # Several people may share the number (a family): a name given picks that person's appointments only.
+    name = customer_name(args)
+    candidates = await booking.find_appointments(tenant, phone=phone, name=name) if phone else []
     candidates = _narrow(ctx, candidates, args, date_key, time_key)
     if not candidates:
         return Pick(reply=Reply("not_found", ctx.say(
-            "Unter Ihrer Nummer finde ich keinen passenden Termin. Haben Sie eine Buchungsnummer?",
-            "I can't find a matching appointment under your number. Do you have a booking reference?"),
+            f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben Sie eine Buchungsnummer?",
+            f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?"),
             {"appointments": []}))
     if len(candidates) > 1:
-        listed = join_words([speak_appointment(ctx, a) for a in candidates[:3]], ctx.lang)
-        return Pick(reply=Reply("needs_clarification", ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
-                                                               f"I see several appointments: {listed}. Which one do you mean?"),
-                                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]}))
+        def message(count: int) -> str:
+            listed = speak_appointments(ctx, candidates[:min(3, count)])
+            return ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
+                           f"I see several appointments: {listed}. Which one do you mean?")
+
+        return Pick(reply=Reply("needs_clarification", message(len(candidates)),
+                                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]},
+                                spoken="appointments", render=message))
     return Pick(candidates[0])
 
 

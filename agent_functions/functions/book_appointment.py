@@ -96,7 +96,7 @@ async def book(ctx: FunctionContext, request: SlotRequest, name: str | None, pho
         view, _created = await booking.book(tenant, request, CustomerInput(name=name, phone=phone), ctx.call.call_id, notes=notes)
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
-        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
     service = tenant.service(view.service_id)
     when = say_when(view.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
@@ -114,7 +114,7 @@ async def _hold_for_confirmation(ctx: FunctionContext, data: dict[str, Any], req
     outcome = await ctx.services.booking.check(ctx.tenant, request, ctx.call.call_id)
     if not (outcome.available and outcome.slot is not None):
         await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, outcome.alternatives)
-        return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data)
+        return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
     await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, [outcome.slot], pending={k: v for k, v in pending.items() if v})
     slot = outcome.slot
     when = say_when(slot.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())

@@ -127,8 +127,8 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
             offers = outcome.slots or outcome.alternatives
             await remember_offers(ctx.services, tenant.id, ctx.call.call_id, offers)
             if outcome.slots:
-                return unavailable_reply(ctx, request, outcome.reason or "taken", outcome.slots, data)
-            return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data)
+                return unavailable_reply(ctx, request, outcome.reason or "taken", outcome.slots, data, outcome.refusal)
+            return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, [outcome.slot])
         new_when = _spoken_when(ctx, outcome.slot.start)
         return Reply("needs_confirmation", ctx.say(
@@ -141,7 +141,7 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         moved, decision = await booking.reschedule(tenant, view.id, request, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
-        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
     message = ctx.say(f"Erledigt: Ihr Termin ist jetzt {speak_appointment(ctx, moved)}.",

@@ -144,7 +144,7 @@ async def book_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWish
                                                     list(outcome.occurrences), CustomerInput(name, phone),
                                                     ctx.call.call_id, notes=notes)
     except SlotUnavailable as exc:  # taken between the check and the booking: nothing was written
-        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
     return _booked(ctx, data, outcome, views)
 

@@ -109,10 +109,11 @@ async def check_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Ser
             f"{_names(ctx, services)} can't be done together in one visit in the coming days. "
             "Would you like to book them separately?"),
             {**wish.data, "missing": ["service"], "visit": _visit_data(ctx, services, []),
-             "reason": outcome.reason})
+             "reason": outcome.reason.code if outcome.reason else None})
     firsts = tuple(v[0] for v in outcome.alternatives)
     data = {**wish.data, "visit": _visit_data(ctx, services, [])}
-    return unavailable_reply(ctx, request, outcome.reason, firsts, data)
+    why = outcome.reason
+    return unavailable_reply(ctx, request, why.code if why else None, firsts, data, why)
 
 
 async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Service], name: str, phone: str | None,

@@ -12,7 +12,7 @@ from typing import Any
 
 from agent_functions.functions.base import FunctionContext
 from agent_functions.replies import Reply, ref
-from agent_functions.speech import echo, first_name, join_words
+from agent_functions.speech import echo, first_name, join_words, say_service
 from agent_functions.understanding import (
     Choice,
     day_bounds,
@@ -26,7 +26,6 @@ from agent_functions.understanding import (
 from booking_core.domain import SlotRequest
 from booking_core.tenant_config import Service, Staff
 from nlu import When
-
 
 ASAP = re.compile(r"\b(nächst\w*|frühest\w*|schnellst\w*|baldmöglichst|so bald|asap|earliest|soonest|next (free|available)|first available)\b", re.I)
 
@@ -61,11 +60,11 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
     service, staff, when = wish.service, wish.staff, wish.when
     if service.item is None:
         if service.candidates:
-            names = [c.name for c in service.candidates]
+            names = [say_service(c.name, ctx.lang) for c in service.candidates]
             return Reply("needs_clarification", ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
                          {**data, "missing": ["service"], "options": [ref(c.id, c.name) for c in service.candidates]})
         if service.heard:
-            examples = [s.name for s in ctx.tenant.services[:3]]
+            examples = [say_service(s.name, ctx.lang) for s in ctx.tenant.services[:3]]
             return Reply("needs_clarification", ctx.say(
                 f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
                 f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}."),
@@ -79,15 +78,15 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
                          {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]})
         team = [first_name(m.name) for m in qualified_staff(ctx, service.item)]
         return Reply("needs_clarification", ctx.say(
-            f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {service.item.name} machen bei uns {join_words(team, 'de')}.",
-            f"I don't know “{echo(staff.heard or '')}”. {service.item.name} is done by {join_words(team, 'en')}."),
+            f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen bei uns {join_words(team, 'de')}.",
+            f"I don't know “{echo(staff.heard or '')}”. {say_service(service.item.name, 'en')} is done by {join_words(team, 'en')}."),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]})
     if staff.item is not None and not staff.item.does(service.item.id):
         qualified = qualified_staff(ctx, service.item)
         spoken = join_words([first_name(m.name) for m in qualified], ctx.lang)
         return Reply("needs_clarification", ctx.say(
-            f"{first_name(staff.item.name)} macht leider keine {service.item.name}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
-            f"{first_name(staff.item.name)} doesn't do {service.item.name}. {spoken} can do it for you. Would that be all right?"),
+            f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
+            f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {spoken} can do it for you. Would that be all right?"),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified]})
     if when is None or when.kind == "none":
         if when is not None and ASAP.search(when.text or ""):

@@ -14,7 +14,7 @@ from booking_core.appointment_rows import insert_appointment as insert_rows
 from booking_core.availability import to_minute
 from booking_core.booking_store import view
 from booking_core.clock import Clock
-from booking_core.customers import upsert_customer
+from booking_core.customers import customer_for
 from booking_core.domain import AppointmentView, CustomerInput, appointment_to_dict
 from booking_core.errors import InvalidTransition
 from booking_core.layout import layout
@@ -41,7 +41,7 @@ async def insert_appointment(db: Database, clock: Clock, tenant: TenantConfig, *
     plan = layout(service, to_minute(start), [staff_id], lambda *_: True)
     assert plan is not None  # everything fits when nothing is checked
     async with db.write() as session:
-        cust = await upsert_customer(session, tenant.id, customer, ctx.now)
+        cust = await customer_for(session, tenant.id, customer, ctx.now)
         appt, rows = await insert_rows(session, ctx, service, plan, cust, status=AppointmentStatus(status),
                                        reference=reference.upper() if reference else None, notes=notes,
                                        idempotent=False)

@@ -13,14 +13,14 @@ outbox messages in the same transaction (`booking_core.records`).
 
 from __future__ import annotations
 
-from booking_core.vocabulary import UnavailableReason
+from booking_core.refusals import Refusal
 
 __all__ = ["Refused"]
 
 
 class Refused(Exception):
-    """A change refused inside its transaction (rolled back); `reason` is what the caller is told."""
+    """A change refused inside its transaction (rolled back); `refusal` is what the caller is told."""
 
-    def __init__(self, reason: UnavailableReason) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal

@@ -20,14 +20,14 @@ from booking_core.changes.allowance import decide
 from booking_core.domain import AppointmentView, PolicyDecision, SlotRequest, appointment_to_dict
 from booking_core.errors import InvalidTransition, PolicyDenied
 from booking_core.policy import CHANGEABLE
-from booking_core.reasons import diagnose
 from booking_core.records import audit, outbox
+from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish, first_then
-from booking_core.search import refusal
+from booking_core.search import refusal, why_not
 from booking_core.slots import Plan, bookable_plan
 from booking_core.storage import models as m
 from booking_core.tenant_config import Service
-from booking_core.vocabulary import AuditAction, OutboxTopic, UnavailableReason
+from booking_core.vocabulary import AuditAction, OutboxTopic
 
 __all__ = ["replace_plan", "reschedule"]
 
@@ -43,7 +43,7 @@ async def reschedule(ctx: BookingContext, wish: Wish, appointment_id: str, new: 
     try:
         return await _move(ctx, wish, appointment_id, start, reason)
     except (Refused, IntegrityError) as exc:
-        why = exc.reason if isinstance(exc, Refused) else UnavailableReason.TAKEN
+        why = exc.refusal if isinstance(exc, Refused) else Refusal("taken")
         async with ctx.db.read() as session:
             appt = await appointments.row(session, ctx.tenant.id, appointment_id)
             staff = None if wish.not_qualified else (wish.requested or (appt.staff_id if appt else None))
@@ -66,7 +66,7 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
         if not decision.allowed:
             raise PolicyDenied(decision)
         if wish.not_qualified:
-            raise Refused(UnavailableReason.NOT_QUALIFIED)
+            raise Refused(Refusal("not_qualified"))
         order = [requested] if requested else first_then(appt.staff_id, wish.qualified)
         order = await holds.held_first(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
         old_segments = (await session.scalars(select(m.AppointmentSegment).where(
@@ -78,7 +78,7 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
         board = await ctx.board(session, lock, day, day)
         plan = bookable_plan(board, service, start, order, ctx.rules, wish.others)
         if plan is None:
-            raise Refused(diagnose(board, service, start, requested, wish.qualified, ctx.rules))
+            raise Refused(why_not(ctx, wish, start))
         old_view = (await views(session, ctx.cal, [appt]))[0]
         await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
         cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None

@@ -45,7 +45,7 @@ async def test_check_names_the_closure_and_the_absence_with_alternatives(svc: Bo
                                  until=None)
     assert [s.start for s in out.occurrences] == [at(2026, 11, 24, 10), at(2026, 12, 8, 10)]
     [absent] = out.conflicts
-    assert (absent.day, absent.reason) == (date(2026, 12, 1), "staff_absent")
+    assert (absent.day, absent.reason) == (date(2026, 12, 1), "staff_off")
     assert absent.alternatives[0].start.date() == date(2026, 12, 1)  # Anna that day, nearest the wished time
     assert absent.alternatives[0].staff_id == "anna"
 

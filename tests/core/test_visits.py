@@ -51,7 +51,7 @@ async def test_a_visit_that_does_not_fit_offers_whole_visits_and_books_all_or_no
         await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id=staff,
                                  start=at(2026, 11, 23, 10, 30), customer=CustomerInput("Other", None))
     out = await svc.check_visit(tenant, ["colour-blocked", "cut"], SlotRequest("colour-blocked", None, MONDAY_10))
-    assert out.visit is None and out.reason == "taken" and out.alternatives
+    assert out.visit is None and out.reason is not None and out.reason.code == "taken" and out.alternatives
     assert all(len(v) == 2 for v in out.alternatives)
     with pytest.raises(SlotUnavailable):
         await svc.book_visit(tenant, ["colour-blocked", "cut"], None, MONDAY_10, CustomerInput("Lena", None), "c1")

@@ -1,55 +1,59 @@
-"""Every reason a time cannot be had is spoken, in German and in English (speech.UNAVAILABLE_SENTENCES)."""
+"""Every reason a time cannot be had is spoken, in German and in English (agent_functions.refusal_speech),
+and an unknown reason is spoken as taken, never as a wrong excuse."""
 
 from __future__ import annotations
 
-import string
+from datetime import date, datetime
 from typing import get_args
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from agent_functions.refusal_speech import Wish, say_refusal
 from agent_functions.replies import STATUSES, Reply, ResponseStatus
-from agent_functions.speech import (
-    NOTHING_FREE_THAT_DAY,
-    UNAVAILABLE_SENTENCES,
-    is_unavailable_reason,
-    unavailable_sentence,
-)
-from booking_core.vocabulary import UnavailableReason
+from booking_core.refusals import Detail, Refusal, RefusalCode
 
-PLACEHOLDERS = {"when", "staff"}
-
-
-def placeholders(template: str) -> set[str]:
-    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
+TODAY = date(2026, 11, 20)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+DETAILS: dict[str, tuple[Detail | None, ...]] = {
+    "closed": ("closure", "holiday", "weekly", "hours", "closing"),
+    "staff_off": ("day_off", "absence", "away", "break", "hours", "closing"),
+}
+HOURS = ((540, 780), (840, 1080))
 
 
-def test_every_reason_has_a_sentence_in_both_languages() -> None:
-    """Every reason the booking core's type names (booking_core.vocabulary), and no other."""
-    assert set(UNAVAILABLE_SENTENCES) == set(UnavailableReason)
-    for reason in UnavailableReason:
-        de, en = UNAVAILABLE_SENTENCES[reason]
-        assert de.strip() and en.strip() and de != en, reason
-        assert placeholders(de) <= PLACEHOLDERS and placeholders(de) == placeholders(en), reason
-        for text in (de.format(when="Um 10 Uhr", staff="Emma"), en.format(when="At 10 am", staff="Emma")):
-            assert "{" not in text and text.endswith("."), (reason, text)
+def cases() -> list[tuple[Refusal, Wish]]:
+    out = []
+    for code in get_args(RefusalCode):
+        for detail in DETAILS.get(code, (None,)):
+            for staff in ("Emma", None):
+                for exact in (True, False):
+                    refusal = Refusal(
+                        code,
+                        detail,
+                        "Weihnachten" if detail in ("closure", "holiday") else None,
+                        "emma" if staff else None,
+                        HOURS,
+                    )
+                    out.append((refusal, Wish(AT, exact, staff, "Herrenhaarschnitt")))
+    return out
 
 
-@pytest.mark.parametrize("reason", [r.value for r in UnavailableReason])
-def test_a_specific_time_is_refused_with_its_own_reason(reason: str) -> None:
-    """The plain string as it arrives in `data.reason` finds its sentence."""
-    assert unavailable_sentence(reason, exact=True) == UNAVAILABLE_SENTENCES[UnavailableReason(reason)]
+@pytest.mark.parametrize(("refusal", "wish"), cases())
+def test_every_reason_has_a_sentence_in_both_languages(refusal: Refusal, wish: Wish) -> None:
+    de, en = say_refusal(refusal, wish, "de", TODAY), say_refusal(refusal, wish, "en", TODAY)
+    assert de.strip() and en.strip() and de != en
+    for text in (de, en):
+        assert "{" not in text and "None" not in text and text.endswith("."), text
+    if refusal.code != "closed":
+        assert "geschlossen" not in de and "closed" not in en  # closed only when the business is
 
 
-def test_a_day_with_nothing_free_is_said_as_such_and_other_reasons_as_they_are() -> None:
-    assert unavailable_sentence("taken", exact=False) == NOTHING_FREE_THAT_DAY
-    assert unavailable_sentence(None, exact=False) == NOTHING_FREE_THAT_DAY
-    assert unavailable_sentence("closed", exact=False) == UNAVAILABLE_SENTENCES[UnavailableReason.CLOSED]
-
-
-def test_an_unknown_or_missing_reason_is_spoken_as_taken_never_as_a_wrong_excuse() -> None:
-    assert not is_unavailable_reason("maintenance") and not is_unavailable_reason(None)
-    assert unavailable_sentence("maintenance", exact=True) == UNAVAILABLE_SENTENCES[UnavailableReason.TAKEN]
-    assert unavailable_sentence(None, exact=True) == UNAVAILABLE_SENTENCES[UnavailableReason.TAKEN]
+def test_an_unknown_reason_is_spoken_as_taken_never_as_a_wrong_excuse() -> None:
+    wish = Wish(AT, True, None, "Herrenhaarschnitt")
+    unknown = Refusal("maintenance")  # type: ignore[arg-type]
+    assert say_refusal(unknown, wish, "de", TODAY) == say_refusal(Refusal("taken"), wish, "de", TODAY)
+    assert say_refusal(unknown, wish, "en", TODAY) == "10 am is already taken, I'm afraid."
 
 
 def test_a_reply_takes_only_the_contract_statuses() -> None:

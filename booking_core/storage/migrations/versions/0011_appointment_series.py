@@ -2,7 +2,7 @@
 appointments.visit_id (the visit of several services it is a part of), CONTRACT section 10
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

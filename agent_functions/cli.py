@@ -146,11 +146,12 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from agent_functions.replay.runner import run_paths
+    from agent_functions.replay.suite import run_paths
 
-    return asyncio.run(
-        run_paths([Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json)
-    )
+    return asyncio.run(run_paths(
+        [Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json,
+        verbose=args.verbose, update=args.update, assume_yes=args.yes,
+    ))
 
 
 def cmd_call(args: argparse.Namespace) -> int:
@@ -227,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="replay recorded calls (fixtures) against a fresh database")
     replay.add_argument("paths", nargs="+")
-    replay.add_argument("--json", action="store_true", help="machine-readable report")
+    shown = replay.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="machine-readable report")
+    shown.add_argument("--update", action="store_true",
+                       help="rewrite a failing fixture's step expectations from the current answers (shows the diff, asks first)")
+    replay.add_argument("--yes", action="store_true", help="with --update: write without asking")
+    replay.add_argument("--verbose", "-v", action="store_true", help="print every step's request and whole response")
     replay.add_argument("--database-url", help="PostgreSQL URL to replay on (emptied per fixture)")
     replay.add_argument("--url", help="a live server started with --test-clock")
     replay.set_defaults(func=cmd_replay)
@@ -242,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--key", default="slotline-dev-key", help="signing key when SLOTLINE_RETELL_API_KEYS is unset")
     call.set_defaults(func=cmd_call)
 
-    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.bench.cli"):
+    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.bench.cli",
+                   "agent_functions.cli_calls"):
         try:
             registrar = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -25,6 +25,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     # series (CONTRACT section 10): the rule and planner, the check's outcome
     "booking_core.series",
     "booking_core.series_search",
+    # appointments as they were, from the audit log (capturing a call as a replay fixture)
+    "booking_core.history",
     "booking_core.visits",
     # tenants
     "booking_core.tenant_config",
@@ -44,6 +46,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.db",
     "booking_core.storage.models",
     "booking_core.storage.call_models",
+    "booking_core.storage.call_log_models",
     "booking_core.storage.edge_models",
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",

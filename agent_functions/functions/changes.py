@@ -102,8 +102,6 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         return pick.reply
     view = pick.appointment
     assert view is not None
-    if view.visit_id:
-        return await move_visit_reply(ctx, args, view)
     booking, tenant = ctx.services.booking, ctx.tenant
     staff_text = text_arg(args, "staff") or view.staff_id
     wish = understand_wish(ctx, args, prefix="new_", service_text=view.service_id, staff_text=staff_text)
@@ -113,6 +111,8 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         return wish.clarification
     request = wish.request
     assert request is not None
+    if view.visit_id:
+        return await move_visit_reply(ctx, args, view, request, data)
     decision = await booking.decide(tenant, view.id, "reschedule")
     if not decision.allowed:
         return denied_reply(ctx, decision, "Verschieben", "reschedule", data)

@@ -16,12 +16,12 @@ from agent_functions.functions.base import FunctionContext
 from agent_functions.functions.group_cancel import fee_total
 from agent_functions.functions.offer_speech import offer_list, spell_reference, unavailable_reply, with_staff
 from agent_functions.functions.series import booked_brief
-from agent_functions.functions.wish import Wish, understand_wish
+from agent_functions.functions.wish import Wish
 from agent_functions.registry import truthy
 from agent_functions.replies import Reply, appointment_data, iso, ref, slot_data
 from agent_functions.speech import capital, echo, join_and, join_words, say_clock, say_money, say_when
 from agent_functions.understanding import text_arg, understand_service
-from booking_core.domain import AppointmentView, CustomerInput, Slot
+from booking_core.domain import AppointmentView, CustomerInput, Slot, SlotRequest
 from booking_core.errors import PolicyDenied, SlotUnavailable
 from booking_core.tenant_config import Service
 
@@ -147,20 +147,14 @@ async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Serv
 
 
 
-async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView) -> Reply:
+async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView, request: SlotRequest,
+                           data: dict[str, Any]) -> Reply:
     """reschedule_appointment on a part of a visit: the whole visit moves to start at the new time
-    (`new_date`/`new_time`), each part under the reschedule policy; asked first, then moved."""
+    (`request`, from `new_date`/`new_time`), each part under the reschedule policy; asked first, then
+    moved. `data`: the reply data so far (request, appointment)."""
     from agent_functions.functions.changes import denied_reply  # late: changes dispatches to this module
 
     booking, tenant = ctx.services.booking, ctx.tenant
-    wish = understand_wish(ctx, args, prefix="new_", service_text=view.service_id,
-                           staff_text=text_arg(args, "staff") or view.staff_id)
-    data: dict[str, Any] = {**wish.data, "appointment": appointment_data(view, tenant)}
-    if wish.clarification is not None:
-        wish.clarification.data.update(data)
-        return wish.clarification
-    request = wish.request
-    assert request is not None
     if not request.exact:
         return Reply("needs_clarification", ctx.say("Um wie viel Uhr soll Ihr Besuch dann beginnen?",
                                                      "What time should your visit start then?"),

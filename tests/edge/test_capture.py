@@ -26,6 +26,7 @@ from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.cli import main
 from agent_functions.client import FunctionClient
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
@@ -50,7 +51,9 @@ async def _drive(url: str) -> dict[str, Any]:
         salon = read_tenant_file("fixtures/tenants/demo-salon.yaml")
         await save_tenant(services.db, salon, clock.now())
         await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-physio.yaml"), clock.now())
-        book = services.booking.insert_appointment
+        def book(tenant, **kw):  # the seeding helper (core13 moved it off BookingService)
+            return insert_appointment(services.db, clock, tenant, **kw)
+
         await book(salon, service_id="herrenhaarschnitt", staff_id="fabian", start=AT("2026-11-23T10:00:00+01:00"),
                    customer=CustomerInput(name="Lena Vogel", phone=CALLER), reference="LENA")
         await book(salon, service_id="damenhaarschnitt", staff_id="emma", start=AT("2026-11-24T10:00:00+01:00"),

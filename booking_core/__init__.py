@@ -25,14 +25,13 @@ PUBLIC_MODULES: tuple[str, ...] = (
     # series (CONTRACT section 10): the rule and planner, the check's outcome
     "booking_core.series",
     "booking_core.series_search",
-    # appointments as they were, from the audit log (capturing a call as a replay fixture)
-    "booking_core.history",
     "booking_core.visits",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",
     "booking_core.tenant_store",
     "booking_core.customers",
+    "booking_core.history",
     "booking_core.opening",
     # calls and costs
     "booking_core.calls",
@@ -46,8 +45,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.db",
     "booking_core.storage.models",
     "booking_core.storage.call_models",
-    "booking_core.storage.call_log_models",
     "booking_core.storage.edge_models",
+    "booking_core.storage.call_log_models",
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",
     "booking_core.storage.urls",

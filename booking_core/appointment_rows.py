@@ -71,7 +71,7 @@ async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: S
                                               series_id=series_id, visit_id=visit_id)
     v = view(ctx.cal, appt, segments, customer)
     audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
-    outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v
 
 

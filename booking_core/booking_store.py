@@ -194,4 +194,5 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         customer_id=a.customer_id,
         series_id=a.series_id,
         visit_id=a.visit_id,
+        customer_email=customer.email if customer else None,
     )

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,7 +92,7 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
         if not name:
             return None
         row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, name_key=fold_name(name),
-                         created_at=now)
+                         email=customer.email, created_at=now)
         session.add(row)
         await session.flush()
         return row
@@ -113,6 +113,8 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
         if found is not None:
             await session.refresh(found)
         found, _ = pick_customer(await _by_phone(session, tenant_id, customer.phone), name)
+    if found is not None and customer.email:  # the address given on this call is the one to use
+        found.email = customer.email
     return found
 
 
@@ -164,3 +166,13 @@ async def is_known(db: Database, tenant_id: str, phone: str) -> bool:
             select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone).limit(1)
         )
     return found is not None
+
+
+async def no_show_count(db: Database, tenant_id: str, phone: str) -> int:
+    """How many appointments of the customers with this number were no-shows (kept for reports, and
+    so the agent knows a caller who did not come twice or more; CONTRACT section 9)."""
+    async with db.read() as session:
+        customers = select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
+        return int(await session.scalar(select(func.count()).select_from(m.Appointment).where(
+            m.Appointment.tenant_id == tenant_id, m.Appointment.customer_id.in_(customers),
+            m.Appointment.status == "no_show")) or 0)

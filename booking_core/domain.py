@@ -89,6 +89,7 @@ class CustomerInput:
 
     name: str | None
     phone: str | None  # E.164 or None (withheld)
+    email: str | None = None  # checked by the edge (booking_core.messages.channels.valid_email)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class AppointmentView:
     customer_id: str | None = None
     series_id: str | None = None  # the recurring series it belongs to (CONTRACT section 10)
     visit_id: str | None = None  # the visit of several services it is a part of (CONTRACT section 10)
+    customer_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ def appointment_to_dict(view: AppointmentView) -> dict[str, Any]:
         "staff": {"id": view.staff_id, "name": view.staff_name},
         "segments": [segment_to_dict(s) for s in view.segments],
         "price": {"amount": str(view.price), "currency": view.currency},
-        "customer": {"name": view.customer_name, "phone": view.customer_phone},
+        "customer": {"name": view.customer_name, "phone": view.customer_phone,
+                     **({"email": view.customer_email} if view.customer_email else {})},
         "call_id": view.call_id,
         "version": view.version,
         "reschedule_count": view.reschedule_count,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking_core.messages.store import record_change_messages
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AuditAction, OutboxStatus, OutboxTarget, OutboxTopic
@@ -24,10 +25,12 @@ def audit(session: AsyncSession, ctx: BookingContext, appointment_id: str, actio
                              reason=reason, policy=policy))
 
 
-def outbox(session: AsyncSession, ctx: BookingContext, topic: OutboxTopic, payload: dict[str, Any]) -> None:
+async def outbox(session: AsyncSession, ctx: BookingContext, topic: OutboxTopic, payload: dict[str, Any]) -> None:
     """Add one pending message per destination the tenant has: Cal.com when enabled, each webhook URL
-    (its payload carries `url`); every payload carries `topic`. Nothing when there is none."""
+    (its payload carries `url`); every payload carries `topic`. Also the messages to the customer that
+    the change calls for (confirmation, change, cancellation, reminders: `messages.store`)."""
     tenant = ctx.tenant
+    await record_change_messages(session, tenant, topic, payload, ctx.now)
     calcom = tenant.integrations.calcom
     rows: list[tuple[OutboxTarget, dict[str, Any]]] = []
     if calcom is not None and calcom.enabled:

@@ -163,11 +163,12 @@ class BookingService:
         """Give up the call's hold; how many were released (0 or 1)."""
         return await holds.release(self.db, tenant_id, call_id)
 
-    async def create_callback(self, tenant_id: str, *, call_id: str | None, customer_name: str | None,
+    async def create_callback(self, tenant: TenantConfig, *, call_id: str | None, customer_name: str | None,
                               phone: str | None, reason: str | None, details: dict[str, Any] | None = None,
                               callback_id: str | None = None) -> str:
-        """Record a callback request; `callback_id` when the caller was already told one (written late)."""
-        return await callbacks.create_callback(self.db, tenant_id, self.clock.now(), call_id=call_id,
+        """Record a callback request and the team's email; `callback_id` when the caller was already told
+        one (written late)."""
+        return await callbacks.create_callback(self.db, tenant, self.clock.now(), call_id=call_id,
                                                customer_name=customer_name, phone=phone, reason=reason,
                                                details=details, callback_id=callback_id)
 

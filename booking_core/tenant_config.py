@@ -2,9 +2,9 @@
 
 A tenant file is what a salon owner (or we, for them) writes; these models are the single source of
 truth for its shape: `TenantConfig` here, its parts by topic in `tenant_hours` (when), `tenant_catalogue`
-(what and who, policies) and `tenant_integrations` (billing and the outside world), all importable
-from here. They are immutable after validation, so the booking engine can cache one per
-tenant and share it between requests without copying.
+(what and who, policies), `tenant_integrations` (billing and the outside world) and
+`tenant_notifications` (messages after the call), all importable from here. They are immutable after
+validation, so the booking engine can cache one per tenant and share it between requests without copying.
 
 Validation collects *every* problem (pydantic does this for field errors; cross-field rules live in
 model validators that raise one error listing all their findings), so `slotline tenants check` can
@@ -31,12 +31,13 @@ from booking_core.tenant_catalogue import (
 )
 from booking_core.tenant_hours import Absence, Closure, Holidays, TimeRange, WeekHours, check_week
 from booking_core.tenant_integrations import Billing, CalcomConfig, Integrations, RetellApiConfig
+from booking_core.tenant_notifications import Notifications
 from booking_core.vocabulary import ChangeKind
 
 __all__ = [
     "WEEKDAYS", "Absence", "Billing", "BookingRules", "CalcomConfig", "ChangePolicy", "Closure", "FeeTier", "Holidays",
-    "Integrations", "PausePolicy", "Policies", "PolicyOverride", "RetellApiConfig", "Service", "ServiceSegment",
-    "Staff", "TenantConfig", "TimeRange", "WeekHours",
+    "Integrations", "Notifications", "PausePolicy", "Policies", "PolicyOverride", "RetellApiConfig", "Service",
+    "ServiceSegment", "Staff", "TenantConfig", "TimeRange", "WeekHours",
 ]
 
 
@@ -64,6 +65,7 @@ class TenantConfig(Frozen):
     services: tuple[Service, ...] = ()
     staff: tuple[Staff, ...] = ()
     integrations: Integrations = Integrations()
+    notifications: Notifications | None = None
 
     @field_validator("timezone")
     @classmethod

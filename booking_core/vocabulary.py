@@ -77,6 +77,7 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"  # gave up after its attempts; `slotline outbox retry` revives it
+    WITHDRAWN = "withdrawn"  # a planned message that no longer applies (a reminder of a moved time)
 
 
 class CallbackStatus(StrEnum):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from agent_functions.context import AppServices
+from agent_functions.replay.messages import message_state
 from agent_functions.replay.seed import insert_appointment
 from agent_functions.replies import appointment_data
 from booking_core.calls import call_records, store_fx_rates
@@ -62,7 +63,8 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         for seg in data["segments"]:
             seg["staff"] = seg["staff"]["id"]
         appointments.append(data)
-    return {"appointments": appointments, "calls": await call_records(services.db, tenant.id)}
+    return {"appointments": appointments, "calls": await call_records(services.db, tenant.id),
+            "messages": await message_state(services, tenant)}
 
 
 async def wipe(services: AppServices) -> None:

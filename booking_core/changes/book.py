@@ -73,7 +73,7 @@ async def _book(ctx: BookingContext, wish: Wish, start: int, customer: CustomerI
             await holds.drop(session, tenant.id, ctx.call_id)
         v = view(ctx.cal, appt, segments, cust)
         audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
-        outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+        await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v, True
 
 

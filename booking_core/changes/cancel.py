@@ -53,7 +53,7 @@ async def cancel_row(session: AsyncSession, ctx: BookingContext, appt: m.Appoint
     new = (await views(session, ctx.cal, [appt]))[0]
     audit(session, ctx, appt.id, AuditAction.CANCELLED, old=appointment_to_dict(old), new=appointment_to_dict(new),
           reason=reason, policy=decision.to_dict())
-    outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
     return new, decision
 
 

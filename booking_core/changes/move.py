@@ -110,7 +110,7 @@ async def replace_plan(session: AsyncSession, ctx: BookingContext, appt: m.Appoi
     new_view = view(ctx.cal, appt, rows, customer)
     audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
           new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
-    outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
            {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
             "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
     return new_view

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds, lifecycle
-from booking_core.availability import to_minute, to_minute_ceil
 from booking_core.booking_store import views
 from booking_core.domain import AppointmentView, appointment_to_dict
 from booking_core.records import audit, outbox
+from booking_core.lifecycle_clock import advance
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
@@ -36,7 +36,7 @@ async def transition(ctx: BookingContext, appointment_id: str, new_status: str, 
               old={"status": old.status, "version": old.version}, new={"status": new.status, "version": new.version},
               reason=reason)
         if cancelled:
-            outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, appointment_to_dict(new))
+            await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, appointment_to_dict(new))
     return new
 
 
@@ -53,32 +53,9 @@ async def set_status(session: AsyncSession, appt: m.Appointment, status: Appoint
 
 
 async def progress(ctx: BookingContext) -> int:
-    """Move the tenant's appointments along with time to `ctx.now` (how many changed) and drop expired
-    holds. Idempotent: a second run at the same instant changes nothing."""
-    tenant_id, now = ctx.tenant.id, ctx.now
-    now_min = to_minute(now)
-    changed = 0
+    """Move the tenant's appointments along with time to `ctx.now` (how many changed;
+    `lifecycle_clock.advance`, safe with several workers) and drop expired holds. Idempotent: a second
+    run at the same instant changes nothing."""
     async with ctx.db.write() as session:
-        await holds.drop_expired(session, tenant_id, now)
-        appts = (await session.scalars(select(m.Appointment).where(
-            m.Appointment.tenant_id == tenant_id, m.Appointment.status.in_(sorted(lifecycle.ACTIVE)),
-            m.Appointment.start <= now))).all()
-        if not appts:
-            return 0
-        spans: dict[str, list[tuple[int, int]]] = {a.id: [] for a in appts}
-        for aid, s, e in (await session.execute(select(
-                m.AppointmentSegment.appointment_id, m.AppointmentSegment.start, m.AppointmentSegment.end).where(
-                m.AppointmentSegment.appointment_id.in_(list(spans))))).all():
-            spans[aid].append((to_minute(s), to_minute_ceil(e)))
-        for appt in appts:
-            target = lifecycle.status_at(spans[appt.id] or [(to_minute(appt.start), to_minute_ceil(appt.end))], now_min)
-            steps = lifecycle.path(appt.status, target) if target else []
-            if not steps:
-                continue
-            old = appt.status
-            for step in steps:
-                await set_status(session, appt, step, now)
-            audit(session, ctx, appt.id, AuditAction.STATUS_CHANGED, old={"status": old},
-                  new={"status": appt.status, "version": appt.version}, reason="time")
-            changed += 1
-    return changed
+        await holds.drop_expired(session, ctx.tenant.id, ctx.now)
+    return (await advance(ctx.db, ctx.now, tenant_id=ctx.tenant.id)).moved

@@ -48,6 +48,11 @@ def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
     return engine
 
 
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """An INSERT for `dialect` ("postgresql" | "sqlite") with `on_conflict_do_nothing/_do_update`."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 class Database:
     """One database: a read path and a serialised write path."""
 
@@ -83,7 +88,7 @@ class Database:
     def insert(self, table: Any) -> Any:
         """An INSERT in this engine's dialect: both offer `on_conflict_do_nothing/_do_update`, which the
         portable construct does not (claims, seen signatures, upserts)."""
-        return (postgresql.insert if self.is_postgres else sqlite.insert)(table)
+        return dialect_insert(self.dialect, table)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -197,6 +197,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Given on a call (book_appointment `customer_email`) for confirmations by email (migration 0008).
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime]
 
 
@@ -206,6 +208,8 @@ class Appointment(Base):
         UniqueConstraint("tenant_id", "reference"),
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_appointments_tenant_start", "tenant_id", "start"),
+        # The lifecycle tick's scan: active appointments whose time has come, over every tenant (0008).
+        Index("ix_appointments_status_start", "status", "start"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -296,8 +300,9 @@ class CallbackRequest(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN)
+    status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN)  # CallbackStatus: open | done
     created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]  # when staff closed it (migration 0008)
 
 
 class FunctionResult(Base):
@@ -333,13 +338,22 @@ class OutboxMessage(Base):
     """A change to push to the outside world, written in the same transaction as the change itself."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A message (target sms | email) is written once per key: at most one delivery (migration 0008).
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_outbox_subject", "tenant_id", "subject"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
-    topic: Mapped[str] = mapped_column(String(64))  # OutboxTopic
-    target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
+    topic: Mapped[str] = mapped_column(String(64))  # OutboxTopic; message.<kind> for messages to people
+    target: Mapped[str] = mapped_column(String(32))  # which sender drains it: OutboxTarget
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)  # OutboxStatus
+    # OutboxStatus; withdrawn: a planned message that no longer applies (a reminder of a moved time)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # What a message is about (an appointment or callback id): its pending messages are withdrawn together.
+    subject: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]

@@ -327,7 +327,7 @@ async def test_find_and_tenant_scoping(svc, tenant, db, clock):
     await svc.book(tenant, req("cut", "anna", 2026, 11, 24, 10, 0), CustomerInput("Someone Else", "+4915100000099"), "c2")
     assert [a.customer_name for a in await svc.upcoming_for_phone(tenant, "+4915100000099")] == ["Jürgen Müller", "Someone Else"]
     assert len(await svc.appointments_for_tenant(tenant)) == 2
-    cb = await svc.create_callback(tenant.id, call_id="c1", customer_name="X", phone=None, reason="r", details={"a": 1})
+    cb = await svc.create_callback(tenant, call_id="c1", customer_name="X", phone=None, reason="r", details={"a": 1})
     assert cb
 
 

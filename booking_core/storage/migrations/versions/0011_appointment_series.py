@@ -2,7 +2,7 @@
 appointments.visit_id (the visit of several services it is a part of), CONTRACT section 10
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"  # main's newest at merge time (the integrator chains the rest)
+down_revision = "0008"  # main's newest at merge time (the integrator chains the rest)
 branch_labels = None
 depends_on = None
 

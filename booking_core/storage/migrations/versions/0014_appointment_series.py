@@ -1,16 +1,16 @@
 """series and visits: appointments.series_id (the recurring series an appointment belongs to) and
 appointments.visit_id (the visit of several services it is a part of), CONTRACT section 10
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0014
+Revises: 0009
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0008"  # main's newest at merge time (the integrator chains the rest)
+revision = "0014"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

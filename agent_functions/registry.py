@@ -67,6 +67,7 @@ ARG_ALIASES: dict[str, str] = {
 CANONICAL_ARGS: frozenset[str] = frozenset({
     "service", "date", "time", "staff", "when", "query", "customer_name", "customer_phone", "customer_email", "notes",
     "appointment", "old_date", "old_time", "new_date", "new_time", "new_when", "reason", "confirm", "datetime",
+    "repeat", "count", "until", "scope",
 })
 
 _VERSION_SUFFIX = re.compile(r"_v\d+$")

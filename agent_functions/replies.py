@@ -132,4 +132,6 @@ def appointment_data(view: AppointmentView, tenant: TenantConfig) -> dict[str, A
         "segments": [segment_data(s, tenant) for s in view.segments],
         "price": money(view.price, view.currency),
         "customer": {"name": view.customer_name, "phone": view.customer_phone},
+        **({"series_id": view.series_id} if view.series_id else {}),
+        **({"visit_id": view.visit_id} if view.visit_id else {}),
     }

@@ -4,7 +4,8 @@ Measures, in process (no HTTP), on SQLite (default: a fresh file) or PostgreSQL 
 - checking one specific time for a composite service (free and taken times mixed; no hold written,
   and separately with a hold written for the call),
 - "next available" for a composite service (any staff, and one named staff),
-- a 14-day window search for a composite service (3 options spread over the window).
+- a 14-day window search for a composite service (3 options spread over the window),
+- a 12-occurrence weekly series check for a composite with a named staff member (issue 17).
 Target (issue 3): exact check median <= 5 ms, 14-day search median <= 20 ms.
 
 With `--weeks W` it measures only the long window (issue 20): "any time in the next W weeks" for a
@@ -36,6 +37,7 @@ from agent_functions.bench.generate import COMPOSITE_IDS, bench_now, make_bench_
 from agent_functions.gc_tuning import freeze_heap
 from booking_core.clock import FrozenClock
 from booking_core.domain import SlotRequest
+from booking_core.series import SeriesRule
 from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
@@ -183,6 +185,27 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
     print(_stats("14-day window composite, named staff (3 spread)", window))
     results["next_median_ms"] = statistics.median(nxt_staff)
     results["window_median_ms"] = statistics.median(window)
+
+    # Series (issue 17): a 12-occurrence weekly check for a composite with a staff wish, beside a
+    # single exact check of the same first time (both read-only, no hold).
+    series_ms, single_ms = [], []
+    for _ in range(max(20, runs // 3)):
+        service = rnd.choice(composites)
+        staff = rnd.choice(qualified[service.id])
+        day = now.date() + timedelta(days=rnd.randint(1, 7))
+        start = now.replace(year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15),
+                            minute=rnd.choice([0, 15, 30, 45]))
+        request = SlotRequest(service.id, staff, start)
+        t = time.perf_counter()
+        await svc.check(tenant, request, None)
+        single_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        out = await svc.check_series(tenant, request, SeriesRule("weekly"), count=12, until=None)
+        series_ms.append((time.perf_counter() - t) * 1000)
+        assert len(out.occurrences) + len(out.conflicts) == 12
+    print(_stats("exact composite check, named staff (beside series)", single_ms))
+    print(_stats("12-week weekly series check, composite, named staff", series_ms))
+    results["series12_median_ms"] = statistics.median(series_ms)
 
     # Worst case: the named staff member is blocked (an external calendar) for the next 13 days, so
     # the search scans 13 full days of grid points before it finds day 14.

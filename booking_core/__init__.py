@@ -22,6 +22,10 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.refusals",
     "booking_core.vocabulary",
     "booking_core.clock",
+    # series (CONTRACT section 10): the rule and planner, the check's outcome
+    "booking_core.series",
+    "booking_core.series_search",
+    "booking_core.visits",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

@@ -13,27 +13,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle
 from booking_core.availability import from_minute
+from booking_core.booking_store import view
 from booking_core.customers import fold_name
+from booking_core.domain import AppointmentView, appointment_to_dict
+from booking_core.records import audit, outbox
 from booking_core.references import new_reference
 from booking_core.request import BookingContext
 from booking_core.slots import Plan
 from booking_core.storage import models as m
 from booking_core.tenant_config import Service
-from booking_core.vocabulary import AppointmentStatus
+from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 
-__all__ = ["insert_appointment", "segment_rows"]
+__all__ = ["insert_appointment", "insert_recorded", "segment_rows"]
 
 
 async def insert_appointment(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
                              customer: m.Customer | None, *, status: AppointmentStatus = AppointmentStatus.SCHEDULED,
                              reference: str | None = None, notes: str | None = None,
-                             idempotent: bool = True) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
+                             idempotent: bool = True, series_id: str | None = None,
+                             visit_id: str | None = None) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
     """Add the appointment of `plan` for `ctx.call_id` with its segment rows, and flush.
 
     The price is the first segment's staff member's price for the service, else the service's.
     `reference`: as given, else a new one. `idempotent`: with a call id, set the key that makes the
     same call booking the same thing for the same person twice collide (a unique index), so a retry
-    finds the first."""
+    finds the first. `series_id`: the recurring series the appointment is one occurrence of;
+    `visit_id`: the visit it is a part of."""
     tenant = ctx.tenant
     member = ctx.cal.staff[plan[0].staff_id]
     start = from_minute(plan[0].start)
@@ -47,7 +52,7 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
         call_id=call_id,
         idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer) if call_id and idempotent
         else None,
-        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now,
+        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now, series_id=series_id, visit_id=visit_id,
     )
     session.add(appt)
     await session.flush()
@@ -55,6 +60,19 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
     session.add_all(rows)
     await session.flush()
     return appt, rows
+
+
+async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
+                          customer: m.Customer | None, *, notes: str | None = None, series_id: str | None = None,
+                          visit_id: str | None = None) -> AppointmentView:
+    """`insert_appointment` for one part of a series or a visit, with its `created` audit row and
+    outbox message written in the same session: the appointment as the caller is told it."""
+    appt, segments = await insert_appointment(session, ctx, service, plan, customer, notes=notes,
+                                              series_id=series_id, visit_id=visit_id)
+    v = view(ctx.cal, appt, segments, customer)
+    audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+    return v
 
 
 def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: datetime, customer: m.Customer | None) -> str:

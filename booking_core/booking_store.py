@@ -193,5 +193,7 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         notes=a.notes,
         tenant_id=a.tenant_id,
         customer_id=a.customer_id,
+        series_id=a.series_id,
+        visit_id=a.visit_id,
         customer_email=customer.email if customer else None,
     )

@@ -117,6 +117,8 @@ class AppointmentView:
     notes: str | None
     tenant_id: str = ""
     customer_id: str | None = None
+    series_id: str | None = None  # the recurring series it belongs to (CONTRACT section 10)
+    visit_id: str | None = None  # the visit of several services it is a part of (CONTRACT section 10)
     customer_email: str | None = None
 
 
@@ -181,4 +183,6 @@ def appointment_to_dict(view: AppointmentView) -> dict[str, Any]:
         "version": view.version,
         "reschedule_count": view.reschedule_count,
         "notes": view.notes,
+        **({"series_id": view.series_id} if view.series_id else {}),
+        **({"visit_id": view.visit_id} if view.visit_id else {}),
     }

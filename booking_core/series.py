@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["MAX_OCCURRENCES", "DEFAULT_COUNT", "SeriesRule", "PlannedDate", "SeriesTooLong", "plan_dates",
-           "first_date"]
+__all__ = [
+    "DEFAULT_COUNT",
+    "MAX_OCCURRENCES",
+    "PlannedDate",
+    "SeriesRule",
+    "SeriesTooLong",
+    "first_date",
+    "plan_dates",
+]
 
 #: The most occurrences one series may have (CONTRACT section 10).
 MAX_OCCURRENCES = 26

@@ -5,6 +5,8 @@ tenant, the injected clock and the call, and delegates:
 | method | module |
 |---|---|
 | check | `search` (and `holds` for an exact, free time asked by a call) |
+| check_series / book_series, cancel_series | `series_search` / `series_book` |
+| check_visit / book_visit, cancel_visit | `visits` / `visits_book` |
 | book | `changes.book` |
 | reschedule / cancel, cancelled_by / decide | `changes.move` / `changes.cancel` / `changes.allowance` |
 | transition, progress | `changes.status` |
@@ -17,15 +19,18 @@ How writes stay correct under concurrency: `booking_core.changes`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from booking_core import appointments, callbacks, holds, search
+from booking_core import appointments, callbacks, holds, search, series_book, series_search, visits, visits_book
+from booking_core.availability import to_minute
 from booking_core.changes import book, cancel, move, status
 from booking_core.changes.allowance import decide
+from booking_core.changes.cancel_group import GroupCancellation
 from booking_core.clock import Clock
-from booking_core.domain import AppointmentView, CheckOutcome, CustomerInput, PolicyDecision, SlotRequest
+from booking_core.domain import AppointmentView, CheckOutcome, CustomerInput, PolicyDecision, Slot, SlotRequest
 from booking_core.request import open_context, wish_for
+from booking_core.series import SeriesRule
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import Actor, ChangeKind
@@ -54,6 +59,72 @@ class BookingService:
         """Book an exact time: (the appointment, False when this call had booked it already)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
         return await book.book(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), request, customer, notes)
+
+    async def check_series(self, tenant: TenantConfig, request: SlotRequest, rule: SeriesRule, *, count: int | None,
+                           until: date | None) -> series_search.SeriesOutcome:
+        """Every occurrence of a series at `request.start`'s time of day (nothing held). Raises
+        SeriesTooLong (more than 26), ValueError (count below 1)."""
+        ctx = open_context(self.db, self.clock, tenant)
+        wish = wish_for(ctx.cal, request.service_id, request.staff_id)
+        return await series_search.check_series(ctx, wish, request.start, rule, count, until)
+
+    async def book_series(self, tenant: TenantConfig, service_id: str, staff_id: str | None, occurrences: list[Slot],
+                          customer: CustomerInput, call_id: str | None, *, notes: str | None = None,
+                          actor: str = Actor.AGENT) -> tuple[list[AppointmentView], bool]:
+        """Book the checked occurrences as one series, all or nothing (False: this call had already)."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        wish = wish_for(ctx.cal, service_id, staff_id)
+        return await series_book.book_series(ctx, wish, occurrences, customer, notes)
+
+    async def series_booked_by_call(self, tenant: TenantConfig, request: SlotRequest, rule: SeriesRule, *,
+                                    count: int | None, until: date | None,
+                                    call_id: str | None) -> list[AppointmentView]:
+        """The series this call already booked for this wish (a retry), else []."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id)
+        starts = series_search.planned_starts(ctx.cal, request.start, rule, count, until)
+        return await series_book.booked_by_call(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), starts)
+
+    async def cancel_series(self, tenant: TenantConfig, appointment_id: str, *, call_id: str | None,
+                            reason: str | None, actor: str = Actor.AGENT) -> GroupCancellation:
+        """Cancel this occurrence and the later ones of its series, the cancel policy applied to each."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        return await series_book.cancel_series(ctx, appointment_id, reason)
+
+    async def series_remaining(self, tenant: TenantConfig, appointment_id: str) -> list[AppointmentView]:
+        """What `cancel_series` would cancel, without changing anything. Raises NotFound."""
+        return await series_book.remaining(open_context(self.db, self.clock, tenant), appointment_id)
+
+    async def check_visit(self, tenant: TenantConfig, service_ids: list[str], request: SlotRequest,
+                          limit: int = 3) -> visits.VisitOutcome:
+        """Several services in one sitting at `request` (exact), or options over a day or window."""
+        ctx = open_context(self.db, self.clock, tenant)
+        wishes = visits.visit_wishes(ctx.cal, service_ids, request.staff_id)
+        return await visits.check_visit(ctx, wishes, request, limit)
+
+    async def book_visit(self, tenant: TenantConfig, service_ids: list[str], staff_id: str | None, start: datetime,
+                         customer: CustomerInput, call_id: str | None, *, notes: str | None = None,
+                         actor: str = Actor.AGENT) -> tuple[list[AppointmentView], bool]:
+        """Book the visit from `start`, all or nothing (False: this call had booked it already)."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        wishes = visits.visit_wishes(ctx.cal, service_ids, staff_id)
+        return await visits_book.book_visit(ctx, wishes, to_minute(start), customer, notes)
+
+    async def move_visit(self, tenant: TenantConfig, appointment_id: str, new_start: datetime, *, staff_id: str | None,
+                         call_id: str | None, reason: str | None,
+                         actor: str = Actor.AGENT) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+        """Move the appointment's whole visit to start at `new_start`, under the reschedule policy each."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        return await visits_book.move_visit(ctx, appointment_id, to_minute(new_start), staff_id, reason)
+
+    async def visit_parts(self, tenant: TenantConfig, appointment_id: str) -> list[AppointmentView]:
+        """The live parts of the appointment's visit (what `cancel_visit` would cancel). Raises NotFound."""
+        return await visits_book.parts(open_context(self.db, self.clock, tenant), appointment_id)
+
+    async def cancel_visit(self, tenant: TenantConfig, appointment_id: str, *, call_id: str | None,
+                           reason: str | None, actor: str = Actor.AGENT) -> GroupCancellation:
+        """Cancel every part of the appointment's visit, under the cancel policy each."""
+        ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
+        return await visits_book.cancel_visit(ctx, appointment_id, reason)
 
     async def reschedule(self, tenant: TenantConfig, appointment_id: str, new: SlotRequest, *, call_id: str | None,
                          reason: str | None, actor: str = Actor.AGENT) -> tuple[AppointmentView, PolicyDecision]:

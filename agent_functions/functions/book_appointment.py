@@ -15,6 +15,8 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.check_availability import answer_check
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.series import book_series_reply, understand_series, wants_series
+from agent_functions.functions.visits import book_visit_reply, understand_visit
 from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
@@ -29,7 +31,10 @@ from booking_core.messages import valid_email
 async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     memory = await recall_offers(ctx.services, ctx.tenant.id, ctx.call.call_id)
     service_text = text_arg(args, "service") or (memory.offers[0].service_id if memory.offers else None)
-    wish = understand_wish(ctx, args, service_text=service_text, require_when=False)
+    visit = understand_visit(ctx, service_text)
+    if isinstance(visit, Reply):
+        return visit
+    wish = understand_wish(ctx, args, service_text=visit[0].id if visit else service_text, require_when=False)
     if wish.clarification is not None:
         return wish.clarification
     assert wish.service.item is not None
@@ -42,14 +47,26 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr darf ich Sie eintragen?",
                                                      "Which day and time shall I book for you?"),
                      {**wish.data, "missing": ["date", "time"]})
+    if visit:
+        name, phone = await _customer(ctx, args)
+        if name is None:
+            return _ask_name(ctx, wish.data)
+        wish.request = request
+        return await book_visit_reply(ctx, wish, visit, name, phone, text_arg(args, "notes"))
+    if wants_series(args):
+        series = understand_series(ctx, args, wish.data)
+        if isinstance(series, Reply):
+            return series
+        name, phone = await _customer(ctx, args)
+        if name is None:
+            return _ask_name(ctx, wish.data)
+        wish.request = request
+        return await book_series_reply(ctx, wish, series, name, phone, text_arg(args, "notes"))
     if not request.exact:
         wish.request = request
         return await answer_check(ctx, wish)  # a day or window: offer options first
 
-    name = customer_name(args)
-    phone = customer_phone(ctx, args)
-    if name is None and phone is not None:
-        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    name, phone = await _customer(ctx, args)
     notes = text_arg(args, "notes")
     email = text_arg(args, "customer_email")
     if email is not None and valid_email(email) is None:
@@ -59,10 +76,25 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone,
                                                                        "customer_email": email, "notes": notes})
     if name is None:
-        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
-                                                     "What name shall I put the appointment under?"),
-                     {**wish.data, "missing": ["customer_name"]})
+        return _ask_name(ctx, wish.data)
     return await book(ctx, request, CustomerInput(name, phone, email), notes, wish.data)
+
+
+async def _customer(ctx: FunctionContext, args: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Who the booking is for: the name said (else the known caller's by phone) and the phone."""
+    name = customer_name(args)
+    phone = customer_phone(ctx, args)
+    if name is None and phone is not None:
+        name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    return name, phone
+
+
+def _ask_name(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
+    return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
+                                                 "What name shall I put the appointment under?"),
+                 {**data, "missing": ["customer_name"]})
+
+
 
 
 def _ask_email(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
@@ -127,6 +159,5 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return _ask_email(ctx, {})
     email = valid_email(email) or memory.pending.get("customer_email")
     if name is None:
-        return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
-                                                     "What name shall I put the appointment under?"), {"missing": ["customer_name"]})
+        return _ask_name(ctx, {})
     return await book(ctx, request, CustomerInput(name, phone, email), text_arg(args, "notes") or memory.pending.get("notes"), {})

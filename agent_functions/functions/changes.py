@@ -13,6 +13,8 @@ from typing import Any
 from agent_functions.call_memory import recall_offers, remember_offers
 from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
+from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
+from agent_functions.functions.visits import move_visit_reply
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
 from agent_functions.functions.wish import understand_wish
@@ -67,6 +69,8 @@ async def cancel_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Repl
         return pick.reply
     view = pick.appointment
     assert view is not None
+    if view.visit_id or (view.series_id and wants_whole_series(args)):
+        return await cancel_group_reply(ctx, args, view)
     booking, tenant = ctx.services.booking, ctx.tenant
     data: dict[str, Any] = {"appointment": appointment_data(view, tenant)}
     spoken = speak_appointment(ctx, view)
@@ -107,6 +111,8 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         return wish.clarification
     request = wish.request
     assert request is not None
+    if view.visit_id:
+        return await move_visit_reply(ctx, args, view, request, data)
     decision = await booking.decide(tenant, view.id, "reschedule")
     if not decision.allowed:
         return denied_reply(ctx, decision, "Verschieben", "reschedule", data)

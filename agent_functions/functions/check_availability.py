@@ -18,17 +18,28 @@ from agent_functions.functions.offer_speech import (
     unavailable_reply,
     with_staff,
 )
+from agent_functions.functions.series import check_series_reply, understand_series, wants_series
+from agent_functions.functions.visits import check_visit_reply, understand_visit
 from agent_functions.functions.wish import Wish, understand_wish
 from agent_functions.replies import Reply, slot_data
 from agent_functions.speech import capital, say_on_day, say_when
+from agent_functions.understanding import text_arg
 from booking_core.domain import CheckOutcome, SlotRequest
 
 
 @handler("check_availability")
 async def check_availability(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
-    wish = understand_wish(ctx, args)
+    visit = understand_visit(ctx, text_arg(args, "service"))
+    if isinstance(visit, Reply):
+        return visit
+    wish = understand_wish(ctx, args, service_text=visit[0].id if visit else None)
     if wish.clarification is not None:
         return wish.clarification
+    if visit:
+        return await check_visit_reply(ctx, wish, visit)
+    if wants_series(args):
+        series = understand_series(ctx, args, wish.data)
+        return series if isinstance(series, Reply) else await check_series_reply(ctx, wish, series)
     return await answer_check(ctx, wish)
 
 

@@ -20,7 +20,7 @@ from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 
-__all__ = ["cancel", "cancelled_by"]
+__all__ = ["cancel", "cancel_row", "cancelled_by"]
 
 
 async def cancel(ctx: BookingContext, appointment_id: str,
@@ -29,23 +29,31 @@ async def cancel(ctx: BookingContext, appointment_id: str,
     its fee). A retry by the call that cancelled it answers the same again.
 
     Raises NotFound, InvalidTransition (not cancellable), PolicyDenied."""
-    tenant = ctx.tenant
     async with ctx.db.write() as session:
-        appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
-        if not lifecycle.can(appt.status, AppointmentStatus.CANCELLED):
-            earlier = await _cancelled_by(session, tenant.id, appt, ctx.call_id)
-            if earlier is not None:  # this call cancelled it already: a retry after a lost answer
-                return (await views(session, ctx.cal, [appt]))[0], earlier
-            raise InvalidTransition(appt.status, AppointmentStatus.CANCELLED)
-        decision = await decide(session, ctx, appt, "cancel")
-        if not decision.allowed:
-            raise PolicyDenied(decision)
-        old = (await views(session, ctx.cal, [appt]))[0]
-        await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
-        new = (await views(session, ctx.cal, [appt]))[0]
-        audit(session, ctx, appt.id, AuditAction.CANCELLED, old=appointment_to_dict(old), new=appointment_to_dict(new),
-              reason=reason, policy=decision.to_dict())
-        await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
+        appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
+        return await cancel_row(session, ctx, appt, reason)
+
+
+async def cancel_row(session: AsyncSession, ctx: BookingContext, appt: m.Appointment,
+                     reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+    """`cancel` of a row already read in the write `session` (the series cancel uses it for each
+    occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
+
+    Raises InvalidTransition (not cancellable), PolicyDenied."""
+    if not lifecycle.can(appt.status, AppointmentStatus.CANCELLED):
+        earlier = await _cancelled_by(session, ctx.tenant.id, appt, ctx.call_id)
+        if earlier is not None:  # this call cancelled it already: a retry after a lost answer
+            return (await views(session, ctx.cal, [appt]))[0], earlier
+        raise InvalidTransition(appt.status, AppointmentStatus.CANCELLED)
+    decision = await decide(session, ctx, appt, "cancel")
+    if not decision.allowed:
+        raise PolicyDenied(decision)
+    old = (await views(session, ctx.cal, [appt]))[0]
+    await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
+    new = (await views(session, ctx.cal, [appt]))[0]
+    audit(session, ctx, appt.id, AuditAction.CANCELLED, old=appointment_to_dict(old), new=appointment_to_dict(new),
+          reason=reason, policy=decision.to_dict())
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
     return new, decision
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds
 from booking_core.appointment_rows import segment_rows
@@ -23,11 +24,12 @@ from booking_core.records import audit, outbox
 from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish, first_then
 from booking_core.search import refusal, why_not
-from booking_core.slots import bookable_plan
+from booking_core.slots import Plan, bookable_plan
 from booking_core.storage import models as m
+from booking_core.tenant_config import Service
 from booking_core.vocabulary import AuditAction, OutboxTopic
 
-__all__ = ["reschedule"]
+__all__ = ["replace_plan", "reschedule"]
 
 
 async def reschedule(ctx: BookingContext, wish: Wish, appointment_id: str, new: SlotRequest,
@@ -79,25 +81,36 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
             raise Refused(why_not(ctx, wish, start))
         old_view = (await views(session, ctx.cal, [appt]))[0]
         await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
-        member = ctx.cal.staff[plan[0].staff_id]
-        appt.service_id = service.id
-        appt.staff_id = member.id
-        appt.start = from_minute(plan[0].start)
-        appt.end = from_minute(max(p.end for p in plan))
-        appt.price = member.prices.get(service.id, service.price)
-        appt.reschedule_count = (appt.reschedule_count or 0) + 1
-        appt.idempotency_key = None
-        appt.updated_at = ctx.now
-        rows = segment_rows(tenant.id, appt.id, plan)
-        session.add_all(rows)
-        await session.flush()
+        cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
+        new_view = await replace_plan(session, ctx, appt, plan, cust, old_view, decision, reason, service=service)
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)
-        cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
-        new_view = view(ctx.cal, appt, rows, cust)
-        audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
-              new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
-        await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
-               {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
-                "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
     return new_view, decision
+
+
+async def replace_plan(session: AsyncSession, ctx: BookingContext, appt: m.Appointment, plan: Plan,
+                       customer: m.Customer | None, old_view: AppointmentView, decision: PolicyDecision,
+                       reason: str | None, *, service: Service | None = None) -> AppointmentView:
+    """Put `appt` (its old segments already deleted) on `plan`: staff, times, the staff member's
+    price for `service` (default: its own), one more reschedule; new segment rows, the audit row
+    and the outbox message. The moved appointment as the caller is told it."""
+    service = service or ctx.cal.services[appt.service_id]
+    member = ctx.cal.staff[plan[0].staff_id]
+    appt.service_id = service.id
+    appt.staff_id = member.id
+    appt.start = from_minute(plan[0].start)
+    appt.end = from_minute(max(p.end for p in plan))
+    appt.price = member.prices.get(service.id, service.price)
+    appt.reschedule_count = (appt.reschedule_count or 0) + 1
+    appt.idempotency_key = None
+    appt.updated_at = ctx.now
+    rows = segment_rows(ctx.tenant.id, appt.id, plan)
+    session.add_all(rows)
+    await session.flush()
+    new_view = view(ctx.cal, appt, rows, customer)
+    audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
+          new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
+    await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
+           {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
+            "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
+    return new_view

@@ -231,6 +231,10 @@ class Appointment(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The recurring series this appointment belongs to (CONTRACT section 10), None for a single one.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    # The visit (several services in one sitting) this appointment is a part of, None for one alone.
+    visit_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - declared (mutable) by SQLAlchemy's base
 

@@ -6,10 +6,10 @@ Create Date: 2026-11-21 08:29:40.006502
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import booking_core.storage.types
+from alembic import op
 
+import booking_core.storage.types
 
 revision = '0001'
 down_revision = None

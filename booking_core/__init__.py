@@ -44,10 +44,12 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.calls.merge",
     "booking_core.call_outcomes",
     # the reseller's billing of its tenants: prepaid ledger, top-ups, statements, the cross-tenant report
-    "booking_core.billing",
     "booking_core.billing.reseller",
     "booking_core.billing.statements",
     "booking_core.billing.topups",
+    "booking_core.billing.ledger",
+    "booking_core.billing.documents",
+    "booking_core.billing.stripe_events",
     "booking_core.costs",
     "booking_core.costs.billing",
     "booking_core.costs.csv_export",

@@ -20,6 +20,8 @@ from booking_core.storage import models as m
 from booking_core.storage.billing_models import CallOutcome
 from booking_core.storage.db import Database
 
+__all__ = ["COUNTED_STATUSES", "TECHNICAL_FAULT", "note_status", "outcomes_by_call"]
+
 OUTCOMES: tuple[str, ...] = ("booked", "callback", "error", "policy_refusal")
 COUNTED_STATUSES = {"policy_denied": "policy_refusal"}
 TECHNICAL_FAULT = "technical fault"  # the reason prefix of the apology's callback requests (dispatch)

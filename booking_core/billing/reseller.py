@@ -21,6 +21,8 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
+__all__ = ["SUMMED", "all_tenants", "reseller_report"]
+
 SUMMED = (
     "calls",
     "minutes",

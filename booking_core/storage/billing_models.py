@@ -19,6 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from booking_core.storage.models import Base
 from booking_core.storage.types import Money
 
+__all__ = ["BalanceTransaction", "BillingAccount", "BillingDocument", "CallOutcome", "DocumentCounter", "LedgerMoney", "StripeEvent", "TenantBalance"]
+
 
 class LedgerMoney(Money):
     """Exact EUR amounts with 10 decimal places: NUMERIC(28, 10) on PostgreSQL, text on SQLite."""

@@ -40,7 +40,7 @@ def say_refusal(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     de = lang == "de"
     day = wish.at.date()
     when_de = capital(say_time(wish.at, "de")) if wish.exact else capital(_on_de(day, today))
-    when_en = capital(say_time(wish.at, "en")) if wish.exact else f"On {say_date(day, 'en', today)}"
+    when_en = capital(say_time(wish.at, "en")) if wish.exact else capital(_on_en(day, today))
     code: str = refusal.code if refusal.code in get_args(RefusalCode) else "taken"  # never a wrong excuse
     if code == "closed":
         return _closed(refusal, wish, lang, today)
@@ -99,10 +99,16 @@ def _closed(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
         elif wish.at >= _clock(day, refusal.hours[-1][1], wish.at):
             first = (f"{capital(say_time(wish.at, 'de'))} haben wir schon geschlossen." if de
                      else f"We've already closed by {say_clock(wish.at, 'en')}.")
-    if hours_de:
-        first += (f" {capital(_on_de(day, today))} haben wir {hours_de} geöffnet." if de
-                  else f" On {say_date(day, 'en', today)} we're open {hours_en}.")
+    if hours_de:  # one sentence with the refusal: an answer stays within its sentence budget
+        first = first[:-1] + (f"; {_on_de(day, today)} haben wir {hours_de} geöffnet." if de
+                              else f"; {_on_en(day, today)} we're open {hours_en}.")
     return first
+
+
+def _on_en(day: date, today: date) -> str:
+    """'tomorrow, Saturday 21 November' / 'on Monday 23 November' (no 'on' before today or tomorrow)."""
+    said = say_date(day, "en", today)
+    return said if said.split(",")[0] in ("today", "tomorrow") else f"on {said}"
 
 
 def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:

@@ -26,6 +26,7 @@ from agent_functions.app import create_app
 from agent_functions.bench.call_bodies import event_body, function_body
 from agent_functions.bootstrap import build_services
 from agent_functions.context import AppServices
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.request_body import MAX_BODY
 from agent_functions.settings import Settings
 from agent_functions.tools_export import prompt_lines
@@ -74,8 +75,8 @@ async def edge(database_url: str) -> AsyncIterator[Edge]:
     tenants = {name: read_tenant_file(f"fixtures/tenants/{name}.yaml") for name in ("demo-salon", "demo-physio")}
     for tenant in tenants.values():
         await save_tenant(services.db, tenant, clock.now())
-    await services.booking.insert_appointment(
-        tenants["demo-salon"],
+    await insert_appointment(
+        services.db, clock, tenants["demo-salon"],
         service_id="herrenhaarschnitt",
         staff_id="fabian",
         start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),

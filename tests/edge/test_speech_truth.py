@@ -126,8 +126,8 @@ def wish(hour: int, minute: int = 0, day: int = 21, staff: str | None = "Fabian"
         (
             Refusal("closed", "hours", hours=((540, 1140),)),
             wish(7, day=23, staff=None),
-            "Um 7 Uhr haben wir noch nicht geöffnet. Am Montag, den 23. November, haben wir von 9 bis 19 Uhr geöffnet.",
-            "We're not open yet at 7 am. On Monday 23 November we're open 9 am to 7 pm.",
+            "Um 7 Uhr haben wir noch nicht geöffnet; am Montag, den 23. November, haben wir von 9 bis 19 Uhr geöffnet.",
+            "We're not open yet at 7 am; on Monday 23 November we're open 9 am to 7 pm.",
         ),
         (
             Refusal("taken"),
@@ -197,3 +197,11 @@ def test_compact_keeps_every_option() -> None:
     )
     assert all("hold_expires_at" not in o for o in body["data"]["slots"])
     assert len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS
+
+
+def test_a_closed_time_with_the_days_hours_stays_one_sentence_and_says_tomorrow_plainly() -> None:
+    """Found by the fuzzer: 'We've already closed by 1:30 pm. On tomorrow, Saturday 21 November we're
+    open ...' was four sentences with the offer, and 'On tomorrow' is not English."""
+    late = Wish(at(21, 13, 30), True, None, "Sports massage")
+    en = say_refusal(Refusal("closed", "hours", hours=((8 * 60, 13 * 60),)), late, "en", TODAY)
+    assert en.count(".") == 1 and "On tomorrow" not in en and "; tomorrow, Saturday 21 November" in en

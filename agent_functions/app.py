@@ -25,6 +25,7 @@ from agent_functions.envelope import CallInfo, parse_function_call
 from agent_functions.housekeeping import attach_housekeeping
 from agent_functions.request_body import BadBody, parse_body
 from agent_functions.signature import parse, verify
+from portal import add_portal_routes
 
 log = structlog.get_logger("slotline.http")
 MAX_BODY = 256 * 1024
@@ -47,8 +48,8 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
     except web.HTTPRequestEntityTooLarge:
         return json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
     except web.HTTPException as exc:
-        if exc.content_type == "application/json":
-            raise
+        if exc.content_type == "application/json" or exc.status < 400 or request.path.startswith("/portal/"):
+            raise  # JSON errors, redirects and the portal's own pages pass through as they are
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
     except Exception:  # noqa: BLE001 - the outermost guard
         log.exception("unhandled error", path=request.path)
@@ -146,6 +147,7 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)
     add_calcom_routes(app)
+    add_portal_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes
 

@@ -22,12 +22,13 @@ from agent_functions.context import SERVICES, AppServices
 from portal.accounts import User, session_user
 from portal.i18n import translator
 
-__all__ = ["SESSION_COOKIE", "CSRF_COOKIE", "USER", "current", "require_user", "require_owner", "check_csrf",
+__all__ = ["SESSION_COOKIE", "CSRF_COOKIE", "current", "require_user", "require_owner", "check_csrf",
            "render", "set_session_cookie", "anon_csrf", "services"]
 
 SESSION_COOKIE = "slotline_session"
 CSRF_COOKIE = "slotline_csrf"
-USER: web.AppKey[Any] = web.AppKey("portal_user", object)
+_USER: web.RequestKey[Any] = web.RequestKey("portal_user", object)
+_NEW_CSRF: web.RequestKey[str] = web.RequestKey("portal_new_csrf", str)
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
@@ -42,10 +43,10 @@ def _secure(request: web.Request) -> bool:
 
 async def current(request: web.Request) -> tuple[User, str] | None:
     """(user, CSRF token) of the request's session cookie, else None (cached on the request)."""
-    if "portal_user" not in request:
+    if _USER not in request:
         svc = services(request)
-        request["portal_user"] = await session_user(svc.db, request.cookies.get(SESSION_COOKIE), svc.clock.now())
-    return request["portal_user"]  # type: ignore[no-any-return]
+        request[_USER] = await session_user(svc.db, request.cookies.get(SESSION_COOKIE), svc.clock.now())
+    return request[_USER]  # type: ignore[no-any-return]
 
 
 async def require_user(request: web.Request) -> tuple[User, str]:
@@ -75,7 +76,11 @@ async def check_csrf(request: web.Request, expected: str | None) -> dict[str, st
 
 def anon_csrf(request: web.Request) -> str:
     """The double-submit token of a browser without a session (set as a cookie by ``render``)."""
-    return request.cookies.get(CSRF_COOKIE) or request.setdefault("new_csrf", secrets.token_urlsafe(24))
+    if CSRF_COOKIE in request.cookies:
+        return request.cookies[CSRF_COOKIE]
+    if _NEW_CSRF not in request:
+        request[_NEW_CSRF] = secrets.token_urlsafe(24)
+    return request[_NEW_CSRF]
 
 
 def set_session_cookie(response: web.StreamResponse, request: web.Request, session_id: str | None) -> None:
@@ -94,7 +99,7 @@ def render(request: web.Request, template: str, *, lang: str = "de", status: int
                             headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
                                      "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'",
                                      "Referrer-Policy": "no-referrer"})
-    if "new_csrf" in request:
-        response.set_cookie(CSRF_COOKIE, request["new_csrf"], httponly=True, samesite="Lax", path="/portal/",
+    if _NEW_CSRF in request:
+        response.set_cookie(CSRF_COOKIE, request[_NEW_CSRF], httponly=True, samesite="Lax", path="/portal/",
                             secure=_secure(request))
     return response

@@ -236,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--key", default="slotline-dev-key", help="signing key when SLOTLINE_RETELL_API_KEYS is unset")
     call.set_defaults(func=cmd_call)
 
-    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.cli_bench"):
+    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.cli_bench", "portal.cli"):
         try:
             registrar = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -20,7 +20,9 @@ WORDS: dict[str, dict[str, str]] = {
         "already_user": "Für diese Adresse gibt es schon ein Konto.",
         "password_set": "Passwort gespeichert. Sie können sich jetzt anmelden.",
         "welcome": "Willkommen", "day": "Tag", "callbacks": "Rückrufe", "calls": "Anrufe", "costs": "Kosten",
-        "balance": "Guthaben", "users": "Benutzer",
+        "balance": "Guthaben", "users": "Benutzer", "today": "Heute", "closed_today": "Geschlossen",
+        "busy": "Behandlung", "processing": "Einwirkzeit", "gap": "frei (Pause im Termin)", "hold": "reserviert",
+        "absence": "abwesend",
     },
     "en": {
         "portal": "Portal", "login": "Log in", "logout": "Log out", "email": "Email", "password": "Password",
@@ -34,7 +36,9 @@ WORDS: dict[str, dict[str, str]] = {
         "already_user": "This address already has an account.",
         "password_set": "Password saved. You can log in now.",
         "welcome": "Welcome", "day": "Day", "callbacks": "Callbacks", "calls": "Calls", "costs": "Costs",
-        "balance": "Balance", "users": "Users",
+        "balance": "Balance", "users": "Users", "today": "Today", "closed_today": "Closed",
+        "busy": "Treatment", "processing": "Processing", "gap": "free (gap in appointment)", "hold": "held",
+        "absence": "away",
     },
 }
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEV_KEY ?= slotline-dev-key
 
-.PHONY: install run test replay reliability bench clean
+.PHONY: install run test lint replay reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,18 @@ run: install
 	SLOTLINE_RETELL_API_KEYS="$${SLOTLINE_RETELL_API_KEYS:-$(DEV_KEY)}" SLOTLINE_LOG_FORMAT="$${SLOTLINE_LOG_FORMAT:-console}" \
 		$(BIN)/slotline serve --host 127.0.0.1 --port 8080
 
-# The whole suite: pytest (every DB test on SQLite and PostgreSQL) and the call replays on both engines.
+# The whole suite: types (mypy, strict on nlu), pytest (every DB test on SQLite and PostgreSQL) and the call
+# replays on both engines.
 test: install
+	$(BIN)/mypy --strict nlu
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(BIN)/slotline replay fixtures/calls
 	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url {database_url} fixtures/calls
+
+# ruff (rules and their reasons in pyproject.toml) and mypy (the packages listed under [tool.mypy]).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 replay: install
 	$(BIN)/slotline replay fixtures/calls

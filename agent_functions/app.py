@@ -16,8 +16,10 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes
+from agent_functions.admin.calls import add_call_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
+from agent_functions.call_log.recorder import attach_call_log
 from agent_functions.callback_spool import apology_for, attach_callback_spool
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.dispatch import dispatch
@@ -139,6 +141,7 @@ def create_app(services: AppServices) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[transport_errors])
     app[SERVICES] = services
     attach_callback_spool(app)
+    attach_call_log(app)
     attach_housekeeping(app)
     app.router.add_post("/retell/functions", functions_route)
     app.router.add_post("/retell/functions/{name}", functions_route)
@@ -146,6 +149,7 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)
+    add_call_routes(app)
     add_calcom_routes(app)
     add_portal_routes(app)
     if services.settings.test_clock:

@@ -14,5 +14,11 @@ from booking_core.tenant_store import TenantDirectory
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> AppServices:
     clock = clock or SystemClock()
     db = db or Database(settings.database_url, timeout_s=settings.database_timeout_s)
-    return AppServices(settings=settings, db=db, clock=clock, tenants=TenantDirectory(db), booking=BookingService(db, clock),
-                       signatures=SeenSignatures(db))
+    return AppServices(
+        settings=settings,
+        db=db,
+        clock=clock,
+        tenants=TenantDirectory(db),
+        booking=BookingService(db, clock),
+        signatures=SeenSignatures(db),
+    )

@@ -24,7 +24,7 @@ log = structlog.get_logger("slotline.calcom_webhook")
 async def calcom_webhook(request: web.Request) -> web.Response:
     try:
         return await _calcom_webhook(request)
-    except Exception:  # noqa: BLE001 - whatever happens, Cal.com never sees a 5xx
+    except Exception:  # whatever happens, Cal.com never sees a 5xx
         log.exception("calcom_webhook.unexpected")
         return web.json_response({"ok": False, "error": "not processed"}, status=200)
 
@@ -35,7 +35,7 @@ async def _calcom_webhook(request: web.Request) -> web.Response:
     body = await request.read()
     try:
         tenant = await services.tenants.get(tenant_id) if tenant_id else None
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("calcom_webhook.tenant_lookup_failed")
         return web.json_response({"ok": False, "error": "temporarily unavailable"}, status=200)
     if tenant is None:
@@ -53,7 +53,7 @@ async def _calcom_webhook(request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "ignored": "body is not an object"}, status=200)
     try:
         result = await handle_event(services.db, tenant, event, now=services.clock.now())
-    except Exception:  # noqa: BLE001 - never a 5xx to Cal.com
+    except Exception:  # never a 5xx to Cal.com
         log.exception("calcom_webhook.failed", tenant=tenant.id, event=event.get("triggerEvent"))
         return web.json_response({"ok": False, "error": "not processed"}, status=200)
     log.info("calcom_webhook.handled", tenant=tenant.id, trigger=result.get("event"), ignored=result.get("ignored"))

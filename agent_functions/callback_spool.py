@@ -76,7 +76,7 @@ class CallbackSpool:
             except (OSError, TimeoutError, DBAPIError):  # still unreachable: keep it, try again later
                 log.warning("callback requests still waiting for the database", pending=len(self.pending))
                 return written
-            except Exception:  # noqa: BLE001 - not the database: retrying would block the others forever
+            except Exception:  # not the database: retrying would block the others forever
                 log.exception("callback request could not be recorded", call_id=pending.call.call.call_id)
             self.pending.popleft()
             self._by_call.pop(pending.call.call.call_id or "", None)
@@ -103,8 +103,14 @@ class CallbackSpool:
 
 # What the agent says, by (language, callback queued): the words of the apology in `dispatch`.
 APOLOGIES = {
-    ("de", True): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Wir rufen Sie so bald wie möglich zurück.",
-    ("de", False): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
+    (
+        "de",
+        True,
+    ): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Wir rufen Sie so bald wie möglich zurück.",
+    (
+        "de",
+        False,
+    ): "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     ("en", True): "I'm sorry, something went wrong on my side. We'll call you back as soon as possible.",
     ("en", False): "I'm sorry, something went wrong on my side. Please try again in a moment.",
 }
@@ -128,8 +134,13 @@ async def apology_for(request: web.Request) -> dict[str, Any] | None:
 def _signed_call(services: AppServices, body: bytes, request: web.Request) -> FunctionCall | None:
     """The function call in `body` if its signature verifies (the replay check needs the database and
     may be what failed); None otherwise: only the voice platform may queue callbacks."""
-    if not services.settings.allow_unsigned and verify(
-            request.headers.get("X-Retell-Signature"), body, services.settings.retell_api_keys, services.clock.now()) is not None:
+    if (
+        not services.settings.allow_unsigned
+        and verify(
+            request.headers.get("X-Retell-Signature"), body, services.settings.retell_api_keys, services.clock.now()
+        )
+        is not None
+    ):
         return None
     try:
         return parse_function_call(json.loads(body), request.match_info.get("name"), request.headers)
@@ -167,6 +178,8 @@ def attach_callback_spool(app: web.Application) -> None:
             try:
                 await asyncio.wait_for(spool.flush(), timeout=5)
             except TimeoutError:
-                log.error("callback requests lost at shutdown: the database is still unreachable", pending=len(spool.pending))
+                log.error(
+                    "callback requests lost at shutdown: the database is still unreachable", pending=len(spool.pending)
+                )
 
     app.cleanup_ctx.append(flusher)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from agent_functions.cli_support import CommandError, database_url
 from agent_functions.settings import Settings
 
-
 # --- serve ----------------------------------------------------------------------------------------
 
 
@@ -73,7 +72,10 @@ def cmd_tenants_check(args: argparse.Namespace) -> int:
                 print(f"  {problem.path or '(top)'}: {problem.reason}")
             continue
         composite = sum(s.composite for s in config.services)
-        print(f"{path}: ok ({config.id}: {len(config.services)} services, {composite} composite, {len(config.staff)} staff)")
+        print(
+            f"{path}: ok ({config.id}: {len(config.services)} services, {composite} composite, "
+            f"{len(config.staff)} staff)"
+        )
     return 1 if failed else 0
 
 
@@ -144,9 +146,12 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from agent_functions.replay.runner import run_paths
+    from agent_functions.replay.suite import run_paths
 
-    return asyncio.run(run_paths([Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json))
+    return asyncio.run(run_paths(
+        [Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json,
+        verbose=args.verbose, update=args.update, assume_yes=args.yes,
+    ))
 
 
 def cmd_call(args: argparse.Namespace) -> int:
@@ -165,7 +170,7 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     try:
         answer = asyncio.run(send())
-    except (OSError, asyncio.TimeoutError, aiohttp.ClientError) as exc:
+    except (TimeoutError, OSError, aiohttp.ClientError) as exc:
         raise CommandError(f"no answer from {args.url}: {exc}") from exc
     if answer.status != 200:
         print(f"HTTP {answer.status}: {json.dumps(answer.body, ensure_ascii=False)}")
@@ -202,7 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--database-url")
     load.set_defaults(func=cmd_tenants_load)
 
-    tools = sub.add_parser("tools", help="voice-agent tool definitions").add_subparsers(dest="tools_command", required=True)
+    tools = sub.add_parser("tools", help="voice-agent tool definitions").add_subparsers(
+        dest="tools_command", required=True
+    )
     exp = tools.add_parser("export", help="Retell custom-function JSON for every function")
     exp.add_argument("--url", required=True, help="public base URL of this server")
     exp.set_defaults(func=cmd_tools_export)
@@ -221,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="replay recorded calls (fixtures) against a fresh database")
     replay.add_argument("paths", nargs="+")
-    replay.add_argument("--json", action="store_true", help="machine-readable report")
+    shown = replay.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="machine-readable report")
+    shown.add_argument("--update", action="store_true",
+                       help="rewrite a failing fixture's step expectations from the current answers (shows the diff, asks first)")
+    replay.add_argument("--yes", action="store_true", help="with --update: write without asking")
+    replay.add_argument("--verbose", "-v", action="store_true", help="print every step's request and whole response")
     replay.add_argument("--database-url", help="PostgreSQL URL to replay on (emptied per fixture)")
     replay.add_argument("--url", help="a live server started with --test-clock")
     replay.set_defaults(func=cmd_replay)
@@ -236,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--key", default="slotline-dev-key", help="signing key when SLOTLINE_RETELL_API_KEYS is unset")
     call.set_defaults(func=cmd_call)
 
-    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.cli_bench", "portal.cli"):
+    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.bench.cli",
+                   "agent_functions.cli_calls", "portal.cli"):
         try:
             registrar = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -1,4 +1,4 @@
-"""CLI for call costs: `slotline costs report`, `slotline fx load FILE`, `slotline calls show|price`.
+"""CLI for call costs: `slotline costs report`, `slotline fx load FILE`, `slotline calls price`.
 
 Exit codes: 0 done, 1 bad input (unknown tenant, bad date, unreadable or non-ECB file), with the reason
 on stderr.
@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from agent_functions.cli_support import CommandError, command_group, run_with_database
+from agent_functions.cli_support import CommandError, command_group, known_tenant, run_with_database
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -24,17 +24,6 @@ def _day(text: str | None, name: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--{name} must be a date YYYY-MM-DD, got {text!r}") from None
-
-
-async def _tenant(db: Any, tenant_id: str) -> Any:
-    from booking_core.tenant_store import TenantDirectory
-
-    tenants = TenantDirectory(db)
-    tenant = await tenants.get(tenant_id)
-    if tenant is None:
-        known = ", ".join(await tenants.all_ids()) or "none loaded"
-        raise CommandError(f"unknown tenant {tenant_id!r} (known: {known})")
-    return tenant
 
 
 # --- costs report -------------------------------------------------------------------------------
@@ -71,8 +60,8 @@ def cmd_costs_report(args: argparse.Namespace) -> int:
     from booking_core.costs.report import report_json
 
     async def work(db: Any) -> int:
-        tenant = await _tenant(db, args.tenant)
-        today = datetime.now(timezone.utc).astimezone(tenant.zone).date()
+        tenant = await known_tenant(db, args.tenant)
+        today = datetime.now(UTC).astimezone(tenant.zone).date()
         start = _day(args.date_from, "from") or today.replace(day=1)
         end = _day(args.date_to, "to") or max(today, start)
         if end < start:
@@ -121,20 +110,6 @@ def cmd_fx_load(args: argparse.Namespace) -> int:
 # --- calls --------------------------------------------------------------------------------------
 
 
-def cmd_calls_show(args: argparse.Namespace) -> int:
-    from booking_core.calls import call_record
-
-    async def work(db: Any) -> int:
-        await _tenant(db, args.tenant)
-        record = await call_record(db, args.tenant, args.call_id)
-        if record is None:
-            raise CommandError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
-        print(json.dumps(record, ensure_ascii=False, indent=2))
-        return 0
-
-    return run_with_database(args, work)
-
-
 def cmd_calls_price(args: argparse.Namespace) -> int:
     from booking_core.calls import set_telephony_price
 
@@ -148,10 +123,13 @@ def cmd_calls_price(args: argparse.Namespace) -> int:
         return 1
 
     async def work(db: Any) -> int:
-        await _tenant(db, args.tenant)
-        if not await set_telephony_price(db, args.tenant, args.call_id, usd, datetime.now(timezone.utc), final=args.final):
+        await known_tenant(db, args.tenant)
+        if not await set_telephony_price(db, args.tenant, args.call_id, usd, datetime.now(UTC), final=args.final):
             raise CommandError(f"no call {args.call_id!r} for tenant {args.tenant!r}")
-        print(f"call {args.call_id}: telephony {'estimate' if usd is None else f'{usd} USD'}{' (final)' if args.final else ''}")
+        print(
+            f"call {args.call_id}: telephony {'estimate' if usd is None else f'{usd} USD'}"
+            f"{' (final)' if args.final else ''}"
+        )
         return 0
 
     return run_with_database(args, work)
@@ -171,7 +149,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--to", dest="date_to", metavar="DATE", help="last day, inclusive (default: today)")
     report.add_argument("--by", choices=GROUPINGS, default="day")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--dialect", choices=DIALECTS, default="plain", help="CSV: de (; and decimal comma, BOM) or plain")
+    report.add_argument(
+        "--dialect", choices=DIALECTS, default="plain", help="CSV: de (; and decimal comma, BOM) or plain"
+    )
     report.add_argument("--database-url")
     report.set_defaults(func=cmd_costs_report)
 
@@ -183,11 +163,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.set_defaults(func=cmd_fx_load)
 
     calls = command_group(subparsers, "calls", "call records")
-    show = calls.add_parser("show", help="one call record with its cost (JSON)")
-    show.add_argument("call_id")
-    show.add_argument("--tenant", required=True)
-    show.add_argument("--database-url")
-    show.set_defaults(func=cmd_calls_show)
     price = calls.add_parser("price", help="record a call's real telephony price (replaces the estimate)")
     price.add_argument("call_id")
     price.add_argument("--tenant", required=True)

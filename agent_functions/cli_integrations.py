@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
 import signal
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent_functions.cli_support import CommandError, command_group, run_with_database
 
+if TYPE_CHECKING:
+    from booking_core.tenant_config import TenantConfig
 
 
 
-async def _tenant(db: Any, tenant_id: str):  # type: ignore[no-untyped-def]
+
+async def _tenant(db: Any, tenant_id: str) -> TenantConfig:
     from booking_core.tenant_store import TenantDirectory
 
     tenant = await TenantDirectory(db).get(tenant_id)
@@ -55,10 +59,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
-                pass
         from integrations.worker import run_worker
 
         await run_worker(db, SystemClock(), stop=stop, poll_s=args.poll, config=config)
@@ -124,7 +126,9 @@ def cmd_calcom_sync(args: argparse.Namespace) -> int:
             raise CommandError(f"environment variable {cfg.api_key_env} (Cal.com API key) is not set")
         async with httpx.AsyncClient() as http:
             try:
-                report = await sync_event_types(db, SystemClock().now(), tenant, CalcomClient(http, cfg.base_url, key, timeout_s=cfg.timeout_s))
+                report = await sync_event_types(
+                    db, SystemClock().now(), tenant, CalcomClient(http, cfg.base_url, key, timeout_s=cfg.timeout_s)
+                )
             except IntegrationError as exc:
                 raise CommandError(str(exc)) from None
         print(json.dumps({"tenant": tenant.id, **report.as_dict()}, indent=2))
@@ -181,8 +185,12 @@ def cmd_fx_update(args: argparse.Namespace) -> int:
             print(f"FAILED {url}: {why}", file=sys.stderr)
         print(f"stored {report.stored} new or changed rates; latest rate in use: {report.latest or 'none'}")
         if report.failed:
-            print("the last stored rates stay in use" if report.latest else "no rates stored yet: call costs use the fallback rate",
-                  file=sys.stderr)
+            print(
+                "the last stored rates stay in use"
+                if report.latest
+                else "no rates stored yet: call costs use the fallback rate",
+                file=sys.stderr,
+            )
         return 0 if report.ok else 1
 
     return run_with_database(args, work)
@@ -201,8 +209,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     worker.add_argument("--batch", type=int, default=50)
     worker.add_argument("--max-attempts", type=int, default=10)
-    worker.add_argument("--lease", type=float, default=None,
-                        help="seconds a claimed row stays this worker's (default 120); a crashed worker's rows are retried after it")
+    worker.add_argument(
+        "--lease",
+        type=float,
+        default=None,
+        help="seconds a claimed row stays this worker's (default 120); a crashed worker's rows are retried after it",
+    )
     worker.add_argument("--once", action="store_true", help="drain what is due now, print a summary, exit")
     worker.set_defaults(func=cmd_worker)
 
@@ -235,5 +247,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fx = command_group(subparsers, "fx", "exchange rates")
     upd = fx.add_parser("update", help="fetch ECB daily + 90-day rates (keeps the last rates on failure)")
     _db_arg(upd)
-    upd.add_argument("--url", help="base URL of the two files, or one .xml URL (default SLOTLINE_ECB_URL, else the ECB)")
+    upd.add_argument(
+        "--url", help="base URL of the two files, or one .xml URL (default SLOTLINE_ECB_URL, else the ECB)"
+    )
     upd.set_defaults(func=cmd_fx_update)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from booking_core.storage.db import Database
+    from booking_core.tenant_config import TenantConfig
 
 
 def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
@@ -28,6 +29,18 @@ def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: 
 
 class CommandError(Exception):
     """Bad input or state met by a command: printed as `error: ...`, exit code 1, no traceback."""
+
+
+async def known_tenant(db: Database, tenant_id: str) -> TenantConfig:
+    """The loaded tenant `tenant_id`; CommandError naming the loaded ones when there is none."""
+    from booking_core.tenant_store import TenantDirectory
+
+    tenants = TenantDirectory(db)
+    tenant = await tenants.get(tenant_id)
+    if tenant is None:
+        known = ", ".join(await tenants.all_ids()) or "none loaded"
+        raise CommandError(f"unknown tenant {tenant_id!r} (known: {known})")
+    return tenant
 
 
 def database_url(args: argparse.Namespace) -> str:

@@ -69,6 +69,9 @@ class FunctionClient:
     async def call(self, name: str, args: dict[str, Any] | None = None, *, call_id: str = "call_client",
                    from_number: str | None = None, to_number: str = SALON_NUMBER) -> Answer:
         """One function call in Retell's default envelope `{"name", "args", "call"}`."""
-        envelope = {"name": name, "args": args or {},
-                    "call": {"call_id": call_id, "from_number": from_number, "to_number": to_number, "direction": "inbound"}}
+        envelope = {
+            "name": name,
+            "args": args or {},
+            "call": {"call_id": call_id, "from_number": from_number, "to_number": to_number, "direction": "inbound"},
+        }
         return await self.post("/retell/functions", json.dumps(envelope, ensure_ascii=False).encode())

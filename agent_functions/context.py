@@ -13,6 +13,7 @@ from booking_core.storage.db import Database
 from booking_core.tenant_store import TenantDirectory
 
 if TYPE_CHECKING:
+    from agent_functions.call_log.recorder import CallLog
     from agent_functions.callback_spool import CallbackSpool
     from agent_functions.seen_signatures import SeenSignatures
     from booking_core.service import BookingService
@@ -30,6 +31,8 @@ class AppServices:
     caches: dict[Any, Any] = field(default_factory=dict)
     # Callback requests of calls that failed while the database was unreachable (set by create_app).
     callback_spool: CallbackSpool | None = None
+    # Function calls answered but not yet written to the call log (set by create_app).
+    call_log: CallLog | None = None
 
 
 SERVICES: web.AppKey[AppServices] = web.AppKey("services", AppServices)

@@ -25,6 +25,7 @@ import structlog
 from prometheus_client import Counter, Histogram
 from sqlalchemy import delete, select, update
 
+from agent_functions.call_log.recorder import recorded
 from agent_functions.context import AppServices
 from agent_functions.envelope import FunctionCall
 from agent_functions.functions import HANDLERS
@@ -59,6 +60,7 @@ def request_key(function: str, args: dict[str, Any], mode: str | None) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@recorded  # the call log (CONTRACT section 13): queued here, written after the answer has gone out
 async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall) -> dict[str, Any]:
     started = time.perf_counter()
     resolved = resolve(fc.name, fc.args)

@@ -3,13 +3,17 @@
 Two body shapes reach `/retell/functions/{name}` (CONTRACT section 1): the wrapped one
 `{"name", "args", "call"}` and the bare args object, whose call id and dialled number then come from
 the headers `X-Call-Id` / `X-To-Number`. The call id is taken from the envelope only, never from
-`args.call_id`, which the LLM fills with placeholders.
+`args.call_id`, which the LLM fills with placeholders. Every text argument is put in Unicode normal
+form C here, once for all functions (CONTRACT section 14: "Fa\u0308rben" is "Färben").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
+
+from nlu import nfc_arguments
 
 MAX_ID_LEN = 100
 
@@ -65,8 +69,8 @@ def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, 
     ):
         name = _text(body.get("name")) or path_name
         args = body.get("args") if isinstance(body.get("args"), dict) else {}
-        return FunctionCall(path_name or name, dict(args), CallInfo.from_payload(body.get("call"), headers))
+        return FunctionCall(path_name or name, nfc_arguments(args), CallInfo.from_payload(body.get("call"), headers))
     if isinstance(body, dict) and path_name is None and isinstance(body.get("name"), str):
         return FunctionCall(_text(body.get("name")), {}, CallInfo.from_payload(body.get("call"), headers))
-    args = dict(body) if isinstance(body, dict) else {}
+    args = nfc_arguments(body) if isinstance(body, dict) else {}
     return FunctionCall(path_name, args, CallInfo.from_payload(None, headers))

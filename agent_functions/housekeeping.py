@@ -3,7 +3,8 @@
 - holds past their expiry (availability already ignores them; the rows would pile up, one per call
   that checked a time and hung up),
 - accepted signatures older than the signature window (a stale timestamp is refused anyway),
-- retry claims of a process that died, long expired (the next copy takes them over meanwhile).
+- retry claims of a process that died, long expired (the next copy takes them over meanwhile),
+- call log records older than SLOTLINE_CALL_RECORD_DAYS (retention of what callers said).
 
 Every server process runs this once a minute; the deletes are idempotent, so several processes doing
 it at once is harmless, and a failure (the database away, two processes' deletes colliding) is logged
@@ -20,6 +21,7 @@ import structlog
 from aiohttp import web
 from sqlalchemy import delete
 
+from agent_functions.call_log.store import delete_records_before
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.seen_signatures import WINDOW
 from booking_core.storage import models as m
@@ -38,7 +40,8 @@ async def sweep(services: AppServices) -> dict[str, int]:
         signatures = (await conn.execute(delete(SeenSignature).where(SeenSignature.signed_at < now - 2 * WINDOW - GRACE))).rowcount
         # Claims run on the real clock (see dispatch), not the injectable one.
         claims = (await conn.execute(delete(FunctionClaim).where(FunctionClaim.expires_at < datetime.now(UTC) - GRACE))).rowcount
-    return {"holds": holds or 0, "signatures": signatures or 0, "claims": claims or 0}
+        function_calls = await delete_records_before(conn, now - timedelta(days=services.settings.call_record_days))
+    return {"holds": holds or 0, "signatures": signatures or 0, "claims": claims or 0, "function_calls": function_calls}
 
 
 def attach_housekeeping(app: web.Application, every_s: float = EVERY_S) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -22,13 +23,17 @@ def _mask_value(value: Any) -> Any:
     return value
 
 
-def mask_phones(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def mask_phones(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
     """Last line of defence: no full phone number leaves the process in a log line."""
-    return {k: (v if k in ("call_id", "tenant", "timestamp", "level") else _mask_value(v)) for k, v in event_dict.items()}
+    return {
+        k: (v if k in ("call_id", "tenant", "timestamp", "level") else _mask_value(v)) for k, v in event_dict.items()
+    }
 
 
 def configure(log_format: str = "json", level: str = "INFO") -> None:
-    renderer: Any = structlog.processors.JSONRenderer() if log_format == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if log_format == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    )
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s", force=True)
     structlog.configure(
         processors=[

@@ -100,9 +100,8 @@ def normalise_args(raw: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if name in args:  # canonical wins over alias when both are sent
-            if key.strip().lower() in ARG_ALIASES:
-                continue
+        if name in args and key.strip().lower() in ARG_ALIASES:  # canonical wins over alias when both are sent
+            continue
         args[name] = value
     return args, tuple(ignored)
 

@@ -7,44 +7,76 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from zoneinfo import ZoneInfo
+
+from agent_functions.compact import compact_lists, list_at
 
 if TYPE_CHECKING:
     from booking_core.domain import AppointmentView, SegmentSlot, Slot
     from booking_core.tenant_config import TenantConfig
 
-STATUSES = frozenset({
+ResponseStatus = Literal[
     "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
     "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
-})
+]
+"""What a function answer says happened (CONTRACT section 3); the agent's prompt branches on it."""
+
+STATUSES: frozenset[str] = frozenset(get_args(ResponseStatus))
 MAX_RESPONSE_CHARS = 2000
+# The lists that may lose items (from the end, never the first), in this order, when even the compact
+# answer is too long; the message is re-rendered for what stays of the list it reads out (`Reply.spoken`).
+CUTTABLE: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appointments",), ("services",), ("options",),
+                                         ("context", "caller", "appointments"))
 
 
 @dataclass
 class Reply:
-    status: str
+    """A function's answer: `status` for the agent's logic, `message` to speak, `data` for machines.
+
+    `spoken`: the `data` list the message reads out item by item ("slots", "alternatives",
+    "appointments", "services"), and `render(n)` the message for its first n items: when the answer
+    must shrink to fit, the message and the data are cut together."""
+
+    status: ResponseStatus
     message: str
     data: dict[str, Any] = field(default_factory=dict)
+    spoken: str | None = None
+    render: Callable[[int], str] | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
 
     def to_json(self) -> dict[str, Any]:
-        body = {"status": self.status, "message": self.message, "data": self.data}
-        # Keep answers short for the voice platform: drop the bulkiest optional lists first.
-        for key in ("slots", "alternatives", "appointments", "services", "options"):
-            if len(json.dumps(body, ensure_ascii=False)) <= MAX_RESPONSE_CHARS:
+        """The response body, at most MAX_RESPONSE_CHARS of JSON (the voice platform's limit).
+
+        What is spoken stays in the data and what is cut is cut from both: first the option lists are
+        made compact (agent_functions.compact: repeated fields dropped, never options); only if that is
+        not enough are items dropped, from the end, and the message re-rendered for what remains."""
+        body: dict[str, Any] = {"status": self.status, "message": self.message, "data": self.data}
+        if _size(body) <= MAX_RESPONSE_CHARS:
+            return body
+        compact_lists(body["data"], lambda: _size(body) > MAX_RESPONSE_CHARS)
+        for path in CUTTABLE:
+            if _size(body) <= MAX_RESPONSE_CHARS:
                 break
-            items = body["data"].get(key)
-            while isinstance(items, list) and len(items) > 1 and len(json.dumps(body, ensure_ascii=False)) > MAX_RESPONSE_CHARS:
+            items = list_at(body["data"], path)
+            spoken = path == (self.spoken,) and self.render is not None
+            while items is not None and len(items) > 1 and _size(body) > MAX_RESPONSE_CHARS:
                 items.pop()
-                body["data"][f"{key}_truncated"] = True
+                body["data"][f"{'_'.join(path)}_truncated"] = True
+                if spoken and self.render is not None:
+                    body["message"] = self.render(len(items))
         return body
+
+
+def _size(body: dict[str, Any]) -> int:
+    return len(json.dumps(body, ensure_ascii=False))
 
 
 def iso(at: datetime | None, zone: ZoneInfo) -> str | None:

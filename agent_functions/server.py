@@ -61,7 +61,9 @@ def serve(settings: Settings, host: str, port: int, *, workers: int = 1, with_wo
     """Serve until SIGINT/SIGTERM. The outbox worker (`with_worker`) runs in the first process only."""
     if workers <= 1:
         sock = bound_socket(host, port)
-        log.info("serving", host=host, port=sock.getsockname()[1], workers=1, database=settings.database_url.split("@")[-1])
+        log.info(
+            "serving", host=host, port=sock.getsockname()[1], workers=1, database=settings.database_url.split("@")[-1]
+        )
         web.run_app(build_app(settings, with_worker), sock=sock, print=None, access_log=None)
         return 0
     # Bound but not listening: holds the port (and learns it when 0 was asked for); receives nothing.

@@ -7,6 +7,7 @@ platform does: start it on a free port, wait for /healthz, read its memory, kill
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -97,10 +98,8 @@ class ServerProcess:
         try:
             root = psutil.Process(self.process.pid)
             for proc in [root, *root.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
                     total += measure(proc)
-                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
-                    pass
         except psutil.NoSuchProcess:
             return 0.0
         return total / (1024 * 1024)

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # PostgreSQL: seconds before the server gives up on connecting or on a statement (a hung database
     # must still leave time for the apology before the voice platform's own timeout).
     database_timeout_s: float = 5.0
+    # Days the call log keeps each function call (arguments, answers); housekeeping deletes older ones.
+    call_record_days: int = Field(default=90, ge=1)
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
     # Development only: accept unsigned webhook requests (logged loudly at start).

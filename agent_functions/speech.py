@@ -128,6 +128,14 @@ def say_money(amount: Decimal, currency: str, lang: str) -> str:
     return f"{whole} {unit}" + (f" {cents}" if cents else "")
 
 
+def say_service(name: str, lang: str) -> str:
+    """A service's name as it can stand in a sentence or a list: a name that holds commas of its own
+    ("Waschen, schneiden, föhnen") is quoted („…“ / “…”), so a list of services stays a list."""
+    if "," not in name:
+        return name
+    return f"„{name}“" if lang == "de" else f"“{name}”"
+
+
 def join_words(items: Sequence[str], lang: str) -> str:
     """'A, B oder C' / 'A, B or C'."""
     items = [i for i in items if i]

@@ -1,4 +1,4 @@
-"""Routes of a server started with `--test-clock`, for `slotline replay --url`: set up state, move the clock, read state.
+"""Routes of a server started with `--test-clock`, for `slotline replay --url`: set up state, move the clock, read it.
 
 Never mounted unless the test clock was asked for explicitly (they wipe the database).
 """

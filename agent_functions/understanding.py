@@ -13,9 +13,20 @@ from typing import Any
 
 from agent_functions.functions.base import FunctionContext
 from agent_functions.phones import normalise, region_of
-from agent_functions.replies import iso, ref
+from agent_functions.replies import Reply, iso, ref
+from agent_functions.speech import say_date
 from booking_core.tenant_config import WEEKDAYS, Service, Staff, TenantConfig
-from nlu import CatalogueEntry, Match, ServiceMatcher, StaffMatcher, When, combine_when, parse_customer_name, parse_when
+from nlu import (
+    CatalogueEntry,
+    Match,
+    ServiceMatcher,
+    StaffMatcher,
+    When,
+    combine_when,
+    parse_customer_name,
+    parse_reference,
+    parse_when,
+)
 
 MAX_TEXT = 300
 
@@ -152,6 +163,31 @@ def _richer(a: When, b: When) -> When:
         return combine_when(b, a)
     rank = {"datetime": 3, "window": 2, "date": 1}
     return a if rank.get(a.kind, 0) >= rank.get(b.kind, 0) else b
+
+
+def which_day_reply(ctx: FunctionContext, w: When, data: dict[str, Any], prefix: str = "") -> Reply | None:
+    """Ask which of the candidate days was meant, naming each, when NLU found several readings
+    (a past-year date whose weekday and day-month disagree, CONTRACT section 14; a weekday that
+    does not fit the date): "Meinen Sie Dienstag, den 24. November, oder Donnerstag, den
+    26. November?" with the days in `data.options` (`date` ISO, `name` as spoken). Nothing is
+    held or booked. None when there is nothing to choose from."""
+    if w.kind != "none" or not w.alternatives:
+        return None
+    today = ctx.now().date()
+    days = sorted(set(w.alternatives))
+    de = [say_date(d, "de", today) for d in days]
+    en = [say_date(d, "en", today) for d in days]
+    message = ctx.say(f"Meinen Sie {', '.join(de[:-1])}, oder {de[-1]}?" if len(de) > 1 else f"Meinen Sie {de[0]}?",
+                      f"Do you mean {', '.join(en[:-1])} or {en[-1]}?" if len(en) > 1 else f"Do you mean {en[0]}?")
+    names = de if ctx.lang == "de" else en
+    options = [{"date": d.isoformat(), "name": name} for d, name in zip(days, names)]
+    return Reply("needs_clarification", message, {**data, "missing": [f"{prefix}date"], "options": options})
+
+
+def reference_arg(args: dict[str, Any]) -> str | None:
+    """The booking reference as read out ("K-7-M-2.", "Kilo Sieben Mike Zwei") in its stored form
+    ("K7M2"), CONTRACT section 14; None when none was given."""
+    return parse_reference(text_arg(args, "appointment"))
 
 
 def when_data(w: When | None, ctx: FunctionContext) -> dict[str, Any] | None:

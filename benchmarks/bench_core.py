@@ -16,22 +16,17 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from generate import COMPOSITE_IDS, bench_now, make_bench_tenant, populate  # noqa: E402
-
-from booking_core.clock import FrozenClock  # noqa: E402
-from booking_core.domain import SlotRequest  # noqa: E402
-from booking_core.service import BookingService  # noqa: E402
-from booking_core.storage import models as m  # noqa: E402
-from booking_core.storage.db import Database  # noqa: E402
-from booking_core.storage.migrate import upgrade  # noqa: E402
+from agent_functions.bench.generate import COMPOSITE_IDS, bench_now, make_bench_tenant, populate
+from booking_core.clock import FrozenClock
+from booking_core.domain import SlotRequest
+from booking_core.service import BookingService
+from booking_core.storage import models as m
+from booking_core.storage.db import Database
+from booking_core.storage.migrate import upgrade
 
 
 def _stats(name: str, samples: list[float]) -> str:
@@ -73,7 +68,9 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
         service = rnd.choice(composites)
         staff = rnd.choice(qualified[service.id])
         day = now.date() + timedelta(days=rnd.randint(1, 14))
-        start = now.replace(year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15), minute=rnd.choice([0, 15, 30, 45]))
+        start = now.replace(
+            year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15), minute=rnd.choice([0, 15, 30, 45])
+        )
         if i % 2:
             # every other request names a time known to be free (a caller picking an offered slot)
             found = await svc.check(tenant, SlotRequest(service.id, staff, start, None, exact=False), None, limit=1)

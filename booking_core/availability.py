@@ -85,9 +85,7 @@ class TenantCalendar:
             self.partial_absences[m.id] = partial
         self._holidays: Any = None
         if config.holidays is not None:
-            import holidays as holidays_lib
-
-            self._holidays = holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv)
+            self._holidays = _holiday_calendar(config)
         self._holiday_cache: dict[date, bool] = {}
         self._work_cache: dict[tuple[str, date], list[Interval]] = {}
         self._raw_cache: dict[tuple[str, date], list[Interval]] = {}
@@ -121,6 +119,20 @@ class TenantCalendar:
                 hit = day in self._holidays
             self._holiday_cache[day] = hit
         return hit
+
+    def holiday_name(self, day: date) -> str | None:
+        """The public holiday's name in the tenant's language ("Neujahr", "Boxing Day"), None on other days."""
+        if not self.is_holiday(day):
+            return None
+        with self._lock:
+            return str(self._holidays.get(day))
+
+    def closure_reason(self, day: date) -> str | None:
+        """The reason of the configured closure covering `day` ("Weihnachten"); "" for one without a reason,
+        None when no closure covers it."""
+        if day not in self.closed_days:
+            return None
+        return next((c.reason or "" for c in self.config.closures if c.from_ <= day <= c.to), "")
 
     def is_closed(self, day: date) -> bool:
         """The whole business is closed: closure or public holiday."""
@@ -183,6 +195,20 @@ class TenantCalendar:
             out.append(d)
             d += timedelta(days=1)
         return out
+
+
+def _holiday_calendar(config: TenantConfig) -> Any:
+    """The `holidays` package's calendar of the tenant's country, its names in the tenant's language
+    (the package's default language depends on the process locale, so it is always named)."""
+    import holidays as holidays_lib
+
+    assert config.holidays is not None
+    country = holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv)
+    wanted = {"de": ("de",), "en": ("en_GB", "en_US")}.get(config.language, ())
+    language = next((lang for lang in wanted if lang in getattr(country, "supported_languages", ())), None)
+    if language is None:
+        return country
+    return holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv, language=language)
 
 
 _CACHE: dict[int, tuple[TenantConfig, TenantCalendar]] = {}

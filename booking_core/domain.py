@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from booking_core.refusals import Refusal
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,15 @@ class Slot:
 
 @dataclass(frozen=True)
 class CheckOutcome:
+    """`reason`: the refusal's code (booking_core.refusals) when not available; `refusal` the whole of it."""
+
     available: bool
     slot: Slot | None
     hold_expires_at: datetime | None
     alternatives: tuple[Slot, ...]
     slots: tuple[Slot, ...]
     reason: str | None
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)

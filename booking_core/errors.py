@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from booking_core.domain import PolicyDecision, Slot
+    from booking_core.refusals import Refusal
 
 
 class DomainError(Exception):
@@ -29,14 +30,17 @@ class NotFound(DomainError):
 
 
 class SlotUnavailable(DomainError):
-    """The requested slot cannot be booked; `reason` as in CheckOutcome.reason, `alternatives` nearest first."""
+    """The requested slot cannot be booked; `reason` as in CheckOutcome.reason (the code of `refusal`),
+    `alternatives` nearest first."""
 
     code = "unavailable"
 
-    def __init__(self, reason: str, alternatives: tuple[Slot, ...] = (), message: str = "") -> None:
+    def __init__(self, reason: str, alternatives: tuple[Slot, ...] = (), message: str = "",
+                 refusal: Refusal | None = None) -> None:
         super().__init__(message or f"slot unavailable: {reason}")
         self.reason = reason
         self.alternatives = tuple(alternatives)
+        self.refusal = refusal
 
 
 class NotQualified(SlotUnavailable):

@@ -12,7 +12,6 @@ so locks are held only as long as the decision needs.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -28,6 +27,7 @@ from booking_core import policy as policy_rules
 from booking_core.availability import TenantCalendar, calendar_for, from_minute, to_minute, to_minute_ceil
 from booking_core.booking_store import load_busy, view, views
 from booking_core.clock import Clock
+from booking_core.customers import customer_for, existing_customer, fold_name, name_matches, same_name
 from booking_core.domain import (
     AppointmentView,
     CheckOutcome,
@@ -40,7 +40,8 @@ from booking_core.domain import (
 )
 from booking_core.errors import DomainError, InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.layout import Piece, layout
-from booking_core.slots import Board, Plan, Rules, alternatives, diagnose, first_free, plan_at, rules_for, spread
+from booking_core.refusals import Refusal, diagnose, window_refusal
+from booking_core.slots import Board, Plan, Rules, alternatives, first_free, plan_at, rules_for, spread
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import Service, TenantConfig
@@ -50,29 +51,19 @@ UTC = timezone.utc
 
 
 class _Refused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+        self.reason = refusal.code
+
+
+def _diagnose(cal: TenantCalendar, service: Service, start: int, requested: str | None, qualified: list[str],
+              rules: Rules) -> Refusal:
+    return diagnose(cal, service, start, requested, qualified, rules.now, rules.earliest, rules.last_day)
 
 
 def _utc(minute: int) -> datetime:
     return from_minute(minute, UTC)
-
-
-def fold_name(text: str) -> str:
-    """Case- and umlaut-insensitive form of a name: "Müller", "MUELLER" and "Muller" all fold alike."""
-    text = text.casefold().replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    for a, b in (("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(a, b)
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
-
-def name_matches(query: str, name: str | None) -> bool:
-    if not name:
-        return False
-    q, n = fold_name(query).split(), fold_name(name).split()
-    return bool(q) and all(t in n for t in q)
 
 
 class BookingService:
@@ -177,10 +168,10 @@ class BookingService:
             if not not_qualified and start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, staff_try, others)
             if plan is None:
-                reason = "not_qualified" if not_qualified else diagnose(board, service, start, requested, qualified, rules)
+                refusal = Refusal("not_qualified") if not_qualified else _diagnose(cal, service, start, requested, qualified, rules)
                 alts = await self._alternatives(session, cal, service, board, start, None if not_qualified else requested,
                                                 qualified, rules, now, call_id, ignore_appointment_id)
-                return CheckOutcome(False, None, None, alts, (), reason)
+                return CheckOutcome(False, None, None, alts, (), refusal.code, refusal)
         if call_id is None:
             return CheckOutcome(True, self._slot(cal, service, plan), None, (), (), None)
         held = await self._hold(cal, service, plan, staff_try, others, call_id, now, ignore_appointment_id)
@@ -188,7 +179,7 @@ class BookingService:
             async with self.db.read() as session:
                 alts = await self._alternatives(session, cal, service, None, start, requested, qualified, rules, now,
                                                 call_id, ignore_appointment_id)
-            return CheckOutcome(False, None, None, alts, (), "taken")
+            return CheckOutcome(False, None, None, alts, (), "taken", Refusal("taken"))
         plan, expires = held
         return CheckOutcome(True, self._slot(cal, service, plan), expires, (), (), None)
 
@@ -231,35 +222,20 @@ class BookingService:
                     board = await self._board(session, cal, staff_try, first_day, last_day, now, call_id, ignore_appointment_id)
                     plans = spread(board, service, staff_try, lo, hi, rules, limit, others)
                 if not plans:
-                    reason = self._window_reason(cal, service, request, requested, qualified, rules, lo, hi)
+                    refusal = Refusal("not_qualified") if not_qualified else window_refusal(
+                        cal, min(lo, hi), hi, requested, qualified, rules.now, rules.earliest, rules.last_day)
                     alts = await self._next_available(session, cal, service, staff_try, max(hi, lo), rules, now, call_id,
                                                       ignore_appointment_id, limit, others)
                     return CheckOutcome(False, None, None, tuple(self._slot(cal, service, p) for p in alts), (),
-                                        "not_qualified" if not_qualified else reason)
+                                        refusal.code, refusal)
             else:
                 plans = await self._next_available(session, cal, service, staff_try, lo, rules, now, call_id,
                                                    ignore_appointment_id, limit, others)
                 if not plans:
-                    return CheckOutcome(False, None, None, (), (), "not_qualified" if not_qualified else "taken")
+                    refusal = Refusal("not_qualified" if not_qualified else "taken")
+                    return CheckOutcome(False, None, None, (), (), refusal.code, refusal)
         slots = tuple(self._slot(cal, service, p) for p in plans)
         return CheckOutcome(True, None, None, (), slots, "not_qualified" if not_qualified else None)
-
-    def _window_reason(self, cal: TenantCalendar, service: Service, request: SlotRequest, requested: str | None,
-                       qualified: list[str], rules: Rules, lo: int, hi: int) -> str:
-        if request.end is not None and to_minute_ceil(request.end) <= rules.now:
-            return "past"
-        if hi <= rules.earliest:
-            return "too_soon"
-        first, last = cal.day_of(lo), cal.day_of(max(lo, hi - 1))
-        if first > rules.last_day:
-            return "too_far"
-        staff = [requested] if requested else qualified
-        days = cal.days(first, min(last, rules.last_day))
-        if all(cal.is_closed(d) or not any(cal.raw_hours(s, d) for s in staff) for d in days):
-            return "closed"
-        if all(not any(cal.working(s, d) for s in staff) for d in days):
-            return "staff_absent"
-        return "taken"
 
     async def _next_available(self, session: AsyncSession, cal: TenantCalendar, service: Service, staff_try: list[str],
                               lo: int, rules: Rules, now: datetime, call_id: str | None,
@@ -313,19 +289,24 @@ class BookingService:
                                                 None if not_qualified else requested, qualified, rules, now, call_id, None)
             if refused.reason == "not_qualified":
                 raise NotQualified(alts) from None
-            raise SlotUnavailable(refused.reason, alts) from None
+            raise SlotUnavailable(refused.reason, alts, refusal=refused.refusal) from None
         except IntegrityError:
-            existing = await self._idempotent(cal, service, start, requested, call_id)
+            existing = await self._idempotent(cal, service, start, requested, call_id, customer)
             if existing is not None:
                 return existing, False
             async with self.db.read() as session:
                 alts = await self._alternatives(session, cal, service, None, start, requested, qualified, rules, now,
                                                 call_id, None)
-            raise SlotUnavailable("taken", alts) from None
+            raise SlotUnavailable("taken", alts, refusal=Refusal("taken")) from None
         return result
 
     async def _idempotent(self, cal: TenantCalendar, service: Service, start: int, requested: str | None,
-                          call_id: str | None, session: AsyncSession | None = None) -> AppointmentView | None:
+                          call_id: str | None, customer: CustomerInput,
+                          session: AsyncSession | None = None) -> AppointmentView | None:
+        """This call's earlier booking of the same service, time and customer (a retry), if any.
+
+        Another name at the same time is another person of the same call (a family booking
+        together, CONTRACT section 14): not a retry."""
         if not call_id:
             return None
 
@@ -337,10 +318,12 @@ class BookingService:
             )
             if requested:
                 q = q.where(m.Appointment.staff_id == requested)
-            appt = (await s.scalars(q.limit(1))).first()
-            if appt is None:
-                return None
-            return (await views(s, cal, [appt]))[0]
+            found = await views(s, cal, list((await s.scalars(q.order_by(m.Appointment.created_at))).all()))
+            if not found or not customer.name:
+                return found[0] if found else None
+            known = await existing_customer(s, cal.config.id, customer)
+            return next((v for v in found if (known is not None and v.customer_id == known.id)
+                         or same_name(v.customer_name, customer.name)), None)
 
         if session is not None:
             return await run(session)
@@ -362,19 +345,19 @@ class BookingService:
                     order = [hold.staff_id, *(s for s in order if s != hold.staff_id)]
             lock = sorted(set(order) | set(others or ()))
             await self.db.lock_staff(session, tenant.id, lock)
-            existing = await self._idempotent(cal, service, start, requested, call_id, session)
+            existing = await self._idempotent(cal, service, start, requested, call_id, customer, session)
             if existing is not None:
                 return existing, False
             if not_qualified:
-                raise _Refused("not_qualified")
+                raise _Refused(Refusal("not_qualified"))
             day = cal.day_of(start)
             board = await self._board(session, cal, lock, day, day, now, call_id, None)
             plan = None
             if start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, order, others)
             if plan is None:
-                raise _Refused(diagnose(board, service, start, requested, qualified, rules))
-            cust = await self._customer(session, tenant.id, customer, now)
+                raise _Refused(_diagnose(cal, service, start, requested, qualified, rules))
+            cust = await customer_for(session, tenant.id, customer, now)
             appt, seg_rows = await self._insert(session, cal, service, plan, cust, call_id, notes, now, "scheduled", None)
             if call_id:
                 await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant.id, m.Hold.call_id == call_id))
@@ -382,28 +365,6 @@ class BookingService:
             self._audit(session, tenant.id, now, actor, call_id, appt.id, "created", None, appointment_to_dict(v), None)
             self._outbox(session, tenant, "appointment.created", appointment_to_dict(v), now)
         return v, True
-
-    async def _customer(self, session: AsyncSession, tenant_id: str, customer: CustomerInput, now: datetime) -> m.Customer | None:
-        name = (customer.name or "").strip() or None
-        if customer.phone:
-            row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
-            if row is None:
-                row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=customer.phone, name=name, created_at=now)
-                try:
-                    async with session.begin_nested():
-                        session.add(row)
-                        await session.flush()
-                except IntegrityError:
-                    row = await session.scalar(select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer.phone))
-            elif name and not row.name:
-                row.name = name
-            return row
-        if name:
-            row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, created_at=now)
-            session.add(row)
-            await session.flush()
-            return row
-        return None
 
     async def _reference(self, session: AsyncSession, tenant_id: str) -> str:
         for attempt in range(40):
@@ -426,7 +387,7 @@ class BookingService:
             start=_utc(plan[0].start), end=_utc(max(p.end for p in plan)),
             price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
             call_id=call_id,
-            idempotency_key=f"{call_id}|{service.id}|{member.id}|{_utc(plan[0].start).isoformat()}" if call_id and idempotent else None,
+            idempotency_key=_idempotency_key(call_id, service.id, member.id, plan[0].start, cust) if call_id and idempotent else None,
             reschedule_count=0, created_at=now, updated_at=now,
         )
         session.add(appt)
@@ -622,15 +583,15 @@ class BookingService:
             return await self._reschedule_tx(cal, service, appointment_id, start, requested, qualified, not_qualified,
                                              rules, call_id, reason, actor, now)
         except (_Refused, IntegrityError) as exc:
-            why = exc.reason if isinstance(exc, _Refused) else "taken"
+            why = exc.refusal if isinstance(exc, _Refused) else Refusal("taken")
             async with self.db.read() as session:
                 appt = await self._get(session, tenant.id, appointment_id)
                 alts = await self._alternatives(session, cal, service, None, start,
                                                 None if not_qualified else (requested or (appt.staff_id if appt else None)),
                                                 qualified, rules, now, call_id, appt.id if appt else None)
-            if why == "not_qualified":
+            if why.code == "not_qualified":
                 raise NotQualified(alts) from None
-            raise SlotUnavailable(why, alts) from None
+            raise SlotUnavailable(why.code, alts, refusal=why) from None
 
     async def _reschedule_tx(self, cal: TenantCalendar, service: Service, appointment_id: str, start: int,
                              requested: str | None, qualified: list[str], not_qualified: bool, rules: Rules,
@@ -652,7 +613,7 @@ class BookingService:
             if not decision.allowed:
                 raise PolicyDenied(decision)
             if not_qualified:
-                raise _Refused("not_qualified")
+                raise _Refused(Refusal("not_qualified"))
             order = [requested] if requested else [appt.staff_id, *(s for s in qualified if s != appt.staff_id)]
             order = [s for s in order if s in qualified]
             hold = None
@@ -670,7 +631,7 @@ class BookingService:
             if start >= rules.earliest and day <= rules.last_day and cal.on_grid(start):
                 plan = plan_at(board, service, start, order, others)
             if plan is None:
-                raise _Refused(diagnose(board, service, start, requested, qualified, rules))
+                raise _Refused(_diagnose(cal, service, start, requested, qualified, rules))
             old_view = (await views(session, cal, [appt]))[0]
             await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
             member = cal.staff[plan[0].staff_id]
@@ -785,12 +746,19 @@ class BookingService:
         assert plan is not None
         now = self.clock.now()
         async with self.db.write() as session:
-            cust = await self._customer(session, tenant.id, customer, now)
+            cust = await customer_for(session, tenant.id, customer, now)
             appt, rows = await self._insert(session, cal, service, plan, cust, call_id, notes, now, status,
                                             reference.upper() if reference else None, idempotent=False)
             v = view(cal, appt, rows, cust)
             self._audit(session, tenant.id, now, "setup", call_id, appt.id, "created", None, appointment_to_dict(v), "setup")
         return v
+
+
+def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: int, cust: m.Customer | None) -> str:
+    """One booking per call, service, staff, start and customer name: the retry of a write lost in
+    flight meets the first write here; a family member at the same time does not (CONTRACT section 14)."""
+    name = fold_name(cust.name or "") if cust is not None else ""
+    return f"{call_id}|{service_id}|{staff_id}|{_utc(start).isoformat()}|{name[:40]}"[:200]
 
 
 def _piece_json(p: Piece) -> dict[str, Any]:

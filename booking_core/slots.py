@@ -1,4 +1,4 @@
-"""Slot search, pure: exact time, window, next available, alternatives, and why a time is not free.
+"""Slot search, pure: exact time, window, next available, alternatives (why a time is not free: refusals.py).
 
 A `Board` is what storage knows for some staff over some days: the working time (from the static
 `TenantCalendar`) and what is blocked (busy segments with buffers, other calls' holds, external
@@ -306,37 +306,6 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         other = sorted((p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start))
         out = same + other
     return out
-
-
-def diagnose(board: Board, service: Service, start: int, requested: str | None, qualified: Sequence[str],
-             rules: Rules) -> str:
-    """Why nobody can take `service` at `start` (called once plan_at failed or the rules refuse):
-    past, too_soon, too_far, closed, staff_absent, off_grid, outside_hours, taken."""
-    cal = board.cal
-    if start < rules.now:
-        return "past"
-    if start < rules.earliest:
-        return "too_soon"
-    day = cal.day_of(start)
-    if day > rules.last_day:
-        return "too_far"
-    staff = [requested] if requested else list(qualified)
-    if cal.is_closed(day):
-        return "closed"
-    if not any(cal.raw_hours(s, day) for s in staff):
-        return "closed"
-    if all(day in cal.absent_days[s] for s in staff if cal.raw_hours(s, day)):
-        return "staff_absent"
-    if not cal.on_grid(start):
-        return "off_grid"
-    end = start + service.total_min
-    raw = [IntervalIndex(cal.raw_hours(s, day), normalized=True) for s in staff]
-    if not any(r.contains(start, end) for r in raw):
-        return "outside_hours"
-    work = [IntervalIndex(cal.working(s, day), normalized=True) for s in staff]
-    if not any(w.contains(start, end) for w in work):
-        return "staff_absent"
-    return "taken"
 
 
 def busy_from_rows(rows: Iterable[tuple[str | None, int, int]], staff_ids: Iterable[str]) -> dict[str, list[Interval]]:

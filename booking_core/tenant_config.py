@@ -402,26 +402,12 @@ class TenantConfig(_Frozen):
 
     @model_validator(mode="after")
     def _references(self) -> TenantConfig:
-        problems: list[str] = []
-        service_ids = [s.id for s in self.services]
-        staff_ids = [s.id for s in self.staff]
-        for kind, ids in (("service", service_ids), ("staff", staff_ids)):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                problems.append(f"{kind} ids repeat: {dupes}")
-        known = set(service_ids)
-        for i, member in enumerate(self.staff):
-            for sid in member.services:
-                if sid != "*" and sid not in known:
-                    problems.append(f"staff.{i}.services: unknown service {sid!r}")
-            for sid in member.prices:
-                if sid not in known:
-                    problems.append(f"staff.{i}.prices: unknown service {sid!r}")
-        for i, service in enumerate(self.services):
-            if not any(m.does(service.id) for m in self.staff):
-                problems.append(f"services.{i}: nobody on staff does {service.id!r}")
+        """Every id a part of the file names is defined (booking_core.tenant_references)."""
+        from booking_core.tenant_references import REFERENCES_PREFIX, reference_problems
+
+        problems = reference_problems(self.model_dump(by_alias=True))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(REFERENCES_PREFIX + "; ".join(f"{path}: {reason}" for path, reason in problems))
         return self
 
     # --- lookups the engine uses on every request (small lists; dict build is cheap and cached) ---

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from booking_core.tenant_config import TenantConfig
+from booking_core.tenant_references import REFERENCES_PREFIX, reference_problems
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class TenantFileError(Exception):
 
 
 def parse_tenant(data: Any, source: str = "<inline>") -> TenantConfig:
-    """Validate an already-parsed document (a dict), raising `TenantFileError` with all problems."""
+    """Validate an already-parsed document (a dict), raising `TenantFileError` with all problems:
+    field errors and broken cross-references (booking_core.tenant_references) alike, in one run."""
     if not isinstance(data, dict):
         raise TenantFileError([Problem(source, "", "a tenant file is a mapping (YAML object)")])
     try:
@@ -46,7 +48,9 @@ def parse_tenant(data: Any, source: str = "<inline>") -> TenantConfig:
         for err in exc.errors():
             loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(source, loc, msg))
+            if not msg.startswith(REFERENCES_PREFIX):  # listed below, each with its own path
+                problems.append(Problem(source, loc, msg))
+        problems.extend(Problem(source, path, reason) for path, reason in reference_problems(data))
         raise TenantFileError(problems) from None
 
 

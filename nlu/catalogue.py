@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from nlu.normalize import clean_input, fold
 
@@ -25,6 +26,10 @@ class CatalogueEntry:
     composite: bool = False  # services only: a multi-segment service (colour with processing gap)
 
 
+#: How a spoken service or staff name matched the catalogue (see :class:`Match`).
+MatchKind = Literal["match", "ambiguous", "none", "any"]
+
+
 @dataclass(frozen=True)
 class Match:
     """The answer of a matcher.
@@ -33,7 +38,7 @@ class Match:
     "none" (nothing close enough), "any" (staff only: the caller has no preference).
     """
 
-    kind: str
+    kind: MatchKind
     entry: CatalogueEntry | None = None
     candidates: tuple[CatalogueEntry, ...] = ()
     score: float = 0.0

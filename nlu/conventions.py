@@ -14,7 +14,7 @@ tested and changed once:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 Hours = Mapping[int, Sequence[tuple[time, time]]]
@@ -101,7 +101,7 @@ def is_workday(hours: Hours | None, day: date) -> bool:
     return bool(intervals)
 
 
-def at(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime:
+def at(day: date, minute_of_day: int, tz: tzinfo) -> datetime:
     """Local wall-clock time on ``day`` in ``tz``; minute 1440 is the next day's midnight.
 
     Built per day in the zone (never by adding hours to another day's datetime), so a DST change

@@ -6,7 +6,12 @@ the expectation: ``expected_start`` for "datetime", ``expected_date`` / ``expect
 
 Scoring: a "datetime" must have the exact start; a "date" the right day; a "window" the right
 span; each with the right kind. "conflict" items (weekday and date disagree) are right when we ask
-back (kind "none" with ``weekday_date_conflict``) or pick the expected date.
+back (kind "none" with ``weekday_date_conflict``) or pick the expected date. "clarify" items
+(``expected_dates``) are right when we ask back offering exactly those days (kind "none" with them as
+``alternatives``), e.g. a stale-year date whose weekday and day-month readings disagree; "none" items
+when nothing is read (an ordinal that counts a noun, not a day).
+
+An optional ``class`` per item (the fault class it probes, e.g. "named_day") adds a per-class summary.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlu.when import When, parse_when
@@ -32,6 +38,7 @@ class EvalItem:
     ok: bool
     expected: str
     got: str
+    cls: str = ""
 
 
 @dataclass
@@ -66,7 +73,7 @@ class EvalReport:
             for name, items in sorted(groups.items())
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: totals, per kind, per language, per (language, kind), misses."""
         by_lang_kind: dict[str, list[EvalItem]] = defaultdict(list)
         for item in self.items:
@@ -77,6 +84,7 @@ class EvalReport:
             "accuracy": round(self.accuracy, 4),
             "by_kind": self._group("kind"),
             "by_lang": self._group("lang"),
+            "by_class": self._group("cls") if any(i.cls for i in self.items) else {},
             "by_lang_kind": {
                 k: {"correct": sum(i.ok for i in v), "total": len(v),
                     "accuracy": round(sum(i.ok for i in v) / len(v), 4)}
@@ -92,10 +100,13 @@ class EvalReport:
     def to_text(self) -> str:
         """Human summary: overall, per kind, per language, then each miss."""
         lines = [f"accuracy: {self.correct}/{self.total} ({self.accuracy:.1%})"]
-        for title, groups in (("by kind", self._group("kind")), ("by language", self._group("lang"))):
+        sections = [("by kind", self._group("kind")), ("by language", self._group("lang"))]
+        if any(i.cls for i in self.items):
+            sections.append(("by class", self._group("cls")))
+        for title, groups in sections:
             lines.append(f"{title}:")
             for name, g in groups.items():
-                lines.append(f"  {name:<10} {g['correct']:>4}/{g['total']:<4} ({g['accuracy']:.1%})")
+                lines.append(f"  {name:<12} {g['correct']:>4}/{g['total']:<4} ({g['accuracy']:.1%})")
         misses = self.misses
         lines.append(f"misses: {len(misses)}")
         for i in misses:
@@ -105,7 +116,7 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def _parse_hours(raw: dict | None) -> dict[int, list[tuple[time, time]]] | None:
+def _parse_hours(raw: dict[str, Any] | None) -> dict[int, list[tuple[time, time]]] | None:
     if not raw:
         return None
     return {int(k): [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in v] for k, v in raw.items()}
@@ -113,13 +124,15 @@ def _parse_hours(raw: dict | None) -> dict[int, list[tuple[time, time]]] | None:
 
 def _describe(w: When) -> str:
     if w.kind == "none":
-        return f"none {list(w.issues)}"
+        alternatives = f" options {[d.isoformat() for d in w.alternatives]}" if w.alternatives else ""
+        return f"none {list(w.issues)}{alternatives}"
+    start = w.start.isoformat() if w.start else None
     if w.kind == "datetime":
-        return f"datetime {w.start.isoformat()}"
-    return f"{w.kind} {w.start.isoformat()} .. {w.end.isoformat()}"
+        return f"datetime {start}"
+    return f"{w.kind} {start} .. {w.end.isoformat() if w.end else None}"
 
 
-def _expected(item: dict) -> str:
+def _expected(item: dict[str, Any]) -> str:
     kind = item["kind"]
     if kind == "datetime":
         return f"datetime {item.get('expected_start')}"
@@ -128,10 +141,14 @@ def _expected(item: dict) -> str:
     if kind == "window":
         a, b = item.get("expected_window") or [None, None]
         return f"window {a} .. {b}"
+    if kind == "clarify":
+        return f"ask back: {' or '.join(item.get('expected_dates') or [])}"
+    if kind == "none":
+        return "none (ask back)"
     return f"{kind} {item.get('expected_date') or item.get('expected_start')} (or ask back)"
 
 
-def score_item(item: dict, got: When) -> bool:
+def score_item(item: dict[str, Any], got: When) -> bool:
     """Is ``got`` right for the labelled ``item``?"""
     kind = item["kind"]
     if kind == "datetime":
@@ -157,13 +174,16 @@ def score_item(item: dict, got: When) -> bool:
         if got.kind == "none" and "weekday_date_conflict" in got.issues:
             return True
         exp_day = item.get("expected_date")
-        return got.kind == "date" and exp_day is not None and got.start.date() == date.fromisoformat(exp_day)
+        return got.kind == "date" and exp_day is not None and got.day == date.fromisoformat(exp_day)
+    if kind == "clarify":
+        wanted = {date.fromisoformat(d) for d in item.get("expected_dates") or []}
+        return got.kind == "none" and bool(wanted) and set(got.alternatives) == wanted
     if kind == "none":
         return got.kind == "none"
     return False
 
 
-def evaluate_items(items: list[dict]) -> EvalReport:
+def evaluate_items(items: list[dict[str, Any]]) -> EvalReport:
     """Score already-loaded items."""
     report = EvalReport()
     for item in items:
@@ -172,7 +192,7 @@ def evaluate_items(items: list[dict]) -> EvalReport:
         got = parse_when(item["text"], now, item.get("lang", "de"), _parse_hours(item.get("hours")))
         report.items.append(EvalItem(
             id=str(item.get("id", "")), lang=item.get("lang", "de"), kind=item["kind"], text=item["text"],
-            ok=score_item(item, got), expected=_expected(item), got=_describe(got)))
+            ok=score_item(item, got), expected=_expected(item), got=_describe(got), cls=str(item.get("class", ""))))
     return report
 
 

@@ -2,7 +2,9 @@
 
 The LLM fills ``customer_name`` with whatever it has: the caller's words ("mein Name ist Anna
 Schmidt"), or an invented placeholder when it has none ("User", "Unbekannt", "None", "Kunde").
-A placeholder must never become a customer record, so it reads as unknown (None).
+A placeholder must never become a customer record, so it reads as unknown (None). A first name
+alone ("Max", "John") is a name: only the stock pairs ("Max Mustermann", "John Doe") are
+placeholders.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ _PLACEHOLDERS = frozenset(
     user users unbekannt unknown none null nil undefined nan kunde kundin customer client anrufer
     anruferin caller n/a na n.a. test tester testuser name vorname nachname firstname lastname
     anonymous anonym gast guest patient patientin person herr frau mr mrs ms - -- ? x xx xxx
-    max mustermann maxmustermann john doe johndoe jane janedoe string placeholder default noname
+    mustermann maxmustermann doe johndoe janedoe string placeholder default noname
     kein name keine angabe nicht angegeben not provided not given unbekannter anrufer
     """.split()
 )

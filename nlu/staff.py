@@ -86,10 +86,10 @@ class StaffMatcher:
         if joined:
             hits = set(joined)
         if hits:
-            ranked = sorted(hits)
-            if len(ranked) == 1:
-                return Match("match", self.entries[ranked[0]], (self.entries[ranked[0]],), 100.0)
-            return Match("ambiguous", None, tuple(self.entries[i] for i in ranked[:3]), 100.0)
+            exact = sorted(hits)
+            if len(exact) == 1:
+                return Match("match", self.entries[exact[0]], (self.entries[exact[0]],), 100.0)
+            return Match("ambiguous", None, tuple(self.entries[i] for i in exact[:3]), 100.0)
         # fuzzy, per word against every name part
         best: dict[int, float] = {}
         best_word: dict[int, str] = {}

@@ -18,7 +18,7 @@ import pytest
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 
-from pg_support import create_scratch_database, drop_scratch_database, pg_sync_url, require_postgres, scratch_name
+from tests.pg_support import create_scratch_database, drop_scratch_database, pg_sync_url, require_postgres, scratch_name
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Where the test PostgreSQL is, and what to do when it is not there (fail in CI, skip locally).
 
-A plain module rather than part of `conftest.py`, so test folders with a conftest of their own can
-import it without clashing module names.
+A plain module rather than part of `conftest.py`, so any test module can import it: `from
+tests.pg_support import ...` (the test folders are packages; nothing is imported by bare name).
 """
 
 from __future__ import annotations

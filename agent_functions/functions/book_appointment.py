@@ -13,14 +13,9 @@ from typing import Any
 from agent_functions.call_memory import Memory, forget_offers, recall_offers, remember_offers
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.check_availability import answer_check
-from agent_functions.functions.common import (
-    matching_offer,
-    service_summary,
-    spell_reference,
-    understand_wish,
-    unavailable_reply,
-    with_staff,
-)
+from agent_functions.functions.offer_memory import matching_offer
+from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
 from agent_functions.understanding import customer_name, customer_phone, text_arg
@@ -71,7 +66,7 @@ async def book(ctx: FunctionContext, request: SlotRequest, name: str | None, pho
         view, _created = await booking.book(tenant, request, CustomerInput(name=name, phone=phone), ctx.call.call_id, notes=notes)
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
-        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
     service = tenant.service(view.service_id)
     when = say_when(view.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
@@ -89,7 +84,7 @@ async def _hold_for_confirmation(ctx: FunctionContext, data: dict[str, Any], req
     outcome = await ctx.services.booking.check(ctx.tenant, request, ctx.call.call_id)
     if not (outcome.available and outcome.slot is not None):
         await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, outcome.alternatives)
-        return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data)
+        return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
     await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, [outcome.slot], pending={k: v for k, v in pending.items() if v})
     slot = outcome.slot
     when = say_when(slot.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())

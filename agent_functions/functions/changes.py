@@ -11,15 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from agent_functions.call_memory import recall_offers, remember_offers
+from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import (
-    matching_offer,
-    pick_appointment,
-    speak_appointment,
-    understand_wish,
-    unavailable_reply,
-    with_staff,
-)
+from agent_functions.functions.offer_memory import matching_offer
+from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
+from agent_functions.functions.wish import understand_wish
 from agent_functions.registry import truthy
 from agent_functions.replies import Reply, appointment_data, iso, slot_data
 from agent_functions.speech import say_money, say_when
@@ -125,8 +121,8 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
             offers = outcome.slots or outcome.alternatives
             await remember_offers(ctx.services, tenant.id, ctx.call.call_id, offers)
             if outcome.slots:
-                return unavailable_reply(ctx, request, outcome.reason or "taken", outcome.slots, data)
-            return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data)
+                return unavailable_reply(ctx, request, outcome.reason or "taken", outcome.slots, data, outcome.refusal)
+            return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, [outcome.slot])
         new_when = _spoken_when(ctx, outcome.slot.start)
         return Reply("needs_confirmation", ctx.say(
@@ -139,7 +135,7 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         moved, decision = await booking.reschedule(tenant, view.id, request, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
-        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data)
+        return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
     message = ctx.say(f"Erledigt: Ihr Termin ist jetzt {speak_appointment(ctx, moved)}.",

@@ -11,14 +11,14 @@ from typing import Any
 
 from agent_functions.call_memory import remember_offers
 from agent_functions.functions.base import FunctionContext, handler
-from agent_functions.functions.common import (
-    Wish,
+from agent_functions.functions.offer_speech import (
+    in_speaking_order,
     offer_list,
     service_summary,
-    understand_wish,
     unavailable_reply,
     with_staff,
 )
+from agent_functions.functions.wish import Wish, understand_wish
 from agent_functions.replies import Reply, slot_data
 from agent_functions.speech import capital, say_on_day, say_when
 from booking_core.domain import CheckOutcome, SlotRequest
@@ -50,7 +50,7 @@ async def answer_check(ctx: FunctionContext, wish: Wish) -> Reply:
         later = await booking.check(tenant, replace(request, start=request.end or request.start, end=None), None)
         alternatives = later.slots or later.alternatives
     await remember_offers(ctx.services, tenant.id, ctx.call.call_id, alternatives)
-    return unavailable_reply(ctx, request, outcome.reason, alternatives, wish.data)
+    return unavailable_reply(ctx, request, outcome.reason, alternatives, wish.data, outcome.refusal)
 
 
 def _available(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
@@ -69,15 +69,22 @@ def _available(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply
 
 
 def _options(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
+    """'Am Dienstag, den 1. Dezember, hätte ich um 8 Uhr, um halb zehn oder um 11 Uhr frei.' /
+    'On Tuesday 1 December I have 8 am, 9:30 am or 11 am.' In time order, in the message and in `data.slots`."""
     request: SlotRequest | None = wish.request
     assert request is not None
-    first_day = outcome.slots[0].start.astimezone(ctx.zone).date()
-    same_day = all(s.start.astimezone(ctx.zone).date() == first_day for s in outcome.slots)
-    offer = offer_list(ctx, outcome.slots, first_day if same_day else None)
-    if same_day:
-        day = capital(say_on_day(first_day, ctx.lang, ctx.now().date()))
-        message = ctx.say(f"{day} hätte ich {offer} frei. Was passt Ihnen am besten?",
-                          f"{day} I have {offer}. Which suits you best?")
-    else:
-        message = ctx.say(f"Frei wäre {offer}. Was passt Ihnen am besten?", f"I have {offer}. Which suits you best?")
-    return Reply("available", message, {**wish.data, "slots": [slot_data(s, ctx.tenant) for s in outcome.slots]})
+    slots = in_speaking_order(outcome.slots)
+
+    def message(count: int) -> str:
+        shown = slots[:count]
+        first_day = shown[0].start.astimezone(ctx.zone).date()
+        if all(s.start.astimezone(ctx.zone).date() == first_day for s in shown):
+            day = capital(say_on_day(first_day, ctx.lang, ctx.now().date()))
+            offer = offer_list(ctx, shown, first_day)
+            return ctx.say(f"{day}, hätte ich {offer} frei. Was passt Ihnen am besten?",
+                           f"{day} I have {offer}. Which suits you best?")
+        offer = offer_list(ctx, shown)
+        return ctx.say(f"Frei wäre {offer}. Was passt Ihnen am besten?", f"I have {offer}. Which suits you best?")
+
+    return Reply("available", message(len(slots)), {**wish.data, "slots": [slot_data(s, ctx.tenant) for s in slots]},
+                 spoken="slots", render=message)

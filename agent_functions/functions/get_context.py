@@ -1,4 +1,8 @@
-"""get_context: today, the business and its hours, and who is calling (CONTRACT section 2)."""
+"""get_context: today, the business and its hours, and who is calling (CONTRACT sections 2 and 14).
+
+Today's hours and the week's come from booking_core.opening, so a closure or a public holiday is a
+closed day here exactly as it is for check_availability (an empty list and `closed_reason`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from typing import Any
 
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
-from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, say_clock, say_date, say_when
+from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock, say_date, say_service, say_when
 from agent_functions.understanding import customer_phone
-from booking_core.customers import customer_name_by_phone, is_known
-from booking_core.tenant_config import WEEKDAYS
+from booking_core.customers import customer_names_by_phone, is_known
+from booking_core.domain import AppointmentView
+from booking_core.opening import ClosedReason, DayHours, week_hours
 
 
 def _hours_text(ranges: list[list[str]], lang: str) -> str:
@@ -18,43 +23,69 @@ def _hours_text(ranges: list[list[str]], lang: str) -> str:
     return " and ".join(f"{a} to {b}" for a, b in ranges)
 
 
+def _today_sentence(ctx: FunctionContext, today: DayHours) -> str:
+    """'Salon Sonnenschein hat heute von 09:00 bis 19:00 Uhr geöffnet.' / '... ist heute wegen Weihnachten geschlossen.'"""
+    name = ctx.tenant.name
+    if today.hours:
+        hours = today.pairs()
+        return ctx.say(f"{name} hat heute von {_hours_text(hours, 'de')} geöffnet.",
+                       f"{name} is open today from {_hours_text(hours, 'en')}.")
+    why_de, why_en = _closed_why(today.closed)
+    return ctx.say(f"{name} ist heute{why_de} geschlossen.", f"{name} is closed today{why_en}.")
+
+
+def _closed_why(closed: ClosedReason | None) -> tuple[str, str]:
+    """(' wegen Weihnachten', ' for Christmas') for a named closure or holiday; nothing for a closed weekday."""
+    if closed is None or not closed.name:
+        return "", ""
+    if closed.kind == "holiday":
+        return f" wegen des Feiertags {closed.name}", f" for {closed.name}"
+    return f" wegen {closed.name}", f" for {closed.name}"
+
+
+def _caller_sentence(ctx: FunctionContext, names: list[str], first: AppointmentView | None) -> str:
+    """'Der Anrufer ist Max Muster, nächster Termin: ...'; a number several people share (a family) names
+    them all, and the next appointment says whose it is."""
+    if len(names) > 1:
+        who = ctx.say(f"Unter dieser Nummer kennen wir {join_and(names, 'de')}", f"This number belongs to {join_and(names, 'en')}")
+    else:
+        who = ctx.say(f"Der Anrufer ist {names[0]}", f"The caller is {names[0]}")
+    if first is None:
+        return who + "."
+    service = say_service(first.service_name, ctx.lang)
+    whom_de = f" für {first.customer_name}" if len(names) > 1 and first.customer_name else ""
+    whom_en = f" for {first.customer_name}" if whom_de else ""
+    when = first.start.astimezone(ctx.zone)
+    today = ctx.now().date()
+    return ctx.say(f"{who}, nächster Termin: {service}{whom_de} am {say_when(when, 'de', today)}.",
+                   f"{who}, next appointment: {service}{whom_en} on {say_when(when, 'en', today)}.")
+
+
 @handler("get_context")
 async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     now = ctx.now()
     tenant = ctx.tenant
-    today_key = WEEKDAYS[now.weekday()]
-    week = {day: [r.as_pair() for r in tenant.opening_hours.get(day, ())] for day in WEEKDAYS}
-    today_hours = week[today_key]
+    days = week_hours(tenant, now.date())  # today and the six days after: each weekday once, as a caller names it
+    today = days[0]
+    today_hours = today.pairs()
     caller: dict[str, Any] = {"known": False, "name": None, "appointments": []}
     upcoming = []
     phone = customer_phone(ctx, {}) if ctx.call.from_number else None
     if phone:
-        name = await customer_name_by_phone(ctx.services.db, tenant.id, phone)
+        names = await customer_names_by_phone(ctx.services.db, tenant.id, phone)
+        name = names[0] if names else None
         upcoming = await ctx.services.booking.upcoming_for_phone(tenant, phone)
         known = name is not None or bool(upcoming) or await is_known(ctx.services.db, tenant.id, phone)
-        caller = {"known": known, "name": name, "appointments": [appointment_data(a, tenant) for a in upcoming]}
+        caller = {"known": known, "name": name, "names": names, "appointments": [appointment_data(a, tenant) for a in upcoming]}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [ctx.say(
         f"Heute ist {say_date(now.date(), 'de')}, es ist {say_clock(now, 'de')}.",
         f"Today is {say_date(now.date(), 'en')}, it is {say_clock(now, 'en')}.",
     )]
-    if today_hours:
-        sentences.append(ctx.say(
-            f"{tenant.name} hat heute von {_hours_text(today_hours, 'de')} geöffnet.",
-            f"{tenant.name} is open today from {_hours_text(today_hours, 'en')}.",
-        ))
-    else:
-        sentences.append(ctx.say(f"{tenant.name} ist heute geschlossen.", f"{tenant.name} is closed today."))
+    sentences.append(_today_sentence(ctx, today))
     if caller["known"] and caller["name"]:
-        if upcoming:
-            first = upcoming[0]
-            sentences.append(ctx.say(
-                f"Der Anrufer ist {caller['name']}, nächster Termin: {first.service_name} am {say_when(first.start.astimezone(ctx.zone), 'de', now.date())}.",
-                f"The caller is {caller['name']}, next appointment: {first.service_name} on {say_when(first.start.astimezone(ctx.zone), 'en', now.date())}.",
-            ))
-        else:
-            sentences.append(ctx.say(f"Der Anrufer ist {caller['name']}.", f"The caller is {caller['name']}."))
+        sentences.append(_caller_sentence(ctx, caller["names"], upcoming[0] if upcoming else None))
 
     context = {
         "now": now.isoformat(),
@@ -64,7 +95,10 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         "language": tenant.language,
         "business": {"name": tenant.name},
         "opening_hours_today": today_hours,
-        "opening_hours_week": week,
+        "closed_reason": today.closed.to_dict() if today.closed else None,
+        "opening_hours_week": {d.weekday: d.pairs() for d in days},
+        "closed_days": [{"date": d.day.isoformat(), "weekday": d.weekday, "closed_reason": d.closed.to_dict()}
+                        for d in days if d.closed is not None and d.closed.kind != "weekly"],
         "caller": caller,
     }
     return Reply("ok", " ".join(sentences), {"context": context})

@@ -13,11 +13,20 @@ from agent_functions.understanding import customer_name, customer_phone, text_ar
 async def request_callback(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     phone = customer_phone(ctx, args)
     if phone is None:
-        return Reply("needs_clarification", ctx.say("Unter welcher Nummer können wir Sie zurückrufen?",
-                                                     "Which number can we call you back on?"), {"missing": ["customer_phone"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("Unter welcher Nummer können wir Sie zurückrufen?", "Which number can we call you back on?"),
+            {"missing": ["customer_phone"]},
+        )
     name = customer_name(args)
     callback_id = await ctx.services.booking.create_callback(
-        ctx.tenant.id, call_id=ctx.call.call_id, customer_name=name, phone=phone, reason=text_arg(args, "reason"), details=None)
+        ctx.tenant.id,
+        call_id=ctx.call.call_id,
+        customer_name=name,
+        phone=phone,
+        reason=text_arg(args, "reason"),
+        details=None,
+    )
     greeting = f", {name}" if name else ""
     return Reply("callback_requested", ctx.say(
         f"Ich habe Ihren Rückrufwunsch notiert{greeting}. Wir melden uns so bald wie möglich bei Ihnen.",

@@ -14,7 +14,7 @@ from typing import Any
 MATCHERS = frozenset({"$len", "$includes", "$contains", "$absent", "$any", "$regex", "$approx"})
 
 
-def _is_matcher(value: Any) -> bool:
+def is_matcher(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and next(iter(value)) in MATCHERS
 
 
@@ -25,14 +25,14 @@ def _short(value: Any) -> str:
 
 def match(expected: Any, actual: Any, path: str = "$") -> list[str]:
     """Every way `actual` fails `expected`; empty when it matches."""
-    if _is_matcher(expected):
+    if is_matcher(expected):
         return _match_operator(expected, actual, path)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return [f"{path}: expected an object, got {_short(actual)}"]
         problems: list[str] = []
         for key, want in expected.items():
-            if _is_matcher(want) and "$absent" in want:
+            if is_matcher(want) and "$absent" in want:
                 if want["$absent"] and actual.get(key) is not None:
                     problems.append(f"{path}.{key}: expected absent, got {_short(actual[key])}")
                 elif not want["$absent"] and key not in actual:
@@ -76,7 +76,11 @@ def _match_operator(spec: dict[str, Any], actual: Any, path: str) -> list[str]:
         ok = isinstance(actual, str) and str(spec["$contains"]).lower() in actual.lower()
         return [] if ok else [f"{path}: expected text containing {spec['$contains']!r}, got {_short(actual)}"]
     if "$absent" in spec:
-        return [] if (actual is None) == bool(spec["$absent"]) else [f"{path}: $absent={spec['$absent']} but got {_short(actual)}"]
+        return (
+            []
+            if (actual is None) == bool(spec["$absent"])
+            else [f"{path}: $absent={spec['$absent']} but got {_short(actual)}"]
+        )
     if "$any" in spec:
         if any(not match(alt, actual, path) for alt in spec["$any"]):
             return []

@@ -1,4 +1,4 @@
-"""`slotline replay`: run call fixtures and report, one line per fixture and a diff per failure.
+"""One call fixture's run (CONTRACT section 5): its steps sent, its expectations matched.
 
 Each fixture gets a fresh database (a migrated SQLite template copied, or PostgreSQL emptied), a
 frozen clock at its `now`, and the real app on a loopback port: requests travel over real HTTP and
@@ -7,12 +7,7 @@ are signed exactly as a voice platform signs them.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-import shutil
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,9 +24,23 @@ from agent_functions.replay.state import final_state, fixture_tenant, prepare
 from agent_functions.settings import Settings
 from agent_functions.signature import Signer
 from booking_core.clock import FrozenClock
-from booking_core.storage.migrate import upgrade
 
 HARNESS_KEY = "replay-harness-key"
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one request step sent and got back: for `--verbose` and `--update`."""
+
+    index: int  # the step's position in the fixture's `steps`
+    label: str
+    request: Any  # the JSON body sent (or the raw text)
+    http_status: int
+    response: Any  # the whole answer, parsed when it was JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.index + 1, "label": self.label, "request": self.request, "http_status": self.http_status,
+                "response": self.response}
 
 
 @dataclass
@@ -42,6 +51,7 @@ class FixtureResult:
     problems: list[str] = field(default_factory=list)
     steps: int = 0
     ms: float = 0.0
+    outcomes: list[StepOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "name": self.name, "ok": self.ok, "steps": self.steps, "ms": round(self.ms, 1), "problems": self.problems}
@@ -90,7 +100,10 @@ class Transport:
                 return response.status, text
 
 
-async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any) -> tuple[list[str], int]:
+async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any,
+                    outcomes: list[StepOutcome] | None = None) -> tuple[list[str], int]:
+    """Send every step; the mismatches (each prefixed with its step) and how many steps ran. Each
+    request's body and answer are appended to `outcomes` when given."""
     call = dict(fixture.get("call") or {})
     problems: list[str] = []
     count = 0
@@ -122,11 +135,24 @@ async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any)
         else:
             problems.append(f"{label}: unknown step kind {sorted(step)}")
             continue
+        if outcomes is not None:
+            outcomes.append(StepOutcome(index, label, _as_json(body), status, response))
         if status != expected_http:
             problems.append(f"{label}: HTTP {status}, expected {expected_http}: {str(response)[:300]}")
         if "expect" in step:
             problems.extend(f"{label}: {p}" for p in match(step["expect"], response))
     return problems, count
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _as_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")
 
 
 async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, key: str) -> FixtureResult:
@@ -136,6 +162,7 @@ async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, ke
     settings = Settings(database_url=database_url, retell_api_keys=[key], allow_unsigned=False, admin_token="replay-admin")
     services = build_services(settings, clock)
     runner: web.AppRunner | None = None
+    outcomes: list[StepOutcome] = []
     try:
         tenant = fixture_tenant(fixture["tenant"], path)
         await prepare(services, tenant, fixture.get("fx"), fixture.get("setup"))
@@ -150,16 +177,17 @@ async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, ke
 
         async with aiohttp.ClientSession() as session:
             transport = Transport(f"http://127.0.0.1:{port}", clock, session, key)
-            problems, steps = await run_steps(fixture, transport, advance)
+            problems, steps = await run_steps(fixture, transport, advance, outcomes)
         if "expect_final" in fixture:
             problems.extend(f"final: {p}" for p in match(fixture["expect_final"], await final_state(services, tenant)))
     except Exception as exc:  # noqa: BLE001 - a broken fixture is a failed fixture, reported, not a crash
-        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, (time.perf_counter() - started) * 1000)
+        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
+                             _ms_since(started), outcomes)
     finally:
         if runner is not None:
             await runner.cleanup()
         await services.db.dispose()
-    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000)
+    return FixtureResult(str(path), name, not problems, problems, steps, _ms_since(started), outcomes)
 
 
 async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> FixtureResult:
@@ -167,6 +195,7 @@ async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> F
     started = time.perf_counter()
     name = fixture.get("name", path.stem)
     clock = FrozenClock(datetime.fromisoformat(fixture["now"]))
+    outcomes: list[StepOutcome] = []
     try:
         tenant = fixture_tenant(fixture["tenant"], path)
         async with aiohttp.ClientSession() as session:
@@ -182,79 +211,12 @@ async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> F
                     response.raise_for_status()
 
             transport = Transport(url, clock, session, key)
-            problems, steps = await run_steps(fixture, transport, advance)
+            problems, steps = await run_steps(fixture, transport, advance, outcomes)
             if "expect_final" in fixture:
                 async with session.get(url.rstrip("/") + "/_test/state", params={"tenant": tenant.id}) as response:
                     state = await response.json()
                 problems.extend(f"final: {p}" for p in match(fixture["expect_final"], state))
     except Exception as exc:  # noqa: BLE001
-        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, (time.perf_counter() - started) * 1000)
-    return FixtureResult(str(path), name, not problems, problems, steps, (time.perf_counter() - started) * 1000)
-
-
-async def _pg_reset(url: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
-
-
-async def run_paths(paths: list[Path], *, database_url: str | None = None, url: str | None = None, as_json: bool = False) -> int:
-    """Run every fixture under `paths`; 0 when all pass, 1 otherwise (including unloadable files)."""
-    logging.getLogger().setLevel(logging.WARNING)
-    from agent_functions import logs
-
-    logs.configure("console", "ERROR")
-    files = collect(paths)
-    key = signing_key()
-    results: list[FixtureResult] = []
-    workdir = Path(tempfile.mkdtemp(prefix="slotline-replay-"))
-    template = workdir / "template.db"
-    try:
-        if url is None and database_url is None:
-            await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{template}")  # Alembic runs its own loop
-        for index, path in enumerate(files):
-            try:
-                fixture = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(fixture, dict) or "now" not in fixture or "tenant" not in fixture:
-                    raise ValueError("a fixture needs at least `tenant` and `now`")
-            except (OSError, ValueError) as exc:
-                results.append(FixtureResult(str(path), path.stem, False, [f"cannot load: {exc}"]))
-                continue
-            if url is not None:
-                result = await run_live(path, fixture, url, key)
-            elif database_url is not None:
-                if "postgresql" in database_url:
-                    await _pg_reset(database_url)
-                await asyncio.to_thread(upgrade, database_url)
-                result = await run_fixture(path, fixture, database_url, key)
-            else:
-                copy = workdir / f"fixture-{index}.db"
-                shutil.copy(template, copy)
-                result = await run_fixture(path, fixture, f"sqlite+aiosqlite:///{copy}", key)
-                copy.unlink(missing_ok=True)
-            results.append(result)
-            if not as_json:
-                _print_result(result)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    passed = sum(r.ok for r in results)
-    failed = len(results) - passed
-    if as_json:
-        print(json.dumps({"passed": passed, "failed": failed, "fixtures": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
-    else:
-        print(f"{passed} passed, {failed} failed")
-    if not results:
-        print("no fixtures found", file=sys.stderr)
-        return 1
-    return 0 if failed == 0 else 1
-
-
-def _print_result(result: FixtureResult) -> None:
-    mark = "PASS" if result.ok else "FAIL"
-    print(f"{mark} {result.path} — {result.name} ({result.steps} steps, {result.ms:.0f} ms)")
-    for problem in result.problems:
-        print(f"     {problem}")
+        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
+                             _ms_since(started), outcomes)
+    return FixtureResult(str(path), name, not problems, problems, steps, _ms_since(started), outcomes)

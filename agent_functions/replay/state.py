@@ -31,7 +31,9 @@ def fixture_tenant(spec: Any, fixture_path: Path | None) -> TenantConfig:
     return parse_tenant(spec, f"{fixture_path or '<fixture>'}:tenant")
 
 
-async def prepare(services: AppServices, tenant: TenantConfig, fx: dict[str, Any] | None, setup: dict[str, Any] | None) -> None:
+async def prepare(
+    services: AppServices, tenant: TenantConfig, fx: dict[str, Any] | None, setup: dict[str, Any] | None
+) -> None:
     await save_tenant(services.db, tenant, services.clock.now())
     if fx:
         await store_fx_rates(services.db, {date.fromisoformat(k): Decimal(str(v)) for k, v in fx.items()})

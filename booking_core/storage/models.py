@@ -178,12 +178,16 @@ class Closure(Base):
 
 
 class Customer(Base):
+    """A person, known by phone and name: several people may share one number (a family), each their own
+    row (`name_key`: the folded name, "" for a number whose customer gave none; see booking_core.customers)."""
+
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "phone", "name_key"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime]
 
 

@@ -10,7 +10,7 @@ from booking_core.service import BookingService
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import save_tenant
-from core_helpers import at, make_tenant
+from tests.core.helpers import at, make_tenant
 
 
 @pytest.fixture

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+
 from booking_core.availability import calendar_for, from_minute, to_minute
 from booking_core.layout import layout
-from booking_core.slots import Board, alternatives, diagnose, first_free, plan_at, rules_for, spread
-from core_helpers import BERLIN, at, make_tenant
+from booking_core.refusals import diagnose
+from booking_core.slots import Board, alternatives, first_free, plan_at, rules_for, spread
+from tests.core.helpers import BERLIN, at, make_tenant
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*a: int) -> datetime:
@@ -148,5 +150,6 @@ def test_alternatives_order_same_staff_same_day_first(cal):
     alts = alternatives(board, t.service("cut"), target, "anna", ["anna", "ben"], rules, 3, days_out=2)
     got = [(p[0].staff_id, from_minute(p[0].start, BERLIN).strftime("%d %H:%M")) for p in alts]
     assert got == [("anna", "23 17:30"), ("ben", "23 14:00"), ("ben", "23 13:45")]
-    assert diagnose(board, t.service("cut"), target, "anna", ["anna", "ben"], rules) == "taken"
+    assert diagnose(board.cal, t.service("cut"), target, "anna", ["anna", "ben"], rules.now, rules.earliest,
+                    rules.last_day).code == "taken"
     assert plan_at(board, t.service("cut"), target, ["anna", "ben"])[0].staff_id == "ben"

@@ -12,7 +12,7 @@ from booking_core.service import BookingService
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_store import save_tenant
-from core_helpers import at, make_tenant
+from tests.core.helpers import at, make_tenant
 from sqlalchemy import text
 
 pytestmark = pytest.mark.postgres

@@ -3,7 +3,7 @@
 import pytest
 
 from booking_core.clock import FrozenClock
-from costs.costs_helpers import NOW
+from tests.costs.helpers import NOW
 
 
 @pytest.fixture

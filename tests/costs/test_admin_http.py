@@ -12,7 +12,7 @@ from agent_functions.admin import add_admin_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.context import SERVICES
 from booking_core.calls import store_fx_rates
-from costs.costs_helpers import ADMIN_TOKEN, NOW, add_appointment, call_payload, load_tenant, services_for
+from tests.costs.helpers import ADMIN_TOKEN, NOW, add_appointment, call_payload, load_tenant, services_for
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}

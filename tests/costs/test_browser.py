@@ -24,7 +24,7 @@ from agent_functions.admin import BILLED_COLOUR, COST_COLOUR, add_admin_routes
 from agent_functions.call_events import handle_call_event
 from agent_functions.context import SERVICES
 from booking_core.calls import store_fx_rates
-from costs.costs_helpers import ADMIN_TOKEN, NOW, add_appointment, call_payload, load_tenant, services_for
+from tests.costs.helpers import ADMIN_TOKEN, NOW, add_appointment, call_payload, load_tenant, services_for
 
 pytestmark = [
     pytest.mark.browser,

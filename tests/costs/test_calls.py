@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from agent_functions.call_events import handle_call_event
 from booking_core.calls import call_record, call_records, record_event, set_telephony_price, store_fx_rates
-from costs.costs_helpers import NOW, add_appointment, add_hold, call_payload, hold_count, load_tenant, services_for
+from tests.costs.helpers import NOW, add_appointment, add_hold, call_payload, hold_count, load_tenant, services_for
 
 FX = {date(2026, 11, 20): D("1.0412")}
 ENDED_COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}

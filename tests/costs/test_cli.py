@@ -12,7 +12,7 @@ import pytest
 from agent_functions.call_events import handle_call_event
 from agent_functions.cli import main
 from booking_core.storage.db import Database
-from costs.costs_helpers import call_payload, load_tenant, services_for
+from tests.costs.helpers import call_payload, load_tenant, services_for
 
 DATA = Path(__file__).parent / "data"
 COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}
@@ -46,8 +46,8 @@ def test_fx_load_daily_and_history_files(url, capsys):
     assert "1 EUR/USD rates from 2026-11-24 to 2026-11-24 (1 new or changed)" in capsys.readouterr().out
     assert main(["fx", "load", str(DATA / "eurofxref-hist-sample.xml"), "--database-url", url]) == 0
     assert "(0 new or changed)" in capsys.readouterr().out
-    assert main(["calls", "show", "sat", "--tenant", "demo-salon", "--database-url", url]) == 0
-    record = json.loads(capsys.readouterr().out)
+    assert main(["calls", "show", "sat", "--tenant", "demo-salon", "--json", "--database-url", url]) == 0
+    record = json.loads(capsys.readouterr().out)["call"]
     assert record["cost"]["fx_rate"] == "1.0412" and record["cost"]["fx_date"] == "2026-11-20"  # Saturday -> Friday
 
 
@@ -88,10 +88,10 @@ def test_costs_report_bad_input(url, capsys, args, message):
 
 def test_calls_show_and_price(url, capsys):
     assert main(["calls", "show", "nope", "--tenant", "demo-salon", "--database-url", url]) == 1
-    assert "no call 'nope'" in capsys.readouterr().err
+    assert "no call 'nope' for tenant 'demo-salon'" in capsys.readouterr().err
     assert main(["calls", "price", "sat", "--tenant", "demo-salon", "--telephony-usd", "0.0199", "--final", "--database-url", url]) == 0
     capsys.readouterr()
-    main(["calls", "show", "sat", "--tenant", "demo-salon", "--database-url", url])
-    cost = json.loads(capsys.readouterr().out)["cost"]
+    main(["calls", "show", "sat", "--tenant", "demo-salon", "--json", "--database-url", url])
+    cost = json.loads(capsys.readouterr().out)["call"]["cost"]
     assert cost["telephony_usd"] == "0.0199" and cost["state"] == "final"
     assert main(["calls", "price", "sat", "--tenant", "demo-salon", "--telephony-usd", "abc", "--database-url", url]) == 1

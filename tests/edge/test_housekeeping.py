@@ -12,11 +12,17 @@ from agent_functions.housekeeping import sweep
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.storage import models as m
+from booking_core.storage.call_log_models import FunctionCallRecord
 from booking_core.storage.edge_models import FunctionClaim, SeenSignature
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def record(call_id: str, at: datetime) -> FunctionCallRecord:
+    return FunctionCallRecord(tenant_id="demo-salon", call_id=call_id, at=at, name="ping", function="ping", args={},
+                              call={}, status="ok", response={"status": "ok"}, ms=1.0)
 
 
 def hold(call_id: str, expires_at: datetime) -> m.Hold:
@@ -39,11 +45,15 @@ async def test_sweep_deletes_only_what_expired(database_url: str) -> None:
                                            expires_at=real_now - timedelta(minutes=5)),
                              FunctionClaim(tenant_id="demo-salon", call_id="c1", request_key="running", token="t",
                                            expires_at=real_now + timedelta(seconds=10))])
-        assert await sweep(services) == {"holds": 1, "signatures": 1, "claims": 1}
+            # The call log keeps SLOTLINE_CALL_RECORD_DAYS (default 90) days.
+            session.add_all([record("old", NOW - timedelta(days=90, seconds=1)),
+                             record("kept", NOW - timedelta(days=89))])
+        assert await sweep(services) == {"holds": 1, "signatures": 1, "claims": 1, "function_calls": 1}
         async with services.db.read() as session:
             assert set(await session.scalars(select(m.Hold.call_id))) == {"just-expired", "live"}
             assert set(await session.scalars(select(SeenSignature.digest))) == {"recent"}
             assert set(await session.scalars(select(FunctionClaim.request_key))) == {"running"}
-        assert await sweep(services) == {"holds": 0, "signatures": 0, "claims": 0}
+            assert set(await session.scalars(select(FunctionCallRecord.call_id))) == {"kept"}
+        assert await sweep(services) == {"holds": 0, "signatures": 0, "claims": 0, "function_calls": 0}
     finally:
         await services.db.dispose()

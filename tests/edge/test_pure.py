@@ -99,3 +99,15 @@ def test_echo_repeats_at_most_a_few_words() -> None:
     long = "bitte einmal alles mit Strähnchen und Farbe und Schnitt und Föhnen und Hochstecken"
     assert echo(long) == "bitte einmal alles mit Strähnchen und ..."
     assert len(echo("x" * 300)) <= 44
+
+
+def test_every_text_argument_arrives_in_normal_form_c() -> None:
+    from agent_functions.envelope import parse_function_call
+
+    wrapped = {"name": "book_appointment", "args": {"customer_name": "Jo\u0308rg Mu\u0308ller",
+                                                    "service": "Fa\u0308rben", "notes": ["a\u0308"]},
+               "call": {"call_id": "c1"}}
+    fc = parse_function_call(wrapped, None, {})
+    assert fc.args == {"customer_name": "Jörg Müller", "service": "Färben", "notes": ["ä"]}
+    bare = parse_function_call({"service": "Stra\u0308hnen"}, "check_availability", {"X-Call-Id": "c2"})
+    assert bare.args == {"service": "Strähnen"} and bare.call.call_id == "c2"

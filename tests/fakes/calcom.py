@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.base import FakeServer
+from tests.fakes.base import FakeServer
 
 BOOKINGS_VERSION = "2024-08-13"
 EVENT_TYPES_VERSION = "2024-06-14"

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.base import FakeServer
+from tests.fakes.base import FakeServer
 
 
 class FakeRetell(FakeServer):

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import re
 
-from fakes.base import free_port
+from tests.fakes.base import free_port
 
 
 class TcpProxy:

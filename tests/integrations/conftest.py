@@ -1,5 +1,5 @@
 """Fixtures for the integration tests: an injected clock, a fake Cal.com, a database with the
-integration tables. Shared helpers live in `integration_helpers`."""
+integration tables. Shared helpers live in `tests.integrations.helpers`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from booking_core.clock import FrozenClock
 from booking_core.storage.db import Database
 
-from fakes.calcom import FakeCalcom
-from integration_helpers import API_KEY, T0, ensure_integration_tables
+from tests.fakes.calcom import FakeCalcom
+from tests.integrations.helpers import API_KEY, T0, ensure_integration_tables
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker
 from sqlalchemy import select
 
-from integration_helpers import API_KEY, ENV, SECRET, T0, appointment_payload, book, load_tenant, tenant_doc
+from tests.integrations.helpers import API_KEY, ENV, SECRET, T0, appointment_payload, book, load_tenant, tenant_doc
 
 SLOT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 Berlin
 

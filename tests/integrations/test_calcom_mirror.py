@@ -15,7 +15,7 @@ from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker, WorkerConfig
 from sqlalchemy import select
 
-from integration_helpers import API_KEY, ENV, T0, appointment_payload, book, load_tenant, outbox_rows, tenant_doc
+from tests.integrations.helpers import API_KEY, ENV, T0, appointment_payload, book, load_tenant, outbox_rows, tenant_doc
 
 CONFIG = WorkerConfig(max_attempts=6, backoff=Backoff(base_s=5, cap_s=600), breaker=BreakerPolicy(threshold=3, cooldown_s=30))
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from integrations.worker import Worker, WorkerConfig
 
-from integration_helpers import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
+from tests.integrations.helpers import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
 
 
 def slotline(*args: str) -> subprocess.CompletedProcess[str]:

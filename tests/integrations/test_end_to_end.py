@@ -18,8 +18,8 @@ from integrations.calcom.event_types import sync_event_types
 from integrations.webhooks import verify
 from integrations.worker import Worker, WorkerConfig, run_worker
 
-from integration_helpers import API_KEY, ENV, T0, load_tenant, outbox_rows, tenant_doc
-from fakes.base import FakeServer
+from tests.integrations.helpers import API_KEY, ENV, T0, load_tenant, outbox_rows, tenant_doc
+from tests.fakes.base import FakeServer
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 Berlin
 

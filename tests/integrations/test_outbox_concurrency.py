@@ -14,7 +14,7 @@ from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker, WorkerConfig
 
-from integration_helpers import API_KEY, ENV, T0, appointment_payload, book, ensure_integration_tables, load_tenant, outbox_rows, tenant_doc
+from tests.integrations.helpers import API_KEY, ENV, T0, appointment_payload, book, ensure_integration_tables, load_tenant, outbox_rows, tenant_doc
 
 
 async def test_two_workers_on_postgres_send_200_rows_exactly_once(postgres_url, calcom):

@@ -12,9 +12,9 @@ from integrations.ecb import default_urls, update_rates
 from integrations.retell import reconcile_day
 from sqlalchemy import select
 
-from integration_helpers import T0, load_tenant, tenant_doc
-from fakes.ecb import FakeEcb
-from fakes.retell import FakeRetell
+from tests.integrations.helpers import T0, load_tenant, tenant_doc
+from tests.fakes.ecb import FakeEcb
+from tests.fakes.retell import FakeRetell
 
 DAY = date(2026, 11, 19)
 

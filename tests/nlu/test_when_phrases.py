@@ -155,10 +155,14 @@ CASES: list[tuple[str, str, str, str]] = [
     ("15", "de", FRI, "dt 2026-11-20 15:00"),
     # --- past-date repair, invalid dates ------------------------------------------------------
     ("Donnerstag, 26.10.2023", "de", FRI, "date 2026-11-26"),
-    ("26.10.2023", "de", FRI, "date 2027-10-26"),
+    # a past-year date alone: silent repair only when the day-month keeps its weekday (CONTRACT 14)
+    ("26.10.2023", "de", FRI, "none ambiguous_past_date"),  # a Thursday then, a Tuesday in 2027
+    ("26.11.2020", "de", FRI, "date 2026-11-26"),  # a Thursday then and now
+    ("2020-11-27", "de", FRI, "date 2026-11-27"),  # a Friday then and now
     ("Freitag, 27.10.2023", "de", FRI, "date 2026-11-27"),
     ("Montag, 27.10.2023", "de", FRI, "none ambiguous_past_date"),
-    ("2023-10-26 14:30", "de", FRI, "dt 2027-10-26 14:30"),
+    ("2023-10-26 14:30", "de", FRI, "none ambiguous_past_date"),
+    ("2020-11-26 14:30", "de", FRI, "dt 2026-11-26 14:30"),
     ("31.02.", "de", FRI, "none invalid_date"),
     ("32.11.2026", "de", FRI, "none invalid_date"),
     ("2026-13-01", "de", FRI, "none invalid_date"),

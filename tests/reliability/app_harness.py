@@ -13,8 +13,8 @@ from typing import Any, Self
 import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, settings
-from pg_support import FIXTURES
-from reliability_support import KEY, scale
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, scale
 from sqlalchemy import text
 
 from agent_functions.app import create_app

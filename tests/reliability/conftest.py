@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_support import require_postgres, scratch_name
-from app_harness import Harness, database_for
-from reliability_support import REPORT, Report, create_database, drop_database
+from tests.pg_support import require_postgres, scratch_name
+from tests.reliability.app_harness import Harness, database_for
+from tests.reliability.support import REPORT, Report, create_database, drop_database
 
 
 @pytest.fixture(scope="session")

@@ -32,10 +32,10 @@ import aiohttp
 import asyncpg
 import psutil
 import pytest
-from fakes.calcom import FakeCalcom
-from fakes.tcp_proxy import TcpProxy
-from pg_support import FIXTURES
-from reliability_support import KEY, Report, scale
+from tests.fakes.calcom import FakeCalcom
+from tests.fakes.tcp_proxy import TcpProxy
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, scale
 
 from agent_functions.client import SALON_NUMBER, Answer, FunctionClient
 from agent_functions.server import FAILED_START_S

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from hypothesis import given
 from hypothesis import strategies as st
-from app_harness import (
+from tests.reliability.app_harness import (
     PHYSIO_CALLER,
     PHYSIO_NUMBER,
     PHYSIO_REF,
@@ -37,7 +37,7 @@ from app_harness import (
     Request,
     fuzz_settings,
 )
-from reliability_support import Report
+from tests.reliability.support import Report
 
 from nlu.names import parse_customer_name
 

@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from pg_support import FIXTURES
-from reliability_support import KEY, Report, scale
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, scale
 from sqlalchemy import text
 
 from agent_functions.client import Answer, FunctionClient

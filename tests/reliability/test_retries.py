@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from pg_support import FIXTURES
-from reliability_support import KEY, Report, load_demo_tenants, scale
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, load_demo_tenants, scale
 from sqlalchemy import select, text
 
 from agent_functions.client import SALON_NUMBER, Answer, FunctionClient

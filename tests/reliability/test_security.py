@@ -33,11 +33,11 @@ import pytest
 import structlog
 from hypothesis import given
 from hypothesis import strategies as st
-from pg_support import FIXTURES
-from reliability_support import KEY, Report
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from app_harness import (
+from tests.reliability.app_harness import (
     ADMIN_TOKEN,
     NOW,
     PHYSIO_CALLER,

@@ -1,7 +1,7 @@
 """portal: users, one-time tokens (invitation, reset), sessions, login failures
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0014
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import booking_core.storage.types
 
-revision = "0010"
-down_revision = "0006"
+revision = "0014"
+down_revision = "0007"  # main's newest at merge time
 branch_labels = None
 depends_on = None
 

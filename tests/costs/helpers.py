@@ -1,4 +1,4 @@
-"""Helpers for the call-cost tests (imported as costs.costs_helpers): demo tenants in a real database, appointments and holds."""
+"""Helpers for the call-cost tests (`tests.costs.helpers`): demo tenants in a real database, appointments and holds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`slotline bench`: the HTTP benchmark (benchmarks/http_bench.py) from the command line, with its targets."""
+"""`slotline bench`: the HTTP benchmark (`http_bench.py` beside this) from the command line, with its targets."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ TARGETS = {"check_p95_ms": 50.0, "check_vs_floor_p95": 5.0, "book_p95_ms": 80.0,
 
 
 def register(sub: Any) -> None:
-    bench = sub.add_parser("bench", help="latency of every function under concurrent calls, over HTTP, against the floor")
-    bench.add_argument("--database-url", help="PostgreSQL to use (it is WIPED); default: a fresh SQLite file in var/bench")
+    bench = sub.add_parser(
+        "bench", help="latency of every function under concurrent calls, over HTTP, against the floor"
+    )
+    bench.add_argument(
+        "--database-url", help="PostgreSQL to use (it is WIPED); default: a fresh SQLite file in var/bench"
+    )
     bench.add_argument("--concurrency", type=int, default=20, help="simultaneous phone calls (default 20)")
     bench.add_argument("--duration", type=float, default=30.0, help="seconds of load (default 30)")
     bench.add_argument("--workers", type=int, help="server processes (default: 1 on SQLite, 2 on PostgreSQL)")
-    bench.add_argument("--appointments", type=int, default=20_000, help="existing appointments to generate (default 20000)")
+    bench.add_argument(
+        "--appointments", type=int, default=20_000, help="existing appointments to generate (default 20000)"
+    )
     bench.add_argument("--think-ms", type=float, default=1000.0,
                        help="mean pause before each function call of a call (default 1000; 0 = as fast as possible)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -27,7 +33,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from benchmarks.http_bench import BenchConfig, run_bench
+    from agent_functions.bench.http_bench import BenchConfig, run_bench
 
     if (args.workers or 1) > 1 and not args.database_url:
         raise CommandError("--workers > 1 needs --database-url (PostgreSQL): SQLite is served by one process")
@@ -53,7 +59,10 @@ def missed_targets(result: dict[str, Any]) -> list[str]:
     if check.get("p95_ms", 0) > TARGETS["check_p95_ms"]:
         missed.append(f"check_availability p95 {check['p95_ms']} ms > {TARGETS['check_p95_ms']:.0f} ms")
     if check.get("p95_ms", 0) > TARGETS["check_vs_floor_p95"] * floor_p95:
-        missed.append(f"check_availability p95 is {check['p95_ms'] / floor_p95:.1f}x the floor's (> {TARGETS['check_vs_floor_p95']:.0f}x)")
+        missed.append(
+            f"check_availability p95 is {check['p95_ms'] / floor_p95:.1f}x the floor's "
+            f"(> {TARGETS['check_vs_floor_p95']:.0f}x)"
+        )
     if book.get("p95_ms", 0) > TARGETS["book_p95_ms"]:
         missed.append(f"book_appointment p95 {book['p95_ms']} ms > {TARGETS['book_p95_ms']:.0f} ms")
     if result["peak_rss_mb"] > TARGETS["rss_mb"]:
@@ -66,9 +75,12 @@ def render(result: dict[str, Any], missed: list[str]) -> str:
     lines = [f"{'function':<24}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'count':>8}{'errors':>8}"]
     for name, s in rows:
         lines.append(f"{name:<24}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}{s['max_ms']:>9.1f}{s['count']:>8}{s['errors']:>8}")
-    lines.append(f"(ms) {result['calls_per_s']} function calls/s, {result['phone_calls_per_s']} phone calls/s, "
-                 f"peak server RSS {result['peak_rss_mb']} MB (PSS {result['peak_pss_mb']} MB); {result['database']}, {result['workers']} worker(s), "
-                 f"{result['concurrency']} concurrent calls, {result['duration_s']} s")
+    lines.append(
+        f"(ms) {result['calls_per_s']} function calls/s, {result['phone_calls_per_s']} phone calls/s, "
+        f"peak server RSS {result['peak_rss_mb']} MB (PSS {result['peak_pss_mb']} MB); "
+        f"{result['database']}, {result['workers']} worker(s), "
+        f"{result['concurrency']} concurrent calls, {result['duration_s']} s"
+    )
     lines.extend(f"error: {example}" for example in result["error_examples"])
     lines.append("targets: all held" if not missed else "targets missed: " + "; ".join(missed))
     return "\n".join(lines)

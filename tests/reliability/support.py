@@ -15,7 +15,7 @@ from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from pg_support import FIXTURES, create_scratch_database, drop_scratch_database
+from tests.pg_support import FIXTURES, create_scratch_database, drop_scratch_database
 
 FULL = os.environ.get("SLOTLINE_RELIABILITY", "").lower() == "full"
 KEY = "reliability-key"

@@ -45,8 +45,15 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantCo
     rnd = random.Random(seed)
     services: list[dict[str, Any]] = []
     for i in range(20):
-        services.append({"id": f"simple-{i:02d}", "name": SIMPLE_NAMES[i], "duration_min": rnd.choice([15, 30, 30, 45, 60]),
-                         "buffer_after_min": rnd.choice([0, 0, 5, 10]), "price": f"{rnd.randint(15, 90)}.00"})
+        services.append(
+            {
+                "id": f"simple-{i:02d}",
+                "name": SIMPLE_NAMES[i],
+                "duration_min": rnd.choice([15, 30, 30, 45, 60]),
+                "buffer_after_min": rnd.choice([0, 0, 5, 10]),
+                "price": f"{rnd.randint(15, 90)}.00",
+            }
+        )
     policies = ("free", "flexible", "free", "never", "blocked")
     for sid, name, policy in zip(COMPOSITE_IDS, COMPOSITE_NAMES, policies):
         services.append({
@@ -67,8 +74,16 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantCo
         off = rnd.choice(weekdays) if i % 3 == 0 else None
         start = rnd.choice(["08:00", "08:00", "09:00"])
         hours = {d: [[start, "20:00" if d != "sat" else "16:00"]] for d in weekdays if d != off}
-        absences = [{"from": (date(2026, 11, 16) + timedelta(days=rnd.randint(0, 80))).isoformat(),
-                     "to": (date(2026, 11, 16) + timedelta(days=rnd.randint(81, 84))).isoformat()}] if i % 7 == 0 else []
+        absences = (
+            [
+                {
+                    "from": (date(2026, 11, 16) + timedelta(days=rnd.randint(0, 80))).isoformat(),
+                    "to": (date(2026, 11, 16) + timedelta(days=rnd.randint(81, 84))).isoformat(),
+                }
+            ]
+            if i % 7 == 0
+            else []
+        )
         staff.append({"id": f"staff-{i:02d}", "name": STAFF_NAMES[i], "services": does, "hours": hours,
                       "absences": absences})
     return parse_tenant({
@@ -112,7 +127,8 @@ async def populate(db: Database, tenant: TenantConfig, n_appointments: int, star
         idx = IntervalIndex(work)
         per_day = 0
 
-        def fits(staff: str, s: int, e: int, bu: int) -> bool:
+        def fits(staff: str, s: int, e: int, bu: int, idx: IntervalIndex = idx,
+                 busy: list[tuple[int, int]] = busy) -> bool:
             return idx.contains(s, e) and not any(s < be and bs < bu for bs, be in busy)
 
         cursor = work[0][0] + 15 * rnd.randrange(0, 3)

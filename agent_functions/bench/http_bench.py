@@ -32,9 +32,16 @@ from zoneinfo import ZoneInfo
 
 import psutil
 
+from agent_functions.bench.generate import (
+    BENCH_NUMBER,
+    COMPOSITE_NAMES,
+    SIMPLE_NAMES,
+    STAFF_NAMES,
+    make_bench_tenant,
+    populate,
+)
 from agent_functions.client import Answer, FunctionClient
 from agent_functions.server_process import ServerProcess
-from benchmarks.generate import BENCH_NUMBER, COMPOSITE_NAMES, SIMPLE_NAMES, STAFF_NAMES, make_bench_tenant, populate
 from booking_core.clock import SystemClock
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
@@ -81,10 +88,16 @@ class Samples:
         def pct(p: float) -> float:
             if not ordered:
                 return 0.0
-            return round(ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered))) - 1))], 2)
+            return round(ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))], 2)
 
-        return {"p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": round(ordered[-1], 2) if ordered else 0.0,
-                "count": len(ordered), "errors": self.errors}
+        return {
+            "p50_ms": pct(50),
+            "p95_ms": pct(95),
+            "p99_ms": pct(99),
+            "max_ms": round(ordered[-1], 2) if ordered else 0.0,
+            "count": len(ordered),
+            "errors": self.errors,
+        }
 
 
 @dataclass
@@ -121,7 +134,9 @@ class SimulatedCall:
             await asyncio.sleep(self.rnd.uniform(0.5, 1.5) * self.think_s)
         started = time.perf_counter()
         try:
-            answer = await self.client.call(function, args, call_id=self.call_id, from_number=self.phone, to_number=BENCH_NUMBER)
+            answer = await self.client.call(
+                function, args, call_id=self.call_id, from_number=self.phone, to_number=BENCH_NUMBER
+            )
         except Exception as exc:  # noqa: BLE001 - a transport failure is a measured error, not a crash of the bench
             self.load.record(function, None, (time.perf_counter() - started) * 1000, problem=repr(exc)[:200])
             return None
@@ -150,7 +165,9 @@ class SimulatedCall:
             await self.send("find_appointments", {})
             await self.send("cancel_appointment", {"appointment": reference, "confirm": True})
         elif after < 0.4:
-            await self.send("reschedule_appointment", {"appointment": reference, "new_when": spoken_when(self.rnd), "confirm": True})
+            await self.send(
+                "reschedule_appointment", {"appointment": reference, "new_when": spoken_when(self.rnd), "confirm": True}
+            )
 
 
 def _first_offer(answer: Answer | None) -> dict[str, Any] | None:
@@ -161,7 +178,10 @@ def _first_offer(answer: Answer | None) -> dict[str, Any] | None:
     if data.get("slot"):
         return data["slot"]
     options = data.get("slots") or data.get("alternatives") or []
-    return options[0] if options else None
+    if not options:
+        return None
+    # A compact answer names the service once, in `request` (agent_functions.compact).
+    return {"service": (data.get("request") or {}).get("service"), **options[0]}
 
 
 class MemoryWatch:
@@ -295,6 +315,7 @@ def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
         "appointments": written,
         "errors": sum(s.errors for s in load.functions.values()) + floor.errors,
         "error_examples": load.error_examples,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}",
         "date": datetime.now(BERLIN).date().isoformat(),
     }

@@ -16,8 +16,10 @@ def add_portal_routes(app: web.Application) -> None:
     """Mount every portal page on ``app`` (the app must carry ``agent_functions.context.SERVICES``)."""
     from portal.routes_appointment import add_appointment_routes
     from portal.routes_auth import add_auth_routes
+    from portal.routes_callbacks import add_callback_routes
     from portal.routes_day import add_day_routes
 
     add_auth_routes(app)
     add_day_routes(app)
     add_appointment_routes(app)
+    add_callback_routes(app)

@@ -35,6 +35,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_moved": "Termin verschoben.", "done_cancelled": "Termin storniert.", "done_status": "Status gesetzt.",
         "st_scheduled": "gebucht", "st_confirmed": "bestätigt", "st_in_progress": "läuft", "st_paused": "Einwirkzeit",
         "st_completed": "erledigt", "st_cancelled": "storniert", "st_no_show": "nicht erschienen",
+        "cb_closed": "Rückruf erledigt.", "cb_already": "Dieser Rückruf war schon erledigt.", "cb_none": "Keine Rückrufwünsche.",
+        "cb_done": "Erledigt", "cb_status_done": "erledigt",
     },
     "en": {
         "portal": "Portal", "login": "Log in", "logout": "Log out", "email": "Email", "password": "Password",
@@ -63,6 +65,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_moved": "Appointment moved.", "done_cancelled": "Appointment cancelled.", "done_status": "Status set.",
         "st_scheduled": "booked", "st_confirmed": "confirmed", "st_in_progress": "in progress", "st_paused": "processing",
         "st_completed": "completed", "st_cancelled": "cancelled", "st_no_show": "no show",
+        "cb_closed": "Callback done.", "cb_already": "That callback was already done.", "cb_none": "No callback requests.",
+        "cb_done": "Done", "cb_status_done": "done",
     },
 }
 

@@ -17,9 +17,13 @@ def add_portal_routes(app: web.Application) -> None:
     from portal.routes_appointment import add_appointment_routes
     from portal.routes_auth import add_auth_routes
     from portal.routes_callbacks import add_callback_routes
+    from portal.routes_calls import add_call_routes
     from portal.routes_day import add_day_routes
+    from portal.routes_users import add_user_routes
 
     add_auth_routes(app)
     add_day_routes(app)
     add_appointment_routes(app)
     add_callback_routes(app)
+    add_call_routes(app)
+    add_user_routes(app)

@@ -37,6 +37,10 @@ WORDS: dict[str, dict[str, str]] = {
         "st_completed": "erledigt", "st_cancelled": "storniert", "st_no_show": "nicht erschienen",
         "cb_closed": "Rückruf erledigt.", "cb_already": "Dieser Rückruf war schon erledigt.", "cb_none": "Keine Rückrufwünsche.",
         "cb_done": "Erledigt", "cb_status_done": "erledigt",
+        "no_calls": "Noch keine Anrufe.", "duration": "Dauer", "timeline": "Ablauf", "asked": "Gefragt", "heard": "Gehört",
+        "events": "Ereignisse", "invite": "Einladen", "role": "Rolle", "language": "Sprache",
+        "invited": "Einladung verschickt.", "bad_email": "Bitte eine gültige E-Mail-Adresse angeben.",
+        "bad_role": "Bitte eine Rolle wählen.",
     },
     "en": {
         "portal": "Portal", "login": "Log in", "logout": "Log out", "email": "Email", "password": "Password",
@@ -67,6 +71,10 @@ WORDS: dict[str, dict[str, str]] = {
         "st_completed": "completed", "st_cancelled": "cancelled", "st_no_show": "no show",
         "cb_closed": "Callback done.", "cb_already": "That callback was already done.", "cb_none": "No callback requests.",
         "cb_done": "Done", "cb_status_done": "done",
+        "no_calls": "No calls yet.", "duration": "Duration", "timeline": "Timeline", "asked": "Asked", "heard": "Heard",
+        "events": "Events", "invite": "Invite", "role": "Role", "language": "Language",
+        "invited": "Invitation sent.", "bad_email": "Please give a valid email address.",
+        "bad_role": "Please choose a role.",
     },
 }
 

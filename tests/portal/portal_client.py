@@ -65,3 +65,26 @@ async def state(client: TestClient) -> tuple[list[tuple[str, str, int, datetime]
                                       .order_by(Appointment.id))).all()
         audits = int(await session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
     return [tuple(r) for r in rows], audits  # type: ignore[misc]
+
+
+def retell_call(call_id: str, start: datetime) -> dict[str, object]:
+    """A Retell call object as its webhook sends it (ended, 94 s, with its cost)."""
+    ms = int(start.timestamp() * 1000)
+    return {"call_id": call_id, "agent_id": "agent_demo_salon", "call_type": "phone_call", "call_status": "ended",
+            "direction": "inbound", "from_number": "+4915100000017", "to_number": "+4930555000100",
+            "start_timestamp": ms, "end_timestamp": ms + 94000, "duration_ms": 94000,
+            "disconnection_reason": "user_hangup", "call_cost": {"product_costs": [], "combined_cost": 11.59,
+                                                                 "total_duration_seconds": 94}}
+
+
+async def record_call(client: TestClient, tenant_id: str, call_id: str, asked: dict[str, object], heard: str) -> None:
+    """A call as the webhook and the call log leave it: its record and one function call."""
+    from agent_functions.call_log.store import insert_records
+    from booking_core.calls import record_event
+
+    db = client.app[SERVICES].db
+    await record_event(db, tenant_id, "call_ended", retell_call(call_id, NOW), NOW)
+    await insert_records(db, [{"tenant_id": tenant_id, "call_id": call_id, "at": NOW, "name": "check_availability",
+                               "function": "check_availability", "args": asked, "call": {"call_id": call_id},
+                               "status": "unavailable", "response": {"status": "unavailable", "message": heard},
+                               "ms": 12.5}])

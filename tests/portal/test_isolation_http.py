@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from agent_functions.context import SERVICES
 from booking_core.storage.models import CallbackRequest
-from tests.portal.portal_client import MONDAY, Seeded, csrf_of, state
+from booking_core.storage.portal_models import PortalToken
+from tests.portal.portal_client import MONDAY, Seeded, csrf_of, record_call, state
 
 #: Pages before login: their tenant comes from a one-time token or the login itself (tests/portal/test_auth_http.py).
 BEFORE_LOGIN = {"/portal/login", "/portal/logout", "/portal/accept/{token}", "/portal/reset", "/portal/reset/{token}"}
@@ -28,14 +29,17 @@ def portal_routes(client: TestClient) -> set[tuple[str, str]]:
 async def written(client: TestClient) -> tuple[object, ...]:
     async with client.app[SERVICES].db.read() as session:
         callbacks = sorted((r.id, r.status) for r in await session.scalars(select(CallbackRequest)))
-    return (await state(client), callbacks)
+        tokens = sorted((r.tenant_id, r.email) for r in await session.scalars(select(PortalToken)))
+    return (await state(client), callbacks, tokens)
 
 
 async def test_every_route_refuses_another_tenants_ids(client: TestClient, seeded: Seeded) -> None:
     foreign_callback = await client.app[SERVICES].booking.create_callback(
         "demo-physio", call_id="call_physio", customer_name="Tom Hill", phone="+447700900123", reason="pain")
+    await record_call(client, "demo-physio", "call_physio", {"service": "massage"}, "Sorry, fully booked.")
     markers = ("Tom Hill", "+447700900123", seeded.physio.id, seeded.physio.reference, foreign_callback, "Olivia")
-    ids = {"/portal/appointments/": [seeded.physio.id, seeded.physio.reference], "/portal/callbacks/": [foreign_callback]}
+    ids = {"/portal/appointments/": [seeded.physio.id, seeded.physio.reference], "/portal/callbacks/": [foreign_callback],
+           "/portal/calls/": ["call_physio"]}
     html = await (await client.get("/portal/day")).text()
     form = {"csrf": csrf_of(html), "version": str(seeded.physio.version), "date": MONDAY, "time": "12:00",
             "staff_id": "olivia", "status": "confirmed", "reason": "x"}
@@ -45,6 +49,10 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
         if path in BEFORE_LOGIN:
             continue
         walked.add((method, path))
+        if (method, path) == ("POST", "/portal/users/invite"):  # its tenant is the session's, never a field
+            response = await client.post(path, data={**form, "tenant_id": "demo-physio", "email": "x@y.example"})
+            assert response.status == 400  # the walk's role field is no role: refused, nothing written
+            continue
         if "{id}" not in path:
             assert method == "GET", f"{method} {path}: a form without an id; add it to this walk"
             for query in ("", f"?date={MONDAY}"):
@@ -64,5 +72,7 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
     assert await written(client) == before
     expected = {("GET", "/portal/day"), ("GET", "/portal/appointments/{id}"), ("POST", "/portal/appointments/{id}/move"),
                 ("POST", "/portal/appointments/{id}/cancel"), ("POST", "/portal/appointments/{id}/status"),
-                ("GET", "/portal/callbacks"), ("POST", "/portal/callbacks/{id}/done")}
+                ("GET", "/portal/callbacks"), ("POST", "/portal/callbacks/{id}/done"),
+                ("GET", "/portal/calls"), ("GET", "/portal/calls/{id}"), ("GET", "/portal/users"),
+                ("POST", "/portal/users/invite")}
     assert expected <= walked

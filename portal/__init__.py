@@ -18,6 +18,7 @@ def add_portal_routes(app: web.Application) -> None:
     from portal.routes_auth import add_auth_routes
     from portal.routes_callbacks import add_callback_routes
     from portal.routes_calls import add_call_routes
+    from portal.routes_costs import add_cost_routes
     from portal.routes_day import add_day_routes
     from portal.routes_users import add_user_routes
 
@@ -27,3 +28,4 @@ def add_portal_routes(app: web.Application) -> None:
     add_callback_routes(app)
     add_call_routes(app)
     add_user_routes(app)
+    add_cost_routes(app)

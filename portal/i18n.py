@@ -41,6 +41,8 @@ WORDS: dict[str, dict[str, str]] = {
         "events": "Ereignisse", "invite": "Einladen", "role": "Rolle", "language": "Sprache",
         "invited": "Einladung verschickt.", "bad_email": "Bitte eine gültige E-Mail-Adresse angeben.",
         "bad_role": "Bitte eine Rolle wählen.",
+        "from": "Von", "to": "Bis", "show": "Anzeigen", "minutes": "Minuten", "billed": "Berechnet", "bookings": "Buchungen",
+        "total": "Summe",
     },
     "en": {
         "portal": "Portal", "login": "Log in", "logout": "Log out", "email": "Email", "password": "Password",
@@ -75,6 +77,8 @@ WORDS: dict[str, dict[str, str]] = {
         "events": "Events", "invite": "Invite", "role": "Role", "language": "Language",
         "invited": "Invitation sent.", "bad_email": "Please give a valid email address.",
         "bad_role": "Please choose a role.",
+        "from": "From", "to": "To", "show": "Show", "minutes": "Minutes", "billed": "Billed", "bookings": "Bookings",
+        "total": "Total",
     },
 }
 

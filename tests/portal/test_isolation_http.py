@@ -37,7 +37,7 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
     foreign_callback = await client.app[SERVICES].booking.create_callback(
         "demo-physio", call_id="call_physio", customer_name="Tom Hill", phone="+447700900123", reason="pain")
     await record_call(client, "demo-physio", "call_physio", {"service": "massage"}, "Sorry, fully booked.")
-    markers = ("Tom Hill", "+447700900123", seeded.physio.id, seeded.physio.reference, foreign_callback, "Olivia")
+    markers = ("Tom Hill", "+447700900123", seeded.physio.id, seeded.physio.reference, foreign_callback, "Olivia", "call_physio")
     ids = {"/portal/appointments/": [seeded.physio.id, seeded.physio.reference], "/portal/callbacks/": [foreign_callback],
            "/portal/calls/": ["call_physio"]}
     html = await (await client.get("/portal/day")).text()
@@ -73,6 +73,6 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
     expected = {("GET", "/portal/day"), ("GET", "/portal/appointments/{id}"), ("POST", "/portal/appointments/{id}/move"),
                 ("POST", "/portal/appointments/{id}/cancel"), ("POST", "/portal/appointments/{id}/status"),
                 ("GET", "/portal/callbacks"), ("POST", "/portal/callbacks/{id}/done"),
-                ("GET", "/portal/calls"), ("GET", "/portal/calls/{id}"), ("GET", "/portal/users"),
+                ("GET", "/portal/calls"), ("GET", "/portal/calls/{id}"), ("GET", "/portal/costs"), ("GET", "/portal/users"),
                 ("POST", "/portal/users/invite")}
     assert expected <= walked

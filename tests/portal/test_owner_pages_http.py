@@ -58,3 +58,13 @@ async def test_a_staff_user_gets_403_on_owner_pages(client: TestClient, seeded: 
                                                               "role": "owner"})
     assert refused.status == 403
     assert await tokens(client) == before
+
+
+async def test_costs_page_reports_the_own_tenants_calls(client: TestClient, seeded: Seeded) -> None:
+    await record_call(client, "demo-salon", "call_a", {}, "Hallo")
+    await record_call(client, "demo-physio", "call_b", {}, "Hello")
+    html = await (await client.get("/portal/costs?from=2026-11-01&to=2026-11-30")).text()
+    assert "2026-11-20" in html
+    total = html.split('class="total"')[1]
+    assert "<th>1</th>" in total  # one call: the other tenant's is not counted
+    assert (await client.get("/portal/costs?from=garbage")).status == 200

@@ -14,7 +14,7 @@ from sqlalchemy import case, select, update
 from booking_core.storage.db import Database
 from booking_core.storage.models import CallbackRequest
 
-__all__ = ["Callback", "list_callbacks", "close_callback"]
+__all__ = ["Callback", "close_callback", "list_callbacks"]
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,11 @@ async def list_callbacks(db: Database, tenant_id: str, *, limit: int = 200) -> l
     """The tenant's callback requests: open ones first, newest first within each group (at most ``limit``)."""
     async with db.read() as session:
         rows = await session.scalars(
-            select(CallbackRequest).where(CallbackRequest.tenant_id == tenant_id)
+            select(CallbackRequest)
+            .where(CallbackRequest.tenant_id == tenant_id)
             .order_by(case((CallbackRequest.status == "open", 0), else_=1), CallbackRequest.created_at.desc())
-            .limit(limit))
+            .limit(limit)
+        )
         return [Callback(r.id, r.call_id, r.customer_name, r.phone, r.reason, r.status, r.created_at) for r in rows]
 
 
@@ -44,11 +46,18 @@ async def close_callback(db: Database, tenant_id: str, callback_id: str) -> Lite
     """Mark the tenant's open callback ``callback_id`` done: "closed", "already" (done before) or "unknown"
     (no such id in this tenant: nothing written)."""
     async with db.write() as session:
-        result = await session.execute(update(CallbackRequest).where(
-            CallbackRequest.tenant_id == tenant_id, CallbackRequest.id == callback_id, CallbackRequest.status == "open")
-            .values(status="done"))
+        result = await session.execute(
+            update(CallbackRequest)
+            .where(
+                CallbackRequest.tenant_id == tenant_id,
+                CallbackRequest.id == callback_id,
+                CallbackRequest.status == "open",
+            )
+            .values(status="done")
+        )
         if result.rowcount:
             return "closed"
-        exists = await session.scalar(select(CallbackRequest.id).where(
-            CallbackRequest.tenant_id == tenant_id, CallbackRequest.id == callback_id))
+        exists = await session.scalar(
+            select(CallbackRequest.id).where(CallbackRequest.tenant_id == tenant_id, CallbackRequest.id == callback_id)
+        )
         return "already" if exists else "unknown"

@@ -34,9 +34,24 @@ from booking_core.storage.portal_models import LoginFailure, PortalSession, Port
 from portal.mail import queue_email
 
 __all__ = [
-    "AccountError", "TOKEN_TTL", "SESSION_TTL", "LOCK_FAILURES", "LOCK_WINDOW", "MIN_PASSWORD",
-    "User", "Role", "digest", "normalise_email", "invite", "accept_invitation", "request_reset",
-    "reset_password", "login", "session_user", "end_session", "list_users",
+    "LOCK_FAILURES",
+    "LOCK_WINDOW",
+    "MIN_PASSWORD",
+    "SESSION_TTL",
+    "TOKEN_TTL",
+    "AccountError",
+    "Role",
+    "User",
+    "accept_invitation",
+    "digest",
+    "end_session",
+    "invite",
+    "list_users",
+    "login",
+    "normalise_email",
+    "request_reset",
+    "reset_password",
+    "session_user",
 ]
 
 Role = Literal["owner", "staff"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Literal
 
-__all__ = ["Block", "Column", "Board", "SegmentIn", "AppointmentIn", "HoldIn", "lay_out"]
+__all__ = ["AppointmentIn", "Block", "Board", "Column", "HoldIn", "SegmentIn", "lay_out"]
 
 BlockKind = Literal["busy", "processing", "gap", "hold", "absence"]
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.storage.models import OutboxMessage
 
-__all__ = ["queue_email", "TEXTS"]
+__all__ = ["TEXTS", "queue_email"]
 
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "invitation": {

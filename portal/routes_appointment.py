@@ -24,7 +24,7 @@ from portal.accounts import User
 from portal.i18n import translator
 from portal.web import check_csrf, render, require_user, services
 
-__all__ = ["add_appointment_routes", "STATUS_CHOICES"]
+__all__ = ["STATUS_CHOICES", "add_appointment_routes"]
 
 #: The statuses staff set by hand (issue 16); the rest follow from time or from cancelling.
 STATUS_CHOICES = ("confirmed", "no_show", "completed")
@@ -45,9 +45,18 @@ async def _load(request: web.Request) -> tuple[User, str, TenantConfig, Appointm
     return user, csrf, config, view
 
 
-async def _page(request: web.Request, user: User, csrf: str, config: TenantConfig, view: AppointmentView, *,
-                message: str | None = None, error: bool = False, status: int = 200,
-                alternatives: tuple[Any, ...] = ()) -> web.Response:
+async def _page(
+    request: web.Request,
+    user: User,
+    csrf: str,
+    config: TenantConfig,
+    view: AppointmentView,
+    *,
+    message: str | None = None,
+    error: bool = False,
+    status: int = 200,
+    alternatives: tuple[Any, ...] = (),
+) -> web.Response:
     svc = services(request)
     zone = ZoneInfo(config.timezone)
     loc = _locale(user.lang)
@@ -60,18 +69,33 @@ async def _page(request: web.Request, user: User, csrf: str, config: TenantConfi
         cancel_policy = await svc.booking.decide(config, view.id, "cancel")
     except DomainError:
         cancel_policy = None
-    return render(request, "appointment.html", lang=user.lang, user=user, csrf=csrf, a=view, when=when,
-                  local=view.start.astimezone(zone), history=history.changes, policy=cancel_policy,
-                  message=message, error=error, status=status, statuses=STATUS_CHOICES,
-                  staff=[(s.id, s.name) for s in config.staff], alternatives=alternatives)
+    return render(
+        request,
+        "appointment.html",
+        lang=user.lang,
+        user=user,
+        csrf=csrf,
+        a=view,
+        when=when,
+        local=view.start.astimezone(zone),
+        history=history.changes,
+        policy=cancel_policy,
+        message=message,
+        error=error,
+        status=status,
+        statuses=STATUS_CHOICES,
+        staff=[(s.id, s.name) for s in config.staff],
+        alternatives=alternatives,
+    )
 
 
 async def _stale(request: web.Request, form: dict[str, str]) -> web.Response | None:
     """The "changed meanwhile" page (409) when the form's version is not the stored one, else None."""
     user, csrf, config, view = await _load(request)
     if form.get("version", "") != str(view.version):
-        return await _page(request, user, csrf, config, view, message=translator(user.lang)("stale"),
-                           error=True, status=409)
+        return await _page(
+            request, user, csrf, config, view, message=translator(user.lang)("stale"), error=True, status=409
+        )
     return None
 
 
@@ -96,8 +120,14 @@ async def _act(request: web.Request, action: str) -> web.Response:
             zone = ZoneInfo(config.timezone)
             start = datetime.fromisoformat(f"{form.get('date', '')}T{form.get('time', '')}").replace(tzinfo=zone)
             staff_id = form.get("staff_id") or view.staff_id
-            await booking.reschedule(config, view.id, SlotRequest(view.service_id, staff_id, start), call_id=None,
-                                     reason=form.get("reason") or None, actor=actor)
+            await booking.reschedule(
+                config,
+                view.id,
+                SlotRequest(view.service_id, staff_id, start),
+                call_id=None,
+                reason=form.get("reason") or None,
+                actor=actor,
+            )
         elif action == "cancel":
             await booking.cancel(config, view.id, call_id=None, reason=form.get("reason") or None, actor=actor)
         else:
@@ -107,8 +137,17 @@ async def _act(request: web.Request, action: str) -> web.Response:
     except ValueError:
         return await _page(request, user, csrf, config, view, message=t("bad_time"), error=True, status=400)
     except SlotUnavailable as exc:
-        return await _page(request, user, csrf, config, view, message=t("slot_taken"), error=True, status=409,
-                           alternatives=exc.alternatives)
+        return await _page(
+            request,
+            user,
+            csrf,
+            config,
+            view,
+            message=t("slot_taken"),
+            error=True,
+            status=409,
+            alternatives=exc.alternatives,
+        )
     except PolicyDenied:
         return await _page(request, user, csrf, config, view, message=t("policy_denied"), error=True, status=409)
     except InvalidTransition:

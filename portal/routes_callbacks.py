@@ -21,8 +21,16 @@ async def inbox(request: web.Request) -> web.Response:
     locale = "en_GB" if user.lang == "en" else "de_DE"
     items = await list_callbacks(svc.db, user.tenant_id)
     done = request.query.get("done")
-    return render(request, "callbacks.html", lang=user.lang, user=user, csrf=csrf, items=items, done=done,
-                  when=lambda moment: format_datetime(moment.astimezone(zone), format="short", locale=locale))
+    return render(
+        request,
+        "callbacks.html",
+        lang=user.lang,
+        user=user,
+        csrf=csrf,
+        items=items,
+        done=done,
+        when=lambda moment: format_datetime(moment.astimezone(zone), format="short", locale=locale),
+    )
 
 
 async def mark_done(request: web.Request) -> web.Response:

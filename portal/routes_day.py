@@ -11,7 +11,7 @@ from babel.dates import format_date
 from portal.day_queries import day_board
 from portal.web import render, require_user, services
 
-__all__ = ["add_day_routes", "PX_PER_MINUTE"]
+__all__ = ["PX_PER_MINUTE", "add_day_routes"]
 
 #: Vertical scale of the board: 12 opening hours are about 1,000 px, readable on a phone with scrolling.
 PX_PER_MINUTE = 1.4

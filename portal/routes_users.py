@@ -15,11 +15,22 @@ from portal.web import check_csrf, render, require_owner, services
 __all__ = ["add_user_routes"]
 
 
-async def _page(request: web.Request, *, message: str | None = None, error: bool = False, status: int = 200) -> web.Response:
+async def _page(
+    request: web.Request, *, message: str | None = None, error: bool = False, status: int = 200
+) -> web.Response:
     user, csrf = await require_owner(request)
     users = await list_users(services(request).db, user.tenant_id)
-    return render(request, "users.html", lang=user.lang, user=user, csrf=csrf, users=users, message=message,
-                  error=error, status=status)
+    return render(
+        request,
+        "users.html",
+        lang=user.lang,
+        user=user,
+        csrf=csrf,
+        users=users,
+        message=message,
+        error=error,
+        status=status,
+    )
 
 
 async def users_page(request: web.Request) -> web.Response:
@@ -33,8 +44,15 @@ async def invite_post(request: web.Request) -> web.Response:
     svc = services(request)
     base_url = f"{request.headers.get('X-Forwarded-Proto', request.scheme)}://{request.host}"
     try:
-        await invite(svc.db, tenant_id=user.tenant_id, email=form.get("email", ""), role=form.get("role", ""),
-                     now=svc.clock.now(), lang="en" if form.get("lang") == "en" else "de", base_url=base_url)
+        await invite(
+            svc.db,
+            tenant_id=user.tenant_id,
+            email=form.get("email", ""),
+            role=form.get("role", ""),
+            now=svc.clock.now(),
+            lang="en" if form.get("lang") == "en" else "de",
+            base_url=base_url,
+        )
     except AccountError as exc:
         return await _page(request, message=translator(user.lang)(exc.code), error=True, status=400)
     raise web.HTTPFound("/portal/users?done=1")

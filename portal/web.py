@@ -22,8 +22,18 @@ from agent_functions.context import SERVICES, AppServices
 from portal.accounts import User, session_user
 from portal.i18n import translator
 
-__all__ = ["SESSION_COOKIE", "CSRF_COOKIE", "current", "require_user", "require_owner", "check_csrf",
-           "render", "set_session_cookie", "anon_csrf", "services"]
+__all__ = [
+    "CSRF_COOKIE",
+    "SESSION_COOKIE",
+    "anon_csrf",
+    "check_csrf",
+    "current",
+    "render",
+    "require_owner",
+    "require_user",
+    "services",
+    "set_session_cookie",
+]
 
 SESSION_COOKIE = "slotline_session"
 CSRF_COOKIE = "slotline_csrf"

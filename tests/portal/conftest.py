@@ -18,7 +18,9 @@ from tests.portal.portal_client import NOW, Seeded, log_in, seed
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[TestClient]:
-    services = build_services(Settings(database_url=database_url, retell_api_keys=["k"], admin_token="t"), FrozenClock(NOW))
+    services = build_services(
+        Settings(database_url=database_url, retell_api_keys=["k"], admin_token="t"), FrozenClock(NOW)
+    )
     for name in ("demo-salon", "demo-physio"):
         await save_tenant(services.db, read_tenant_file(f"fixtures/tenants/{name}.yaml"), NOW)
     async with TestClient(TestServer(create_app(services))) as test_client:

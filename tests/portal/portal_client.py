@@ -32,15 +32,17 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-async def log_in(client: TestClient, email: str, *, tenant_id: str = "demo-salon", role: str = "owner",
-                 lang: str = "de") -> None:
+async def log_in(
+    client: TestClient, email: str, *, tenant_id: str = "demo-salon", role: str = "owner", lang: str = "de"
+) -> None:
     """Invite, accept and log in over HTTP; the client's cookie jar then holds the session."""
     db = client.app[SERVICES].db
     token = await acc.invite(db, tenant_id=tenant_id, email=email, role=role, now=NOW, lang=lang)
     await acc.accept_invitation(db, token, PASSWORD, NOW)
     page = await (await client.get("/portal/login")).text()
-    response = await client.post("/portal/login", data={"csrf": csrf_of(page), "email": email, "password": PASSWORD},
-                                 allow_redirects=False)
+    response = await client.post(
+        "/portal/login", data={"csrf": csrf_of(page), "email": email, "password": PASSWORD}, allow_redirects=False
+    )
     assert response.status == 302, await response.text()
 
 
@@ -49,20 +51,33 @@ async def seed(client: TestClient) -> Seeded:
     salon = await svc.tenants.get("demo-salon")
     physio = await svc.tenants.get("demo-physio")
     assert salon is not None and physio is not None
-    a = await svc.booking.insert_appointment(salon, service_id="ansatzfaerbung", staff_id="emma",
-                                             start=datetime.fromisoformat(f"{MONDAY}T10:00:00+01:00"),
-                                             customer=CustomerInput("Lena Vogel", "+4917612345678"))
-    b = await svc.booking.insert_appointment(physio, service_id="follow-up", staff_id="olivia",
-                                             start=datetime.fromisoformat(f"{MONDAY}T11:00:00+00:00"),
-                                             customer=CustomerInput("Tom Hill", "+447700900123"))
+    a = await svc.booking.insert_appointment(
+        salon,
+        service_id="ansatzfaerbung",
+        staff_id="emma",
+        start=datetime.fromisoformat(f"{MONDAY}T10:00:00+01:00"),
+        customer=CustomerInput("Lena Vogel", "+4917612345678"),
+    )
+    b = await svc.booking.insert_appointment(
+        physio,
+        service_id="follow-up",
+        staff_id="olivia",
+        start=datetime.fromisoformat(f"{MONDAY}T11:00:00+00:00"),
+        customer=CustomerInput("Tom Hill", "+447700900123"),
+    )
     return Seeded(a, b)
 
 
 async def state(client: TestClient) -> tuple[list[tuple[str, str, int, datetime]], int]:
     """Every appointment's (id, status, version, start) and the audit row count: to prove nothing was written."""
     async with client.app[SERVICES].db.read() as session:
-        rows = (await session.execute(select(Appointment.id, Appointment.status, Appointment.version, Appointment.start)
-                                      .order_by(Appointment.id))).all()
+        rows = (
+            await session.execute(
+                select(Appointment.id, Appointment.status, Appointment.version, Appointment.start).order_by(
+                    Appointment.id
+                )
+            )
+        ).all()
         audits = int(await session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
     return [tuple(r) for r in rows], audits  # type: ignore[misc]
 
@@ -70,11 +85,20 @@ async def state(client: TestClient) -> tuple[list[tuple[str, str, int, datetime]
 def retell_call(call_id: str, start: datetime) -> dict[str, object]:
     """A Retell call object as its webhook sends it (ended, 94 s, with its cost)."""
     ms = int(start.timestamp() * 1000)
-    return {"call_id": call_id, "agent_id": "agent_demo_salon", "call_type": "phone_call", "call_status": "ended",
-            "direction": "inbound", "from_number": "+4915100000017", "to_number": "+4930555000100",
-            "start_timestamp": ms, "end_timestamp": ms + 94000, "duration_ms": 94000,
-            "disconnection_reason": "user_hangup", "call_cost": {"product_costs": [], "combined_cost": 11.59,
-                                                                 "total_duration_seconds": 94}}
+    return {
+        "call_id": call_id,
+        "agent_id": "agent_demo_salon",
+        "call_type": "phone_call",
+        "call_status": "ended",
+        "direction": "inbound",
+        "from_number": "+4915100000017",
+        "to_number": "+4930555000100",
+        "start_timestamp": ms,
+        "end_timestamp": ms + 94000,
+        "duration_ms": 94000,
+        "disconnection_reason": "user_hangup",
+        "call_cost": {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94},
+    }
 
 
 async def record_call(client: TestClient, tenant_id: str, call_id: str, asked: dict[str, object], heard: str) -> None:
@@ -84,7 +108,20 @@ async def record_call(client: TestClient, tenant_id: str, call_id: str, asked: d
 
     db = client.app[SERVICES].db
     await record_event(db, tenant_id, "call_ended", retell_call(call_id, NOW), NOW)
-    await insert_records(db, [{"tenant_id": tenant_id, "call_id": call_id, "at": NOW, "name": "check_availability",
-                               "function": "check_availability", "args": asked, "call": {"call_id": call_id},
-                               "status": "unavailable", "response": {"status": "unavailable", "message": heard},
-                               "ms": 12.5}])
+    await insert_records(
+        db,
+        [
+            {
+                "tenant_id": tenant_id,
+                "call_id": call_id,
+                "at": NOW,
+                "name": "check_availability",
+                "function": "check_availability",
+                "args": asked,
+                "call": {"call_id": call_id},
+                "status": "unavailable",
+                "response": {"status": "unavailable", "message": heard},
+                "ms": 12.5,
+            }
+        ],
+    )

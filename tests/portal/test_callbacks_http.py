@@ -19,10 +19,12 @@ async def statuses(client: TestClient) -> dict[str, str]:
 
 async def test_open_callbacks_first_then_mark_one_done(client: TestClient, seeded: Seeded) -> None:
     booking = client.app[SERVICES].booking
-    first = await booking.create_callback("demo-salon", call_id="call_1", customer_name="Lena Vogel",
-                                          phone="+4917612345678", reason="Frage zur Farbe")
-    second = await booking.create_callback("demo-salon", call_id=None, customer_name="Jonas Berg", phone=None,
-                                           reason="Terminwunsch Samstag")
+    first = await booking.create_callback(
+        "demo-salon", call_id="call_1", customer_name="Lena Vogel", phone="+4917612345678", reason="Frage zur Farbe"
+    )
+    second = await booking.create_callback(
+        "demo-salon", call_id=None, customer_name="Jonas Berg", phone=None, reason="Terminwunsch Samstag"
+    )
     other = await booking.create_callback("demo-physio", call_id=None, customer_name="Tom Hill", phone=None, reason="x")
     html = await (await client.get("/portal/callbacks")).text()
     assert "Tom Hill" not in html and other not in html

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from agent_functions.cli import main
+from booking_core.clock import SystemClock
 from booking_core.storage.db import Database
 from booking_core.storage.models import OutboxMessage
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from booking_core.clock import SystemClock
 from portal import accounts as acc
 
 

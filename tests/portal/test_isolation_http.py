@@ -35,14 +35,33 @@ async def written(client: TestClient) -> tuple[object, ...]:
 
 async def test_every_route_refuses_another_tenants_ids(client: TestClient, seeded: Seeded) -> None:
     foreign_callback = await client.app[SERVICES].booking.create_callback(
-        "demo-physio", call_id="call_physio", customer_name="Tom Hill", phone="+447700900123", reason="pain")
+        "demo-physio", call_id="call_physio", customer_name="Tom Hill", phone="+447700900123", reason="pain"
+    )
     await record_call(client, "demo-physio", "call_physio", {"service": "massage"}, "Sorry, fully booked.")
-    markers = ("Tom Hill", "+447700900123", seeded.physio.id, seeded.physio.reference, foreign_callback, "Olivia", "call_physio")
-    ids = {"/portal/appointments/": [seeded.physio.id, seeded.physio.reference], "/portal/callbacks/": [foreign_callback],
-           "/portal/calls/": ["call_physio"]}
+    markers = (
+        "Tom Hill",
+        "+447700900123",
+        seeded.physio.id,
+        seeded.physio.reference,
+        foreign_callback,
+        "Olivia",
+        "call_physio",
+    )
+    ids = {
+        "/portal/appointments/": [seeded.physio.id, seeded.physio.reference],
+        "/portal/callbacks/": [foreign_callback],
+        "/portal/calls/": ["call_physio"],
+    }
     html = await (await client.get("/portal/day")).text()
-    form = {"csrf": csrf_of(html), "version": str(seeded.physio.version), "date": MONDAY, "time": "12:00",
-            "staff_id": "olivia", "status": "confirmed", "reason": "x"}
+    form = {
+        "csrf": csrf_of(html),
+        "version": str(seeded.physio.version),
+        "date": MONDAY,
+        "time": "12:00",
+        "staff_id": "olivia",
+        "status": "confirmed",
+        "reason": "x",
+    }
     before = await written(client)
     walked = set()
     for method, path in sorted(portal_routes(client)):
@@ -65,14 +84,25 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
         assert prefix is not None, f"{path}: which tenant's id goes here? add it to this walk"
         for foreign in ids[prefix]:
             url = path.replace("{id}", foreign)
-            response = await (client.get(url) if method == "GET" else client.post(url, data=form, allow_redirects=False))
+            response = await (
+                client.get(url) if method == "GET" else client.post(url, data=form, allow_redirects=False)
+            )
             assert response.status in (403, 404), (method, url, response.status)
             text = await response.text()
             assert not [m for m in markers if m in text and m != foreign], (url, text[:300])
     assert await written(client) == before
-    expected = {("GET", "/portal/day"), ("GET", "/portal/appointments/{id}"), ("POST", "/portal/appointments/{id}/move"),
-                ("POST", "/portal/appointments/{id}/cancel"), ("POST", "/portal/appointments/{id}/status"),
-                ("GET", "/portal/callbacks"), ("POST", "/portal/callbacks/{id}/done"),
-                ("GET", "/portal/calls"), ("GET", "/portal/calls/{id}"), ("GET", "/portal/costs"), ("GET", "/portal/users"),
-                ("POST", "/portal/users/invite")}
+    expected = {
+        ("GET", "/portal/day"),
+        ("GET", "/portal/appointments/{id}"),
+        ("POST", "/portal/appointments/{id}/move"),
+        ("POST", "/portal/appointments/{id}/cancel"),
+        ("POST", "/portal/appointments/{id}/status"),
+        ("GET", "/portal/callbacks"),
+        ("POST", "/portal/callbacks/{id}/done"),
+        ("GET", "/portal/calls"),
+        ("GET", "/portal/calls/{id}"),
+        ("GET", "/portal/costs"),
+        ("GET", "/portal/users"),
+        ("POST", "/portal/users/invite"),
+    }
     assert expected <= walked

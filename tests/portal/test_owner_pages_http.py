@@ -18,8 +18,13 @@ async def tokens(client: TestClient) -> list[tuple[str, str]]:
 
 
 async def test_calls_list_and_a_calls_timeline(client: TestClient, seeded: Seeded) -> None:
-    await record_call(client, "demo-salon", "call_a", {"service": "Ansatz färben", "date": "Montag"},
-                      "Am Montag um 10 Uhr ist leider schon belegt.")
+    await record_call(
+        client,
+        "demo-salon",
+        "call_a",
+        {"service": "Ansatz färben", "date": "Montag"},
+        "Am Montag um 10 Uhr ist leider schon belegt.",
+    )
     await record_call(client, "demo-physio", "call_b", {"service": "massage"}, "Sorry, fully booked.")
     html = await (await client.get("/portal/calls")).text()
     assert 'href="/portal/calls/call_a"' in html and "call_b" not in html
@@ -32,14 +37,26 @@ async def test_calls_list_and_a_calls_timeline(client: TestClient, seeded: Seede
 async def test_owner_lists_users_and_invites(client: TestClient, seeded: Seeded) -> None:
     html = await (await client.get("/portal/users")).text()
     assert "anna@salon.example" in html
-    bad = await client.post("/portal/users/invite", data={"csrf": csrf_of(html), "email": "no-at-sign", "role": "staff"})
+    bad = await client.post(
+        "/portal/users/invite", data={"csrf": csrf_of(html), "email": "no-at-sign", "role": "staff"}
+    )
     assert bad.status == 400 and "gültige E-Mail" in await bad.text()
-    forged = await client.post("/portal/users/invite", data={"csrf": "x", "email": "ben@salon.example", "role": "staff"})
+    forged = await client.post(
+        "/portal/users/invite", data={"csrf": "x", "email": "ben@salon.example", "role": "staff"}
+    )
     assert forged.status == 403
     assert await tokens(client) == [("demo-salon", "anna@salon.example")]
-    done = await client.post("/portal/users/invite", allow_redirects=False,
-                             data={"csrf": csrf_of(html), "email": "ben@salon.example", "role": "staff", "lang": "en",
-                                   "tenant_id": "demo-physio"})  # a tenant field is ignored
+    done = await client.post(
+        "/portal/users/invite",
+        allow_redirects=False,
+        data={
+            "csrf": csrf_of(html),
+            "email": "ben@salon.example",
+            "role": "staff",
+            "lang": "en",
+            "tenant_id": "demo-physio",
+        },
+    )  # a tenant field is ignored
     assert done.status == 302
     assert await tokens(client) == [("demo-salon", "anna@salon.example"), ("demo-salon", "ben@salon.example")]
     async with client.app[SERVICES].db.read() as session:
@@ -54,8 +71,9 @@ async def test_a_staff_user_gets_403_on_owner_pages(client: TestClient, seeded: 
     assert "/portal/users" not in html  # the menu hides it
     assert (await client.get("/portal/users")).status == 403
     before = await tokens(client)
-    refused = await client.post("/portal/users/invite", data={"csrf": csrf_of(html), "email": "eve@x.example",
-                                                              "role": "owner"})
+    refused = await client.post(
+        "/portal/users/invite", data={"csrf": csrf_of(html), "email": "eve@x.example", "role": "owner"}
+    )
     assert refused.status == 403
     assert await tokens(client) == before
 

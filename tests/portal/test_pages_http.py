@@ -20,7 +20,9 @@ async def page(client: TestClient, path: str, status: int = 200) -> str:
     return text
 
 
-async def test_day_view_draws_each_staff_column_the_appointment_and_its_free_gap(client: TestClient, seeded: Seeded) -> None:
+async def test_day_view_draws_each_staff_column_the_appointment_and_its_free_gap(
+    client: TestClient, seeded: Seeded
+) -> None:
     html = await page(client, f"/portal/day?date={MONDAY}")
     config = await client.app[SERVICES].tenants.get("demo-salon")
     assert config is not None
@@ -28,7 +30,7 @@ async def test_day_view_draws_each_staff_column_the_appointment_and_its_free_gap
         assert f'data-staff-id="{member.id}"' in html
     assert "Montag, 23. November 2026" in html  # the tenant's locale, the user's language
     assert f"/portal/appointments/{seeded.salon.id}" in html
-    emma = html.split('data-staff-id="emma"')[1].split('data-staff-id=')[0]
+    emma = html.split('data-staff-id="emma"')[1].split("data-staff-id=")[0]
     kinds = re.findall(r'data-kind="(\w+)"', emma)
     assert "busy" in kinds and "gap" in kinds  # the processing gap is drawn free
     assert 'href="/portal/day?date=2026-11-22"' in html and 'href="/portal/day?date=2026-11-24"' in html
@@ -53,13 +55,23 @@ async def test_appointment_page_shows_customer_price_segments_and_history(client
     assert f'name="version" value="{seeded.salon.version}"' in html
 
 
-async def post_form(client: TestClient, appointment_id: str, action: str, fields: dict[str, str],
-                    *, version: int | None = None, csrf: str | None = None) -> tuple[int, str]:
+async def post_form(
+    client: TestClient,
+    appointment_id: str,
+    action: str,
+    fields: dict[str, str],
+    *,
+    version: int | None = None,
+    csrf: str | None = None,
+) -> tuple[int, str]:
     html = await page(client, f"/portal/appointments/{appointment_id}")
     form_version = re.search(r'data-version="(\d+)"', html)
     assert form_version
-    data = {"csrf": csrf if csrf is not None else csrf_of(html),
-            "version": str(version if version is not None else form_version.group(1)), **fields}
+    data = {
+        "csrf": csrf if csrf is not None else csrf_of(html),
+        "version": str(version if version is not None else form_version.group(1)),
+        **fields,
+    }
     response = await client.post(f"/portal/appointments/{appointment_id}/{action}", data=data, allow_redirects=False)
     return response.status, await response.text()
 
@@ -68,11 +80,15 @@ async def test_move_goes_through_the_core_and_a_stale_form_is_refused(client: Te
     status, _ = await post_form(client, seeded.salon.id, "move", {"date": MONDAY, "time": "14:00", "staff_id": "emma"})
     assert status == 302
     moved = await client.app[SERVICES].booking.get_appointment(
-        await client.app[SERVICES].tenants.get("demo-salon"), seeded.salon.id)  # type: ignore[arg-type]
+        await client.app[SERVICES].tenants.get("demo-salon"), seeded.salon.id
+    )  # type: ignore[arg-type]
     assert moved is not None and moved.start == datetime.fromisoformat("2026-11-23T13:00:00+00:00")
     before = await state(client)
-    for action, fields in (("move", {"date": MONDAY, "time": "16:00", "staff_id": "emma"}), ("cancel", {}),
-                           ("status", {"status": "confirmed"})):
+    for action, fields in (
+        ("move", {"date": MONDAY, "time": "16:00", "staff_id": "emma"}),
+        ("cancel", {}),
+        ("status", {"status": "confirmed"}),
+    ):
         status, html = await post_form(client, seeded.salon.id, action, fields, version=seeded.salon.version)
         assert status == 409 and "Inzwischen geändert" in html, action
         assert "14:00" in html  # the current state is shown
@@ -81,7 +97,9 @@ async def test_move_goes_through_the_core_and_a_stale_form_is_refused(client: Te
 
 async def test_move_to_a_taken_time_offers_alternatives_and_writes_nothing(client: TestClient, seeded: Seeded) -> None:
     before = await state(client)
-    status, html = await post_form(client, seeded.salon.id, "move", {"date": MONDAY, "time": "03:00", "staff_id": "emma"})
+    status, html = await post_form(
+        client, seeded.salon.id, "move", {"date": MONDAY, "time": "03:00", "staff_id": "emma"}
+    )
     assert status == 409 and "nicht frei" in html and 'class="alternatives"' in html
     status, html = await post_form(client, seeded.salon.id, "move", {"date": "gestern", "time": "", "staff_id": "emma"})
     assert status == 400 and "gültige" in html
@@ -112,7 +130,8 @@ async def test_cancel_shows_the_policy_and_cancels(client: TestClient, seeded: S
 @pytest.mark.parametrize("action", ["move", "cancel", "status"])
 async def test_every_appointment_form_needs_its_csrf_token(client: TestClient, seeded: Seeded, action: str) -> None:
     before = await state(client)
-    status, _ = await post_form(client, seeded.salon.id, action,
-                                {"date": MONDAY, "time": "14:00", "status": "confirmed"}, csrf="forged")
+    status, _ = await post_form(
+        client, seeded.salon.id, action, {"date": MONDAY, "time": "14:00", "status": "confirmed"}, csrf="forged"
+    )
     assert status == 403
     assert await state(client) == before

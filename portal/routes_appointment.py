@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from babel.dates import format_datetime
+from babel.numbers import format_currency
 
 from booking_core.domain import AppointmentView, SlotRequest
 from booking_core.errors import DomainError, InvalidTransition, PolicyDenied, SlotUnavailable
@@ -77,6 +78,7 @@ async def _page(
         csrf=csrf,
         a=view,
         when=when,
+        money=lambda amount, currency: format_currency(amount, currency, locale=loc),
         local=view.start.astimezone(zone),
         history=history.changes,
         policy=cancel_policy,

@@ -50,7 +50,7 @@ async def test_day_view_needs_a_login(client: TestClient) -> None:
 
 async def test_appointment_page_shows_customer_price_segments_and_history(client: TestClient, seeded: Seeded) -> None:
     html = await page(client, f"/portal/appointments/{seeded.salon.id}")
-    for text in ("Lena Vogel", seeded.salon.reference, "58.00 EUR", "Auswaschen", "created", "Emma Becker"):
+    for text in ("Lena Vogel", seeded.salon.reference, "58,00\xa0€", "Auswaschen", "created", "Emma Becker"):
         assert text in html
     assert f'name="version" value="{seeded.salon.version}"' in html
 

@@ -15,7 +15,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from agent_functions.admin import add_admin_routes
+from agent_functions.admin import add_admin_routes, add_message_routes
 from agent_functions.admin.calls import add_call_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
@@ -149,6 +149,7 @@ def create_app(services: AppServices) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_admin_routes(app)
+    add_message_routes(app)
     add_call_routes(app)
     add_calcom_routes(app)
     add_portal_routes(app)

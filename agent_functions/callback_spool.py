@@ -90,7 +90,7 @@ class CallbackSpool:
             return 0
         try:
             await self.services.booking.create_callback(
-                tenant.id, call_id=call.call.call_id, customer_name=None, phone=call.call.from_number,
+                tenant, call_id=call.call.call_id, customer_name=None, phone=call.call.from_number,
                 reason=f"technical fault during {call.name}", callback_id=pending.id,
                 details={"function": call.name, "args": {k: str(v)[:200] for k, v in call.args.items()},
                          "failed_at": pending.at.isoformat()},

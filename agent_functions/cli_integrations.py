@@ -17,23 +17,10 @@ import os
 import signal
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agent_functions.cli_support import CommandError, command_group, run_with_database
-
-if TYPE_CHECKING:
-    from booking_core.tenant_config import TenantConfig
-
-
-
-
-async def _tenant(db: Any, tenant_id: str) -> TenantConfig:
-    from booking_core.tenant_store import TenantDirectory
-
-    tenant = await TenantDirectory(db).get(tenant_id)
-    if tenant is None:
-        raise CommandError(f"unknown tenant {tenant_id!r}")
-    return tenant
+from agent_functions.cli_support import tenant_or_error as _tenant
 
 
 # --- worker, outbox ------------------------------------------------------------------------------
@@ -51,10 +38,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
         if args.once:
             worker = Worker(db, SystemClock(), config=config)
             try:
+                moved = await worker.advance_lifecycle()
                 report = await worker.drain_once()
             finally:
                 await worker.aclose()
-            print(json.dumps(report.as_dict()))
+            print(json.dumps({**report.as_dict(), "lifecycle_moved": moved.moved}))
             return 0
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -204,7 +192,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    worker = subparsers.add_parser("worker", help="drain the outbox to Cal.com and webhooks (runs until stopped)")
+    worker = subparsers.add_parser("worker", help="drain the outbox (Cal.com, webhooks, SMS, email) and move appointments by the clock (runs until stopped)")
     _db_arg(worker)
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     worker.add_argument("--batch", type=int, default=50)

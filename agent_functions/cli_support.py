@@ -71,3 +71,13 @@ def run_with_database(args: argparse.Namespace, work: Callable[[Database], Await
     except SQLAlchemyError as exc:
         print(f"error: database: {str(exc).splitlines()[0]} (is it migrated? `slotline db upgrade`)", file=sys.stderr)
         return 1
+
+
+async def tenant_or_error(db: Database, tenant_id: str) -> TenantConfig:
+    """The tenant's config, or CommandError naming the unknown id."""
+    from booking_core.tenant_store import TenantDirectory
+
+    tenant = await TenantDirectory(db).get(tenant_id)
+    if tenant is None:
+        raise CommandError(f"unknown tenant {tenant_id!r}")
+    return tenant

@@ -216,7 +216,7 @@ async def _apologise(ctx: FunctionContext, function: str, args: dict[str, Any]) 
     data: dict[str, Any] = {"error": "internal"}
     try:
         data["callback_id"] = await ctx.services.booking.create_callback(
-            ctx.tenant.id, call_id=ctx.call.call_id, customer_name=None, phone=ctx.call.from_number,
+            ctx.tenant, call_id=ctx.call.call_id, customer_name=None, phone=ctx.call.from_number,
             reason=f"technical fault during {function}",
             details={"function": function, "args": {k: str(v)[:200] for k, v in args.items()}},
         )

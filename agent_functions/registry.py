@@ -54,6 +54,9 @@ ARG_ALIASES: dict[str, str] = {
     "name": "customer_name",
     "phone_number": "customer_phone",
     "telefonnummer": "customer_phone",
+    "email": "customer_email",
+    "e_mail": "customer_email",
+    "email_address": "customer_email",
     "new_datum": "new_date",
     "new_uhrzeit": "new_time",
     "old_datum": "old_date",
@@ -62,7 +65,7 @@ ARG_ALIASES: dict[str, str] = {
 }
 
 CANONICAL_ARGS: frozenset[str] = frozenset({
-    "service", "date", "time", "staff", "when", "query", "customer_name", "customer_phone", "notes",
+    "service", "date", "time", "staff", "when", "query", "customer_name", "customer_phone", "customer_email", "notes",
     "appointment", "old_date", "old_time", "new_date", "new_time", "new_when", "reason", "confirm", "datetime",
 })
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from agent_functions.compact import compact_lists, list_at
 
 if TYPE_CHECKING:
-    from booking_core.domain import AppointmentView, SegmentSlot, Slot
+    from booking_core.domain import AppointmentSegment, AppointmentView, Slot
     from booking_core.tenant_config import TenantConfig
 
 ResponseStatus = Literal[
@@ -91,7 +91,7 @@ def ref(id_: str, name: str) -> dict[str, str]:
     return {"id": id_, "name": name}
 
 
-def segment_data(seg: SegmentSlot, tenant: TenantConfig) -> dict[str, Any]:
+def segment_data(seg: AppointmentSegment, tenant: TenantConfig) -> dict[str, Any]:
     zone = tenant.zone
     member = tenant.staff_member(seg.staff_id)
     return {

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
+from agent_functions.gc_tuning import attach_gc_tuning
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock, SystemClock
 
@@ -38,6 +39,8 @@ def build_app(settings: Settings, with_worker: bool) -> web.Application:
     """The app with this process's own services (engines and pools are never shared across a fork)."""
     clock = FrozenClock(datetime.now(ZoneInfo("UTC"))) if settings.test_clock else SystemClock()
     app = create_app(build_services(settings, clock))
+    if settings.gc_freeze:
+        attach_gc_tuning(app)
     if with_worker:
         from agent_functions.worker_task import attach_worker
 

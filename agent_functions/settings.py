@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     allow_unsigned: bool = False
     # Test clock: a server started with this serves a frozen clock movable via /_test/clock (replay --url).
     test_clock: bool = False
+    # Freeze the startup heap and collect rarely (agent_functions/gc_tuning.py); off only to measure it.
+    gc_freeze: bool = True
+    # Parsed tenant configurations (and their calendars) kept per worker, least recently used dropped.
+    tenant_cache_size: int = Field(256, ge=1)
 
     @field_validator("retell_api_keys", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ TOOLS: list[tuple[str, str, dict[str, Any], list[str]]] = [
      _props(service="the service", date=f"the day, {SPOKEN}", time=f"the time, {SPOKEN}",
             when="date and time in the caller's words", staff="staff member, if any", customer_name="the caller's name",
             customer_phone="a callback number if different from the calling number",
+            customer_email="the caller's email address, if they want a confirmation by email",
             notes="anything the salon should know"), ["service"]),
     ("find_appointments", "The caller's upcoming appointments (by their number, else by name).",
      _props(customer_name="the caller's name", customer_phone="the caller's number if they give one",

@@ -28,6 +28,7 @@ from booking_core.storage.migrate import upgrade
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
+from agent_functions.replay.seed import insert_appointment
 from portal import accounts
 
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")
@@ -52,7 +53,7 @@ async def run(url: str, staff: int, per_staff: int, runs: int) -> list[float]:
     start = datetime.fromisoformat(f"{DAY}T08:00:00+01:00")
     for member in tenant.staff:
         for i in range(per_staff):
-            await services.booking.insert_appointment(tenant, service_id="hairdetox", staff_id=member.id,
+            await insert_appointment(services.db, services.clock, tenant, service_id="hairdetox", staff_id=member.id,
                                                       start=start + timedelta(minutes=15 * i),
                                                       customer=CustomerInput(f"Kundin {i}", None))
     token = await accounts.invite(services.db, tenant_id=tenant.id, email="bench@salon.example", role="owner", now=NOW)

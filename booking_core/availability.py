@@ -13,14 +13,17 @@ slot search.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta, timezone
+from collections import OrderedDict
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_core.intervals import Interval, normalize, subtract
 from booking_core.tenant_config import WEEKDAYS, TenantConfig, TimeRange
 
-UTC = timezone.utc
+__all__ = ["TenantCalendar", "calendar_for", "from_minute", "set_calendar_cache_size", "to_minute", "to_minute_ceil"]
+
+UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -79,7 +82,8 @@ class TenantCalendar:
                 else:
                     assert a.start is not None and a.end is not None and a.date is not None
                     partial.setdefault(a.date, []).append(
-                        (a.start.hour * 60 + a.start.minute, 24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
+                        (a.start.hour * 60 + a.start.minute,
+                         24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
                     )
             self.absent_days[m.id] = whole
             self.partial_absences[m.id] = partial
@@ -166,7 +170,8 @@ class TenantCalendar:
         key = (staff_id, day)
         hit = self._raw_cache.get(key)
         if hit is None:
-            hit = [(self.local_minute(day, s), self.local_minute(day, e)) for s, e in self.staff_week[staff_id][day.weekday()]]
+            hit = [(self.local_minute(day, s), self.local_minute(day, e))
+                   for s, e in self.staff_week[staff_id][day.weekday()]]
             self._raw_cache[key] = hit
         return hit
 
@@ -182,7 +187,8 @@ class TenantCalendar:
             hit = self.raw_hours(staff_id, day)
             partial = self.partial_absences[staff_id].get(day)
             if partial:
-                hit = subtract(hit, normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial))
+                absent = normalize((self.local_minute(day, s), self.local_minute(day, e)) for s, e in partial)
+                hit = subtract(hit, absent)
         if len(self._work_cache) > 200_000:
             self._work_cache.clear()
         self._work_cache[key] = hit
@@ -211,18 +217,33 @@ def _holiday_calendar(config: TenantConfig) -> Any:
     return holidays_lib.country_holidays(config.holidays.country, subdiv=config.holidays.subdiv, language=language)
 
 
-_CACHE: dict[int, tuple[TenantConfig, TenantCalendar]] = {}
+_CACHE: OrderedDict[int, tuple[TenantConfig, TenantCalendar]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = [256]
+
+
+def set_calendar_cache_size(size: int) -> None:
+    """Keep at most `size` calendars (least recently used dropped first); the server sets it from
+    SLOTLINE_TENANT_CACHE_SIZE, the same bound as the tenant directory's."""
+    with _CACHE_LOCK:
+        _CACHE_SIZE[0] = max(1, size)
+        while len(_CACHE) > _CACHE_SIZE[0]:
+            _CACHE.popitem(last=False)
 
 
 def calendar_for(config: TenantConfig) -> TenantCalendar:
-    """The cached calendar of this config object (keyed by identity; the config is kept alive with it)."""
-    hit = _CACHE.get(id(config))
-    if hit is not None and hit[0] is config:
-        return hit[1]
+    """The cached calendar of this config object (keyed by identity; the config is kept alive with it).
+    A bounded LRU: past its size the least recently used calendar is dropped, not all of them."""
+    key = id(config)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is config:
+            _CACHE.move_to_end(key)
+            return hit[1]
     cal = TenantCalendar(config)
     with _CACHE_LOCK:
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[id(config)] = (config, cal)
+        _CACHE[key] = (config, cal)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE[0]:
+            _CACHE.popitem(last=False)
     return cal

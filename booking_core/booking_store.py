@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil
-from booking_core.domain import AppointmentView, SegmentSlot
+from booking_core.domain import AppointmentSegment, AppointmentView
 from booking_core.intervals import Interval
 from booking_core.storage import models as m
+from booking_core.vocabulary import AppointmentStatus
 
-# Longest stretch one busy row can cover; lets the busy query use the (tenant, staff, start) index.
+__all__ = ["load_busy", "segment_view", "view", "views"]
+
+# Longest stretch one busy row can cover; lets the busy query range over the start column of
+# ix_appointment_segments_live_busy (migration 0013: live staff-busy rows, every column the query reads).
 MAX_SEGMENT = timedelta(days=1)
 END = '"end"'  # a reserved word, quoted the same way on both engines
 
@@ -41,7 +45,7 @@ async def load_busy(
 
     This is the hot read of every availability answer, so it is one round trip of hand-written SQL on
     the driver connection (the ORM's per-row result processing cost more than the query itself), with
-    epoch minutes computed by the database and the (tenant_id, staff_id, start) index bounding the scan.
+    epoch minutes computed by the database and the covering partial index bounding the scan.
     """
     out: dict[str, list[Interval]] = {s: [] for s in staff_ids}
     if not staff_ids:
@@ -58,17 +62,22 @@ async def load_busy(
         def p(v: Any) -> str:
             values.append(v)
             return f"${len(values)}"
-        t = lambda dt: dt  # noqa: E731 - asyncpg takes aware datetimes
+
+        def t(dt: datetime) -> Any:
+            return dt  # asyncpg takes aware datetimes
     elif dialect == "sqlite":
         def minute(col: str, ceil: bool = False) -> str:
-            return f"((CAST(strftime('%s', {col}) AS INTEGER) + 59) / 60)" if ceil else f"(CAST(strftime('%s', {col}) AS INTEGER) / 60)"
+            seconds = f"CAST(strftime('%s', {col}) AS INTEGER)"
+            return f"(({seconds} + 59) / 60)" if ceil else f"({seconds} / 60)"
         seg_json = "segments"
         values = []
 
         def p(v: Any) -> str:
             values.append(v)
             return "?"
-        t = lambda dt: dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # noqa: E731
+
+        def t(dt: datetime) -> Any:
+            return dt.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     else:  # pragma: no cover - only the two engines are supported
         raise RuntimeError(f"unsupported dialect {dialect}")
 
@@ -117,22 +126,10 @@ async def load_busy(
     return out
 
 
-def epoch_minute(column: Any, dialect: str, *, ceil: bool = False) -> Any:
-    """The UTC epoch minute of a stored instant, computed by the database: the busy query returns
-    thousands of rows on a full calendar, and integers cross the driver far cheaper than datetimes."""
-    if dialect == "postgresql":
-        seconds = func.extract("epoch", column)
-        expr = func.ceil(seconds / 60) if ceil else func.floor(seconds / 60)
-        return cast(expr, BigInteger)
-    # SQLite stores naive UTC text; strftime('%s') reads it as UTC. Seconds are always 0 for our rows
-    # but ceil keeps a stray second from shortening a busy stretch.
-    seconds = cast(func.strftime("%s", column), Integer)
-    return (seconds + 59).self_group().op("/")(60) if ceil else seconds.op("/")(60)  # integer division in SQLite
-
-
-def segment_slot(cal: TenantCalendar, row: m.AppointmentSegment) -> SegmentSlot:
+def segment_view(cal: TenantCalendar, row: m.AppointmentSegment) -> AppointmentSegment:
+    """A stored segment in the tenant's zone, with its staff member's name."""
     member = cal.staff.get(row.staff_id)
-    return SegmentSlot(
+    return AppointmentSegment(
         key=row.key,
         name=row.name,
         start=row.start.astimezone(cal.zone),
@@ -144,7 +141,10 @@ def segment_slot(cal: TenantCalendar, row: m.AppointmentSegment) -> SegmentSlot:
     )
 
 
-async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
+async def views(session: AsyncSession, cal: TenantCalendar,
+                appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
+    """The appointments as the caller is told them, in the given order (segments and customers read
+    in chunks of 500 ids)."""
     appts = list(appointments)
     if not appts:
         return []
@@ -152,7 +152,8 @@ async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterab
     segs: dict[str, list[m.AppointmentSegment]] = {i: [] for i in ids}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
-        rows = (await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id.in_(chunk)))).all()
+        rows = (await session.scalars(select(m.AppointmentSegment)
+                                      .where(m.AppointmentSegment.appointment_id.in_(chunk)))).all()
         for r in rows:
             segs[r.appointment_id].append(r)
     cids = list({a.customer_id for a in appts if a.customer_id})
@@ -164,21 +165,24 @@ async def views(session: AsyncSession, cal: TenantCalendar, appointments: Iterab
     return [view(cal, a, segs[a.id], customers.get(a.customer_id) if a.customer_id else None) for a in appts]
 
 
-def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment], customer: m.Customer | None) -> AppointmentView:
+def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment],
+         customer: m.Customer | None) -> AppointmentView:
+    """One appointment from its rows: local times, names from the calendar (the id when the service
+    or staff member is gone from the tenant file), segments in position order."""
     service = cal.services.get(a.service_id)
     member = cal.staff.get(a.staff_id)
     ordered = sorted(segments, key=lambda s: (s.position, s.start))
     return AppointmentView(
         id=a.id,
         reference=a.reference,
-        status=a.status,
+        status=AppointmentStatus(a.status),
         start=a.start.astimezone(cal.zone),
         end=a.end.astimezone(cal.zone),
         service_id=a.service_id,
         service_name=service.name if service else a.service_id,
         staff_id=a.staff_id,
         staff_name=member.name if member else a.staff_id,
-        segments=tuple(segment_slot(cal, s) for s in ordered),
+        segments=tuple(segment_view(cal, s) for s in ordered),
         price=a.price,
         currency=a.currency,
         customer_name=customer.name if customer else None,
@@ -189,4 +193,5 @@ def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.Appointment
         notes=a.notes,
         tenant_id=a.tenant_id,
         customer_id=a.customer_id,
+        customer_email=customer.email if customer else None,
     )

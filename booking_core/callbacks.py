@@ -1,63 +1,32 @@
-"""The callback requests a tenant's staff work through (CONTRACT section 12, issue 21): read open first,
-mark one done. Written for the portal until issue 16's callback functions land; every query is scoped
-to one tenant, so another business's id reads as unknown.
-"""
+"""Callback requests: a caller asks to be called back (CONTRACT section 3, `request_callback`);
+kept open until staff deal with it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
-from sqlalchemy import case, select, update
-
+from booking_core.callback_inbox import record_callback_messages
+from booking_core.storage import models as m
 from booking_core.storage.db import Database
-from booking_core.storage.models import CallbackRequest
+from booking_core.tenant_config import TenantConfig
+from booking_core.vocabulary import CallbackStatus
 
-__all__ = ["Callback", "close_callback", "list_callbacks"]
-
-
-@dataclass(frozen=True)
-class Callback:
-    """One callback request; ``created_at`` in UTC; ``status`` "open" or "done"."""
-
-    id: str
-    call_id: str | None
-    customer_name: str | None
-    phone: str | None
-    reason: str | None
-    status: str
-    created_at: datetime
+__all__ = ["create_callback"]
 
 
-async def list_callbacks(db: Database, tenant_id: str, *, limit: int = 200) -> list[Callback]:
-    """The tenant's callback requests: open ones first, newest first within each group (at most ``limit``)."""
-    async with db.read() as session:
-        rows = await session.scalars(
-            select(CallbackRequest)
-            .where(CallbackRequest.tenant_id == tenant_id)
-            .order_by(case((CallbackRequest.status == "open", 0), else_=1), CallbackRequest.created_at.desc())
-            .limit(limit)
-        )
-        return [Callback(r.id, r.call_id, r.customer_name, r.phone, r.reason, r.status, r.created_at) for r in rows]
-
-
-async def close_callback(db: Database, tenant_id: str, callback_id: str) -> Literal["closed", "already", "unknown"]:
-    """Mark the tenant's open callback ``callback_id`` done: "closed", "already" (done before) or "unknown"
-    (no such id in this tenant: nothing written)."""
+async def create_callback(db: Database, tenant: TenantConfig, now: datetime, *, call_id: str | None,
+                          customer_name: str | None, phone: str | None, reason: str | None,
+                          details: dict[str, Any] | None = None, callback_id: str | None = None) -> str:
+    """Record an open callback request, returning its id: `callback_id` when the caller was already
+    told one (the row is written late, e.g. after the database came back), else a new UUID. The email
+    telling the team (`callback_inbox.record_callback_messages`) is written in the same transaction."""
+    cid = callback_id or str(uuid.uuid4())
     async with db.write() as session:
-        result = await session.execute(
-            update(CallbackRequest)
-            .where(
-                CallbackRequest.tenant_id == tenant_id,
-                CallbackRequest.id == callback_id,
-                CallbackRequest.status == "open",
-            )
-            .values(status="done")
-        )
-        if result.rowcount:
-            return "closed"
-        exists = await session.scalar(
-            select(CallbackRequest.id).where(CallbackRequest.tenant_id == tenant_id, CallbackRequest.id == callback_id)
-        )
-        return "already" if exists else "unknown"
+        row = m.CallbackRequest(id=cid, tenant_id=tenant.id, call_id=call_id, customer_name=customer_name, phone=phone,
+                                reason=reason, details=details, status=CallbackStatus.OPEN, created_at=now)
+        session.add(row)
+        await session.flush()
+        await record_callback_messages(session, tenant, row)
+    return cid

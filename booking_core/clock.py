@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+__all__ = ["Clock", "FrozenClock", "SystemClock"]
 
 
 class Clock(Protocol):
@@ -12,8 +14,10 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """The machine's clock, in UTC."""
+
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FrozenClock:
@@ -22,13 +26,13 @@ class FrozenClock:
     def __init__(self, at: datetime) -> None:
         if at.tzinfo is None:
             raise ValueError("FrozenClock needs an aware datetime")
-        self._now = at.astimezone(timezone.utc)
+        self._now = at.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._now
 
     def set(self, at: datetime) -> None:
-        self._now = at.astimezone(timezone.utc)
+        self._now = at.astimezone(UTC)
 
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)

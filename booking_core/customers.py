@@ -5,38 +5,43 @@ shares a landline (CONTRACT section 14). A customer is therefore a (phone, name)
 a different name on a known number is a new customer with the same phone, never the number's first
 customer. A lone first name or surname that names exactly one of the number's customers ("Lena" on
 Lena Vogel's number) is that customer, so an LLM that passes only part of a name makes no duplicate.
+
+Names are compared in the folded form of the whole code (`textfold.name_tokens`): case, umlaut
+spellings and punctuation do not matter.
 """
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.domain import CustomerInput
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
+from textfold import name_tokens
+
+__all__ = [
+    "customer_for", "customer_ids", "customer_name_by_phone", "customer_names_by_phone", "existing_customer",
+    "fold_name", "is_known", "name_matches", "pick_customer", "same_name",
+]
 
 
 def fold_name(text: str) -> str:
-    """Case- and umlaut-insensitive form of a name: "Müller", "MUELLER" and "Muller" all fold alike."""
-    text = unicodedata.normalize("NFC", text).casefold().replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    for a, b in (("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(a, b)
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+    """Case- and umlaut-insensitive form of a name, its words joined by one space: "Müller", "MUELLER"
+    and "Muller" all fold alike (the stored `customers.name_key`)."""
+    return " ".join(name_tokens(text))
 
 
 def name_matches(query: str, name: str | None) -> bool:
     """Every word of the spoken `query` is a word of `name` ("Vogel" finds "Lena Vogel")."""
     if not name:
         return False
-    q, n = fold_name(query).split(), fold_name(name).split()
+    q, n = name_tokens(query), name_tokens(name)
     return bool(q) and all(t in n for t in q)
 
 
@@ -87,7 +92,7 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
         if not name:
             return None
         row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, name_key=fold_name(name),
-                         created_at=now)
+                         email=customer.email, created_at=now)
         session.add(row)
         await session.flush()
         return row
@@ -108,6 +113,8 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
         if found is not None:
             await session.refresh(found)
         found, _ = pick_customer(await _by_phone(session, tenant_id, customer.phone), name)
+    if found is not None and customer.email:  # the address given on this call is the one to use
+        found.email = customer.email
     return found
 
 
@@ -127,11 +134,12 @@ async def _by_phone(session: AsyncSession, tenant_id: str, phone: str) -> list[m
 async def customer_names_by_phone(db: Database, tenant_id: str, phone: str) -> list[str]:
     """The names of everyone known by this number, the number's first customer first (a family shares one)."""
     async with db.read() as session:
-        return list((await session.scalars(
+        names = (await session.scalars(
             select(m.Customer.name).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone,
                                           m.Customer.name.is_not(None))
             .order_by(m.Customer.created_at, m.Customer.id)
-        )).all())
+        )).all()
+    return [name for name in names if name is not None]
 
 
 async def customer_name_by_phone(db: Database, tenant_id: str, phone: str) -> str | None:
@@ -140,9 +148,31 @@ async def customer_name_by_phone(db: Database, tenant_id: str, phone: str) -> st
     return names[0] if names else None
 
 
+async def customer_ids(session: AsyncSession, tenant_id: str, phone: str | None, name: str | None) -> list[str]:
+    """Customers by phone when given (exact; everyone on that number), else by spoken name
+    (`name_matches`, over the tenant's named customers)."""
+    if phone:
+        return list((await session.scalars(select(m.Customer.id).where(
+            m.Customer.tenant_id == tenant_id, m.Customer.phone == phone))).all())
+    rows = (await session.execute(select(m.Customer.id, m.Customer.name).where(
+        m.Customer.tenant_id == tenant_id, m.Customer.name.is_not(None)))).all()
+    return [cid for cid, cname in rows if name_matches(name or "", cname)]
+
+
 async def is_known(db: Database, tenant_id: str, phone: str) -> bool:
+    """Whether anyone is known by this number (E.164) at the tenant."""
     async with db.read() as session:
         found = await session.scalar(
             select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone).limit(1)
         )
     return found is not None
+
+
+async def no_show_count(db: Database, tenant_id: str, phone: str) -> int:
+    """How many appointments of the customers with this number were no-shows (kept for reports, and
+    so the agent knows a caller who did not come twice or more; CONTRACT section 9)."""
+    async with db.read() as session:
+        customers = select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
+        return int(await session.scalar(select(func.count()).select_from(m.Appointment).where(
+            m.Appointment.tenant_id == tenant_id, m.Appointment.customer_id.in_(customers),
+            m.Appointment.status == "no_show")) or 0)

@@ -7,8 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from booking_core.vocabulary import AppointmentStatus
+
 if TYPE_CHECKING:
-    from booking_core.refusals import Refusal
+    from booking_core.refusals import Refusal, RefusalCode
+
+__all__ = [
+    "AppointmentSegment", "AppointmentView", "CheckOutcome", "CustomerInput", "PolicyDecision", "Slot", "SlotRequest",
+    "appointment_to_dict", "segment_to_dict",
+]
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,12 @@ class SlotRequest:
 
 
 @dataclass(frozen=True)
-class SegmentSlot:
+class AppointmentSegment:
+    """One segment of an offered slot or a booked appointment, in the tenant's zone (the same segment
+    as `booking_core.layout.AppointmentSegment` in epoch minutes and the `appointment_segments` row).
+    `staff_busy` False: the staff is free meanwhile (processing); `busy_until`: where the staff's
+    blocked stretch ends (end plus buffer on the last segment, the next start in blocked gaps)."""
+
     key: str
     name: str
     start: datetime
@@ -40,11 +52,14 @@ class SegmentSlot:
 
 @dataclass(frozen=True)
 class Slot:
+    """A bookable time for a service: who starts it, its segments, its price (the staff member's,
+    else the service's) in the tenant's currency. Times are aware, in the tenant's zone."""
+
     service_id: str
     staff_id: str
     start: datetime
     end: datetime
-    segments: tuple[SegmentSlot, ...]
+    segments: tuple[AppointmentSegment, ...]
     price: Decimal
     currency: str
     service_name: str = ""
@@ -53,35 +68,45 @@ class Slot:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """`reason`: the refusal's code (booking_core.refusals) when not available; `refusal` the whole of it."""
+    """The answer to a check. Exact: `available` and `slot` (held until `hold_expires_at` when a call
+    asked), else `reason` and the nearest `alternatives`. Day, window or next: `slots` spread over it,
+    else `reason` and the next free ones as `alternatives`. `reason` is `not_qualified` also when
+    slots with other staff are offered. `reason` is the code of `refusal` (booking_core.refusals), which
+    says the rest (whose hours, which holiday)."""
 
     available: bool
     slot: Slot | None
     hold_expires_at: datetime | None
     alternatives: tuple[Slot, ...]
     slots: tuple[Slot, ...]
-    reason: str | None
+    reason: RefusalCode | None
     refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
 class CustomerInput:
+    """Who a booking is for, as the call gives it (the name as spoken, stripped later)."""
+
     name: str | None
     phone: str | None  # E.164 or None (withheld)
+    email: str | None = None  # checked by the edge (booking_core.messages.channels.valid_email)
 
 
 @dataclass(frozen=True)
 class AppointmentView:
+    """An appointment as the caller is told it: local times, service and staff names, segments,
+    price; `version` counts its changes (optimistic locking)."""
+
     id: str
     reference: str
-    status: str
+    status: AppointmentStatus
     start: datetime
     end: datetime
     service_id: str
     service_name: str
     staff_id: str
     staff_name: str
-    segments: tuple[SegmentSlot, ...]
+    segments: tuple[AppointmentSegment, ...]
     price: Decimal
     currency: str
     customer_name: str | None
@@ -92,10 +117,14 @@ class AppointmentView:
     notes: str | None
     tenant_id: str = ""
     customer_id: str | None = None
+    customer_email: str | None = None
 
 
 @dataclass(frozen=True)
 class PolicyDecision:
+    """Whether a cancel or move is allowed now (`booking_core.policy`): its fee, how many hours before
+    the start it happens, the last free moment (`deadline`) and the rule that decided (`cancel.free`)."""
+
     allowed: bool
     fee: Decimal
     currency: str
@@ -116,11 +145,13 @@ class PolicyDecision:
     def from_dict(cls, data: dict[str, Any]) -> PolicyDecision:
         """Back from `to_dict` (as the audit log keeps it)."""
         return cls(bool(data["allowed"]), Decimal(data["fee"]["amount"]), data["fee"]["currency"],
-                   Decimal(data["hours_before"]), datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
+                   Decimal(data["hours_before"]),
+                   datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
                    data["rule"])
 
 
-def segment_to_dict(seg: SegmentSlot) -> dict[str, Any]:
+def segment_to_dict(seg: AppointmentSegment) -> dict[str, Any]:
+    """The JSON-able segment (CONTRACT section 3 `segments[]`)."""
     return {
         "key": seg.key,
         "name": seg.name,
@@ -144,7 +175,8 @@ def appointment_to_dict(view: AppointmentView) -> dict[str, Any]:
         "staff": {"id": view.staff_id, "name": view.staff_name},
         "segments": [segment_to_dict(s) for s in view.segments],
         "price": {"amount": str(view.price), "currency": view.currency},
-        "customer": {"name": view.customer_name, "phone": view.customer_phone},
+        "customer": {"name": view.customer_name, "phone": view.customer_phone,
+                     **({"email": view.customer_email} if view.customer_email else {})},
         "call_id": view.call_id,
         "version": view.version,
         "reschedule_count": view.reschedule_count,

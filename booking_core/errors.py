@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+__all__ = ["DomainError", "InvalidTransition", "NotFound", "NotQualified", "PolicyDenied", "SlotUnavailable"]
+
 if TYPE_CHECKING:
     from booking_core.domain import PolicyDecision, Slot
-    from booking_core.refusals import Refusal
+    from booking_core.refusals import Refusal, RefusalCode
 
 
 class DomainError(Exception):
@@ -35,7 +37,7 @@ class SlotUnavailable(DomainError):
 
     code = "unavailable"
 
-    def __init__(self, reason: str, alternatives: tuple[Slot, ...] = (), message: str = "",
+    def __init__(self, reason: RefusalCode, alternatives: tuple[Slot, ...] = (), message: str = "",
                  refusal: Refusal | None = None) -> None:
         super().__init__(message or f"slot unavailable: {reason}")
         self.reason = reason

@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
+__all__ = ["Interval", "IntervalIndex", "intersect", "normalize", "subtract", "total", "union"]
+
 Interval = tuple[int, int]
 
 
@@ -74,7 +76,7 @@ def total(a: Iterable[Interval]) -> int:
 class IntervalIndex:
     """A normalized set with O(log n) containment and overlap queries."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("ends", "starts")
 
     def __init__(self, intervals: list[Interval], *, normalized: bool = False) -> None:
         ivs = intervals if normalized else normalize(intervals)

@@ -20,13 +20,22 @@ from dataclasses import dataclass
 
 from booking_core.tenant_config import Service
 
+__all__ = ["AppointmentSegment", "Fits", "layout", "reach"]
+
 Fits = Callable[[str, int, int, int], bool]
 FLEX_STEP = 5
 MAX_STEPS = 600
 
 
 @dataclass(frozen=True, slots=True)
-class Piece:
+class AppointmentSegment:
+    """One segment of a service placed in time, in UTC epoch minutes (the pure form of
+    `booking_core.domain.AppointmentSegment` and of the `appointment_segments` row).
+
+    [start, end) is the work; `busy_until` is where the staff's blocked stretch ends (end plus buffer
+    on the last segment; the next start under the `blocked` pause policy); `staff_busy` False: the
+    staff is free during this segment (a processing step)."""
+
     key: str
     name: str
     position: int
@@ -37,21 +46,37 @@ class Piece:
     staff_busy: bool
 
 
+def reach(service: Service) -> int:
+    """The most minutes any layout of `service` spans from its start to its last `busy_until`: every
+    segment, every gap at its longest (`gap_after_max` under `flexible`), the buffer. A search for
+    starts before minute M needs to know nothing booked from M + reach on."""
+    if not service.segments:
+        return (service.duration_min or 0) + service.buffer_after_min
+    total = sum(s.duration_min for s in service.segments) + service.buffer_after_min
+    if service.pause_policy == "never":
+        return total
+    for seg in service.segments[:-1]:
+        longest = seg.gap_after_max if service.pause_policy == "flexible" and seg.gap_after_max is not None else 0
+        total += max(seg.gap_after_min, longest)
+    return total
+
+
 def layout(
     service: Service,
     start: int,
     first_staff: Sequence[str],
     fits: Fits,
     other_staff: Sequence[str] | None = None,
-) -> tuple[Piece, ...] | None:
+) -> tuple[AppointmentSegment, ...] | None:
     """Lay `service` out from `start`. Staff: the first segment is done by one of `first_staff`; the
     later ones by the same person, or, when `other_staff` is given (service.staff_per_segment), by the
     same person if possible, else by any of `other_staff`. None when it does not fit."""
     if not service.segments:
-        dur = service.duration_min or 0
+        end = start + (service.duration_min or 0)
+        busy_until = end + service.buffer_after_min
         for st in first_staff:
-            if fits(st, start, start + dur, start + dur + service.buffer_after_min):
-                return (Piece("main", service.name, 0, start, start + dur, start + dur + service.buffer_after_min, st, True),)
+            if fits(st, start, end, busy_until):
+                return (AppointmentSegment("main", service.name, 0, start, end, busy_until, st, True),)
         return None
 
     segs = service.segments
@@ -73,7 +98,7 @@ def layout(
             out.append(hi)
         return out
 
-    def place(i: int, t: int, staff_options: Sequence[str]) -> list[Piece] | None:
+    def place(i: int, t: int, staff_options: Sequence[str]) -> list[AppointmentSegment] | None:
         seg = segs[i]
         e = t + seg.duration_min
         last = i == n - 1
@@ -90,9 +115,9 @@ def layout(
                 return None
             if busy and not fits(st, t, e, bu):
                 continue
-            piece = Piece(seg.key, seg.name, i, t, e, bu, st, busy)
+            placed = AppointmentSegment(seg.key, seg.name, i, t, e, bu, st, busy)
             if last:
-                return [piece]
+                return [placed]
             if other_staff is None:
                 nxt: Sequence[str] = (st,)
             else:
@@ -100,7 +125,7 @@ def layout(
             for t2 in next_starts(i, e):
                 rest = place(i + 1, t2, nxt)
                 if rest is not None:
-                    return [piece, *rest]
+                    return [placed, *rest]
                 if budget[0] < 0:
                     return None
         return None
@@ -115,8 +140,3 @@ def layout(
         return None
     got = place(0, start, first_staff)
     return tuple(got) if got is not None else None
-
-
-def busy_pieces(pieces: Sequence[Piece]) -> list[tuple[str, int, int]]:
-    """(staff, start, busy_until) of the stretches that block the staff."""
-    return [(p.staff_id, p.start, p.busy_until) for p in pieces if p.staff_busy]

@@ -16,6 +16,8 @@ from typing import Any, Literal
 from booking_core.availability import TenantCalendar, calendar_for
 from booking_core.tenant_config import WEEKDAYS, TenantConfig
 
+__all__ = ["ClosedKind", "ClosedReason", "DayHours", "closed_reason", "day_hours", "hours_today", "week_hours"]
+
 ClosedKind = Literal["closure", "holiday", "weekly"]
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
 
 from booking_core.domain import PolicyDecision
 from booking_core.tenant_config import ChangePolicy
+from booking_core.vocabulary import AppointmentStatus, ChangeKind
 
-CHANGEABLE = ("scheduled", "confirmed")
+__all__ = ["CHANGEABLE", "decide"]
+
+CHANGEABLE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
 
 
 def _hours(delta: timedelta) -> Decimal:
@@ -38,7 +40,7 @@ def _deadline(policy: ChangePolicy, start: datetime) -> datetime | None:
 
 def decide(
     policy: ChangePolicy,
-    kind: Literal["cancel", "reschedule"],
+    kind: ChangeKind,
     *,
     start: datetime,
     now: datetime,
@@ -47,6 +49,9 @@ def decide(
     month_count: int = 0,
     appointment_count: int = 0,
 ) -> PolicyDecision:
+    """The decision on changing an appointment starting at `start` (in `status`) at `now`; the rules
+    in order as above. `month_count`: the customer's changes of this kind this month;
+    `appointment_count`: this appointment's earlier changes of this kind. The fee is in `currency`."""
     hours_before = _hours(start - now)
     deadline = _deadline(policy, start)
 
@@ -66,6 +71,8 @@ def decide(
     if hours_before < policy.notice_hours:
         if tier is None:
             return no("notice")
-        return PolicyDecision(True, tier.fee, currency, hours_before, deadline, f"{kind}.fee_tier" if tier.fee > 0 else f"{kind}.free")
+        rule = f"{kind}.fee_tier" if tier.fee > 0 else f"{kind}.free"
+        return PolicyDecision(True, tier.fee, currency, hours_before, deadline, rule)
     fee = tier.fee if tier is not None else Decimal("0")
-    return PolicyDecision(True, fee, currency, hours_before, deadline, f"{kind}.fee_tier" if fee > 0 else f"{kind}.free")
+    rule = f"{kind}.fee_tier" if fee > 0 else f"{kind}.free"
+    return PolicyDecision(True, fee, currency, hours_before, deadline, rule)

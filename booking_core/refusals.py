@@ -28,6 +28,8 @@ from booking_core.layout import layout
 from booking_core.opening import closed_reason
 from booking_core.tenant_config import Service
 
+__all__ = ["Detail", "Refusal", "RefusalCode", "business_open", "diagnose", "window_refusal"]
+
 RefusalCode = Literal["past", "notice", "too_far", "closed", "staff_off", "off_grid", "not_qualified", "taken"]
 # closed: closure | holiday | weekly | hours (before opening or after closing) | closing (would run past closing time)
 # staff_off: day_off | absence (all day) | away (absent part of the day) | break | hours (before they start or
@@ -152,9 +154,9 @@ def window_refusal(cal: TenantCalendar, lo: int, hi: int, requested: str | None,
     if not any(window.overlaps(s, e) for d in open_days for sid in staff for s, e in cal.raw_hours(sid, d)):
         worked = any(cal.raw_hours(sid, d) for d in open_days for sid in staff)
         day = open_days[0]
-        hours = cal.raw_hours(requested, day) if requested else []
+        their_hours = cal.raw_hours(requested, day) if requested else []
         return Refusal("staff_off", "hours" if worked else "day_off", staff_id=requested,
-                       hours=_local_hours(cal, day, hours))
+                       hours=_local_hours(cal, day, their_hours))
     if not any(window.overlaps(s, e) for d in open_days for sid in staff for s, e in cal.working(sid, d)):
         return Refusal("staff_off", "absence", staff_id=requested)
     return Refusal("taken")

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from booking_core.availability import TenantCalendar
-from booking_core.intervals import Interval, IntervalIndex, normalize, subtract
-from booking_core.layout import Piece, layout
+from booking_core.intervals import Interval, IntervalIndex, subtract
+from booking_core.layout import AppointmentSegment, layout
 from booking_core.tenant_config import Service
 
-Plan = tuple[Piece, ...]
+__all__ = [
+    "Board", "Plan", "Rules", "alternatives", "bookable_plan", "first_free", "grid_points", "nearest_on_day", "plan_at",
+    "rules_for",
+]
+
+Plan = tuple[AppointmentSegment, ...]
+"""A service laid out in time: its segments in order, the first one's staff member taking it."""
 
 
 @dataclass
@@ -125,6 +131,15 @@ def rules_for(cal: TenantCalendar, now_minute: int) -> Rules:
     return Rules(now_minute, now_minute + b.min_notice_min, today + timedelta(days=b.max_advance_days))
 
 
+def bookable_plan(board: Board, service: Service, start: int, staff_ids: Sequence[str], rules: Rules,
+                  others: Sequence[str] | None = None) -> Plan | None:
+    """`plan_at` for a start the rules allow (not before `rules.earliest`, not after `rules.last_day`,
+    on the tenant's slot grid); None otherwise. The guard of every check, booking and move."""
+    if start < rules.earliest or board.cal.day_of(start) > rules.last_day or not board.cal.on_grid(start):
+        return None
+    return plan_at(board, service, start, staff_ids, others)
+
+
 def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str],
             others: Sequence[str] | None = None) -> Plan | None:
     """The service laid out from `start` with the first of `staff_ids` that fits (then, if the service
@@ -138,7 +153,8 @@ def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str]
     return got
 
 
-def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None, hi: int | None = None) -> list[int]:
+def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None,
+                hi: int | None = None) -> list[int]:
     """Grid starts on `day` when at least one of the staff works, within [lo, hi)."""
     cal = board.cal
     anchor = cal.grid_anchor(day, list(staff_ids))
@@ -177,64 +193,6 @@ def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int
                 return got
         day += timedelta(days=1)
     return None
-
-
-def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules, limit: int,
-           others: Sequence[str] | None = None, first: Plan | None = None) -> list[Plan]:
-    """Up to `limit` options in [lo, hi): the first free one, then the first free at or after evenly
-    spaced points of the window; topped up with the next free ones when the later part is full."""
-    if limit <= 0:
-        return []
-    lo = max(lo, rules.earliest)
-    if hi <= lo:
-        return []
-    found: list[Plan] = []
-    f = first if first is not None else first_free(board, service, staff_ids, lo, hi, rules, others)
-    if f is None:
-        return []
-    found.append(f)
-    step = board.cal.interval
-    span_lo = f[0].start
-    starts = {f[0].start}
-    # Spread over the part of the window where a start can work: up to the last working minute
-    # (of any of the staff) minus the service's length.
-    last_start = min(hi, _latest_end(board, staff_ids, lo, hi)) - service.total_min
-    for i in range(1, limit):
-        if last_start <= span_lo:
-            break
-        target = span_lo + (last_start - span_lo) * i // (limit - 1)
-        target = max(target, found[-1][0].start + step)
-        if target >= hi:
-            break
-        got = first_free(board, service, staff_ids, target, hi, rules, others)
-        if got is None:
-            break
-        if got[0].start not in starts:
-            found.append(got)
-            starts.add(got[0].start)
-    cursor = span_lo + step
-    while len(found) < limit and cursor < hi:
-        got = first_free(board, service, staff_ids, cursor, hi, rules, others)
-        if got is None:
-            break
-        if got[0].start not in starts:
-            found.append(got)
-            starts.add(got[0].start)
-        cursor = got[0].start + step
-    found.sort(key=lambda p: p[0].start)
-    return found[:limit]
-
-
-def _latest_end(board: Board, staff_ids: Sequence[str], lo: int, hi: int) -> int:
-    best = lo
-    for sid in staff_ids:
-        w = board.working.get(sid)
-        if w is None or not w.starts:
-            continue
-        i = bisect_left(w.starts, hi) - 1  # last interval starting before hi
-        if i >= 0 and w.ends[i] > lo:
-            best = max(best, min(w.ends[i], hi))
-    return best
 
 
 def nearest_on_day(board: Board, service: Service, day: date, target: int, staff_ids: Sequence[str], rules: Rules,
@@ -297,25 +255,14 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         for g in groups:
             if len(out) >= limit:
                 return out
-            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others, grid_staff=qualified))
+            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others,
+                               grid_staff=qualified))
         if len(out) >= limit:
             break
     if len(out) > 1 and any(cal.day_of(p[0].start) != day for p in out):
         # Other days were searched per day outward; order them by distance too (same day stays first).
         same = [p for p in out if cal.day_of(p[0].start) == day]
-        other = sorted((p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start))
+        other = sorted((p for p in out if cal.day_of(p[0].start) != day),
+                       key=lambda p: (abs(p[0].start - target), p[0].start))
         out = same + other
     return out
-
-
-def busy_from_rows(rows: Iterable[tuple[str | None, int, int]], staff_ids: Iterable[str]) -> dict[str, list[Interval]]:
-    """(staff_id or None for everyone, start, end) -> normalized blocked lists per staff."""
-    ids = list(staff_ids)
-    out: dict[str, list[Interval]] = {s: [] for s in ids}
-    for sid, s, e in rows:
-        if sid is None:
-            for k in ids:
-                out[k].append((s, e))
-        elif sid in out:
-            out[sid].append((s, e))
-    return {k: normalize(v) for k, v in out.items()}

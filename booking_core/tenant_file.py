@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_references import REFERENCES_PREFIX, reference_problems
 
+__all__ = ["Problem", "TenantFileError", "parse_tenant", "read_tenant_file"]
+
 
 @dataclass(frozen=True)
 class Problem:

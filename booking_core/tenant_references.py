@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+__all__ = ["REFERENCES_PREFIX", "reference_problems"]
+
 REFERENCES_PREFIX = "cross-references: "
 
 

@@ -8,15 +8,19 @@ request, and a revision check is one indexed lookup instead of ten table reads.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking_core.availability import set_calendar_cache_size
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import WEEKDAYS, TenantConfig
+
+__all__ = ["TenantDirectory", "save_tenant"]
 
 
 def _document(config: TenantConfig) -> dict[str, Any]:
@@ -48,14 +52,14 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     for model in (m.StaffService, m.Absence, m.WeeklyHours, m.Closure, m.ServiceSegment, m.PhoneNumber, m.AgentRoute):
         await session.execute(delete(model).where(model.tenant_id == tid))
     # Services and staff are kept (appointments refer to them) and marked inactive when dropped.
-    for model in (m.Service, m.StaffMember):
-        for row in (await session.scalars(select(model).where(model.tenant_id == tid))).all():
-            row.active = False
+    for kept in (m.Service, m.StaffMember):
+        await session.execute(update(kept).where(kept.tenant_id == tid).values(active=False))
     for position, service in enumerate(config.services):
         row = await session.get(m.Service, (tid, service.id)) or m.Service(tenant_id=tid, id=service.id)
         row.name, row.aliases, row.duration_min = service.name, list(service.aliases), service.duration_min
-        row.buffer_after_min, row.price, row.pause_policy = service.buffer_after_min, service.price, service.pause_policy
-        row.staff_per_segment, row.description, row.position, row.active = service.staff_per_segment, service.description, position, True
+        row.buffer_after_min, row.price = service.buffer_after_min, service.price
+        row.pause_policy, row.staff_per_segment = service.pause_policy, service.staff_per_segment
+        row.description, row.position, row.active = service.description, position, True
         row.policies = service.policies.model_dump(mode="json", exclude_none=True) if service.policies else None
         session.add(row)
         for seg_pos, seg in enumerate(service.segments):
@@ -66,23 +70,27 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
             ))
     await session.flush()
     for position, member in enumerate(config.staff):
-        row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
-        row.name, row.aliases, row.position, row.active = member.name, list(member.aliases), position, True
-        session.add(row)
+        staff_row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
+        staff_row.name, staff_row.aliases = member.name, list(member.aliases)
+        staff_row.position, staff_row.active = position, True
+        session.add(staff_row)
     await session.flush()
     for member in config.staff:
         for service in config.services:
             if member.does(service.id):
-                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id, price=member.prices.get(service.id)))
+                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id,
+                                           price=member.prices.get(service.id)))
         for day, ranges in config.staff_hours(member).items() if member.hours is not None else ():
             for r in ranges:
-                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day),
+                                          start=r.start, end=r.end))
         for a in member.absences:
             session.add(m.Absence(tenant_id=tid, staff_id=member.id, first_day=a.first_day, last_day=a.last_day,
                                   start=a.start, end=a.end, reason=a.reason))
     for day, ranges in config.opening_hours.items():
         for r in ranges:
-            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day), start=r.start, end=r.end))
+            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day),
+                                      start=r.start, end=r.end))
     for c in config.closures:
         session.add(m.Closure(tenant_id=tid, first_day=c.from_, last_day=c.to, reason=c.reason))
     for number in config.phone_numbers:
@@ -94,8 +102,10 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
 # Every request runs one of these: built once, run on a plain connection (see Database.read_connection).
 _REVISION = select(m.Tenant.id, m.Tenant.revision)
 _BY_ID = _REVISION.where(m.Tenant.id == bindparam("key"))
-_BY_NUMBER = _REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(m.PhoneNumber.number == bindparam("key"))
-_BY_AGENT = _REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(m.AgentRoute.agent_id == bindparam("key"))
+_BY_NUMBER = (_REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id)
+              .where(m.PhoneNumber.number == bindparam("key")))
+_BY_AGENT = (_REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id)
+             .where(m.AgentRoute.agent_id == bindparam("key")))
 _DOCUMENT = select(m.Tenant.document).where(m.Tenant.id == bindparam("key"))
 
 
@@ -106,14 +116,20 @@ class TenantDirectory:
     number or agent route), so a `tenants load` in another process is seen by the next request.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_size: int = 256) -> None:
+        """`max_size`: parsed configs kept (least recently used dropped first; a 30-staff config is
+        about 280 KB, so a worker serving 500 tenants would otherwise grow by 140 MB). The process's
+        calendar cache (`availability.calendar_for`, one calendar per config) gets the same bound."""
+        set_calendar_cache_size(max_size)
         self._db = db
-        self._cache: dict[str, tuple[int, TenantConfig]] = {}
+        self._max_size = max_size
+        self._cache: OrderedDict[str, tuple[int, TenantConfig]] = OrderedDict()
 
     async def get(self, tenant_id: str) -> TenantConfig | None:
         return await self._config(_BY_ID, tenant_id)
 
-    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None,
+                      agent_id: str | None = None) -> TenantConfig | None:
         """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
         for lookup, key in ((_BY_NUMBER, to_number), (_BY_ID, tenant_hint), (_BY_AGENT, agent_id)):
             if key:
@@ -126,7 +142,8 @@ class TenantDirectory:
         """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
         return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
 
-    def cached(self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None) -> TenantConfig | None:
+    def cached(self, to_number: str | None = None, tenant_hint: str | None = None,
+               agent_id: str | None = None) -> TenantConfig | None:
         """The tenant of a call as this process last loaded it, without the database: for speaking the
         caller's language while the database is unreachable (possibly a revision behind)."""
         configs = [config for _, config in self._cache.values()]
@@ -134,7 +151,7 @@ class TenantDirectory:
                 or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
                 or next((c for c in configs if agent_id and agent_id in c.agent_ids), None))
 
-    async def _config(self, lookup: Select[tuple[str, int]], key: str) -> TenantConfig | None:
+    async def _config(self, lookup: Select[str, int], key: str) -> TenantConfig | None:
         async with self._db.read_connection() as conn:
             found = (await conn.execute(lookup, {"key": key})).first()
             if found is None:
@@ -142,10 +159,14 @@ class TenantDirectory:
             tenant_id, revision = found
             cached = self._cache.get(tenant_id)
             if cached and cached[0] == revision:
+                self._cache.move_to_end(tenant_id)
                 return cached[1]
             document = await conn.scalar(_DOCUMENT, {"key": tenant_id})
         config = TenantConfig.model_validate(document)
         self._cache[tenant_id] = (revision, config)
+        self._cache.move_to_end(tenant_id)
+        while len(self._cache) > self._max_size:
+            self._cache.popitem(last=False)
         return config
 
     async def all_ids(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""The outbox worker: drains pending rows to Cal.com and outbound webhooks, out of the caller's way.
+"""The outbox worker: drains pending rows to Cal.com, outbound webhooks, SMS and email, out of the
+caller's way; and once a minute moves appointments by the clock (`lifecycle_every_s`).
 
 `run_worker(db, clock, stop=...)` loops until `stop` is set (the `slotline worker` command and the
 in-process task of `serve --with-worker`); `drain_once(db, clock)` claims and settles until nothing is
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,6 +21,7 @@ import httpx
 import structlog
 
 from booking_core.clock import Clock
+from booking_core.lifecycle_clock import AdvanceReport, advance
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import TenantDirectory
@@ -44,6 +47,9 @@ class SendContext:
 
 
 class Sender(Protocol):
+    """Delivers rows of one target. A sender may fix its own retry schedule with `retry_delays_s`
+    (seconds after failed attempt 1, 2, ...; dead after the last), else the worker's backoff applies."""
+
     async def send(self, message: Claimed, ctx: SendContext) -> str | None:
         """Deliver one message; return an optional note, raise an IntegrationError on failure."""
 
@@ -56,13 +62,17 @@ class WorkerConfig:
     backoff: Backoff = Backoff()
     breaker: BreakerPolicy = BreakerPolicy()
     max_batches_per_drain: int = 100
+    # Appointments are moved by the clock this often (CONTRACT section 9: every minute); 0 turns it off.
+    lifecycle_every_s: float = 60.0
 
 
 def default_senders() -> dict[str, Sender]:
     from integrations.calcom.mirror import CalcomMirror
+    from integrations.messaging.email import SmtpEmail
+    from integrations.messaging.sms import TwilioSms
     from integrations.webhooks import WebhookSender
 
-    return {"calcom": CalcomMirror(), "webhook": WebhookSender()}
+    return {"calcom": CalcomMirror(), "webhook": WebhookSender(), "sms": TwilioSms(), "email": SmtpEmail()}
 
 
 @dataclass
@@ -150,7 +160,7 @@ class Worker:
             bound.info("outbox.rate_limited", retry_after_s=wait)
             report.errors.append(str(exc))
             await self.breakers.pause(message.pair, now, wait, str(exc))
-            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt, retry_after_s=wait), str(exc), report)
+            await self._retry_or_dead(message, now, self._delay(sender, message, wait), str(exc), report, sender)
             return "paused"
         except IntegrationError as exc:
             now = self.clock.now()
@@ -160,13 +170,13 @@ class Worker:
                 if opened:
                     bound.warning("breaker.open", error=str(exc))
             bound.info("outbox.retry", error=str(exc))
-            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt, retry_after_s=exc.retry_after_s), str(exc), report)
+            await self._retry_or_dead(message, now, self._delay(sender, message, exc.retry_after_s), str(exc), report, sender)
             return "failed" if exc.counts_for_breaker else "retry"
         except Exception as exc:  # noqa: BLE001 - a bug in a sender must not kill the worker or lose the row
             now = self.clock.now()
             bound.exception("outbox.sender_bug")
             report.errors.append(repr(exc))
-            await self._retry_or_dead(message, now, self.config.backoff.delay(message.attempt), f"internal error: {exc!r}", report)
+            await self._retry_or_dead(message, now, self._delay(sender, message, None), f"internal error: {exc!r}", report, sender)
             return "retry"
         now = self.clock.now()
         await self.breakers.success(message.pair, now)
@@ -174,8 +184,20 @@ class Worker:
         bound.info("outbox.sent", note=note)
         return "sent"
 
-    async def _retry_or_dead(self, message: Claimed, now, delay: float, error: str, report: DrainReport) -> None:  # type: ignore[no-untyped-def]
-        if message.attempt >= self.config.max_attempts:
+    def _delay(self, sender: Sender, message: Claimed, retry_after_s: float | None) -> float:
+        """Seconds until the next attempt: the sender's fixed schedule, else the worker's backoff;
+        never sooner than the service's Retry-After."""
+        schedule = getattr(sender, "retry_delays_s", None)
+        if schedule:
+            fixed = schedule[min(message.attempt, len(schedule)) - 1]
+            return max(fixed, retry_after_s or 0.0)
+        return self.config.backoff.delay(message.attempt, retry_after_s=retry_after_s)
+
+    async def _retry_or_dead(self, message: Claimed, now, delay: float, error: str, report: DrainReport,  # type: ignore[no-untyped-def]
+                             sender: Sender | None = None) -> None:
+        schedule = getattr(sender, "retry_delays_s", None)
+        max_attempts = len(schedule) + 1 if schedule else self.config.max_attempts
+        if message.attempt >= max_attempts:
             log.warning("outbox.dead", outbox_id=message.id, tenant=message.tenant_id, target=message.target,
                         attempts=message.attempt, error=error)
             await self._settle(outbox.mark_dead(self.db, message, now, f"gave up after {message.attempt} attempts: {error}"), report, "dead")
@@ -189,10 +211,24 @@ class Worker:
         else:
             report.lost_lease += 1  # another worker holds the row now; it settles it
 
+    async def advance_lifecycle(self) -> AdvanceReport:
+        """Move appointments by the clock (booking_core.lifecycle_clock): safe beside other workers."""
+        report = await advance(self.db, self.clock.now())
+        if report.moved:
+            log.info("lifecycle.advanced", moved=report.moved, transitions=report.transitions, **report.by_status)
+        return report
+
     async def run(self, stop: asyncio.Event, poll_s: float = 1.0) -> None:
         log.info("worker.start", poll_s=poll_s)
+        next_tick = 0.0
         try:
             while not stop.is_set():
+                if self.config.lifecycle_every_s and time.monotonic() >= next_tick:
+                    next_tick = time.monotonic() + self.config.lifecycle_every_s
+                    try:
+                        await self.advance_lifecycle()
+                    except Exception:  # noqa: BLE001 - the next tick tries again
+                        log.exception("lifecycle.advance_failed")
                 try:
                     report = await self.drain_once()
                     if report.claimed:

@@ -14,6 +14,10 @@ from nlu.services import ServiceMatcher
 from nlu.staff import StaffMatcher
 from nlu.when import When, WhenKind, combine_when, parse_when
 
+#: What the edges may import from this package (tests/test_layering.py): the names below, and the
+#: evaluation tool behind `slotline nlu-eval`.
+PUBLIC_MODULES: tuple[str, ...] = ("nlu", "nlu.evaluate")
+
 __all__ = [
     "CatalogueEntry",
     "Match",

@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from nlu.when import When, parse_when
 
+__all__ = ["EvalItem", "EvalReport", "evaluate_file", "evaluate_items", "score_item"]
+
 
 @dataclass(frozen=True)
 class EvalItem:

@@ -9,7 +9,8 @@ form so that "Färbung", "Faerbung", "Fa\u0308rbung" and "FÄRBUNG" are equal: l
 Unicode normal form C (composed, as the Unicode standard's UAX #15 defines it) is the form every text
 argument is read in: the edge applies :func:`nfc_arguments` once to the arguments of a request
 (CONTRACT section 14), and :func:`clean_input` and :func:`fold` apply :func:`nfc` again so the NLU
-functions are right whoever calls them.
+functions are right whoever calls them. `fold` and `nfc` are the `textfold` package's (the one rule,
+shared with booking_core, which may not import nlu).
 """
 
 from __future__ import annotations
@@ -18,20 +19,13 @@ import re
 import unicodedata
 from typing import Any
 
+from textfold import fold as fold  # the folding rule, shared with booking_core (re-exported)
+from textfold import nfc as nfc
+
 #: Inputs are capped: nothing a caller says in one field needs more, and regexes stay fast.
 MAX_INPUT_CHARS = 500
 
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ẞ": "ss"}
-)
 _SPACES = re.compile(r"\s+")
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode normal form C: "Jo\u0308rg" (o + combining diaeresis) -> "Jörg"."""
-    if text.isascii() or unicodedata.is_normalized("NFC", text):
-        return text
-    return unicodedata.normalize("NFC", text)
 
 
 def nfc_arguments(value: Any) -> Any:
@@ -62,21 +56,6 @@ def clean_input(text: object, limit: int = MAX_INPUT_CHARS) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def fold(text: str) -> str:
-    """Lower-case, fold umlauts/ß to their ASCII spellings, strip other diacritics.
-
-    "Ansatzfärbung" -> "ansatzfaerbung", "Fa\u0308rben" -> "faerben", "Dreißig" -> "dreissig",
-    "Ombré" -> "ombre".
-    """
-    text = nfc(text).translate(_UMLAUTS).lower()
-    # lower() may create new umlauts only from upper-case forms already mapped above.
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        text = text.translate(_UMLAUTS)
-    return text
 
 
 def squash_spaces(text: str) -> str:

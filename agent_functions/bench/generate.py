@@ -41,7 +41,9 @@ STAFF_NAMES = (
 )
 
 
-def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantConfig:
+def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7, staff_count: int = 30) -> TenantConfig:
+    """The bench salon with `staff_count` staff (the first 30 always the same; more are named after
+    them, "Anna 2", ..., with their own seeded hours and services)."""
     rnd = random.Random(seed)
     services: list[dict[str, Any]] = []
     for i in range(20):
@@ -69,7 +71,7 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantCo
     ids = [s["id"] for s in services]
     staff: list[dict[str, Any]] = []
     weekdays = ("mon", "tue", "wed", "thu", "fri", "sat")
-    for i in range(30):
+    for i in range(staff_count):
         does = sorted(rnd.sample(ids[:20], 12) + rnd.sample(list(COMPOSITE_IDS), rnd.randint(1, 4)))
         off = rnd.choice(weekdays) if i % 3 == 0 else None
         start = rnd.choice(["08:00", "08:00", "09:00"])
@@ -84,7 +86,8 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7) -> TenantCo
             if i % 7 == 0
             else []
         )
-        staff.append({"id": f"staff-{i:02d}", "name": STAFF_NAMES[i], "services": does, "hours": hours,
+        name = STAFF_NAMES[i % 30] + (f" {i // 30 + 1}" if i >= 30 else "")
+        staff.append({"id": f"staff-{i:02d}", "name": name, "services": does, "hours": hours,
                       "absences": absences})
     return parse_tenant({
         "id": tenant_id, "name": "Bench Salon", "timezone": "Europe/Berlin", "currency": "EUR",

@@ -22,6 +22,7 @@ from agent_functions.understanding import customer_name, customer_phone, text_ar
 from booking_core.customers import customer_name_by_phone
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
+from booking_core.messages import valid_email
 
 
 @handler("book_appointment")
@@ -50,20 +51,33 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     if name is None and phone is not None:
         name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
     notes = text_arg(args, "notes")
+    email = text_arg(args, "customer_email")
+    if email is not None and valid_email(email) is None:
+        return _ask_email(ctx, wish.data)
+    email = valid_email(email)
     if ctx.mode == "hold_only":
-        return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone, "notes": notes})
+        return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone,
+                                                                       "customer_email": email, "notes": notes})
     if name is None:
         return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
                                                      "What name shall I put the appointment under?"),
                      {**wish.data, "missing": ["customer_name"]})
-    return await book(ctx, request, name, phone, notes, wish.data)
+    return await book(ctx, request, CustomerInput(name, phone, email), notes, wish.data)
 
 
-async def book(ctx: FunctionContext, request: SlotRequest, name: str | None, phone: str | None, notes: str | None,
+def _ask_email(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
+    """An email address that is not one: ask again, book nothing (a confirmation must reach the caller)."""
+    return Reply("needs_clarification", ctx.say(
+        "Die E-Mail-Adresse habe ich leider nicht richtig verstanden. Können Sie sie bitte noch einmal buchstabieren?",
+        "I didn't quite catch that email address. Could you spell it for me once more?"),
+        {**data, "missing": ["customer_email"]})
+
+
+async def book(ctx: FunctionContext, request: SlotRequest, customer: CustomerInput, notes: str | None,
                data: dict[str, Any]) -> Reply:
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
-        view, _created = await booking.book(tenant, request, CustomerInput(name=name, phone=phone), ctx.call.call_id, notes=notes)
+        view, _created = await booking.book(tenant, request, customer, ctx.call.call_id, notes=notes)
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
         return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
@@ -108,7 +122,11 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     phone = phone or customer_phone(ctx, args)
     if name is None and phone is not None:
         name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    email = text_arg(args, "customer_email")
+    if email is not None and valid_email(email) is None:
+        return _ask_email(ctx, {})
+    email = valid_email(email) or memory.pending.get("customer_email")
     if name is None:
         return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
                                                      "What name shall I put the appointment under?"), {"missing": ["customer_name"]})
-    return await book(ctx, request, name, phone, text_arg(args, "notes") or memory.pending.get("notes"), {})
+    return await book(ctx, request, CustomerInput(name, phone, email), text_arg(args, "notes") or memory.pending.get("notes"), {})

@@ -12,9 +12,12 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
 from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock, say_date, say_service, say_when
 from agent_functions.understanding import customer_phone
-from booking_core.customers import customer_names_by_phone, is_known
+from booking_core.customers import customer_names_by_phone, is_known, no_show_count
 from booking_core.domain import AppointmentView
 from booking_core.opening import ClosedReason, DayHours, week_hours
+
+# From this many no-shows on, the agent is told (a business may ask such callers for a deposit; issue 16).
+NO_SHOW_NOTE = 2
 
 
 def _hours_text(ranges: list[list[str]], lang: str) -> str:
@@ -68,7 +71,7 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     days = week_hours(tenant, now.date())  # today and the six days after: each weekday once, as a caller names it
     today = days[0]
     today_hours = today.pairs()
-    caller: dict[str, Any] = {"known": False, "name": None, "appointments": []}
+    caller: dict[str, Any] = {"known": False, "name": None, "appointments": [], "no_shows": 0}
     upcoming = []
     phone = customer_phone(ctx, {}) if ctx.call.from_number else None
     if phone:
@@ -76,7 +79,9 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         name = names[0] if names else None
         upcoming = await ctx.services.booking.upcoming_for_phone(tenant, phone)
         known = name is not None or bool(upcoming) or await is_known(ctx.services.db, tenant.id, phone)
-        caller = {"known": known, "name": name, "names": names, "appointments": [appointment_data(a, tenant) for a in upcoming]}
+        no_shows = await no_show_count(ctx.services.db, tenant.id, phone) if known else 0
+        caller = {"known": known, "name": name, "names": names, "no_shows": no_shows,
+                  "appointments": [appointment_data(a, tenant) for a in upcoming]}
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [ctx.say(
@@ -86,6 +91,11 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     sentences.append(_today_sentence(ctx, today))
     if caller["known"] and caller["name"]:
         sentences.append(_caller_sentence(ctx, caller["names"], upcoming[0] if upcoming else None))
+
+    if caller.get("no_shows", 0) >= NO_SHOW_NOTE:
+        sentences.append(ctx.say(
+            f"Hinweis: Dieser Anrufer ist {caller['no_shows']} Termine nicht erschienen.",
+            f"Note: this caller did not turn up for {caller['no_shows']} appointments."))
 
     context = {
         "now": now.isoformat(),

@@ -19,13 +19,14 @@ async def request_callback(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             {"missing": ["customer_phone"]},
         )
     name = customer_name(args)
+    details = {"function": "request_callback", "args": {k: str(v)[:200] for k, v in args.items()}}
     callback_id = await ctx.services.booking.create_callback(
-        ctx.tenant.id,
+        ctx.tenant,
         call_id=ctx.call.call_id,
         customer_name=name,
         phone=phone,
         reason=text_arg(args, "reason"),
-        details=None,
+        details=details,
     )
     greeting = f", {name}" if name else ""
     return Reply("callback_requested", ctx.say(

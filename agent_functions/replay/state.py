@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import text
 
 from agent_functions.context import AppServices
+from agent_functions.replay.messages import message_state
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.replies import appointment_data
 from booking_core.calls import call_records, store_fx_rates
 from booking_core.domain import CustomerInput
@@ -39,8 +41,8 @@ async def prepare(
         await store_fx_rates(services.db, {date.fromisoformat(k): Decimal(str(v)) for k, v in fx.items()})
     for item in (setup or {}).get("appointments", []):
         customer = item.get("customer") or {}
-        await services.booking.insert_appointment(
-            tenant,
+        await insert_appointment(
+            services.db, services.clock, tenant,
             service_id=item["service"],
             staff_id=item["staff"],
             start=datetime.fromisoformat(item["start"]),
@@ -61,7 +63,8 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         for seg in data["segments"]:
             seg["staff"] = seg["staff"]["id"]
         appointments.append(data)
-    return {"appointments": appointments, "calls": await call_records(services.db, tenant.id)}
+    return {"appointments": appointments, "calls": await call_records(services.db, tenant.id),
+            "messages": await message_state(services, tenant)}
 
 
 async def wipe(services: AppServices) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+__all__ = ["dec_str", "money", "to_decimal"]
+
 CENT = Decimal("0.01")
 
 

@@ -11,15 +11,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Protocol
 
+__all__ = ["Margin", "Mode", "Tariff", "billed_eur", "billing_mode", "margin"]
+
 HUNDRED = Decimal(100)
 
 Mode = Literal["tariff", "markup"]
 
 
 class Tariff(Protocol):
-    markup_pct: Decimal | None
-    price_per_minute: Decimal | None
-    price_per_call: Decimal | None
+    """What billing reads of a tenant's `Billing` (amounts in EUR; None when not set)."""
+
+    @property
+    def markup_pct(self) -> Decimal | None: ...
+    @property
+    def price_per_minute(self) -> Decimal | None: ...
+    @property
+    def price_per_call(self) -> Decimal | None: ...
 
 
 def billing_mode(billing: Tariff) -> Mode:

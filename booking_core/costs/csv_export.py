@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Literal
 
+__all__ = ["BOM", "DIALECTS", "REPORT_COLUMNS", "Dialect", "cell", "escape_text", "report_csv", "to_csv"]
+
 Dialect = Literal["de", "plain"]
 DIALECTS: tuple[str, ...] = ("de", "plain")
 BOM = "\ufeff"

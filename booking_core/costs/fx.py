@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 from xml.etree import ElementTree
 
+__all__ = ["DEFAULT_FX_FALLBACK", "FxFileError", "FxQuote", "FxSource", "FxTable", "parse_ecb_xml", "usd_to_eur"]
+
 # Used only when no ECB rate is stored and the tenant configures no billing.fx_fallback.
 DEFAULT_FX_FALLBACK = Decimal("1.08")
 

@@ -25,6 +25,11 @@ from typing import Any, Literal
 
 from booking_core.costs import to_decimal
 
+__all__ = [
+    "DEFAULT_ESTIMATE_USD_PER_MIN", "CallCost", "CostInputs", "CostRates", "ProductKind", "ProductLine", "RetellCost",
+    "State", "compute_cost", "parse_call_cost", "product_kind", "started_minutes", "token_count",
+]
+
 State = Literal["estimated", "provisional", "final"]
 ProductKind = Literal["telephony", "llm", "other"]
 
@@ -113,7 +118,8 @@ def parse_call_cost(raw: Any) -> RetellCost | None:
             name = item.get("product")
             if cost is None or not isinstance(name, str):
                 continue
-            lines.append(ProductLine(name, cost, _bounded(item.get("unit_price"), MAX_CENTS, signed=True), product_kind(name)))
+            unit_price = _bounded(item.get("unit_price"), MAX_CENTS, signed=True)
+            lines.append(ProductLine(name, cost, unit_price, product_kind(name)))
     combined = _bounded(raw.get("combined_cost"), MAX_CENTS, signed=True)
     if combined is None:
         if not lines:
@@ -139,12 +145,14 @@ def token_count(usage: Any) -> int | None:
     values = usage.get("values")
     if isinstance(values, list) and len(values) <= 10_000:
         numbers = [_bounded(v, MAX_TOKENS) for v in values]
-        if numbers and all(n is not None for n in numbers):
-            return int(sum(numbers, Decimal(0)))  # type: ignore[arg-type]
+        known = [n for n in numbers if n is not None]
+        if known and len(known) == len(numbers):
+            return int(sum(known, Decimal(0)))
     total = _bounded(usage.get("total_tokens"), MAX_TOKENS)
     if total is not None:
         return int(total)
-    parts = [_bounded(usage.get(k), MAX_TOKENS) for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
+    parts = [_bounded(usage.get(k), MAX_TOKENS)
+             for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
     if any(p is not None for p in parts):
         return int(sum((p for p in parts if p is not None), Decimal(0)))
     average, requests = _bounded(usage.get("average"), MAX_TOKENS), _bounded(usage.get("num_requests"), MAX_TOKENS)

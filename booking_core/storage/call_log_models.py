@@ -19,6 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
 
+__all__ = ["FunctionCallRecord"]
+
 
 class FunctionCallRecord(Base):
     """One function call: `at` is when the request reached us (UTC), `ms` how long the answer took."""

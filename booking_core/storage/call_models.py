@@ -3,7 +3,7 @@
 A call row keeps the payload of each lifecycle event as received (minus transcripts), so the merge
 can be recomputed from scratch: whatever order the events arrive in, the row ends up the same. The
 denormalised columns (`started_at`, `status`, ...) are derived from those payloads for queries.
-Costs are derived when read (booking_core.calls), because they depend on the tenant's current rates
+Costs are derived when read (booking_core.calls.records), because they depend on the tenant's current rates
 and on exchange rates that may be loaded after the call.
 """
 
@@ -17,6 +17,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
+
+__all__ = ["Call", "FxRate"]
 
 
 class Call(Base):

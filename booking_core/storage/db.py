@@ -22,7 +22,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url  # noqa: F401 (re-exported)
+from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url
+
+__all__ = ["SQLITE_DEFAULT", "Database", "normalise_url"]
 
 
 def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
@@ -44,6 +46,11 @@ def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """An INSERT for `dialect` ("postgresql" | "sqlite") with `on_conflict_do_nothing/_do_update`."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class Database:
@@ -81,7 +88,7 @@ class Database:
     def insert(self, table: Any) -> Any:
         """An INSERT in this engine's dialect: both offer `on_conflict_do_nothing/_do_update`, which the
         portable construct does not (claims, seen signatures, upserts)."""
-        return (postgresql.insert if self.is_postgres else sqlite.insert)(table)
+        return dialect_insert(self.dialect, table)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -92,10 +99,8 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on any exception."""
-        async with self._one_writer():
-            async with self._write_sessions() as session:
-                async with session.begin():
-                    yield session
+        async with self._one_writer(), self._write_sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def read_connection(self) -> AsyncIterator[AsyncConnection]:
@@ -107,9 +112,8 @@ class Database:
     @asynccontextmanager
     async def write_connection(self) -> AsyncIterator[AsyncConnection]:
         """`write()` as a plain connection: commits on success, rolls back on any exception."""
-        async with self._one_writer():
-            async with self._write_engine.begin() as conn:
-                yield conn
+        async with self._one_writer(), self._write_engine.begin() as conn:
+            yield conn
 
     def _one_writer(self) -> AbstractAsyncContextManager[Any]:
         """SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
@@ -131,7 +135,8 @@ class Database:
         if not self.is_postgres:
             return
         for staff_id in sorted(set(staff_ids)):
-            key = int.from_bytes(hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest(), "big", signed=True)
+            digest = hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest()
+            key = int.from_bytes(digest, "big", signed=True)
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     async def dispose(self) -> None:

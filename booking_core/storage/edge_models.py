@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
 
+__all__ = ["FunctionClaim", "SeenSignature"]
+
 
 class SeenSignature(Base):
     """One accepted webhook signature. Rows older than the signature window are useless (a stale

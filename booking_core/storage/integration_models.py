@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
 
+__all__ = ["WHOLE", "CalcomBooking", "CalcomEventType", "CircuitBreakerState"]
+
 # Segment key used for a simple (non-composite) service: the whole appointment is one Cal.com booking.
 WHOLE = "-"
 

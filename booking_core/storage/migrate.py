@@ -7,7 +7,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from booking_core.storage.db import normalise_url
+from booking_core.storage.urls import normalise_url
+
+__all__ = ["MIGRATIONS", "alembic_config", "downgrade", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -27,10 +27,18 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from booking_core.storage.types import Money, UTCDateTime
+from booking_core.vocabulary import AppointmentStatus, CallbackStatus, OutboxStatus
+
+__all__ = [
+    "Absence", "AgentRoute", "Appointment", "AppointmentSegment", "AuditEntry", "Base", "CallbackRequest", "Closure",
+    "Customer", "ExternalBusy", "FunctionResult", "Hold", "OutboxMessage", "PhoneNumber", "Service", "ServiceSegment",
+    "StaffMember", "StaffService", "Tenant", "WeeklyHours",
+]
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -43,7 +51,9 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON,
+    }
 
 
 # --- tenants and their catalogue -------------------------------------------------------------
@@ -188,6 +198,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str | None] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Given on a call (book_appointment `customer_email`) for confirmations by email (migration 0008).
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime]
 
 
@@ -197,6 +209,8 @@ class Appointment(Base):
         UniqueConstraint("tenant_id", "reference"),
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_appointments_tenant_start", "tenant_id", "start"),
+        # The lifecycle tick's scan: active appointments whose time has come, over every tenant (0008).
+        Index("ix_appointments_status_start", "status", "start"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -204,7 +218,7 @@ class Appointment(Base):
     service_id: Mapped[str] = mapped_column(String(64))
     staff_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.SCHEDULED)
     start: Mapped[datetime]
     end: Mapped[datetime]
     price: Mapped[Decimal]
@@ -218,14 +232,18 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - declared (mutable) by SQLAlchemy's base
 
 
 class AppointmentSegment(Base):
     """A stretch of an appointment; staff-busy ones block the staff, gaps are simply absent."""
 
     __tablename__ = "appointment_segments"
-    __table_args__ = (Index("ix_appointment_segments_busy", "tenant_id", "staff_id", "start"),)
+    # The busy query's index (migration 0013): only live, staff-busy rows, every column it reads.
+    __table_args__ = (
+        Index("ix_appointment_segments_live_busy", "tenant_id", "staff_id", "start", "busy_until", "live", "staff_busy",
+              sqlite_where=text("live AND staff_busy"), postgresql_where=text("live AND staff_busy")),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
@@ -283,8 +301,9 @@ class CallbackRequest(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN)  # CallbackStatus: open | done
     created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]  # when staff closed it (migration 0008)
 
 
 class FunctionResult(Base):
@@ -320,13 +339,22 @@ class OutboxMessage(Base):
     """A change to push to the outside world, written in the same transaction as the change itself."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A message (target sms | email) is written once per key: at most one delivery (migration 0008).
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_outbox_subject", "tenant_id", "subject"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
-    topic: Mapped[str] = mapped_column(String(64))  # appointment.created | appointment.rescheduled | appointment.cancelled
-    target: Mapped[str] = mapped_column(String(32))  # which integration drains it: calcom | webhook
+    topic: Mapped[str] = mapped_column(String(64))  # OutboxTopic; message.<kind> for messages to people
+    target: Mapped[str] = mapped_column(String(32))  # which sender drains it: OutboxTarget
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dead
+    # OutboxStatus; withdrawn: a planned message that no longer applies (a reminder of a moved time)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # What a message is about (an appointment or callback id): its pending messages are withdrawn together.
+    subject: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]

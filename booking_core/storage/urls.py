@@ -6,6 +6,8 @@ server's worker processes) can know the default without importing SQLAlchemy.
 
 from __future__ import annotations
 
+__all__ = ["SQLITE_DEFAULT", "normalise_url"]
+
 SQLITE_DEFAULT = "sqlite+aiosqlite:///var/slotline.db"
 
 

@@ -9,7 +9,8 @@ import pytest
 from booking_core.availability import calendar_for, from_minute, to_minute
 from booking_core.layout import layout
 from booking_core.refusals import diagnose
-from booking_core.slots import Board, alternatives, first_free, plan_at, rules_for, spread
+from booking_core.slots import Board, alternatives, first_free, plan_at, rules_for
+from booking_core.window import spread
 from tests.core.helpers import BERLIN, at, make_tenant
 
 UTC = UTC

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from agent_functions.replay.seed import insert_appointment
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
@@ -83,8 +84,8 @@ async def test_exclusion_constraint_is_the_last_guard(postgres_url):
     try:
         await save_tenant(db, tenant, clock.now())
         svc = BookingService(db, clock)
-        v = await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0),
-                                         customer=CustomerInput("A", None))
+        v = await insert_appointment(db, clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0),
+                                     customer=CustomerInput("A", None))
         from sqlalchemy.exc import IntegrityError
 
         with pytest.raises(IntegrityError):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from agent_functions.replay.seed import insert_appointment
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import InvalidTransition, NotFound, NotQualified, PolicyDenied, SlotUnavailable
 from booking_core.storage import models as m
@@ -15,6 +16,11 @@ from tests.core.helpers import at, make_tenant
 
 LENA = CustomerInput("Lena Vogel", "+4915100000017")
 MAX = CustomerInput("Max Muster", "+4915100000001")
+
+
+async def seed(svc, tenant, **appointment):
+    """An appointment written as given (fixture setup, no booking rules)."""
+    return await insert_appointment(svc.db, svc.clock, tenant, **appointment)
 
 
 def req(service: str, staff: str | None, *when: int) -> SlotRequest:
@@ -113,7 +119,7 @@ async def test_alternatives_never_in_past_or_outside_hours(svc, tenant):
     [("colour-free", True), ("colour-flex", True), ("colour-blocked", False), ("colour-never", False)],
 )
 async def test_cut_into_colour_gap(svc, tenant, service, free):
-    await svc.insert_appointment(tenant, service_id=service, staff_id="anna", start=at(2026, 11, 23, 10, 0), customer=LENA)
+    await seed(svc, tenant, service_id=service, staff_id="anna", start=at(2026, 11, 23, 10, 0), customer=LENA)
     out = await svc.check(tenant, req("cut", "anna", 2026, 11, 23, 10, 30), "call-x")
     assert out.available is free
 
@@ -123,7 +129,7 @@ async def test_cut_into_colour_gap(svc, tenant, service, free):
     [("colour-free", True, (11, 0)), ("colour-flex", True, (11, 0)), ("colour-blocked", False, None), ("colour-never", False, None)],
 )
 async def test_composite_around_existing_appointment_in_its_gap(svc, tenant, service, ok, b_start):
-    await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 30), customer=MAX)
+    await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 30), customer=MAX)
     if ok:
         view, _ = await svc.book(tenant, req(service, "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
         assert (view.segments[1].start.hour, view.segments[1].start.minute) == b_start
@@ -134,8 +140,8 @@ async def test_composite_around_existing_appointment_in_its_gap(svc, tenant, ser
 
 
 async def test_flexible_gap_stretches_where_free_does_not(svc, tenant):
-    await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 30), customer=MAX)
-    await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 11, 0), customer=MAX)
+    await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 30), customer=MAX)
+    await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 11, 0), customer=MAX)
     with pytest.raises(SlotUnavailable):
         await svc.book(tenant, req("colour-free", "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
     view, _ = await svc.book(tenant, req("colour-flex", "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
@@ -144,14 +150,14 @@ async def test_flexible_gap_stretches_where_free_does_not(svc, tenant):
 
 async def test_staff_per_segment(svc, tenant):
     # anna busy for B's time, so B goes to someone else qualified for the service
-    await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 11, 0), customer=MAX)
+    await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 11, 0), customer=MAX)
     out = await svc.check(tenant, req("colour-split", "anna", 2026, 11, 23, 10, 0), None)
     assert out.available
     assert out.slot.segments[0].staff_id == "anna" and out.slot.segments[1].staff_id != "anna"
 
 
 async def test_buffer_blocks(svc, tenant):
-    await svc.insert_appointment(tenant, service_id="cut-buffer", staff_id="ben", start=at(2026, 11, 23, 10, 0), customer=MAX)
+    await seed(svc, tenant, service_id="cut-buffer", staff_id="ben", start=at(2026, 11, 23, 10, 0), customer=MAX)
     assert not (await svc.check(tenant, req("cut", "ben", 2026, 11, 23, 10, 30), None)).available
     assert (await svc.check(tenant, req("cut", "ben", 2026, 11, 23, 10, 45), None)).available
 
@@ -178,7 +184,7 @@ async def test_day_window_and_next_available_spread(svc, tenant):
 
 async def test_failed_reschedule_keeps_original(svc, tenant, db):
     original, _ = await svc.book(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
-    await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 14, 0), customer=MAX)
+    await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 14, 0), customer=MAX)
     with pytest.raises(SlotUnavailable) as info:
         await svc.reschedule(tenant, original.id, req("cut", "anna", 2026, 11, 23, 14, 0), call_id="call-2", reason="later")
     assert info.value.reason == "taken" and info.value.alternatives
@@ -275,7 +281,7 @@ async def test_outbox_and_audit_rows(db, clock):
 
 
 async def test_lifecycle_and_progress(svc, tenant, clock, db):
-    v = await svc.insert_appointment(tenant, service_id="colour-free", staff_id="anna", start=at(2026, 11, 20, 10, 30), customer=LENA)
+    v = await seed(svc, tenant, service_id="colour-free", staff_id="anna", start=at(2026, 11, 20, 10, 30), customer=LENA)
     with pytest.raises(InvalidTransition):
         await svc.transition(tenant, v.id, "completed", actor="staff")
     confirmed = await svc.transition(tenant, v.id, "confirmed", actor="staff")
@@ -297,7 +303,7 @@ async def test_lifecycle_and_progress(svc, tenant, clock, db):
 
 
 async def test_no_show_releases_staff(svc, tenant):
-    v = await svc.insert_appointment(tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0), customer=LENA)
+    v = await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 0), customer=LENA)
     assert not (await svc.check(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), None)).available
     await svc.transition(tenant, v.id, "no_show", actor="staff")
     assert (await svc.check(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), None)).available
@@ -321,7 +327,7 @@ async def test_find_and_tenant_scoping(svc, tenant, db, clock):
     await svc.book(tenant, req("cut", "anna", 2026, 11, 24, 10, 0), CustomerInput("Someone Else", "+4915100000099"), "c2")
     assert [a.customer_name for a in await svc.upcoming_for_phone(tenant, "+4915100000099")] == ["Jürgen Müller", "Someone Else"]
     assert len(await svc.appointments_for_tenant(tenant)) == 2
-    cb = await svc.create_callback(tenant.id, call_id="c1", customer_name="X", phone=None, reason="r", details={"a": 1})
+    cb = await svc.create_callback(tenant, call_id="c1", customer_name="X", phone=None, reason="r", details={"a": 1})
     assert cb
 
 

@@ -15,6 +15,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.cli import main
 from agent_functions.client import FunctionClient
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
@@ -50,7 +52,7 @@ async def _drive(url: str) -> dict[str, Any]:
         salon = read_tenant_file("fixtures/tenants/demo-salon.yaml")
         await save_tenant(services.db, salon, clock.now())
         await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-physio.yaml"), clock.now())
-        book = services.booking.insert_appointment
+        book = partial(insert_appointment, services.db, clock)
         await book(salon, service_id="herrenhaarschnitt", staff_id="fabian", start=AT("2026-11-23T10:00:00+01:00"),
                    customer=CustomerInput(name="Lena Vogel", phone=CALLER), reference="LENA")
         await book(salon, service_id="damenhaarschnitt", staff_id="emma", start=AT("2026-11-24T10:00:00+01:00"),

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from agent_functions.context import SERVICES
 from booking_core.domain import AppointmentView, CustomerInput
 from booking_core.storage.models import Appointment, AuditEntry
+from agent_functions.replay.seed import insert_appointment
 from portal import accounts as acc
 
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")  # a Friday
@@ -51,14 +52,16 @@ async def seed(client: TestClient) -> Seeded:
     salon = await svc.tenants.get("demo-salon")
     physio = await svc.tenants.get("demo-physio")
     assert salon is not None and physio is not None
-    a = await svc.booking.insert_appointment(
+    a = await insert_appointment(
+        svc.db, svc.clock,
         salon,
         service_id="ansatzfaerbung",
         staff_id="emma",
         start=datetime.fromisoformat(f"{MONDAY}T10:00:00+01:00"),
         customer=CustomerInput("Lena Vogel", "+4917612345678"),
     )
-    b = await svc.booking.insert_appointment(
+    b = await insert_appointment(
+        svc.db, svc.clock,
         physio,
         service_id="follow-up",
         staff_id="olivia",

@@ -21,6 +21,7 @@ from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
 from agent_functions.client import FunctionClient
 from agent_functions.context import AppServices
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.domain import AppointmentView, CustomerInput
@@ -94,13 +95,13 @@ class Harness:
     async def _seed(self, tenants: dict[str, Any]) -> None:
         """One upcoming appointment per tenant, so find, cancel and reschedule have something to aim at."""
         assert self.services is not None
-        booking = self.services.booking
-        self.seeded["demo-salon"] = await booking.insert_appointment(
-            tenants["demo-salon"], service_id="herrenhaarschnitt", staff_id="fabian",
+        db, clock = self.services.db, self.services.clock
+        self.seeded["demo-salon"] = await insert_appointment(
+            db, clock, tenants["demo-salon"], service_id="herrenhaarschnitt", staff_id="fabian",
             start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),
             customer=CustomerInput(name="Lena Vogel", phone=SALON_CALLER), reference=SALON_REF)
-        self.seeded["demo-physio"] = await booking.insert_appointment(
-            tenants["demo-physio"], service_id="follow-up", staff_id="olivia",
+        self.seeded["demo-physio"] = await insert_appointment(
+            db, clock, tenants["demo-physio"], service_id="follow-up", staff_id="olivia",
             start=datetime.fromisoformat("2026-11-24T10:00:00+00:00"),
             customer=CustomerInput(name="Oliver Twist", phone=PHYSIO_CALLER), reference=PHYSIO_REF)
 

@@ -31,7 +31,9 @@ def _sqlite_foreign_keys(on: bool) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    cursor = bind.connection.dbapi_connection.cursor()
+    driver = bind.connection.dbapi_connection
+    assert driver is not None  # a live connection inside a migration
+    cursor = driver.cursor()
     for statement in ("COMMIT", f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}", "BEGIN"):
         cursor.execute(statement)
     cursor.close()

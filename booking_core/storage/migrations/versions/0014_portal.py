@@ -1,7 +1,7 @@
 """portal: users, one-time tokens (invitation, reset), sessions, login failures
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0013
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 import booking_core.storage.types
 
 revision = "0014"
-down_revision = "0007"  # main's newest at merge time
+down_revision = "0013"  # main's newest at merge time
 branch_labels = None
 depends_on = None
 

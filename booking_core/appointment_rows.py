@@ -1,0 +1,76 @@
+"""New appointment rows: the appointment and its segments, written from a plan in one session.
+
+The segment rows are what the slot search reads back as busy (`booking_store.load_busy`); on
+PostgreSQL their exclusion constraint is the last guard against a double booking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core import lifecycle
+from booking_core.availability import from_minute
+from booking_core.customers import fold_name
+from booking_core.references import new_reference
+from booking_core.request import BookingContext
+from booking_core.slots import Plan
+from booking_core.storage import models as m
+from booking_core.tenant_config import Service
+from booking_core.vocabulary import AppointmentStatus
+
+__all__ = ["insert_appointment", "segment_rows"]
+
+
+async def insert_appointment(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
+                             customer: m.Customer | None, *, status: AppointmentStatus = AppointmentStatus.SCHEDULED,
+                             reference: str | None = None, notes: str | None = None,
+                             idempotent: bool = True) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
+    """Add the appointment of `plan` for `ctx.call_id` with its segment rows, and flush.
+
+    The price is the first segment's staff member's price for the service, else the service's.
+    `reference`: as given, else a new one. `idempotent`: with a call id, set the key that makes the
+    same call booking the same thing for the same person twice collide (a unique index), so a retry
+    finds the first."""
+    tenant = ctx.tenant
+    member = ctx.cal.staff[plan[0].staff_id]
+    start = from_minute(plan[0].start)
+    call_id = ctx.call_id
+    appt = m.Appointment(
+        id=str(uuid.uuid4()), tenant_id=tenant.id,
+        reference=reference or await new_reference(session, tenant.id),
+        service_id=service.id, staff_id=member.id, customer_id=customer.id if customer else None, status=status,
+        start=start, end=from_minute(max(p.end for p in plan)),
+        price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
+        call_id=call_id,
+        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer) if call_id and idempotent
+        else None,
+        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now,
+    )
+    session.add(appt)
+    await session.flush()
+    rows = segment_rows(tenant.id, appt.id, plan, live=status not in lifecycle.RELEASING)
+    session.add_all(rows)
+    await session.flush()
+    return appt, rows
+
+
+def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: datetime, customer: m.Customer | None) -> str:
+    """One booking per call, service, staff, start and customer name: the retry of a write lost in
+    flight meets the first write here; a family member at the same time does not (CONTRACT section 14)."""
+    name = fold_name(customer.name or "") if customer is not None else ""
+    return f"{call_id}|{service_id}|{staff_id}|{start.isoformat()}|{name[:40]}"[:200]
+
+
+def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:
+    """The `appointment_segments` rows of a plan; `live` False for appointments that free the staff."""
+    return [
+        m.AppointmentSegment(
+            appointment_id=appointment_id, tenant_id=tenant_id, staff_id=p.staff_id, key=p.key, name=p.name,
+            position=p.position, start=from_minute(p.start), end=from_minute(p.end),
+            busy_until=from_minute(p.busy_until), staff_busy=p.staff_busy, live=live,
+        )
+        for p in plan
+    ]

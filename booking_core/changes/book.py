@@ -1,0 +1,98 @@
+"""Booking: a new appointment at an exact time, for the call that asked (CONTRACT section 3,
+`book_appointment`). A retry of the same call's booking (same service, time, staff and customer)
+answers the first booking instead of writing a second; another name at the same time is another
+person of the same call, a family booking together (CONTRACT section 14)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core import holds
+from booking_core.appointment_rows import insert_appointment
+from booking_core.availability import from_minute, to_minute
+from booking_core.booking_store import view, views
+from booking_core.changes import Refused
+from booking_core.customers import customer_for, existing_customer, same_name
+from booking_core.domain import AppointmentView, CustomerInput, SlotRequest, appointment_to_dict
+from booking_core.errors import DomainError
+from booking_core.records import audit, outbox
+from booking_core.refusals import Refusal
+from booking_core.request import BookingContext, Wish
+from booking_core.search import refusal, why_not
+from booking_core.slots import bookable_plan
+from booking_core.storage import models as m
+from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
+
+__all__ = ["book"]
+
+
+async def book(ctx: BookingContext, wish: Wish, request: SlotRequest, customer: CustomerInput,
+               notes: str | None = None) -> tuple[AppointmentView, bool]:
+    """Book `request` (exact) for `customer`: (the appointment, True when written now; False when
+    this call had booked it already). Raises DomainError for a time that is not exact, NotQualified
+    or SlotUnavailable (with alternatives) when it cannot be booked."""
+    start = to_minute(request.start)
+    if not request.exact:
+        raise DomainError("book needs an exact time")
+    try:
+        return await _book(ctx, wish, start, customer, notes)
+    except Refused as refused:
+        async with ctx.db.read() as session:
+            raise await refusal(session, ctx, wish, start, wish.preferred, refused.refusal) from None
+    except IntegrityError:
+        async with ctx.db.read() as session:
+            existing = await _booked_by_call(session, ctx, wish, start, customer)
+            if existing is not None:
+                return existing, False
+            raise await refusal(session, ctx, wish, start, wish.requested, Refusal("taken")) from None
+
+
+async def _book(ctx: BookingContext, wish: Wish, start: int, customer: CustomerInput,
+                notes: str | None) -> tuple[AppointmentView, bool]:
+    tenant, service = ctx.tenant, wish.service
+    async with ctx.db.write() as session:
+        order = [wish.requested] if wish.requested else list(wish.qualified)
+        order = await holds.held_first(session, ctx, service.id, start, order)
+        lock = sorted(set(order) | set(wish.others or ()))
+        await ctx.db.lock_staff(session, tenant.id, lock)
+        existing = await _booked_by_call(session, ctx, wish, start, customer)
+        if existing is not None:
+            return existing, False
+        if wish.not_qualified:
+            raise Refused(Refusal("not_qualified"))
+        day = ctx.cal.day_of(start)
+        board = await ctx.board(session, lock, day, day)
+        plan = bookable_plan(board, service, start, order, ctx.rules, wish.others)
+        if plan is None:
+            raise Refused(why_not(ctx, wish, start))
+        cust = await customer_for(session, tenant.id, customer, ctx.now)
+        appt, segments = await insert_appointment(session, ctx, service, plan, cust, notes=notes)
+        if ctx.call_id:
+            await holds.drop(session, tenant.id, ctx.call_id)
+        v = view(ctx.cal, appt, segments, cust)
+        audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
+        await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
+    return v, True
+
+
+async def _booked_by_call(session: AsyncSession, ctx: BookingContext, wish: Wish, start: int,
+                          customer: CustomerInput) -> AppointmentView | None:
+    """This call's earlier booking of the same service and start (and named staff) for the same
+    customer (a retry), if any. Another name at the same time is another person of the same call."""
+    if not ctx.call_id:
+        return None
+    q = select(m.Appointment).where(
+        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.call_id == ctx.call_id,
+        m.Appointment.service_id == wish.service.id, m.Appointment.start == from_minute(start),
+        m.Appointment.status != AppointmentStatus.CANCELLED,
+    )
+    if wish.requested:
+        q = q.where(m.Appointment.staff_id == wish.requested)
+    found = await views(session, ctx.cal, list((await session.scalars(q.order_by(m.Appointment.created_at))).all()))
+    if not found or not customer.name:
+        return found[0] if found else None
+    known = await existing_customer(session, ctx.tenant.id, customer)
+    return next((v for v in found if (known is not None and v.customer_id == known.id)
+                 or same_name(v.customer_name, customer.name)), None)

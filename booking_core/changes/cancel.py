@@ -1,0 +1,72 @@
+"""Cancelling an appointment for a caller (CONTRACT section 3, `cancel_appointment`), under the
+tenant's cancel policy. A cancelled appointment frees its staff at once (its segments stop being
+live) and keeps its row, reference and audit history."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core import appointments, lifecycle
+from booking_core.booking_store import views
+from booking_core.changes.allowance import decide
+from booking_core.changes.status import set_status
+from booking_core.domain import AppointmentView, PolicyDecision, appointment_to_dict
+from booking_core.errors import InvalidTransition, PolicyDenied
+from booking_core.records import audit, outbox
+from booking_core.request import BookingContext
+from booking_core.storage import models as m
+from booking_core.storage.db import Database
+from booking_core.tenant_config import TenantConfig
+from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
+
+__all__ = ["cancel", "cancelled_by"]
+
+
+async def cancel(ctx: BookingContext, appointment_id: str,
+                 reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+    """Cancel the appointment (id or reference): (the cancelled appointment, the policy decision with
+    its fee). A retry by the call that cancelled it answers the same again.
+
+    Raises NotFound, InvalidTransition (not cancellable), PolicyDenied."""
+    tenant = ctx.tenant
+    async with ctx.db.write() as session:
+        appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
+        if not lifecycle.can(appt.status, AppointmentStatus.CANCELLED):
+            earlier = await _cancelled_by(session, tenant.id, appt, ctx.call_id)
+            if earlier is not None:  # this call cancelled it already: a retry after a lost answer
+                return (await views(session, ctx.cal, [appt]))[0], earlier
+            raise InvalidTransition(appt.status, AppointmentStatus.CANCELLED)
+        decision = await decide(session, ctx, appt, "cancel")
+        if not decision.allowed:
+            raise PolicyDenied(decision)
+        old = (await views(session, ctx.cal, [appt]))[0]
+        await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
+        new = (await views(session, ctx.cal, [appt]))[0]
+        audit(session, ctx, appt.id, AuditAction.CANCELLED, old=appointment_to_dict(old), new=appointment_to_dict(new),
+              reason=reason, policy=decision.to_dict())
+        await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
+    return new, decision
+
+
+async def cancelled_by(db: Database, tenant: TenantConfig, appointment_id: str, call_id: str | None) -> bool:
+    """Whether `call_id` is the call that cancelled this appointment (id or reference)."""
+    async with db.read() as session:
+        appt = await appointments.row(session, tenant.id, appointment_id)
+        return appt is not None and await _cancelled_by(session, tenant.id, appt, call_id) is not None
+
+
+async def _cancelled_by(session: AsyncSession, tenant_id: str, appt: m.Appointment,
+                        call_id: str | None) -> PolicyDecision | None:
+    """The policy decision under which `call_id` cancelled `appt`, if it did.
+
+    The per-call answer cache makes retries harmless, but a process killed between the commit and
+    storing the answer leaves the retry to run again; it must then hear "cancelled", not "there is
+    no open appointment"."""
+    if appt.status != AppointmentStatus.CANCELLED or not call_id:
+        return None
+    policy = await session.scalar(select(m.AuditEntry.policy).where(
+        m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", m.AuditEntry.entity_id == appt.id,
+        m.AuditEntry.action == AuditAction.CANCELLED, m.AuditEntry.call_id == call_id,
+    ).order_by(m.AuditEntry.at.desc()).limit(1))
+    return PolicyDecision.from_dict(policy) if policy else None

@@ -1,0 +1,103 @@
+"""Moving an appointment to a new time, service or staff member (CONTRACT section 3,
+`reschedule_appointment`), under the tenant's reschedule policy. The appointment keeps its id and
+reference; its segments are replaced and its own old time never blocks the new one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from booking_core import appointments, holds
+from booking_core.appointment_rows import segment_rows
+from booking_core.availability import from_minute, to_minute
+from booking_core.booking_store import view, views
+from booking_core.changes import Refused
+from booking_core.changes.allowance import decide
+from booking_core.domain import AppointmentView, PolicyDecision, SlotRequest, appointment_to_dict
+from booking_core.errors import InvalidTransition, PolicyDenied
+from booking_core.policy import CHANGEABLE
+from booking_core.records import audit, outbox
+from booking_core.refusals import Refusal
+from booking_core.request import BookingContext, Wish, first_then
+from booking_core.search import refusal, why_not
+from booking_core.slots import bookable_plan
+from booking_core.storage import models as m
+from booking_core.vocabulary import AuditAction, OutboxTopic
+
+__all__ = ["reschedule"]
+
+
+async def reschedule(ctx: BookingContext, wish: Wish, appointment_id: str, new: SlotRequest,
+                     reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+    """Move the appointment (id or reference) to `new`: (the moved appointment, the policy decision).
+    Moving it where it already is changes nothing and costs nothing (a retried request).
+
+    Raises NotFound, InvalidTransition (not scheduled or confirmed), PolicyDenied, NotQualified or
+    SlotUnavailable (with alternatives near the new time, its staff member first)."""
+    start = to_minute(new.start)
+    try:
+        return await _move(ctx, wish, appointment_id, start, reason)
+    except (Refused, IntegrityError) as exc:
+        why = exc.refusal if isinstance(exc, Refused) else Refusal("taken")
+        async with ctx.db.read() as session:
+            appt = await appointments.row(session, ctx.tenant.id, appointment_id)
+            staff = None if wish.not_qualified else (wish.requested or (appt.staff_id if appt else None))
+            moving = replace(ctx, moving=appt.id if appt else None)
+            raise await refusal(session, moving, wish, start, staff, why) from None
+
+
+async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int,
+                reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+    tenant, service, requested = ctx.tenant, wish.service, wish.requested
+    async with ctx.db.write() as session:
+        appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
+        if appt.status not in CHANGEABLE:
+            raise InvalidTransition(appt.status, "rescheduled")
+        if to_minute(appt.start) == start and appt.service_id == service.id and requested in (None, appt.staff_id):
+            # Already there (a retried request): nothing to change, nothing to charge.
+            decision = PolicyDecision(True, Decimal("0"), appt.currency, Decimal("0"), None, "reschedule.unchanged")
+            return (await views(session, ctx.cal, [appt]))[0], decision
+        decision = await decide(session, ctx, appt, "reschedule")
+        if not decision.allowed:
+            raise PolicyDenied(decision)
+        if wish.not_qualified:
+            raise Refused(Refusal("not_qualified"))
+        order = [requested] if requested else first_then(appt.staff_id, wish.qualified)
+        order = await holds.held_first(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
+        old_segments = (await session.scalars(select(m.AppointmentSegment).where(
+            m.AppointmentSegment.appointment_id == appt.id))).all()
+        lock = sorted(set(order) | set(wish.others or ()) | {s.staff_id for s in old_segments} | {appt.staff_id})
+        await ctx.db.lock_staff(session, tenant.id, lock)
+        ctx = replace(ctx, moving=appt.id)
+        day = ctx.cal.day_of(start)
+        board = await ctx.board(session, lock, day, day)
+        plan = bookable_plan(board, service, start, order, ctx.rules, wish.others)
+        if plan is None:
+            raise Refused(why_not(ctx, wish, start))
+        old_view = (await views(session, ctx.cal, [appt]))[0]
+        await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
+        member = ctx.cal.staff[plan[0].staff_id]
+        appt.service_id = service.id
+        appt.staff_id = member.id
+        appt.start = from_minute(plan[0].start)
+        appt.end = from_minute(max(p.end for p in plan))
+        appt.price = member.prices.get(service.id, service.price)
+        appt.reschedule_count = (appt.reschedule_count or 0) + 1
+        appt.idempotency_key = None
+        appt.updated_at = ctx.now
+        rows = segment_rows(tenant.id, appt.id, plan)
+        session.add_all(rows)
+        await session.flush()
+        if ctx.call_id:
+            await holds.drop(session, tenant.id, ctx.call_id)
+        cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
+        new_view = view(ctx.cal, appt, rows, cust)
+        audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
+              new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
+        await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
+               {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
+                "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
+    return new_view, decision

@@ -1,0 +1,87 @@
+"""Holds: a slot kept for a call while the caller confirms (CONTRACT section 3, `hold_ttl_s`).
+
+A call has at most one hold; a new one replaces it, booking or moving consumes it, and it expires on
+its own. Other calls' unexpired holds block the slot search like bookings (`booking_store.load_busy`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking_core.availability import from_minute, to_minute
+from booking_core.layout import AppointmentSegment
+from booking_core.request import BookingContext, Wish, first_then
+from booking_core.slots import Plan, plan_at
+from booking_core.storage import models as m
+from booking_core.storage.db import Database
+
+__all__ = ["drop", "drop_expired", "held_first", "hold", "release"]
+
+
+async def hold(ctx: BookingContext, wish: Wish, plan: Plan) -> tuple[Plan, datetime] | None:
+    """Hold `plan` (found on a read session) for `ctx.call_id`, re-checked under the staff locks:
+    the plan as held (its first staff member first, then `wish.staff_try`) and when the hold
+    expires, or None when the time was taken meanwhile."""
+    assert ctx.call_id is not None
+    tenant_id = ctx.tenant.id
+    order = first_then(plan[0].staff_id, wish.staff_try)
+    lock = set(order) | set(wish.others or ()) | {p.staff_id for p in plan}
+    start = plan[0].start
+    day = ctx.cal.day_of(start)
+    expires = ctx.now + timedelta(seconds=ctx.tenant.booking.hold_ttl_s)
+    async with ctx.db.write() as session:
+        await ctx.db.lock_staff(session, tenant_id, sorted(lock))
+        board = await ctx.board(session, sorted(lock), day, day)
+        fresh = plan_at(board, wish.service, start, order, wish.others)
+        if fresh is None:
+            return None
+        await drop(session, tenant_id, ctx.call_id)
+        session.add(m.Hold(
+            id=str(uuid.uuid4()), tenant_id=tenant_id, call_id=ctx.call_id, service_id=wish.service.id,
+            staff_id=fresh[0].staff_id, start=from_minute(fresh[0].start), end=from_minute(max(p.end for p in fresh)),
+            segments=[_segment_json(p) for p in fresh], expires_at=expires, created_at=ctx.now,
+        ))
+    return fresh, expires
+
+
+async def held_first(session: AsyncSession, ctx: BookingContext, service_id: str, start: int,
+                     order: Sequence[str]) -> list[str]:
+    """`order` with the staff member of this call's hold first, when the hold is for this service at
+    `start` (epoch minute) and that person is in `order`: the caller gets the person they were offered."""
+    order = list(order)
+    if not ctx.call_id:
+        return order
+    held = await session.scalar(select(m.Hold).where(m.Hold.tenant_id == ctx.tenant.id, m.Hold.call_id == ctx.call_id))
+    if held is not None and held.service_id == service_id and to_minute(held.start) == start and held.staff_id in order:
+        return first_then(held.staff_id, order)
+    return order
+
+
+async def drop(session: AsyncSession, tenant_id: str, call_id: str) -> int:
+    """Delete the call's hold (how many rows: 0 or 1)."""
+    result = await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant_id, m.Hold.call_id == call_id))
+    return result.rowcount if isinstance(result, CursorResult) and result.rowcount else 0
+
+
+async def drop_expired(session: AsyncSession, tenant_id: str, now: datetime) -> None:
+    """Delete the tenant's holds that expired at or before `now`."""
+    await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant_id, m.Hold.expires_at <= now))
+
+
+async def release(db: Database, tenant_id: str, call_id: str) -> int:
+    """Give up the call's hold (the call ended or moved on); how many were released."""
+    async with db.write() as session:
+        return await drop(session, tenant_id, call_id)
+
+
+def _segment_json(p: AppointmentSegment) -> dict[str, Any]:
+    """A held segment as the hold row keeps it (instants in UTC ISO 8601; read by `load_busy`)."""
+    return {"key": p.key, "name": p.name, "position": p.position, "start": from_minute(p.start).isoformat(),
+            "end": from_minute(p.end).isoformat(), "busy_until": from_minute(p.busy_until).isoformat(),
+            "staff_id": p.staff_id, "staff_busy": p.staff_busy}

@@ -31,6 +31,7 @@ from agent_functions.housekeeping import attach_housekeeping
 from agent_functions.inbound import inbound_answer, inbound_fallback
 from agent_functions.request_body import MAX_BODY
 from agent_functions.signed_webhook import Answer, json_error, signed
+from portal import add_portal_routes
 
 log = structlog.get_logger("slotline.http")
 FALLBACK_ERROR = {
@@ -50,8 +51,8 @@ async def transport_errors(request: web.Request, handler: Any) -> web.StreamResp
     except web.HTTPRequestEntityTooLarge:
         return json_error(413, "body_too_large", f"request bodies are limited to {MAX_BODY} bytes")
     except web.HTTPException as exc:
-        if exc.content_type == "application/json":
-            raise
+        if exc.content_type == "application/json" or exc.status < 400 or request.path.startswith("/portal/"):
+            raise  # JSON errors, redirects and the portal's own pages pass through as they are
         return json_error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
     except Exception:  # noqa: BLE001 - the outermost guard
         _log_failure("unhandled error", request)
@@ -132,6 +133,7 @@ def create_app(services: AppServices) -> web.Application:
     add_call_routes(app)
     add_billing_routes(app)
     add_calcom_routes(app)
+    add_portal_routes(app)
     if services.settings.test_clock:
         from agent_functions.test_clock import add_test_routes
 

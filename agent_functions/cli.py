@@ -257,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.set_defaults(func=cmd_call)
 
     for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.bench.cli",
-                   "agent_functions.cli_calls", "agent_functions.cli_messages", "agent_functions.cli_billing"):
+                   "agent_functions.cli_calls", "agent_functions.cli_messages", "agent_functions.cli_billing",
+                   "portal.cli"):
         try:
             registrar = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
 
-__all__ = ["AppointmentHistory", "Change", "histories"]
+__all__ = ["AppointmentHistory", "Change", "appointment_history", "histories"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,10 @@ async def _changes(session: Any, tenant_id: str, ids: Sequence[str]) -> dict[str
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+async def appointment_history(db: Database, tenant_id: str, appointment_id: str) -> AppointmentHistory:
+    """Every audit row of one of the tenant's appointments, oldest first (empty for another tenant's id)."""
+    async with db.read() as session:
+        rows = await _changes(session, tenant_id, [appointment_id])
+    return AppointmentHistory(appointment_id, tuple(rows.get(appointment_id, [])))

@@ -11,7 +11,7 @@ import importlib.util
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-PRODUCT = {"agent_functions", "booking_core", "nlu", "integrations"}  # tests/nlu and tests/integrations mirror these
+PRODUCT = {"agent_functions", "booking_core", "nlu", "integrations", "portal"}  # tests/nlu, tests/integrations, tests/portal mirror these
 
 
 def test_every_test_folder_is_a_package() -> None:

@@ -7,4 +7,5 @@ from booking_core.storage import (
     edge_models,  # noqa: F401
     integration_models,  # noqa: F401
     models,  # noqa: F401
+    portal_models,  # noqa: F401
 )

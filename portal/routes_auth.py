@@ -1,0 +1,112 @@
+"""Log in, log out, accept an invitation, reset a password: the portal's pages before the day view.
+
+Every POST checks its CSRF token first (403, nothing written). Failed logins answer the same page
+and status whether or not the email exists; a lockout says so (the account owner needs to know).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from portal.accounts import AccountError, accept_invitation, end_session, login, request_reset, reset_password
+from portal.web import SESSION_COOKIE, anon_csrf, check_csrf, current, render, services, set_session_cookie
+
+__all__ = ["add_auth_routes"]
+
+
+def _lang(request: web.Request) -> str:
+    asked = request.query.get("lang") or request.headers.get("Accept-Language", "de")[:2]
+    return "en" if asked.lower() == "en" else "de"
+
+
+async def login_page(request: web.Request) -> web.Response:
+    if await current(request) is not None:
+        raise web.HTTPFound("/portal/day")
+    notice = "password_set" if request.query.get("done") else None
+    return render(request, "login.html", lang=_lang(request), csrf=anon_csrf(request), notice=notice)
+
+
+async def login_post(request: web.Request) -> web.Response:
+    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    svc = services(request)
+    try:
+        user, session_id, _csrf = await login(svc.db, form.get("email", ""), form.get("password", ""), svc.clock.now())
+    except AccountError as exc:
+        return render(request, "login.html", lang=_lang(request), csrf=anon_csrf(request), status=401,
+                      error="locked" if exc.code == "locked" else "login_failed", email=form.get("email", ""))
+    redirect = web.HTTPFound("/portal/day")
+    set_session_cookie(redirect, request, session_id)
+    raise redirect
+
+
+async def logout_post(request: web.Request) -> web.Response:
+    found = await current(request)
+    await check_csrf(request, found[1] if found else None)
+    await end_session(services(request).db, request.cookies.get(SESSION_COOKIE))
+    redirect = web.HTTPFound("/portal/login")
+    set_session_cookie(redirect, request, None)
+    raise redirect
+
+
+def _password_page(request: web.Request, action: str, error: str | None = None, status: int = 200) -> web.Response:
+    return render(request, "set_password.html", lang=_lang(request), csrf=anon_csrf(request), action=action,
+                  error=error, status=status)
+
+
+async def accept_page(request: web.Request) -> web.Response:
+    return _password_page(request, f"/portal/accept/{request.match_info['token']}")
+
+
+async def accept_post(request: web.Request) -> web.Response:
+    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    svc = services(request)
+    token = request.match_info["token"]
+    try:
+        await accept_invitation(svc.db, token, form.get("password", ""), svc.clock.now())
+    except AccountError as exc:
+        return _password_page(request, f"/portal/accept/{token}", exc.code, status=400)
+    raise web.HTTPFound("/portal/login?done=1")
+
+
+async def reset_request_page(request: web.Request) -> web.Response:
+    return render(request, "reset_request.html", lang=_lang(request), csrf=anon_csrf(request))
+
+
+async def reset_request_post(request: web.Request) -> web.Response:
+    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    svc = services(request)
+    await request_reset(svc.db, form.get("email", ""), svc.clock.now(), base_url=_base_url(request))
+    return render(request, "reset_request.html", lang=_lang(request), csrf=anon_csrf(request), notice="reset_sent")
+
+
+async def reset_page(request: web.Request) -> web.Response:
+    return _password_page(request, f"/portal/reset/{request.match_info['token']}")
+
+
+async def reset_post(request: web.Request) -> web.Response:
+    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    svc = services(request)
+    token = request.match_info["token"]
+    try:
+        await reset_password(svc.db, token, form.get("password", ""), svc.clock.now())
+    except AccountError as exc:
+        return _password_page(request, f"/portal/reset/{token}", exc.code, status=400)
+    raise web.HTTPFound("/portal/login?done=1")
+
+
+def _base_url(request: web.Request) -> str:
+    configured = getattr(services(request).settings, "public_url", None)
+    return configured or f"{request.scheme}://{request.host}"
+
+
+def add_auth_routes(app: web.Application) -> None:
+    """Register /portal/login, /portal/logout, /portal/accept/{token}, /portal/reset[/{token}]."""
+    app.router.add_get("/portal/login", login_page)
+    app.router.add_post("/portal/login", login_post)
+    app.router.add_post("/portal/logout", logout_post)
+    app.router.add_get("/portal/accept/{token}", accept_page)
+    app.router.add_post("/portal/accept/{token}", accept_post)
+    app.router.add_get("/portal/reset", reset_request_page)
+    app.router.add_post("/portal/reset", reset_request_post)
+    app.router.add_get("/portal/reset/{token}", reset_page)
+    app.router.add_post("/portal/reset/{token}", reset_post)

@@ -63,6 +63,7 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.storage.edge_models",
     "booking_core.storage.call_log_models",
     "booking_core.storage.billing_models",
+    "booking_core.storage.portal_models",
     "booking_core.storage.integration_models",
     "booking_core.storage.migrate",
     "booking_core.storage.urls",

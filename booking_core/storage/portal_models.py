@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_core.storage.models import Base
 
+__all__ = ["LoginFailure", "PortalSession", "PortalToken", "PortalUser"]
+
 
 class PortalUser(Base):
     """A person of one tenant who may log in. ``role`` owner | staff; ``lang`` de | en (the UI's)."""

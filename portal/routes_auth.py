@@ -6,12 +6,19 @@ and status whether or not the email exists; a lockout says so (the account owner
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
 from aiohttp import web
 
 from portal.accounts import AccountError, accept_invitation, end_session, login, request_reset, reset_password
-from portal.web import SESSION_COOKIE, anon_csrf, check_csrf, current, render, services, set_session_cookie
+from portal.web import CSRF_COOKIE, SESSION_COOKIE, anon_csrf, check_csrf, current, render, services, set_session_cookie
 
 __all__ = ["add_auth_routes"]
+
+# accept_invitation / reset_password: (db, token, password, now) -> the user or None; raises AccountError.
+SetPassword = Callable[[Any, str, str, datetime], Awaitable[Any]]
 
 
 def _lang(request: web.Request) -> str:
@@ -27,10 +34,10 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 async def login_post(request: web.Request) -> web.Response:
-    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    form = await check_csrf(request, request.cookies.get(CSRF_COOKIE))
     svc = services(request)
     try:
-        user, session_id, _csrf = await login(svc.db, form.get("email", ""), form.get("password", ""), svc.clock.now())
+        _user, session_id, _csrf = await login(svc.db, form.get("email", ""), form.get("password", ""), svc.clock.now())
     except AccountError as exc:
         return render(request, "login.html", lang=_lang(request), csrf=anon_csrf(request), status=401,
                       error="locked" if exc.code == "locked" else "login_failed", email=form.get("email", ""))
@@ -57,15 +64,21 @@ async def accept_page(request: web.Request) -> web.Response:
     return _password_page(request, f"/portal/accept/{request.match_info['token']}")
 
 
-async def accept_post(request: web.Request) -> web.Response:
-    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+async def _set_password(request: web.Request, kind: str, apply: SetPassword) -> web.Response:
+    """POST of a one-time link's password form (``kind`` accept | reset): 400 with the reason on the same
+    page, else on to the login page."""
+    form = await check_csrf(request, request.cookies.get(CSRF_COOKIE))
     svc = services(request)
     token = request.match_info["token"]
     try:
-        await accept_invitation(svc.db, token, form.get("password", ""), svc.clock.now())
+        await apply(svc.db, token, form.get("password", ""), svc.clock.now())
     except AccountError as exc:
-        return _password_page(request, f"/portal/accept/{token}", exc.code, status=400)
+        return _password_page(request, f"/portal/{kind}/{token}", exc.code, status=400)
     raise web.HTTPFound("/portal/login?done=1")
+
+
+async def accept_post(request: web.Request) -> web.Response:
+    return await _set_password(request, "accept", accept_invitation)
 
 
 async def reset_request_page(request: web.Request) -> web.Response:
@@ -73,7 +86,7 @@ async def reset_request_page(request: web.Request) -> web.Response:
 
 
 async def reset_request_post(request: web.Request) -> web.Response:
-    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
+    form = await check_csrf(request, request.cookies.get(CSRF_COOKIE))
     svc = services(request)
     await request_reset(svc.db, form.get("email", ""), svc.clock.now(), base_url=_base_url(request))
     return render(request, "reset_request.html", lang=_lang(request), csrf=anon_csrf(request), notice="reset_sent")
@@ -84,14 +97,7 @@ async def reset_page(request: web.Request) -> web.Response:
 
 
 async def reset_post(request: web.Request) -> web.Response:
-    form = await check_csrf(request, request.cookies.get("slotline_csrf"))
-    svc = services(request)
-    token = request.match_info["token"]
-    try:
-        await reset_password(svc.db, token, form.get("password", ""), svc.clock.now())
-    except AccountError as exc:
-        return _password_page(request, f"/portal/reset/{token}", exc.code, status=400)
-    raise web.HTTPFound("/portal/login?done=1")
+    return await _set_password(request, "reset", reset_password)
 
 
 def _base_url(request: web.Request) -> str:

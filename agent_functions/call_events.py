@@ -53,8 +53,14 @@ async def handle_call_event(services: AppServices, tenant: TenantConfig, body: d
         return _ignored(str(exc), event=event)
     if event in ("call_ended", "call_analyzed"):
         await release_holds(services, tenant.id, outcome.call_id)
-    log.info("call event recorded", call_event=event, call_id=outcome.call_id, tenant=tenant.id,
-             created=outcome.created, changed=outcome.changed)
+    log.info(
+        "call event recorded",
+        call_event=event,
+        call_id=outcome.call_id,
+        tenant=tenant.id,
+        created=outcome.created,
+        changed=outcome.changed,
+    )
     return {
         "status": "ok",
         "event": event,

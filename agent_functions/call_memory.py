@@ -28,14 +28,17 @@ class Memory:
     pending: dict[str, Any]  # details given with a booking that awaits confirmation (start_booking)
 
 
-async def remember_offers(services: AppServices, tenant_id: str, call_id: str | None,
-                          slots: tuple[Slot, ...] | list[Slot],
-                          pending: dict[str, Any] | None = None) -> None:
+async def remember_offers(
+    services: AppServices,
+    tenant_id: str,
+    call_id: str | None,
+    slots: tuple[Slot, ...] | list[Slot],
+    pending: dict[str, Any] | None = None,
+) -> None:
     if not call_id or not slots:
         return
     offered = [{"service_id": s.service_id, "staff_id": s.staff_id, "start": s.start.isoformat()} for s in slots]
-    payload = {"offers": offered,
-               "pending": pending or {}}
+    payload = {"offers": offered, "pending": pending or {}}
     await offers.save(services.db, tenant_id, call_id, payload, services.clock.now())
 
 
@@ -48,6 +51,7 @@ async def recall_offers(services: AppServices, tenant_id: str, call_id: str | No
     payload = await offers.load(services.db, tenant_id, call_id) if call_id else None
     if not payload:
         return Memory([], {})
-    remembered = [Offer(o["service_id"], o["staff_id"], datetime.fromisoformat(o["start"]))
-                  for o in payload.get("offers", [])]
+    remembered = [
+        Offer(o["service_id"], o["staff_id"], datetime.fromisoformat(o["start"])) for o in payload.get("offers", [])
+    ]
     return Memory(remembered, payload.get("pending") or {})

@@ -89,10 +89,17 @@ class CallbackSpool:
             return 0
         try:
             await self.services.booking.create_callback(
-                tenant, call_id=call.call.call_id, customer_name=None, phone=call.call.from_number,
-                reason=f"technical fault during {call.name}", callback_id=pending.id,
-                details={"function": call.name, "args": {k: str(v)[:200] for k, v in call.args.items()},
-                         "failed_at": pending.at.isoformat()},
+                tenant,
+                call_id=call.call.call_id,
+                customer_name=None,
+                phone=call.call.from_number,
+                reason=f"technical fault during {call.name}",
+                callback_id=pending.id,
+                details={
+                    "function": call.name,
+                    "args": {k: str(v)[:200] for k, v in call.args.items()},
+                    "failed_at": pending.at.isoformat(),
+                },
             )
         except IntegrityError:
             return 0  # written by an earlier attempt whose commit we never heard of

@@ -116,8 +116,10 @@ def cmd_tools_export(args: argparse.Namespace) -> int:
 
     if args.prompt:
         print("\n".join(prompt_lines(args.lang)))
-        print(f"\n# Inbound webhook URL of the phone number: {args.url.rstrip('/')}/retell/inbound"
-              f"\n# Agent webhook URL (call events): {args.url.rstrip('/')}/retell/events")
+        print(
+            f"\n# Inbound webhook URL of the phone number: {args.url.rstrip('/')}/retell/inbound"
+            f"\n# Agent webhook URL (call events): {args.url.rstrip('/')}/retell/events"
+        )
         return 0
     print(json.dumps(export(args.url), indent=2, ensure_ascii=False))
     return 0
@@ -130,12 +132,21 @@ def cmd_parse(args: argparse.Namespace) -> int:
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
     w = parse_when(args.text, now=now, lang=args.lang)
-    print(json.dumps({
-        "text": w.text, "kind": w.kind,
-        "start": w.start.isoformat() if w.start else None,
-        "end": w.end.isoformat() if w.end else None,
-        "has_date": w.has_date, "has_time": w.has_time, "issues": list(w.issues),
-    }, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {
+                "text": w.text,
+                "kind": w.kind,
+                "start": w.start.isoformat() if w.start else None,
+                "end": w.end.isoformat() if w.end else None,
+                "has_date": w.has_date,
+                "has_time": w.has_time,
+                "issues": list(w.issues),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -153,10 +164,17 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from agent_functions.replay.suite import run_paths
 
-    return asyncio.run(run_paths(
-        [Path(p) for p in args.paths], database_url=args.database_url, url=args.url, as_json=args.json,
-        verbose=args.verbose, update=args.update, assume_yes=args.yes,
-    ))
+    return asyncio.run(
+        run_paths(
+            [Path(p) for p in args.paths],
+            database_url=args.database_url,
+            url=args.url,
+            as_json=args.json,
+            verbose=args.verbose,
+            update=args.update,
+            assume_yes=args.yes,
+        )
+    )
 
 
 def cmd_call(args: argparse.Namespace) -> int:
@@ -170,8 +188,9 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     async def send() -> Any:
         async with FunctionClient(args.url, keys[0] if keys else args.key, timeout_s=15) as client:
-            return await client.call(args.function, fn_args, call_id=args.call_id, from_number=args.from_number,
-                                     to_number=args.to_number)
+            return await client.call(
+                args.function, fn_args, call_id=args.call_id, from_number=args.from_number, to_number=args.to_number
+            )
 
     try:
         answer = asyncio.run(send())
@@ -217,8 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp = tools.add_parser("export", help="Retell custom-function JSON for every function")
     exp.add_argument("--url", required=True, help="public base URL of this server")
-    exp.add_argument("--prompt", action="store_true",
-                     help="print the prompt lines using the inbound webhook's variables instead")
+    exp.add_argument(
+        "--prompt", action="store_true", help="print the prompt lines using the inbound webhook's variables instead"
+    )
     exp.add_argument("--lang", default="de", choices=["de", "en"], help="language of the prompt lines")
     exp.set_defaults(func=cmd_tools_export)
 
@@ -238,8 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("paths", nargs="+")
     shown = replay.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="machine-readable report")
-    shown.add_argument("--update", action="store_true",
-                       help="rewrite a failing fixture's step expectations from the current answers (shows the diff, asks first)")
+    shown.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite a failing fixture's step expectations from the current answers (shows the diff, asks first)",
+    )
     replay.add_argument("--yes", action="store_true", help="with --update: write without asking")
     replay.add_argument("--verbose", "-v", action="store_true", help="print every step's request and whole response")
     replay.add_argument("--database-url", help="PostgreSQL URL to replay on (emptied per fixture)")
@@ -256,9 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--key", default="slotline-dev-key", help="signing key when SLOTLINE_RETELL_API_KEYS is unset")
     call.set_defaults(func=cmd_call)
 
-    for module in ("agent_functions.cli_costs", "agent_functions.cli_integrations", "agent_functions.bench.cli",
-                   "agent_functions.cli_calls", "agent_functions.cli_messages", "agent_functions.cli_billing",
-                   "portal.cli"):
+    for module in (
+        "agent_functions.cli_costs",
+        "agent_functions.cli_integrations",
+        "agent_functions.bench.cli",
+        "agent_functions.cli_calls",
+        "agent_functions.cli_messages",
+        "agent_functions.cli_billing",
+        "portal.cli",
+    ):
         try:
             registrar = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

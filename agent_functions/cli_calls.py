@@ -72,8 +72,11 @@ def cmd_fixtures_capture(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         steps = sum("function" in s for s in fixture["steps"])
-        print(f"wrote {args.out}: {steps} function call(s), {len(fixture['setup']['appointments'])} appointment(s) "
-              f"in the setup{', anonymised' if args.anonymise else ''}", file=sys.stderr)
+        print(
+            f"wrote {args.out}: {steps} function call(s), {len(fixture['setup']['appointments'])} appointment(s) "
+            f"in the setup{', anonymised' if args.anonymise else ''}",
+            file=sys.stderr,
+        )
         if "note" in fixture:
             print(f"note: {fixture['note']}", file=sys.stderr)
         return 0
@@ -94,8 +97,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cap = fixtures.add_parser("capture", help="write a replay fixture of a recorded call")
     cap.add_argument("call_id")
     cap.add_argument("--tenant", help="the call's tenant (needed only when several have a call of this id)")
-    cap.add_argument("--anonymise", "--anonymize", action="store_true",
-                     help="replace callers' names, phone numbers and email addresses consistently (to share it)")
+    cap.add_argument(
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
+        help="replace callers' names, phone numbers and email addresses consistently (to share it)",
+    )
     cap.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     cap.add_argument("--name", help="the fixture's name (default: 'captured call CALL_ID')")
     cap.add_argument("--database-url")

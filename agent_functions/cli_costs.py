@@ -29,9 +29,17 @@ def _day(text: str | None, name: str) -> date | None:
 # --- costs report -------------------------------------------------------------------------------
 
 TABLE_COLUMNS = (
-    ("key", "key"), ("calls", "calls"), ("minutes", "min"), ("retell_eur", "retell €"),
-    ("telephony_eur", "telephony €"), ("llm_eur", "llm €"), ("cost_eur", "cost €"), ("billed_eur", "billed €"),
-    ("margin_eur", "margin €"), ("margin_pct", "margin %"), ("bookings", "bookings"),
+    ("key", "key"),
+    ("calls", "calls"),
+    ("minutes", "min"),
+    ("retell_eur", "retell €"),
+    ("telephony_eur", "telephony €"),
+    ("llm_eur", "llm €"),
+    ("cost_eur", "cost €"),
+    ("billed_eur", "billed €"),
+    ("margin_eur", "margin €"),
+    ("margin_pct", "margin %"),
+    ("bookings", "bookings"),
     ("cost_per_booking_eur", "€/booking"),
 )
 

@@ -22,7 +22,6 @@ from typing import Any
 from agent_functions.cli_support import CommandError, command_group, run_with_database
 from agent_functions.cli_support import tenant_or_error as _tenant
 
-
 # --- worker, outbox ------------------------------------------------------------------------------
 
 
@@ -63,19 +62,37 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     async def work(db: Any) -> int:
         rows = await outbox.list_messages(db, status=args.status, tenant_id=args.tenant, limit=args.limit)
         if args.json:
-            print(json.dumps([{
-                "id": r.id, "tenant": r.tenant_id, "topic": r.topic, "target": r.target, "status": r.status,
-                "attempts": r.attempts, "next_attempt_at": r.next_attempt_at.isoformat(),
-                "appointment": (r.payload or {}).get("id"), "url": (r.payload or {}).get("url"),
-                "last_error": r.last_error, "created_at": r.created_at.isoformat(),
-                "sent_at": r.sent_at.isoformat() if r.sent_at else None} for r in rows], indent=2))
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": r.id,
+                            "tenant": r.tenant_id,
+                            "topic": r.topic,
+                            "target": r.target,
+                            "status": r.status,
+                            "attempts": r.attempts,
+                            "next_attempt_at": r.next_attempt_at.isoformat(),
+                            "appointment": (r.payload or {}).get("id"),
+                            "url": (r.payload or {}).get("url"),
+                            "last_error": r.last_error,
+                            "created_at": r.created_at.isoformat(),
+                            "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+                        }
+                        for r in rows
+                    ],
+                    indent=2,
+                )
+            )
             return 0
         counts = await outbox.counts(db)
         print("outbox: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) if counts else "outbox: empty")
         for r in rows:
             error = (r.last_error or "")[:160]
-            print(f"{r.id:>7}  {r.status:<7} {r.target:<8} {r.topic:<24} {r.tenant_id:<20} "
-                  f"tries {r.attempts:<2} next {r.next_attempt_at:%Y-%m-%d %H:%M:%S}  {error}")
+            print(
+                f"{r.id:>7}  {r.status:<7} {r.target:<8} {r.topic:<24} {r.tenant_id:<20} "
+                f"tries {r.attempts:<2} next {r.next_attempt_at:%Y-%m-%d %H:%M:%S}  {error}"
+            )
         return 0
 
     return run_with_database(args, work)
@@ -192,7 +209,10 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    worker = subparsers.add_parser("worker", help="drain the outbox (Cal.com, webhooks, SMS, email) and move appointments by the clock (runs until stopped)")
+    worker = subparsers.add_parser(
+        "worker",
+        help="drain the outbox (Cal.com, webhooks, SMS, email) and move appointments by the clock (runs until stopped)",
+    )
     _db_arg(worker)
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     worker.add_argument("--batch", type=int, default=50)

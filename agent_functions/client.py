@@ -22,9 +22,9 @@ SALON_NUMBER = "+4930555000100"
 
 @dataclass(frozen=True)
 class Answer:
-    status: int            # HTTP status
-    body: Any              # parsed JSON, or the raw text when it was not JSON
-    ms: float              # round trip as the platform sees it
+    status: int  # HTTP status
+    body: Any  # parsed JSON, or the raw text when it was not JSON
+    ms: float  # round trip as the platform sees it
 
     @property
     def outcome(self) -> str | None:
@@ -35,13 +35,21 @@ class Answer:
 class FunctionClient:
     """Signed calls to one server. Share one per process: it holds the connection pool."""
 
-    def __init__(self, base_url: str, key: str, *, session: aiohttp.ClientSession | None = None,
-                 clock: Clock | None = None, timeout_s: float = 30) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        key: str,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
+        timeout_s: float = 30,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.signer = Signer(key, (clock or SystemClock()).now)
         self._own_session = session is None
         self.session = session or aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=timeout_s), connector=aiohttp.TCPConnector(limit=0))
+            timeout=aiohttp.ClientTimeout(total=timeout_s), connector=aiohttp.TCPConnector(limit=0)
+        )
 
     async def __aenter__(self) -> FunctionClient:
         return self
@@ -66,8 +74,15 @@ class FunctionClient:
         except ValueError:
             return Answer(response.status, text, ms)
 
-    async def call(self, name: str, args: dict[str, Any] | None = None, *, call_id: str = "call_client",
-                   from_number: str | None = None, to_number: str = SALON_NUMBER) -> Answer:
+    async def call(
+        self,
+        name: str,
+        args: dict[str, Any] | None = None,
+        *,
+        call_id: str = "call_client",
+        from_number: str | None = None,
+        to_number: str = SALON_NUMBER,
+    ) -> Answer:
         """One function call in Retell's default envelope `{"name", "args", "call"}`."""
         envelope = {
             "name": name,

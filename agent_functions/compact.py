@@ -17,7 +17,10 @@ from typing import Any
 
 # Where answers carry lists of slots or appointments, as paths into `data`.
 OPTION_LISTS: tuple[tuple[str, ...], ...] = (
-    ("slots",), ("alternatives",), ("appointments",), ("context", "caller", "appointments"),
+    ("slots",),
+    ("alternatives",),
+    ("appointments",),
+    ("context", "caller", "appointments"),
 )
 
 

@@ -39,8 +39,9 @@ from booking_core.tenant_config import TenantConfig
 
 log = structlog.get_logger("slotline.functions")
 
-WRITE_FUNCTIONS = frozenset({"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment",
-                             "request_callback"})
+WRITE_FUNCTIONS = frozenset(
+    {"book_appointment", "confirm_booking", "cancel_appointment", "reschedule_appointment", "request_callback"}
+)
 # Only answers that wrote something are replayed to retries; a clarification must be re-evaluated,
 # because the call's state (a hold, an offer) may have changed since.
 WRITTEN = frozenset({"booked", "rescheduled", "cancelled", "callback_requested"})
@@ -51,8 +52,12 @@ CLAIM_TTL = timedelta(seconds=10)
 # the claim of a crashed process and executes the request itself.
 DUPLICATE_WAIT_S = 12.0
 POLL_S = 0.05
-LATENCY = Histogram("slotline_function_seconds", "Function handling time", ["function"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+LATENCY = Histogram(
+    "slotline_function_seconds",
+    "Function handling time",
+    ["function"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 OUTCOMES = Counter("slotline_function_outcomes_total", "Function outcomes by status", ["function", "status"])
 
 
@@ -72,10 +77,14 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
     ctx = FunctionContext(services, tenant, fc.call, resolved.mode)
     args = resolved.args or {}
     if resolved.function is None:
-        reply = Reply("error", ctx.say(
-            "Das kann ich leider nicht erledigen. Kann ich Ihnen anders helfen?",
-            "Sorry, I can't do that. Can I help you with something else?",
-        ), {"error": "unknown_function", "function": (fc.name or "")[:80]})
+        reply = Reply(
+            "error",
+            ctx.say(
+                "Das kann ich leider nicht erledigen. Kann ich Ihnen anders helfen?",
+                "Sorry, I can't do that. Can I help you with something else?",
+            ),
+            {"error": "unknown_function", "function": (fc.name or "")[:80]},
+        )
         return _finish(bound, function, reply.to_json(), started)
     if fc.args_problem is not None:  # "args" was neither an object nor a string holding one
         bound.info("arguments unreadable", problem=fc.args_problem)
@@ -162,25 +171,36 @@ def _wall_clock() -> datetime:
 
 def _unreadable(ctx: FunctionContext) -> Reply:
     """The arguments could not be read at all: ask again rather than guess (nothing was written)."""
-    return Reply("needs_clarification", ctx.say(
-        "Entschuldigung, das habe ich nicht richtig verstanden. Können Sie mir das bitte noch einmal sagen?",
-        "Sorry, I didn't quite catch that. Could you tell me again, please?",
-    ), {"missing": [], "error": "unreadable_arguments"})
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            "Entschuldigung, das habe ich nicht richtig verstanden. Können Sie mir das bitte noch einmal sagen?",
+            "Sorry, I didn't quite catch that. Could you tell me again, please?",
+        ),
+        {"missing": [], "error": "unreadable_arguments"},
+    )
 
 
 def _busy(ctx: FunctionContext) -> Reply:
     """The first copy is still at work after the whole wait: nothing was written by this copy; ask for a moment."""
-    return Reply("error", ctx.say(
-        "Einen Moment bitte, das dauert gerade etwas länger. Bitte versuchen Sie es gleich noch einmal.",
-        "One moment please, this is taking a little longer. Please try again in a moment.",
-    ), {"error": "busy"})
+    return Reply(
+        "error",
+        ctx.say(
+            "Einen Moment bitte, das dauert gerade etwas länger. Bitte versuchen Sie es gleich noch einmal.",
+            "One moment please, this is taking a little longer. Please try again in a moment.",
+        ),
+        {"error": "busy"},
+    )
 
 
 async def _apologise(ctx: FunctionContext, function: str, args: dict[str, Any]) -> Reply:
     data: dict[str, Any] = {"error": "internal"}
     try:
         data["callback_id"] = await ctx.services.booking.create_callback(
-            ctx.tenant, call_id=ctx.call.call_id, customer_name=None, phone=ctx.call.from_number,
+            ctx.tenant,
+            call_id=ctx.call.call_id,
+            customer_name=None,
+            phone=ctx.call.from_number,
             reason=f"technical fault during {function}",
             details={"function": function, "args": {k: str(v)[:200] for k, v in args.items()}},
         )

@@ -54,8 +54,9 @@ class CallInfo:
         web_call = call.get("call_type") == "web_call"
         return cls(
             call_id=_text(call.get("call_id")) or _text(headers.get("X-Call-Id")),
-            from_number=None if web_call else (_text(call.get("from_number"), 32)
-                                               or _text(headers.get("X-From-Number"), 32)),
+            from_number=None
+            if web_call
+            else (_text(call.get("from_number"), 32) or _text(headers.get("X-From-Number"), 32)),
             to_number=_text(call.get("to_number"), 32) or _text(headers.get("X-To-Number"), 32),
             direction=_text(call.get("direction"), 16),
             agent_id=_text(call.get("agent_id")),
@@ -92,8 +93,10 @@ def read_args(value: Any) -> tuple[dict[str, Any], str | None]:
 
 def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, str]) -> FunctionCall:
     """Interpret a parsed JSON body; never raises (odd shapes become empty args or an `args_problem`)."""
-    if isinstance(body, dict) and ("args" in body or "call" in body) and (
-        isinstance(body.get("args"), (dict, str)) or isinstance(body.get("call"), dict)
+    if (
+        isinstance(body, dict)
+        and ("args" in body or "call" in body)
+        and (isinstance(body.get("args"), (dict, str)) or isinstance(body.get("call"), dict))
     ):
         name = _text(body.get("name")) or path_name
         args, problem = read_args(body.get("args"))

@@ -40,7 +40,8 @@ async def sweep(services: AppServices) -> dict[str, int]:
         # Claims run on the real clock (see dispatch), not the injectable one.
         "claims": await claims.delete_expired(services.db, datetime.now(UTC) - GRACE),
         "function_calls": await _delete_call_records(
-            services, now - timedelta(days=services.settings.call_record_days)),
+            services, now - timedelta(days=services.settings.call_record_days)
+        ),
     }
 
 

@@ -49,18 +49,28 @@ def say_refusal(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     if code == "taken":
         who_de, who_en = (f" bei {wish.staff}", f" with {wish.staff}") if wish.staff else ("", "")
         if wish.exact:
-            return (f"{when_de}{who_de} ist leider schon belegt." if de
-                    else f"{capital(say_clock(wish.at, 'en'))}{who_en} is already taken, I'm afraid.")
-        return (f"{when_de} ist{who_de} leider nichts mehr frei." if de
-                else f"{when_en} there's nothing free{who_en}, I'm afraid.")
+            return (
+                f"{when_de}{who_de} ist leider schon belegt."
+                if de
+                else f"{capital(say_clock(wish.at, 'en'))}{who_en} is already taken, I'm afraid."
+            )
+        return (
+            f"{when_de} ist{who_de} leider nichts mehr frei."
+            if de
+            else f"{when_en} there's nothing free{who_en}, I'm afraid."
+        )
     fixed = {
         "past": ("Dieser Zeitpunkt ist leider schon vorbei.", "That time has already passed."),
-        "notice": ("So kurzfristig kann ich leider nicht mehr buchen.",
-                   "That's too short notice for a booking, I'm afraid."),
+        "notice": (
+            "So kurzfristig kann ich leider nicht mehr buchen.",
+            "That's too short notice for a booking, I'm afraid.",
+        ),
         "too_far": ("So weit im Voraus kann ich leider noch nicht buchen.", "I can't book that far ahead yet."),
         "off_grid": ("Termine beginnen bei uns nur zu festen Zeiten.", "Appointments start at fixed times only."),
-        "not_qualified": (f"{wish.staff or 'Das'} bietet das leider nicht an.",
-                          f"{wish.staff or 'That person'} doesn't offer that, I'm afraid."),
+        "not_qualified": (
+            f"{wish.staff or 'Das'} bietet das leider nicht an.",
+            f"{wish.staff or 'That person'} doesn't offer that, I'm afraid.",
+        ),
     }
     pair = fixed.get(code, fixed["off_grid"])
     return pair[0] if de else pair[1]
@@ -72,36 +82,56 @@ def _closed(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     if refusal.detail == "closure":
         why_de = f" wegen {refusal.name}" if refusal.name else " leider"
         why_en = f" for {refusal.name}" if refusal.name else ""
-        return (f"{capital(_on_de(day, today))} haben wir{why_de} geschlossen." if de
-                else f"We're closed on {say_date(day, 'en', today)}{why_en}, I'm afraid.")
+        return (
+            f"{capital(_on_de(day, today))} haben wir{why_de} geschlossen."
+            if de
+            else f"We're closed on {say_date(day, 'en', today)}{why_en}, I'm afraid."
+        )
     if refusal.detail == "holiday":
         holiday_de = f"des Feiertags {refusal.name}" if refusal.name else "eines Feiertags"
         holiday_en = f", {refusal.name}," if refusal.name else ""
-        return (f"{capital(_on_de(day, today))} haben wir wegen {holiday_de} geschlossen." if de
-                else f"{capital(say_date(day, 'en', today))} is a public holiday{holiday_en} so we're closed, "
-                     "I'm afraid.")
+        return (
+            f"{capital(_on_de(day, today))} haben wir wegen {holiday_de} geschlossen."
+            if de
+            else f"{capital(say_date(day, 'en', today))} is a public holiday{holiday_en} so we're closed, I'm afraid."
+        )
     if refusal.detail == "weekly":
-        return (f"{DE_WEEKDAYS[day.weekday()]}s haben wir leider geschlossen." if de
-                else f"We're closed on {EN_WEEKDAYS[day.weekday()]}s, I'm afraid.")
+        return (
+            f"{DE_WEEKDAYS[day.weekday()]}s haben wir leider geschlossen."
+            if de
+            else f"We're closed on {EN_WEEKDAYS[day.weekday()]}s, I'm afraid."
+        )
     hours_de = _hours(refusal.hours, day, "de")
     hours_en = _hours(refusal.hours, day, "en")
     if refusal.detail == "closing" and wish.exact and refusal.hours:
         close = _clock(day, refusal.hours[-1][1])
-        return (f"{capital(say_time(wish.at, 'de'))} reicht die Zeit für {wish.service} bis Ladenschluss "
-                f"um {say_clock(close, 'de')} leider nicht mehr." if de
-                else f"At {say_clock(wish.at, 'en')} there isn't enough time for {wish.service} before we close at "
-                     f"{say_clock(close, 'en')}, I'm afraid.")
+        return (
+            f"{capital(say_time(wish.at, 'de'))} reicht die Zeit für {wish.service} bis Ladenschluss "
+            f"um {say_clock(close, 'de')} leider nicht mehr."
+            if de
+            else f"At {say_clock(wish.at, 'en')} there isn't enough time for {wish.service} before we close at "
+            f"{say_clock(close, 'en')}, I'm afraid."
+        )
     first = "Zu der Zeit haben wir leider nicht geöffnet." if de else "We're not open at that time, I'm afraid."
     if wish.exact and refusal.hours:
         if wish.at < _clock(day, refusal.hours[0][0], wish.at):
-            first = (f"{capital(say_time(wish.at, 'de'))} haben wir noch nicht geöffnet." if de
-                     else f"We're not open yet at {say_clock(wish.at, 'en')}.")
+            first = (
+                f"{capital(say_time(wish.at, 'de'))} haben wir noch nicht geöffnet."
+                if de
+                else f"We're not open yet at {say_clock(wish.at, 'en')}."
+            )
         elif wish.at >= _clock(day, refusal.hours[-1][1], wish.at):
-            first = (f"{capital(say_time(wish.at, 'de'))} haben wir schon geschlossen." if de
-                     else f"We've already closed by {say_clock(wish.at, 'en')}.")
+            first = (
+                f"{capital(say_time(wish.at, 'de'))} haben wir schon geschlossen."
+                if de
+                else f"We've already closed by {say_clock(wish.at, 'en')}."
+            )
     if hours_de:  # one sentence with the refusal: an answer stays within its sentence budget
-        first = first[:-1] + (f"; {_on_de(day, today)} haben wir {hours_de} geöffnet." if de
-                              else f"; {_on_en(day, today)} we're open {hours_en}.")
+        first = first[:-1] + (
+            f"; {_on_de(day, today)} haben wir {hours_de} geöffnet."
+            if de
+            else f"; {_on_en(day, today)} we're open {hours_en}."
+        )
     return first
 
 
@@ -118,33 +148,56 @@ def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     if name is None:
         when_de = say_time(wish.at, "de") if wish.exact else _on_de(day, today)
         when_en = f"at {say_clock(wish.at, 'en')}" if wish.exact else f"on {say_date(day, 'en', today)}"
-        return (f"{capital(when_de)} ist für {wish.service} leider niemand von uns da." if de
-                else f"Nobody who does {wish.service} is in {when_en}, I'm afraid.")
+        return (
+            f"{capital(when_de)} ist für {wish.service} leider niemand von uns da."
+            if de
+            else f"Nobody who does {wish.service} is in {when_en}, I'm afraid."
+        )
     if refusal.detail == "day_off":
-        return (f"{name} arbeitet {DE_WEEKDAYS[day.weekday()].lower()}s nicht." if de
-                else f"{name} doesn't work on {EN_WEEKDAYS[day.weekday()]}s.")
+        return (
+            f"{name} arbeitet {DE_WEEKDAYS[day.weekday()].lower()}s nicht."
+            if de
+            else f"{name} doesn't work on {EN_WEEKDAYS[day.weekday()]}s."
+        )
     if refusal.detail in ("absence", "away") or not refusal.hours:
         if wish.exact and refusal.detail == "away":
-            return (f"{name} ist {_on_de(day, today)} {say_time(wish.at, 'de')} leider nicht da." if de
-                    else f"{name} isn't in on {say_date(day, 'en', today)} at {say_clock(wish.at, 'en')}, I'm afraid.")
-        return (f"{name} ist {_on_de(day, today)} leider nicht da." if de
-                else f"{name} isn't in on {say_date(day, 'en', today)}, I'm afraid.")
+            return (
+                f"{name} ist {_on_de(day, today)} {say_time(wish.at, 'de')} leider nicht da."
+                if de
+                else f"{name} isn't in on {say_date(day, 'en', today)} at {say_clock(wish.at, 'en')}, I'm afraid."
+            )
+        return (
+            f"{name} ist {_on_de(day, today)} leider nicht da."
+            if de
+            else f"{name} isn't in on {say_date(day, 'en', today)}, I'm afraid."
+        )
     on_de, on_en = _on_de(day, today), say_date(day, "en", today)
     start, end = _clock(day, refusal.hours[0][0], wish.at), _clock(day, refusal.hours[-1][1], wish.at)
     if refusal.detail == "break":
-        return (f"{name} hat zu der Zeit Pause. {capital(on_de)} ist {name} {_hours(refusal.hours, day, 'de')} da."
-                if de
-                else f"{name} is on a break then. On {on_en} {name} works {_hours(refusal.hours, day, 'en')}.")
+        return (
+            f"{name} hat zu der Zeit Pause. {capital(on_de)} ist {name} {_hours(refusal.hours, day, 'de')} da."
+            if de
+            else f"{name} is on a break then. On {on_en} {name} works {_hours(refusal.hours, day, 'en')}."
+        )
     if refusal.detail == "closing" and wish.exact:
-        return (f"{name} arbeitet {on_de} nur bis {say_clock(end, 'de')}, das reicht {say_time(wish.at, 'de')} "
-                f"für {wish.service} leider nicht mehr." if de
-                else f"{name} only works until {say_clock(end, 'en')} on {on_en}, which isn't enough time for "
-                     f"{wish.service} at {say_clock(wish.at, 'en')}, I'm afraid.")
+        return (
+            f"{name} arbeitet {on_de} nur bis {say_clock(end, 'de')}, das reicht {say_time(wish.at, 'de')} "
+            f"für {wish.service} leider nicht mehr."
+            if de
+            else f"{name} only works until {say_clock(end, 'en')} on {on_en}, which isn't enough time for "
+            f"{wish.service} at {say_clock(wish.at, 'en')}, I'm afraid."
+        )
     if wish.exact and wish.at < start:
-        return (f"{name} fängt {on_de} erst {say_time(start, 'de')} an." if de
-                else f"{name} doesn't start until {say_clock(start, 'en')} on {on_en}.")
-    return (f"{name} arbeitet {on_de} {_hours(refusal.hours, day, 'de')}." if de
-            else f"{name} works {_hours(refusal.hours, day, 'en')} on {on_en}.")
+        return (
+            f"{name} fängt {on_de} erst {say_time(start, 'de')} an."
+            if de
+            else f"{name} doesn't start until {say_clock(start, 'en')} on {on_en}."
+        )
+    return (
+        f"{name} arbeitet {on_de} {_hours(refusal.hours, day, 'de')}."
+        if de
+        else f"{name} works {_hours(refusal.hours, day, 'en')} on {on_en}."
+    )
 
 
 def _on_de(day: date, today: date) -> str:

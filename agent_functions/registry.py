@@ -64,19 +64,41 @@ ARG_ALIASES: dict[str, str] = {
     "bestaetigung": "confirm",
 }
 
-CANONICAL_ARGS: frozenset[str] = frozenset({
-    "service", "date", "time", "staff", "when", "query", "customer_name", "customer_phone", "customer_email", "notes",
-    "appointment", "old_date", "old_time", "new_date", "new_time", "new_when", "reason", "confirm", "datetime",
-    "repeat", "count", "until", "scope",
-})
+CANONICAL_ARGS: frozenset[str] = frozenset(
+    {
+        "service",
+        "date",
+        "time",
+        "staff",
+        "when",
+        "query",
+        "customer_name",
+        "customer_phone",
+        "customer_email",
+        "notes",
+        "appointment",
+        "old_date",
+        "old_time",
+        "new_date",
+        "new_time",
+        "new_when",
+        "reason",
+        "confirm",
+        "datetime",
+        "repeat",
+        "count",
+        "until",
+        "scope",
+    }
+)
 
 _VERSION_SUFFIX = re.compile(r"_v\d+$")
 
 
 @dataclass(frozen=True)
 class Resolved:
-    function: str | None          # canonical name, None when unknown
-    mode: str | None = None       # "hold_only" for start_booking / collect_appointment_data without confirmation
+    function: str | None  # canonical name, None when unknown
+    mode: str | None = None  # "hold_only" for start_booking / collect_appointment_data without confirmation
     args: dict[str, Any] | None = None
     ignored: tuple[str, ...] = ()
 

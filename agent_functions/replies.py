@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     from booking_core.tenant_config import TenantConfig
 
 ResponseStatus = Literal[
-    "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
-    "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
+    "ok",
+    "available",
+    "unavailable",
+    "booked",
+    "rescheduled",
+    "cancelled",
+    "needs_confirmation",
+    "needs_clarification",
+    "not_found",
+    "policy_denied",
+    "callback_requested",
+    "error",
 ]
 """What a function answer says happened (CONTRACT section 3); the agent's prompt branches on it."""
 
@@ -30,8 +40,14 @@ STATUSES: frozenset[str] = frozenset(get_args(ResponseStatus))
 MAX_RESPONSE_CHARS = 2000
 # The lists that may lose items (from the end, never the first), in this order, when even the compact
 # answer is too long; the message is re-rendered for what stays of the list it reads out (`Reply.spoken`).
-CUTTABLE: tuple[tuple[str, ...], ...] = (("slots",), ("alternatives",), ("appointments",), ("services",), ("options",),
-                                         ("context", "caller", "appointments"))
+CUTTABLE: tuple[tuple[str, ...], ...] = (
+    ("slots",),
+    ("alternatives",),
+    ("appointments",),
+    ("services",),
+    ("options",),
+    ("context", "caller", "appointments"),
+)
 
 
 @dataclass

@@ -28,9 +28,22 @@ MAX_BODY = 16 * 1024 * 1024  # bytes
 # Real webhooks nest a handful of levels.
 MAX_DEPTH = 64
 # What is read of a call object: CallInfo's fields (envelope.py) and what call records keep (calls.KEEP).
-CALL_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
-    ("call_id", "call_type", "from_number", "to_number", "direction", "agent_id", "metadata",
-     "retell_llm_dynamic_variables", *KEEP, "call_analysis")))  # of call_analysis, calls keeps ANALYSIS_KEEP
+CALL_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "call_id",
+            "call_type",
+            "from_number",
+            "to_number",
+            "direction",
+            "agent_id",
+            "metadata",
+            "retell_llm_dynamic_variables",
+            *KEEP,
+            "call_analysis",
+        )
+    )
+)  # of call_analysis, calls keeps ANALYSIS_KEEP
 
 _CallObject = msgspec.defstruct("CallObject", [(name, Any, msgspec.UNSET) for name in CALL_FIELDS])
 # A top-level object is split into its members as raw slices of the buffer (no copy), each decoded on its own.

@@ -31,15 +31,28 @@ def free_port() -> int:
 class ServerProcess:
     """`slotline serve` on 127.0.0.1, signed with `key`; a context manager that always stops it."""
 
-    def __init__(self, database_url: str, *, key: str, workers: int = 1, log_path: Path | None = None,
-                 log_level: str = "INFO", env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        key: str,
+        workers: int = 1,
+        log_path: Path | None = None,
+        log_level: str = "INFO",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.key = key
         self.workers = workers
         self.port = free_port()
         self.log_path = log_path
-        self.env = {**os.environ, "SLOTLINE_RETELL_API_KEYS": key, "SLOTLINE_LOG_FORMAT": "json",
-                    "SLOTLINE_LOG_LEVEL": log_level, **(env or {})}
+        self.env = {
+            **os.environ,
+            "SLOTLINE_RETELL_API_KEYS": key,
+            "SLOTLINE_LOG_FORMAT": "json",
+            "SLOTLINE_LOG_LEVEL": log_level,
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -48,8 +61,18 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout_s: float = 30) -> ServerProcess:
-        command = [sys.executable, "-m", "agent_functions.cli", "serve", "--port", str(self.port),
-                   "--database-url", self.database_url, "--workers", str(self.workers)]
+        command = [
+            sys.executable,
+            "-m",
+            "agent_functions.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database-url",
+            self.database_url,
+            "--workers",
+            str(self.workers),
+        ]
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         output = self._log or subprocess.DEVNULL
         self.process = subprocess.Popen(command, env=self.env, stdout=output, stderr=output, start_new_session=True)

@@ -13,15 +13,45 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 DE_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-DE_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember")
+DE_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DE_HOURS = ("zwölf", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf")
 DE_SMALL = ("null", "eine", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn")
 EN_SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 CURRENCY_WORDS = {
     "de": {"EUR": ("Euro", "Euro", "Cent"), "GBP": ("Pfund", "Pfund", "Pence"), "USD": ("Dollar", "Dollar", "Cent")},
-    "en": {"EUR": ("euro", "euros", "cents"), "GBP": ("pound", "pounds", "pence"), "USD": ("dollar", "dollars", "cents")},
+    "en": {
+        "EUR": ("euro", "euros", "cents"),
+        "GBP": ("pound", "pounds", "pence"),
+        "USD": ("dollar", "dollars", "cents"),
+    },
 }
 
 
@@ -94,8 +124,12 @@ def say_duration(minutes: int, lang: str) -> str:
     """Rounded to the quarter hour above an hour: 'etwa zweieinhalb Stunden', 'about an hour and a half'."""
     if minutes < 60:
         if lang == "de":
-            return {30: "eine halbe Stunde", 45: "eine Dreiviertelstunde", 15: "eine Viertelstunde"}.get(minutes, f"{minutes} Minuten")
-        return {30: "half an hour", 45: "three quarters of an hour", 15: "a quarter of an hour"}.get(minutes, f"{minutes} minutes")
+            return {30: "eine halbe Stunde", 45: "eine Dreiviertelstunde", 15: "eine Viertelstunde"}.get(
+                minutes, f"{minutes} Minuten"
+            )
+        return {30: "half an hour", 45: "three quarters of an hour", 15: "a quarter of an hour"}.get(
+            minutes, f"{minutes} minutes"
+        )
     quarters = round(minutes / 15)
     hours, rest = divmod(quarters, 4)
     exact = quarters * 15 == minutes
@@ -103,7 +137,9 @@ def say_duration(minutes: int, lang: str) -> str:
         prefix = "" if exact else "etwa "
         tail = ("", "einviertel", "einhalb", "dreiviertel")[rest]
         if hours == 1:
-            return prefix + ("eine Stunde", "eineinviertel Stunden", "anderthalb Stunden", "eindreiviertel Stunden")[rest]
+            return (
+                prefix + ("eine Stunde", "eineinviertel Stunden", "anderthalb Stunden", "eindreiviertel Stunden")[rest]
+            )
         return prefix + f"{DE_SMALL[hours] if hours <= 10 else hours}{tail} Stunden"
     prefix = "" if exact else "about "
     word = EN_SMALL[hours] if hours <= 10 else str(hours)

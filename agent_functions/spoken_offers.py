@@ -27,8 +27,14 @@ class SpokenOffer:
     staff: str
 
 
-def say_offers(offers: Sequence[SpokenOffer], lang: str, today: date, *, known_day: date | None = None,
-               asked_staff: str | None = None) -> str:
+def say_offers(
+    offers: Sequence[SpokenOffer],
+    lang: str,
+    today: date,
+    *,
+    known_day: date | None = None,
+    asked_staff: str | None = None,
+) -> str:
     """The options as one phrase, in time order.
 
     `known_day`: the day the caller asked about (said already, so not repeated for options with the

@@ -65,9 +65,9 @@ def tenant_language(ctx: FunctionContext) -> TenantLanguage:
 
 
 def _build_language(tenant: TenantConfig) -> TenantLanguage:
-    services = ServiceMatcher([
-        CatalogueEntry(id=s.id, name=s.name, aliases=tuple(s.aliases), composite=s.composite) for s in tenant.services
-    ])
+    services = ServiceMatcher(
+        [CatalogueEntry(id=s.id, name=s.name, aliases=tuple(s.aliases), composite=s.composite) for s in tenant.services]
+    )
     staff = StaffMatcher([CatalogueEntry(id=m.id, name=m.name, aliases=tuple(m.aliases)) for m in tenant.staff])
     hours = {WEEKDAYS.index(day): [(r.start, r.end) for r in ranges] for day, ranges in tenant.opening_hours.items()}
     return TenantLanguage(services, staff, hours, region_of(tenant.phone_numbers))
@@ -177,8 +177,10 @@ def which_day_reply(ctx: FunctionContext, w: When, data: dict[str, Any], prefix:
     days = sorted(set(w.alternatives))
     de = [say_date(d, "de", today) for d in days]
     en = [say_date(d, "en", today) for d in days]
-    message = ctx.say(f"Meinen Sie {', '.join(de[:-1])}, oder {de[-1]}?" if len(de) > 1 else f"Meinen Sie {de[0]}?",
-                      f"Do you mean {', '.join(en[:-1])} or {en[-1]}?" if len(en) > 1 else f"Do you mean {en[0]}?")
+    message = ctx.say(
+        f"Meinen Sie {', '.join(de[:-1])}, oder {de[-1]}?" if len(de) > 1 else f"Meinen Sie {de[0]}?",
+        f"Do you mean {', '.join(en[:-1])} or {en[-1]}?" if len(en) > 1 else f"Do you mean {en[0]}?",
+    )
     names = de if ctx.lang == "de" else en
     options = [{"date": d.isoformat(), "name": name} for d, name in zip(days, names)]
     return Reply("needs_clarification", message, {**data, "missing": [f"{prefix}date"], "options": options})

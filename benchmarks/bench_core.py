@@ -78,16 +78,19 @@ async def _vacuum_analyze(url: str) -> None:
         await conn.close()
 
 
-async def run_window(url: str, staff: int, n: int, runs: int, weeks: int, any_staff: bool,
-                     gc_freeze: bool = True) -> dict[str, object]:
+async def run_window(
+    url: str, staff: int, n: int, runs: int, weeks: int, any_staff: bool, gc_freeze: bool = True
+) -> dict[str, object]:
     """p50/p95 of "any time in the next `weeks` weeks" for a composite service (3 options spread)."""
     clock = FrozenClock(bench_now())
     tenant = make_bench_tenant(staff_count=staff)
     db = Database(url)
     t0 = time.perf_counter()
     written = await populate(db, tenant, n, bench_now().date(), clock)
-    print(f"populated {written} appointments for {staff} staff in {time.perf_counter() - t0:.1f} s ({db.dialect})",
-          file=sys.stderr)
+    print(
+        f"populated {written} appointments for {staff} staff in {time.perf_counter() - t0:.1f} s ({db.dialect})",
+        file=sys.stderr,
+    )
     if db.dialect == "postgresql":
         await _vacuum_analyze(url)
     svc = BookingService(db, clock)
@@ -113,9 +116,18 @@ async def run_window(url: str, staff: int, n: int, runs: int, weeks: int, any_st
         samples.append((time.perf_counter() - t) * 1000)
         assert out.slots
     await db.dispose()
-    return {"staff": staff, "weeks": weeks, "any_staff": any_staff, "appointments": written, "database": db.dialect,
-            "runs": runs, "p50_ms": round(statistics.median(samples), 2), "p95_ms": round(_p95(samples), 2),
-            "max_ms": round(max(samples), 2), "gc_frozen": gc.get_freeze_count() > 0}
+    return {
+        "staff": staff,
+        "weeks": weeks,
+        "any_staff": any_staff,
+        "appointments": written,
+        "database": db.dialect,
+        "runs": runs,
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(_p95(samples), 2),
+        "max_ms": round(max(samples), 2),
+        "gc_frozen": gc.get_freeze_count() > 0,
+    }
 
 
 async def run(url: str, n: int, runs: int) -> dict[str, float]:
@@ -193,8 +205,9 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
         service = rnd.choice(composites)
         staff = rnd.choice(qualified[service.id])
         day = now.date() + timedelta(days=rnd.randint(1, 7))
-        start = now.replace(year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15),
-                            minute=rnd.choice([0, 15, 30, 45]))
+        start = now.replace(
+            year=day.year, month=day.month, day=day.day, hour=rnd.randint(9, 15), minute=rnd.choice([0, 15, 30, 45])
+        )
         request = SlotRequest(service.id, staff, start)
         t = time.perf_counter()
         await svc.check(tenant, request, None)
@@ -213,8 +226,18 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
     service = composites[1]
     staff = qualified[service.id][0]
     async with db.write() as session:
-        session.add(m.ExternalBusy(tenant_id=tenant.id, staff_id=staff, source="bench", external_id="block",
-                                   start=now, end=now + timedelta(days=13), active=True, updated_at=now))
+        session.add(
+            m.ExternalBusy(
+                tenant_id=tenant.id,
+                staff_id=staff,
+                source="bench",
+                external_id="block",
+                start=now,
+                end=now + timedelta(days=13),
+                active=True,
+                updated_at=now,
+            )
+        )
     for _ in range(max(20, runs // 5)):
         t = time.perf_counter()
         out = await svc.check(tenant, SlotRequest(service.id, staff, now, None, exact=False), None)
@@ -230,8 +253,11 @@ async def run(url: str, n: int, runs: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped and recreated!)")
-    parser.add_argument("--postgres", action="store_true",
-                        help="a scratch PostgreSQL database at SLOTLINE_TEST_DATABASE_URL's server, dropped after")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a scratch PostgreSQL database at SLOTLINE_TEST_DATABASE_URL's server, dropped after",
+    )
     parser.add_argument("--staff", type=int, default=30, help="staff of the generated tenant (default 30)")
     parser.add_argument("--appointments", type=int, help="default: 20,000 per 30 staff (about 700 per staff)")
     parser.add_argument("--runs", type=int, default=300)
@@ -256,11 +282,15 @@ def main() -> None:
     try:
         upgrade(url)
         if args.weeks:
-            result = asyncio.run(run_window(url, args.staff, n, args.runs, args.weeks, args.any_staff,
-                                              not args.no_gc_freeze))
-            print(json.dumps(result) if args.json else
-                  f"{args.weeks}-week window, {'any staff' if args.any_staff else 'named staff'}, {args.staff} staff: "
-                  f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  max {result['max_ms']} ms (n={args.runs})")
+            result = asyncio.run(
+                run_window(url, args.staff, n, args.runs, args.weeks, args.any_staff, not args.no_gc_freeze)
+            )
+            print(
+                json.dumps(result)
+                if args.json
+                else f"{args.weeks}-week window, {'any staff' if args.any_staff else 'named staff'}, {args.staff} staff: "
+                f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  max {result['max_ms']} ms (n={args.runs})"
+            )
         else:
             asyncio.run(run(url, n, args.runs))
     finally:

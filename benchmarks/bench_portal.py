@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from agent_functions.app import create_app
 from agent_functions.bootstrap import build_services
+from agent_functions.replay.seed import insert_appointment
 from agent_functions.settings import Settings
 from booking_core.clock import FrozenClock
 from booking_core.domain import CustomerInput
@@ -28,7 +29,6 @@ from booking_core.storage.migrate import upgrade
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
-from agent_functions.replay.seed import insert_appointment
 from portal import accounts
 
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")
@@ -40,9 +40,10 @@ def bench_tenant(staff: int) -> TenantConfig:
     doc = read_tenant_file("fixtures/tenants/demo-salon.yaml").model_dump(mode="json", by_alias=True)
     template = next(s for s in doc["staff"] if s["id"] == "emma")
     every = [s["id"] for s in doc["services"]]
-    doc["staff"] = [{**template, "id": f"s{i:02d}", "name": f"Stylist {i:02d}", "aliases": [], "absences": [],
-                     "services": every}
-                    for i in range(1, staff + 1)]
+    doc["staff"] = [
+        {**template, "id": f"s{i:02d}", "name": f"Stylist {i:02d}", "aliases": [], "absences": [], "services": every}
+        for i in range(1, staff + 1)
+    ]
     return TenantConfig.model_validate(doc)
 
 
@@ -53,17 +54,24 @@ async def run(url: str, staff: int, per_staff: int, runs: int) -> list[float]:
     start = datetime.fromisoformat(f"{DAY}T08:00:00+01:00")
     for member in tenant.staff:
         for i in range(per_staff):
-            await insert_appointment(services.db, services.clock, tenant, service_id="hairdetox", staff_id=member.id,
-                                                      start=start + timedelta(minutes=15 * i),
-                                                      customer=CustomerInput(f"Kundin {i}", None))
+            await insert_appointment(
+                services.db,
+                services.clock,
+                tenant,
+                service_id="hairdetox",
+                staff_id=member.id,
+                start=start + timedelta(minutes=15 * i),
+                customer=CustomerInput(f"Kundin {i}", None),
+            )
     token = await accounts.invite(services.db, tenant_id=tenant.id, email="bench@salon.example", role="owner", now=NOW)
     await accounts.accept_invitation(services.db, token, "bench password 123", NOW)
     samples: list[float] = []
     async with TestClient(TestServer(create_app(services))) as client:
         page = await (await client.get("/portal/login")).text()
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        await client.post("/portal/login", data={"csrf": csrf, "email": "bench@salon.example",
-                                                 "password": "bench password 123"})
+        await client.post(
+            "/portal/login", data={"csrf": csrf, "email": "bench@salon.example", "password": "bench password 123"}
+        )
         for i in range(runs + 10):
             began = time.perf_counter()
             response = await client.get(f"/portal/day?date={DAY}")
@@ -88,8 +96,10 @@ def main() -> None:
         upgrade(url)
         samples = sorted(asyncio.run(run(url, args.staff, args.per_staff, args.runs)))
     p95 = samples[int(len(samples) * 0.95) - 1]
-    print(f"day view {args.staff} staff x {args.per_staff} appointments over HTTP: median "
-          f"{statistics.median(samples):.1f} ms  p95 {p95:.1f} ms  max {samples[-1]:.1f} ms  (n={len(samples)})")
+    print(
+        f"day view {args.staff} staff x {args.per_staff} appointments over HTTP: median "
+        f"{statistics.median(samples):.1f} ms  p95 {p95:.1f} ms  max {samples[-1]:.1f} ms  (n={len(samples)})"
+    )
 
 
 if __name__ == "__main__":

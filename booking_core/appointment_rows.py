@@ -27,11 +27,20 @@ from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 __all__ = ["insert_appointment", "insert_recorded", "segment_rows"]
 
 
-async def insert_appointment(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
-                             customer: m.Customer | None, *, status: AppointmentStatus = AppointmentStatus.SCHEDULED,
-                             reference: str | None = None, notes: str | None = None,
-                             idempotent: bool = True, series_id: str | None = None,
-                             visit_id: str | None = None) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
+async def insert_appointment(
+    session: AsyncSession,
+    ctx: BookingContext,
+    service: Service,
+    plan: Plan,
+    customer: m.Customer | None,
+    *,
+    status: AppointmentStatus = AppointmentStatus.SCHEDULED,
+    reference: str | None = None,
+    notes: str | None = None,
+    idempotent: bool = True,
+    series_id: str | None = None,
+    visit_id: str | None = None,
+) -> tuple[m.Appointment, list[m.AppointmentSegment]]:
     """Add the appointment of `plan` for `ctx.call_id` with its segment rows, and flush.
 
     The price is the first segment's staff member's price for the service, else the service's.
@@ -44,15 +53,27 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
     start = from_minute(plan[0].start)
     call_id = ctx.call_id
     appt = m.Appointment(
-        id=str(uuid.uuid4()), tenant_id=tenant.id,
+        id=str(uuid.uuid4()),
+        tenant_id=tenant.id,
         reference=reference or await new_reference(session, tenant.id),
-        service_id=service.id, staff_id=member.id, customer_id=customer.id if customer else None, status=status,
-        start=start, end=from_minute(max(p.end for p in plan)),
-        price=member.prices.get(service.id, service.price), currency=tenant.currency, notes=notes,
+        service_id=service.id,
+        staff_id=member.id,
+        customer_id=customer.id if customer else None,
+        status=status,
+        start=start,
+        end=from_minute(max(p.end for p in plan)),
+        price=member.prices.get(service.id, service.price),
+        currency=tenant.currency,
+        notes=notes,
         call_id=call_id,
-        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer) if call_id and idempotent
+        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer)
+        if call_id and idempotent
         else None,
-        reschedule_count=0, created_at=ctx.now, updated_at=ctx.now, series_id=series_id, visit_id=visit_id,
+        reschedule_count=0,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        series_id=series_id,
+        visit_id=visit_id,
     )
     session.add(appt)
     await session.flush()
@@ -62,13 +83,22 @@ async def insert_appointment(session: AsyncSession, ctx: BookingContext, service
     return appt, rows
 
 
-async def insert_recorded(session: AsyncSession, ctx: BookingContext, service: Service, plan: Plan,
-                          customer: m.Customer | None, *, notes: str | None = None, series_id: str | None = None,
-                          visit_id: str | None = None) -> AppointmentView:
+async def insert_recorded(
+    session: AsyncSession,
+    ctx: BookingContext,
+    service: Service,
+    plan: Plan,
+    customer: m.Customer | None,
+    *,
+    notes: str | None = None,
+    series_id: str | None = None,
+    visit_id: str | None = None,
+) -> AppointmentView:
     """`insert_appointment` for one part of a series or a visit, with its `created` audit row and
     outbox message written in the same session: the appointment as the caller is told it."""
-    appt, segments = await insert_appointment(session, ctx, service, plan, customer, notes=notes,
-                                              series_id=series_id, visit_id=visit_id)
+    appt, segments = await insert_appointment(
+        session, ctx, service, plan, customer, notes=notes, series_id=series_id, visit_id=visit_id
+    )
     v = view(ctx.cal, appt, segments, customer)
     audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
     await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
@@ -86,9 +116,17 @@ def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = T
     """The `appointment_segments` rows of a plan; `live` False for appointments that free the staff."""
     return [
         m.AppointmentSegment(
-            appointment_id=appointment_id, tenant_id=tenant_id, staff_id=p.staff_id, key=p.key, name=p.name,
-            position=p.position, start=from_minute(p.start), end=from_minute(p.end),
-            busy_until=from_minute(p.busy_until), staff_busy=p.staff_busy, live=live,
+            appointment_id=appointment_id,
+            tenant_id=tenant_id,
+            staff_id=p.staff_id,
+            key=p.key,
+            name=p.name,
+            position=p.position,
+            start=from_minute(p.start),
+            end=from_minute(p.end),
+            busy_until=from_minute(p.busy_until),
+            staff_busy=p.staff_busy,
+            live=live,
         )
         for p in plan
     ]

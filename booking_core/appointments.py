@@ -26,10 +26,16 @@ async def row(session: AsyncSession, tenant_id: str, id_or_reference: str) -> m.
     key = (id_or_reference or "").strip()
     if not key:
         return None
-    return (await session.scalars(select(m.Appointment).where(
-        m.Appointment.tenant_id == tenant_id,
-        or_(m.Appointment.id == key, m.Appointment.reference == key.upper()),
-    ).limit(1))).first()
+    return (
+        await session.scalars(
+            select(m.Appointment)
+            .where(
+                m.Appointment.tenant_id == tenant_id,
+                or_(m.Appointment.id == key, m.Appointment.reference == key.upper()),
+            )
+            .limit(1)
+        )
+    ).first()
 
 
 async def row_or_raise(session: AsyncSession, tenant_id: str, id_or_reference: str) -> m.Appointment:
@@ -48,8 +54,16 @@ async def get(db: Database, tenant: TenantConfig, id_or_reference: str) -> Appoi
         return (await views(session, cal, [appt]))[0] if appt else None
 
 
-async def find(db: Database, tenant: TenantConfig, now: datetime, *, phone: str | None = None,
-               name: str | None = None, day: date | None = None, upcoming_only: bool = True) -> list[AppointmentView]:
+async def find(
+    db: Database,
+    tenant: TenantConfig,
+    now: datetime,
+    *,
+    phone: str | None = None,
+    name: str | None = None,
+    day: date | None = None,
+    upcoming_only: bool = True,
+) -> list[AppointmentView]:
     """Appointments not cancelled, in start order: the caller's (by phone, else by spoken name) and/or
     those starting on the local `day`; only those not yet over at `now` when `upcoming_only`. Nothing
     when neither phone, name nor day is given."""
@@ -58,8 +72,10 @@ async def find(db: Database, tenant: TenantConfig, now: datetime, *, phone: str 
     if upcoming_only:
         q = q.where(m.Appointment.end > now)
     if day is not None:
-        q = q.where(m.Appointment.start >= from_minute(cal.local_minute(day, 0)),
-                    m.Appointment.start < from_minute(cal.local_minute(day + timedelta(days=1), 0)))
+        q = q.where(
+            m.Appointment.start >= from_minute(cal.local_minute(day, 0)),
+            m.Appointment.start < from_minute(cal.local_minute(day + timedelta(days=1), 0)),
+        )
     if not phone and not name and day is None:
         return []
     async with db.read() as session:
@@ -84,6 +100,11 @@ async def all_of_tenant(db: Database, tenant: TenantConfig) -> list[AppointmentV
     """Every appointment of the tenant, any status, by start."""
     cal = calendar_for(tenant)
     async with db.read() as session:
-        rows = (await session.scalars(select(m.Appointment).where(m.Appointment.tenant_id == tenant.id)
-                                      .order_by(m.Appointment.start, m.Appointment.id))).all()
+        rows = (
+            await session.scalars(
+                select(m.Appointment)
+                .where(m.Appointment.tenant_id == tenant.id)
+                .order_by(m.Appointment.start, m.Appointment.id)
+            )
+        ).all()
         return await views(session, cal, rows)

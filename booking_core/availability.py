@@ -82,8 +82,10 @@ class TenantCalendar:
                 else:
                     assert a.start is not None and a.end is not None and a.date is not None
                     partial.setdefault(a.date, []).append(
-                        (a.start.hour * 60 + a.start.minute,
-                         24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute)
+                        (
+                            a.start.hour * 60 + a.start.minute,
+                            24 * 60 if a.end == time.max else a.end.hour * 60 + a.end.minute,
+                        )
                     )
             self.absent_days[m.id] = whole
             self.partial_absences[m.id] = partial
@@ -170,8 +172,10 @@ class TenantCalendar:
         key = (staff_id, day)
         hit = self._raw_cache.get(key)
         if hit is None:
-            hit = [(self.local_minute(day, s), self.local_minute(day, e))
-                   for s, e in self.staff_week[staff_id][day.weekday()]]
+            hit = [
+                (self.local_minute(day, s), self.local_minute(day, e))
+                for s, e in self.staff_week[staff_id][day.weekday()]
+            ]
             self._raw_cache[key] = hit
         return hit
 

@@ -54,8 +54,10 @@ async def load_busy(
     dialect = conn.dialect.name
     lo_dt, hi_dt = from_minute(lo), from_minute(hi)
     if dialect == "postgresql":
+
         def minute(col: str, ceil: bool = False) -> str:
             return f"{'ceil' if ceil else 'floor'}(extract(epoch from {col}) / 60)::bigint"
+
         seg_json = "segments::text"
         values: list[Any] = []
 
@@ -66,9 +68,11 @@ async def load_busy(
         def t(dt: datetime) -> Any:
             return dt  # asyncpg takes aware datetimes
     elif dialect == "sqlite":
+
         def minute(col: str, ceil: bool = False) -> str:
             seconds = f"CAST(strftime('%s', {col}) AS INTEGER)"
             return f"(({seconds} + 59) / 60)" if ceil else f"({seconds} / 60)"
+
         seg_json = "segments"
         values = []
 
@@ -121,8 +125,12 @@ async def load_busy(
             for piece in json.loads(segments) if isinstance(segments, str) else (segments or ()):
                 psid = piece.get("staff_id")
                 if psid in out and piece.get("staff_busy", True):
-                    out[psid].append((to_minute(datetime.fromisoformat(piece["start"])),
-                                      to_minute_ceil(datetime.fromisoformat(piece["busy_until"]))))
+                    out[psid].append(
+                        (
+                            to_minute(datetime.fromisoformat(piece["start"])),
+                            to_minute_ceil(datetime.fromisoformat(piece["busy_until"])),
+                        )
+                    )
     return out
 
 
@@ -141,8 +149,9 @@ def segment_view(cal: TenantCalendar, row: m.AppointmentSegment) -> AppointmentS
     )
 
 
-async def views(session: AsyncSession, cal: TenantCalendar,
-                appointments: Iterable[m.Appointment]) -> list[AppointmentView]:
+async def views(
+    session: AsyncSession, cal: TenantCalendar, appointments: Iterable[m.Appointment]
+) -> list[AppointmentView]:
     """The appointments as the caller is told them, in the given order (segments and customers read
     in chunks of 500 ids)."""
     appts = list(appointments)
@@ -151,22 +160,24 @@ async def views(session: AsyncSession, cal: TenantCalendar,
     ids = [a.id for a in appts]
     segs: dict[str, list[m.AppointmentSegment]] = {i: [] for i in ids}
     for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
-        rows = (await session.scalars(select(m.AppointmentSegment)
-                                      .where(m.AppointmentSegment.appointment_id.in_(chunk)))).all()
+        chunk = ids[chunk_start : chunk_start + 500]
+        rows = (
+            await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id.in_(chunk)))
+        ).all()
         for r in rows:
             segs[r.appointment_id].append(r)
     cids = list({a.customer_id for a in appts if a.customer_id})
     customers: dict[str, m.Customer] = {}
     for chunk_start in range(0, len(cids), 500):
-        chunk = cids[chunk_start:chunk_start + 500]
+        chunk = cids[chunk_start : chunk_start + 500]
         for c in (await session.scalars(select(m.Customer).where(m.Customer.id.in_(chunk)))).all():
             customers[c.id] = c
     return [view(cal, a, segs[a.id], customers.get(a.customer_id) if a.customer_id else None) for a in appts]
 
 
-def view(cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment],
-         customer: m.Customer | None) -> AppointmentView:
+def view(
+    cal: TenantCalendar, a: m.Appointment, segments: Sequence[m.AppointmentSegment], customer: m.Customer | None
+) -> AppointmentView:
     """One appointment from its rows: local times, names from the calendar (the id when the service
     or staff member is gone from the tenant file), segments in position order."""
     service = cal.services.get(a.service_id)

@@ -26,8 +26,17 @@ from booking_core.storage.db import Database
 from textfold import name_tokens
 
 __all__ = [
-    "customer_for", "customer_ids", "customer_name_by_phone", "customer_names_by_phone", "existing_customer",
-    "fold_name", "is_known", "name_matches", "no_show_count", "pick_customer", "same_name",
+    "customer_for",
+    "customer_ids",
+    "customer_name_by_phone",
+    "customer_names_by_phone",
+    "existing_customer",
+    "fold_name",
+    "is_known",
+    "name_matches",
+    "no_show_count",
+    "pick_customer",
+    "same_name",
 ]
 
 
@@ -81,8 +90,9 @@ def _first_and_last(folded: str) -> list[str]:
     return words[:1] + words[-1:]
 
 
-async def customer_for(session: AsyncSession, tenant_id: str, customer: CustomerInput,
-                       now: datetime) -> m.Customer | None:
+async def customer_for(
+    session: AsyncSession, tenant_id: str, customer: CustomerInput, now: datetime
+) -> m.Customer | None:
     """The customer row a booking is for, created when new (inside the caller's write transaction).
 
     Concurrent bookings of the same new person meet at the unique (tenant, phone, name_key); the loser
@@ -91,8 +101,15 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
     if not customer.phone:
         if not name:
             return None
-        row = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=None, name=name, name_key=fold_name(name),
-                         email=customer.email, created_at=now)
+        row = m.Customer(
+            id=str(uuid.uuid4()),
+            tenant_id=tenant_id,
+            phone=None,
+            name=name,
+            name_key=fold_name(name),
+            email=customer.email,
+            created_at=now,
+        )
         session.add(row)
         await session.flush()
         return row
@@ -105,8 +122,14 @@ async def customer_for(session: AsyncSession, tenant_id: str, customer: Customer
             if found is not None and name:
                 found.name, found.name_key = name, fold_name(name)
             else:
-                found = m.Customer(id=str(uuid.uuid4()), tenant_id=tenant_id, phone=customer.phone, name=name,
-                                   name_key=fold_name(name or ""), created_at=now)
+                found = m.Customer(
+                    id=str(uuid.uuid4()),
+                    tenant_id=tenant_id,
+                    phone=customer.phone,
+                    name=name,
+                    name_key=fold_name(name or ""),
+                    created_at=now,
+                )
                 session.add(found)
             await session.flush()
     except IntegrityError:
@@ -126,19 +149,24 @@ async def existing_customer(session: AsyncSession, tenant_id: str, customer: Cus
 
 
 async def _by_phone(session: AsyncSession, tenant_id: str, phone: str) -> list[m.Customer]:
-    query = (select(m.Customer).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
-             .order_by(m.Customer.created_at, m.Customer.id))
+    query = (
+        select(m.Customer)
+        .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
+        .order_by(m.Customer.created_at, m.Customer.id)
+    )
     return list((await session.scalars(query)).all())
 
 
 async def customer_names_by_phone(db: Database, tenant_id: str, phone: str) -> list[str]:
     """The names of everyone known by this number, the number's first customer first (a family shares one)."""
     async with db.read() as session:
-        names = (await session.scalars(
-            select(m.Customer.name).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone,
-                                          m.Customer.name.is_not(None))
-            .order_by(m.Customer.created_at, m.Customer.id)
-        )).all()
+        names = (
+            await session.scalars(
+                select(m.Customer.name)
+                .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone, m.Customer.name.is_not(None))
+                .order_by(m.Customer.created_at, m.Customer.id)
+            )
+        ).all()
     return [name for name in names if name is not None]
 
 
@@ -152,10 +180,20 @@ async def customer_ids(session: AsyncSession, tenant_id: str, phone: str | None,
     """Customers by phone when given (exact; everyone on that number), else by spoken name
     (`name_matches`, over the tenant's named customers)."""
     if phone:
-        return list((await session.scalars(select(m.Customer.id).where(
-            m.Customer.tenant_id == tenant_id, m.Customer.phone == phone))).all())
-    rows = (await session.execute(select(m.Customer.id, m.Customer.name).where(
-        m.Customer.tenant_id == tenant_id, m.Customer.name.is_not(None)))).all()
+        return list(
+            (
+                await session.scalars(
+                    select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
+                )
+            ).all()
+        )
+    rows = (
+        await session.execute(
+            select(m.Customer.id, m.Customer.name).where(
+                m.Customer.tenant_id == tenant_id, m.Customer.name.is_not(None)
+            )
+        )
+    ).all()
     return [cid for cid, cname in rows if name_matches(name or "", cname)]
 
 
@@ -173,6 +211,15 @@ async def no_show_count(db: Database, tenant_id: str, phone: str) -> int:
     so the agent knows a caller who did not come twice or more; CONTRACT section 9)."""
     async with db.read() as session:
         customers = select(m.Customer.id).where(m.Customer.tenant_id == tenant_id, m.Customer.phone == phone)
-        return int(await session.scalar(select(func.count()).select_from(m.Appointment).where(
-            m.Appointment.tenant_id == tenant_id, m.Appointment.customer_id.in_(customers),
-            m.Appointment.status == "no_show")) or 0)
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(m.Appointment)
+                .where(
+                    m.Appointment.tenant_id == tenant_id,
+                    m.Appointment.customer_id.in_(customers),
+                    m.Appointment.status == "no_show",
+                )
+            )
+            or 0
+        )

@@ -13,8 +13,15 @@ if TYPE_CHECKING:
     from booking_core.refusals import Refusal, RefusalCode
 
 __all__ = [
-    "AppointmentSegment", "AppointmentView", "CheckOutcome", "CustomerInput", "PolicyDecision", "Slot", "SlotRequest",
-    "appointment_to_dict", "segment_to_dict",
+    "AppointmentSegment",
+    "AppointmentView",
+    "CheckOutcome",
+    "CustomerInput",
+    "PolicyDecision",
+    "Slot",
+    "SlotRequest",
+    "appointment_to_dict",
+    "segment_to_dict",
 ]
 
 
@@ -146,10 +153,14 @@ class PolicyDecision:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PolicyDecision:
         """Back from `to_dict` (as the audit log keeps it)."""
-        return cls(bool(data["allowed"]), Decimal(data["fee"]["amount"]), data["fee"]["currency"],
-                   Decimal(data["hours_before"]),
-                   datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
-                   data["rule"])
+        return cls(
+            bool(data["allowed"]),
+            Decimal(data["fee"]["amount"]),
+            data["fee"]["currency"],
+            Decimal(data["hours_before"]),
+            datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None,
+            data["rule"],
+        )
 
 
 def segment_to_dict(seg: AppointmentSegment) -> dict[str, Any]:
@@ -177,8 +188,11 @@ def appointment_to_dict(view: AppointmentView) -> dict[str, Any]:
         "staff": {"id": view.staff_id, "name": view.staff_name},
         "segments": [segment_to_dict(s) for s in view.segments],
         "price": {"amount": str(view.price), "currency": view.currency},
-        "customer": {"name": view.customer_name, "phone": view.customer_phone,
-                     **({"email": view.customer_email} if view.customer_email else {})},
+        "customer": {
+            "name": view.customer_name,
+            "phone": view.customer_phone,
+            **({"email": view.customer_email} if view.customer_email else {}),
+        },
         "call_id": view.call_id,
         "version": view.version,
         "reschedule_count": view.reschedule_count,

@@ -37,8 +37,13 @@ class SlotUnavailable(DomainError):
 
     code = "unavailable"
 
-    def __init__(self, reason: RefusalCode, alternatives: tuple[Slot, ...] = (), message: str = "",
-                 refusal: Refusal | None = None) -> None:
+    def __init__(
+        self,
+        reason: RefusalCode,
+        alternatives: tuple[Slot, ...] = (),
+        message: str = "",
+        refusal: Refusal | None = None,
+    ) -> None:
         super().__init__(message or f"slot unavailable: {reason}")
         self.reason = reason
         self.alternatives = tuple(alternatives)

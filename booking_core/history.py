@@ -63,8 +63,15 @@ class AppointmentHistory:
         return [c for c in self.changes if c.call_id == call_id]
 
 
-async def histories(db: Database, tenant_id: str, *, since: datetime, call_id: str | None,
-                    starting: tuple[datetime, datetime] | None, customer_phone: str | None) -> list[AppointmentHistory]:
+async def histories(
+    db: Database,
+    tenant_id: str,
+    *,
+    since: datetime,
+    call_id: str | None,
+    starting: tuple[datetime, datetime] | None,
+    customer_phone: str | None,
+) -> list[AppointmentHistory]:
     """The histories of the tenant's appointments that can matter for a moment `since`: those now
     starting within `starting` (UTC bounds, end exclusive), those changed at or after `since` or by the
     call `call_id` (they may have been elsewhere before), and those of the customer with this phone."""
@@ -72,15 +79,29 @@ async def histories(db: Database, tenant_id: str, *, since: datetime, call_id: s
     async with db.read() as session:
         if starting is not None:
             first, end = starting
-            ids.update(await session.scalars(select(m.Appointment.id).where(
-                m.Appointment.tenant_id == tenant_id, m.Appointment.start >= first, m.Appointment.start < end)))
+            ids.update(
+                await session.scalars(
+                    select(m.Appointment.id).where(
+                        m.Appointment.tenant_id == tenant_id, m.Appointment.start >= first, m.Appointment.start < end
+                    )
+                )
+            )
         later = [m.AuditEntry.at >= since] + ([m.AuditEntry.call_id == call_id] if call_id else [])
-        ids.update(await session.scalars(select(m.AuditEntry.entity_id).where(
-            m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", or_(*later))))
+        ids.update(
+            await session.scalars(
+                select(m.AuditEntry.entity_id).where(
+                    m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", or_(*later)
+                )
+            )
+        )
         if customer_phone:
-            ids.update(await session.scalars(
-                select(m.Appointment.id).join(m.Customer, m.Customer.id == m.Appointment.customer_id)
-                .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer_phone)))
+            ids.update(
+                await session.scalars(
+                    select(m.Appointment.id)
+                    .join(m.Customer, m.Customer.id == m.Appointment.customer_id)
+                    .where(m.Customer.tenant_id == tenant_id, m.Customer.phone == customer_phone)
+                )
+            )
         rows = await _changes(session, tenant_id, sorted(ids))
     return [AppointmentHistory(appointment_id, tuple(changes)) for appointment_id, changes in sorted(rows.items())]
 
@@ -88,8 +109,15 @@ async def histories(db: Database, tenant_id: str, *, since: datetime, call_id: s
 async def _changes(session: Any, tenant_id: str, ids: Sequence[str]) -> dict[str, list[Change]]:
     out: dict[str, list[Change]] = {}
     for chunk in _chunks(ids, 500):
-        query = (select(m.AuditEntry).where(m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment",
-                                            m.AuditEntry.entity_id.in_(chunk)).order_by(m.AuditEntry.id))
+        query = (
+            select(m.AuditEntry)
+            .where(
+                m.AuditEntry.tenant_id == tenant_id,
+                m.AuditEntry.entity == "appointment",
+                m.AuditEntry.entity_id.in_(chunk),
+            )
+            .order_by(m.AuditEntry.id)
+        )
         for row in await session.scalars(query):
             out.setdefault(row.entity_id, []).append(Change(row.at, row.call_id, row.action, row.old, row.new))
     return out
@@ -97,7 +125,7 @@ async def _changes(session: Any, tenant_id: str, ids: Sequence[str]) -> dict[str
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 async def appointment_history(db: Database, tenant_id: str, appointment_id: str) -> AppointmentHistory:

@@ -42,16 +42,26 @@ async def hold(ctx: BookingContext, wish: Wish, plan: Plan) -> tuple[Plan, datet
         if fresh is None:
             return None
         await drop(session, tenant_id, ctx.call_id)
-        session.add(m.Hold(
-            id=str(uuid.uuid4()), tenant_id=tenant_id, call_id=ctx.call_id, service_id=wish.service.id,
-            staff_id=fresh[0].staff_id, start=from_minute(fresh[0].start), end=from_minute(max(p.end for p in fresh)),
-            segments=[_segment_json(p) for p in fresh], expires_at=expires, created_at=ctx.now,
-        ))
+        session.add(
+            m.Hold(
+                id=str(uuid.uuid4()),
+                tenant_id=tenant_id,
+                call_id=ctx.call_id,
+                service_id=wish.service.id,
+                staff_id=fresh[0].staff_id,
+                start=from_minute(fresh[0].start),
+                end=from_minute(max(p.end for p in fresh)),
+                segments=[_segment_json(p) for p in fresh],
+                expires_at=expires,
+                created_at=ctx.now,
+            )
+        )
     return fresh, expires
 
 
-async def held_first(session: AsyncSession, ctx: BookingContext, service_id: str, start: int,
-                     order: Sequence[str]) -> list[str]:
+async def held_first(
+    session: AsyncSession, ctx: BookingContext, service_id: str, start: int, order: Sequence[str]
+) -> list[str]:
     """`order` with the staff member of this call's hold first, when the hold is for this service at
     `start` (epoch minute) and that person is in `order`: the caller gets the person they were offered."""
     order = list(order)
@@ -82,6 +92,13 @@ async def release(db: Database, tenant_id: str, call_id: str) -> int:
 
 def _segment_json(p: AppointmentSegment) -> dict[str, Any]:
     """A held segment as the hold row keeps it (instants in UTC ISO 8601; read by `load_busy`)."""
-    return {"key": p.key, "name": p.name, "position": p.position, "start": from_minute(p.start).isoformat(),
-            "end": from_minute(p.end).isoformat(), "busy_until": from_minute(p.busy_until).isoformat(),
-            "staff_id": p.staff_id, "staff_busy": p.staff_busy}
+    return {
+        "key": p.key,
+        "name": p.name,
+        "position": p.position,
+        "start": from_minute(p.start).isoformat(),
+        "end": from_minute(p.end).isoformat(),
+        "busy_until": from_minute(p.busy_until).isoformat(),
+        "staff_id": p.staff_id,
+        "staff_busy": p.staff_busy,
+    }

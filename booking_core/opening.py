@@ -43,7 +43,7 @@ class DayHours:
 
     @property
     def weekday(self) -> str:
-        """"mon" .. "sun" (the tenant file's keys)."""
+        """ "mon" .. "sun" (the tenant file's keys)."""
         return WEEKDAYS[self.day.weekday()]
 
     def pairs(self) -> list[list[str]]:
@@ -51,8 +51,12 @@ class DayHours:
         return [list(r) for r in self.hours]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.day.isoformat(), "weekday": self.weekday, "hours": self.pairs(),
-                "closed_reason": self.closed.to_dict() if self.closed else None}
+        return {
+            "date": self.day.isoformat(),
+            "weekday": self.weekday,
+            "hours": self.pairs(),
+            "closed_reason": self.closed.to_dict() if self.closed else None,
+        }
 
 
 def closed_reason(cal: TenantCalendar, day: date) -> ClosedReason | None:

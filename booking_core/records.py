@@ -16,13 +16,33 @@ from booking_core.vocabulary import AuditAction, OutboxStatus, OutboxTarget, Out
 __all__ = ["audit", "outbox"]
 
 
-def audit(session: AsyncSession, ctx: BookingContext, appointment_id: str, action: AuditAction, *,
-          old: dict[str, Any] | None, new: dict[str, Any] | None, reason: str | None,
-          policy: dict[str, Any] | None = None) -> None:
+def audit(
+    session: AsyncSession,
+    ctx: BookingContext,
+    appointment_id: str,
+    action: AuditAction,
+    *,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None,
+    policy: dict[str, Any] | None = None,
+) -> None:
     """Add the audit row of one change of an appointment (actor, call and time from `ctx`)."""
-    session.add(m.AuditEntry(tenant_id=ctx.tenant.id, at=ctx.now, actor=ctx.actor, call_id=ctx.call_id,
-                             entity="appointment", entity_id=appointment_id, action=action, old=old, new=new,
-                             reason=reason, policy=policy))
+    session.add(
+        m.AuditEntry(
+            tenant_id=ctx.tenant.id,
+            at=ctx.now,
+            actor=ctx.actor,
+            call_id=ctx.call_id,
+            entity="appointment",
+            entity_id=appointment_id,
+            action=action,
+            old=old,
+            new=new,
+            reason=reason,
+            policy=policy,
+        )
+    )
 
 
 async def outbox(session: AsyncSession, ctx: BookingContext, topic: OutboxTopic, payload: dict[str, Any]) -> None:
@@ -38,6 +58,15 @@ async def outbox(session: AsyncSession, ctx: BookingContext, topic: OutboxTopic,
     for url in tenant.integrations.webhooks:
         rows.append((OutboxTarget.WEBHOOK, {**payload, "url": url}))
     for target, body in rows:
-        session.add(m.OutboxMessage(tenant_id=tenant.id, topic=topic, target=target, payload={**body, "topic": topic},
-                                    status=OutboxStatus.PENDING, attempts=0, next_attempt_at=ctx.now,
-                                    created_at=ctx.now))
+        session.add(
+            m.OutboxMessage(
+                tenant_id=tenant.id,
+                topic=topic,
+                target=target,
+                payload={**body, "topic": topic},
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=ctx.now,
+                created_at=ctx.now,
+            )
+        )

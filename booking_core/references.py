@@ -27,8 +27,9 @@ async def new_reference(session: AsyncSession, tenant_id: str) -> str:
     collisions an 8-symbol code, unchecked."""
     for attempt in range(40):
         ref = _code(4 if attempt < 25 else 5)
-        hit = await session.scalar(select(m.Appointment.id).where(m.Appointment.tenant_id == tenant_id,
-                                                                  m.Appointment.reference == ref))
+        hit = await session.scalar(
+            select(m.Appointment.id).where(m.Appointment.tenant_id == tenant_id, m.Appointment.reference == ref)
+        )
         if hit is None:
             return ref
     return _code(8)

@@ -51,8 +51,12 @@ class Refusal:
 
     def to_dict(self) -> dict[str, Any]:
         """`data.reason_detail`: {"kind", "name", "staff", "hours": [["10:00", "19:00"]]}."""
-        return {"kind": self.detail, "name": self.name, "staff": self.staff_id,
-                "hours": [[_hhmm(s), _hhmm(e)] for s, e in self.hours]}
+        return {
+            "kind": self.detail,
+            "name": self.name,
+            "staff": self.staff_id,
+            "hours": [[_hhmm(s), _hhmm(e)] for s, e in self.hours],
+        }
 
 
 def _hhmm(minute: int) -> str:
@@ -83,8 +87,16 @@ def _fits_within(service: Service, start: int, staff: Sequence[str], ranges: dic
     return got is not None
 
 
-def diagnose(cal: TenantCalendar, service: Service, start: int, requested: str | None, qualified: Sequence[str],
-             now: int, earliest: int, last_day: date) -> Refusal:
+def diagnose(
+    cal: TenantCalendar,
+    service: Service,
+    start: int,
+    requested: str | None,
+    qualified: Sequence[str],
+    now: int,
+    earliest: int,
+    last_day: date,
+) -> Refusal:
     """Why nobody (or the `requested` person) can take `service` at `start` (epoch minute); called once
     a layout against the bookings failed or the rules refused. `now`, `earliest`: epoch minutes;
     `last_day`: the last bookable local date."""
@@ -113,8 +125,12 @@ def diagnose(cal: TenantCalendar, service: Service, start: int, requested: str |
         return Refusal("closed", "closing" if inside else "hours", hours=_local_hours(cal, day, open_ranges))
     if not _fits_within(service, start, staff, raw):
         hours = raw[requested] if requested else normalize(r for rs in raw.values() for r in rs)
-        return Refusal("staff_off", _hours_detail(hours, start, start + service.total_min), staff_id=who,
-                       hours=_local_hours(cal, day, hours))
+        return Refusal(
+            "staff_off",
+            _hours_detail(hours, start, start + service.total_min),
+            staff_id=who,
+            hours=_local_hours(cal, day, hours),
+        )
     if not _fits_within(service, start, staff, {s: cal.working(s, day) for s in staff}):
         return Refusal("staff_off", "away", staff_id=who)
     return Refusal("taken")
@@ -130,8 +146,16 @@ def _hours_detail(hours: Sequence[Interval], start: int, end: int) -> Detail:
     return "break"
 
 
-def window_refusal(cal: TenantCalendar, lo: int, hi: int, requested: str | None, qualified: Sequence[str],
-                   now: int, earliest: int, last_day: date) -> Refusal:
+def window_refusal(
+    cal: TenantCalendar,
+    lo: int,
+    hi: int,
+    requested: str | None,
+    qualified: Sequence[str],
+    now: int,
+    earliest: int,
+    last_day: date,
+) -> Refusal:
     """Why a day or window [lo, hi) (epoch minutes) has nothing free for the `requested` person (or
     anyone of `qualified`): past, notice, too far, closed, the person off, or all taken."""
     if hi <= now:
@@ -155,8 +179,9 @@ def window_refusal(cal: TenantCalendar, lo: int, hi: int, requested: str | None,
         worked = any(cal.raw_hours(sid, d) for d in open_days for sid in staff)
         day = open_days[0]
         their_hours = cal.raw_hours(requested, day) if requested else []
-        return Refusal("staff_off", "hours" if worked else "day_off", staff_id=requested,
-                       hours=_local_hours(cal, day, their_hours))
+        return Refusal(
+            "staff_off", "hours" if worked else "day_off", staff_id=requested, hours=_local_hours(cal, day, their_hours)
+        )
     if not any(window.overlaps(s, e) for d in open_days for sid in staff for s, e in cal.working(sid, d)):
         return Refusal("staff_off", "absence", staff_id=requested)
     return Refusal("taken")

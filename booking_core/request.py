@@ -47,21 +47,37 @@ class BookingContext:
     def tenant(self) -> TenantConfig:
         return self.cal.config
 
-    async def board(self, session: AsyncSession, staff_ids: Sequence[str], first: date, last: date,
-                    busy_until: int | None = None) -> Board:
+    async def board(
+        self, session: AsyncSession, staff_ids: Sequence[str], first: date, last: date, busy_until: int | None = None
+    ) -> Board:
         """Working and blocked time of `staff_ids` over the local days [first, last], as storage knows
         them in `session` (this call's hold and the moved appointment left out). `busy_until` (epoch
         minute): load blocked time only up to there (default: the end of `last`)."""
         cal = self.cal
         lo = cal.local_minute(first, 0)
         hi = cal.local_minute(last + timedelta(days=1), 0) if busy_until is None else busy_until
-        busy = await load_busy(session, cal.config.id, list(staff_ids), lo, hi, self.now,
-                               exclude_call_id=self.call_id, exclude_appointment_id=self.moving)
+        busy = await load_busy(
+            session,
+            cal.config.id,
+            list(staff_ids),
+            lo,
+            hi,
+            self.now,
+            exclude_call_id=self.call_id,
+            exclude_appointment_id=self.moving,
+        )
         return Board.build(cal, staff_ids, first, last, busy)
 
 
-def open_context(db: Database, clock: Clock, tenant: TenantConfig, *, call_id: str | None = None,
-                 moving: str | None = None, actor: str = Actor.AGENT) -> BookingContext:
+def open_context(
+    db: Database,
+    clock: Clock,
+    tenant: TenantConfig,
+    *,
+    call_id: str | None = None,
+    moving: str | None = None,
+    actor: str = Actor.AGENT,
+) -> BookingContext:
     """The context of a request arriving now (the calendar is cached per tenant config)."""
     cal = calendar_for(tenant)
     now = clock.now()

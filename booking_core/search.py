@@ -56,12 +56,14 @@ async def check(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: in
 def why_not(ctx: BookingContext, wish: Wish, start: int) -> Refusal:
     """Why the wish cannot be had at `start` (epoch minute), once no plan was found there."""
     rules = ctx.rules
-    return diagnose(ctx.cal, wish.service, start, wish.requested, wish.qualified, rules.now, rules.earliest,
-                    rules.last_day)
+    return diagnose(
+        ctx.cal, wish.service, start, wish.requested, wish.qualified, rules.now, rules.earliest, rules.last_day
+    )
 
 
-async def refusal(session: AsyncSession, ctx: BookingContext, wish: Wish, start: int, staff: str | None,
-                  why: Refusal) -> SlotUnavailable:
+async def refusal(
+    session: AsyncSession, ctx: BookingContext, wish: Wish, start: int, staff: str | None, why: Refusal
+) -> SlotUnavailable:
     """The error for a booking or move refused at `start`, with the nearest alternatives (`staff`
     first): NotQualified for `not_qualified`, else SlotUnavailable with the refusal."""
     alts = await nearest(session, ctx, wish, start, staff)
@@ -76,18 +78,42 @@ def to_slot(cal: TenantCalendar, service: Service, plan: Plan) -> Slot:
     first = plan[0]
     member = cal.staff[first.staff_id]
     segments = tuple(
-        AppointmentSegment(p.key, p.name, from_minute(p.start, zone), from_minute(p.end, zone), p.staff_id,
-                           p.staff_busy, from_minute(p.busy_until, zone), cal.staff[p.staff_id].name)
+        AppointmentSegment(
+            p.key,
+            p.name,
+            from_minute(p.start, zone),
+            from_minute(p.end, zone),
+            p.staff_id,
+            p.staff_busy,
+            from_minute(p.busy_until, zone),
+            cal.staff[p.staff_id].name,
+        )
         for p in plan
     )
     end = max(p.end for p in plan)
     price = member.prices.get(service.id, service.price)
-    return Slot(service.id, first.staff_id, segments[0].start, from_minute(end, zone), segments, price,
-                cal.config.currency, service.name, member.name)
+    return Slot(
+        service.id,
+        first.staff_id,
+        segments[0].start,
+        from_minute(end, zone),
+        segments,
+        price,
+        cal.config.currency,
+        service.name,
+        member.name,
+    )
 
 
-async def nearest(session: AsyncSession, ctx: BookingContext, wish: Wish, start: int, requested: str | None,
-                  board: Board | None = None, limit: int = 3) -> tuple[Slot, ...]:
+async def nearest(
+    session: AsyncSession,
+    ctx: BookingContext,
+    wish: Wish,
+    start: int,
+    requested: str | None,
+    board: Board | None = None,
+    limit: int = 3,
+) -> tuple[Slot, ...]:
     """Up to `limit` free slots nearest to `start`: that day first (on `board` when it covers it),
     then within 2, 7 and 14 days around it, `requested` staff before the others."""
     cal, rules, service = ctx.cal, ctx.rules, wish.service
@@ -96,8 +122,9 @@ async def nearest(session: AsyncSession, ctx: BookingContext, wish: Wish, start:
     plans: list[Plan] = []
     searched: set[date] = set()
     if board is not None and board.covers(day):
-        plans = alternatives(board, service, start, requested, wish.qualified, rules, limit, days_out=0,
-                             others=wish.others)
+        plans = alternatives(
+            board, service, start, requested, wish.qualified, rules, limit, days_out=0, others=wish.others
+        )
         searched.add(day)
     for span in (2, 7, 14):
         if len(plans) >= limit:
@@ -107,8 +134,19 @@ async def nearest(session: AsyncSession, ctx: BookingContext, wish: Wish, start:
         if first > last:
             break
         wide = await ctx.board(session, wish.qualified, first, last)
-        plans = alternatives(wide, service, start, requested, wish.qualified, rules, limit, days_out=span,
-                             others=wish.others, found=plans, searched=searched)
+        plans = alternatives(
+            wide,
+            service,
+            start,
+            requested,
+            wish.qualified,
+            rules,
+            limit,
+            days_out=span,
+            others=wish.others,
+            found=plans,
+            searched=searched,
+        )
         searched.update(first + timedelta(days=k) for k in range((last - first).days + 1))
     return tuple(to_slot(cal, service, p) for p in plans)
 
@@ -126,17 +164,23 @@ async def _search(ctx: BookingContext, wish: Wish, request: SlotRequest, limit: 
             first_day = cal.day_of(lo)
             last_day = min(cal.day_of(hi - 1), rules.last_day) if hi > lo else first_day
             if lo < hi and first_day <= last_day:
+
                 async def load(first: date, last: date, busy_until: int) -> Board:
                     return await ctx.board(session, staff_try, first, last, busy_until)
 
-                plans, _ = await window_spread(load, cal, service, staff_try, lo, hi, first_day, last_day, rules,
-                                               limit, wish.others)
+                plans, _ = await window_spread(
+                    load, cal, service, staff_try, lo, hi, first_day, last_day, rules, limit, wish.others
+                )
             if not plans:
-                why = Refusal("not_qualified") if wish.not_qualified else window_refusal(
-                    cal, min(lo, hi), hi, wish.preferred, wish.qualified, rules.now, rules.earliest, rules.last_day)
+                why = (
+                    Refusal("not_qualified")
+                    if wish.not_qualified
+                    else window_refusal(
+                        cal, min(lo, hi), hi, wish.preferred, wish.qualified, rules.now, rules.earliest, rules.last_day
+                    )
+                )
                 alts = await _next_available(session, ctx, wish, max(hi, lo), limit)
-                return CheckOutcome(False, None, None, tuple(to_slot(cal, service, p) for p in alts), (), why.code,
-                                    why)
+                return CheckOutcome(False, None, None, tuple(to_slot(cal, service, p) for p in alts), (), why.code, why)
         else:
             plans = await _next_available(session, ctx, wish, lo, limit)
             if not plans:

@@ -47,8 +47,9 @@ class _OccurrenceRefused(Exception):
         self.why, self.at, self.staff_id = why, at, staff_id
 
 
-async def book_series(ctx: BookingContext, wish: Wish, occurrences: Sequence[Slot], customer: CustomerInput,
-                      notes: str | None = None) -> tuple[list[AppointmentView], bool]:
+async def book_series(
+    ctx: BookingContext, wish: Wish, occurrences: Sequence[Slot], customer: CustomerInput, notes: str | None = None
+) -> tuple[list[AppointmentView], bool]:
     """Book every slot of `occurrences` (from `series_search.check_series`) as one series: (the
     appointments in date order, True when written now; False when this call had booked the series
     already). Raises DomainError for no occurrences, SlotUnavailable / NotQualified (with the
@@ -71,8 +72,9 @@ async def book_series(ctx: BookingContext, wish: Wish, occurrences: Sequence[Slo
             raise await refusal(session, ctx, wish, first, ordered[0].staff_id, Refusal("taken")) from None
 
 
-async def _book_all(ctx: BookingContext, wish: Wish, ordered: Sequence[Slot], customer: CustomerInput,
-                    notes: str | None) -> tuple[list[AppointmentView], bool]:
+async def _book_all(
+    ctx: BookingContext, wish: Wish, ordered: Sequence[Slot], customer: CustomerInput, notes: str | None
+) -> tuple[list[AppointmentView], bool]:
     tenant, service = ctx.tenant, wish.service
     lock = sorted(set(wish.staff_try) | set(wish.others or ()) | {s.staff_id for s in ordered})
     out: list[AppointmentView] = []
@@ -105,20 +107,35 @@ async def booked_by_call(ctx: BookingContext, wish: Wish, starts: Sequence[datet
         return await _series_booked_by_call(session, ctx, wish, starts)
 
 
-async def _series_booked_by_call(session: AsyncSession, ctx: BookingContext, wish: Wish,
-                                 starts: Sequence[datetime]) -> list[AppointmentView]:
+async def _series_booked_by_call(
+    session: AsyncSession, ctx: BookingContext, wish: Wish, starts: Sequence[datetime]
+) -> list[AppointmentView]:
     if not ctx.call_id or not starts:
         return []
-    series_id = await session.scalar(select(m.Appointment.series_id).where(
-        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.call_id == ctx.call_id,
-        m.Appointment.service_id == wish.service.id, m.Appointment.start.in_(list(starts)),
-        m.Appointment.series_id.is_not(None), m.Appointment.status != AppointmentStatus.CANCELLED,
-    ).limit(1))
+    series_id = await session.scalar(
+        select(m.Appointment.series_id)
+        .where(
+            m.Appointment.tenant_id == ctx.tenant.id,
+            m.Appointment.call_id == ctx.call_id,
+            m.Appointment.service_id == wish.service.id,
+            m.Appointment.start.in_(list(starts)),
+            m.Appointment.series_id.is_not(None),
+            m.Appointment.status != AppointmentStatus.CANCELLED,
+        )
+        .limit(1)
+    )
     if series_id is None:
         return []
-    rows = (await session.scalars(select(m.Appointment).where(
-        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.series_id == series_id,
-    ).order_by(m.Appointment.start))).all()
+    rows = (
+        await session.scalars(
+            select(m.Appointment)
+            .where(
+                m.Appointment.tenant_id == ctx.tenant.id,
+                m.Appointment.series_id == series_id,
+            )
+            .order_by(m.Appointment.start)
+        )
+    ).all()
     return await views(session, ctx.cal, rows)
 
 
@@ -143,8 +160,16 @@ async def _from_here_on(session: AsyncSession, ctx: BookingContext, picked: m.Ap
     it belongs to no series."""
     if picked.series_id is None:
         return [picked]
-    rows = (await session.scalars(select(m.Appointment).where(
-        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.series_id == picked.series_id,
-        m.Appointment.start >= picked.start, m.Appointment.start > ctx.now,
-    ).order_by(m.Appointment.start))).all()
+    rows = (
+        await session.scalars(
+            select(m.Appointment)
+            .where(
+                m.Appointment.tenant_id == ctx.tenant.id,
+                m.Appointment.series_id == picked.series_id,
+                m.Appointment.start >= picked.start,
+                m.Appointment.start > ctx.now,
+            )
+            .order_by(m.Appointment.start)
+        )
+    ).all()
     return list(rows) or [picked]

@@ -63,16 +63,18 @@ def series_dates(start: datetime, rule: SeriesRule, count: int | None, until: da
     return plan_dates(first_date(rule, start.date()), rule, count, until)
 
 
-def planned_starts(cal: TenantCalendar, start: datetime, rule: SeriesRule, count: int | None,
-                   until: date | None) -> list[datetime]:
+def planned_starts(
+    cal: TenantCalendar, start: datetime, rule: SeriesRule, count: int | None, until: date | None
+) -> list[datetime]:
     """The instants (UTC) of a series' planned dates at `start`'s local time of day (missing days left out)."""
     local = start.astimezone(cal.zone)
     at = local.hour * 60 + local.minute
     return [from_minute(cal.local_minute(p.day, at)) for p in series_dates(local, rule, count, until) if p.day]
 
 
-async def check_series(ctx: BookingContext, wish: Wish, start: datetime, rule: SeriesRule, count: int | None,
-                       until: date | None) -> SeriesOutcome:
+async def check_series(
+    ctx: BookingContext, wish: Wish, start: datetime, rule: SeriesRule, count: int | None, until: date | None
+) -> SeriesOutcome:
     """Check every occurrence of the series at `start`'s local time of day (`start` aware).
 
     Raises `series.SeriesTooLong` (more than 26 occurrences) and ValueError (count below 1) before
@@ -117,16 +119,18 @@ def _preferred_staff(wish: Wish, board: Board, minutes: dict[date, int]) -> str 
     return best
 
 
-async def _conflict(session: AsyncSession, ctx: BookingContext, wish: Wish, planned: PlannedDate, at: int,
-                    preferred: str | None) -> SeriesConflict:
+async def _conflict(
+    session: AsyncSession, ctx: BookingContext, wish: Wish, planned: PlannedDate, at: int, preferred: str | None
+) -> SeriesConflict:
     """Why `planned` cannot be had at `at`, with up to three alternatives nearest to it: on that day
     among every qualified person (`preferred` first), else on the days around it (`search.nearest`)."""
     assert planned.day is not None
     staff = sorted(set(wish.qualified) | set(wish.others or ()))
     day_board = await ctx.board(session, staff, planned.day, planned.day)
     why = Refusal("not_qualified") if wish.not_qualified else why_not(ctx, wish, at)
-    plans = alternatives(day_board, wish.service, at, preferred, wish.qualified, ctx.rules, 3, days_out=0,
-                         others=wish.others)
+    plans = alternatives(
+        day_board, wish.service, at, preferred, wish.qualified, ctx.rules, 3, days_out=0, others=wish.others
+    )
     if plans:
         found = tuple(to_slot(ctx.cal, wish.service, p) for p in plans)
     else:

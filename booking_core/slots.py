@@ -18,7 +18,15 @@ from booking_core.layout import AppointmentSegment, layout
 from booking_core.tenant_config import Service
 
 __all__ = [
-    "Board", "Plan", "Rules", "alternatives", "bookable_plan", "first_free", "grid_points", "nearest_on_day", "plan_at",
+    "Board",
+    "Plan",
+    "Rules",
+    "alternatives",
+    "bookable_plan",
+    "first_free",
+    "grid_points",
+    "nearest_on_day",
+    "plan_at",
     "rules_for",
 ]
 
@@ -38,8 +46,14 @@ class Board:
     _free: dict[str, IntervalIndex] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, cal: TenantCalendar, staff_ids: Iterable[str], first: date, last: date,
-              busy: dict[str, list[Interval]] | None = None) -> Board:
+    def build(
+        cls,
+        cal: TenantCalendar,
+        staff_ids: Iterable[str],
+        first: date,
+        last: date,
+        busy: dict[str, list[Interval]] | None = None,
+    ) -> Board:
         """`busy`: blocked stretches per staff, in any order (normalized here, once)."""
         board = cls(cal, first, last)
         days = cal.days(first, last)
@@ -67,8 +81,9 @@ class Board:
         got = self._free.get(staff_id)
         if got is None:
             work = self.working.get(staff_id)
-            got = IntervalIndex(subtract(work.intervals(), self.blocked[staff_id].intervals()) if work else [],
-                                normalized=True)
+            got = IntervalIndex(
+                subtract(work.intervals(), self.blocked[staff_id].intervals()) if work else [], normalized=True
+            )
             self._free[staff_id] = got
         return got
 
@@ -131,8 +146,14 @@ def rules_for(cal: TenantCalendar, now_minute: int) -> Rules:
     return Rules(now_minute, now_minute + b.min_notice_min, today + timedelta(days=b.max_advance_days))
 
 
-def bookable_plan(board: Board, service: Service, start: int, staff_ids: Sequence[str], rules: Rules,
-                  others: Sequence[str] | None = None) -> Plan | None:
+def bookable_plan(
+    board: Board,
+    service: Service,
+    start: int,
+    staff_ids: Sequence[str],
+    rules: Rules,
+    others: Sequence[str] | None = None,
+) -> Plan | None:
     """`plan_at` for a start the rules allow (not before `rules.earliest`, not after `rules.last_day`,
     on the tenant's slot grid); None otherwise. The guard of every check, booking and move."""
     if start < rules.earliest or board.cal.day_of(start) > rules.last_day or not board.cal.on_grid(start):
@@ -140,8 +161,9 @@ def bookable_plan(board: Board, service: Service, start: int, staff_ids: Sequenc
     return plan_at(board, service, start, staff_ids, others)
 
 
-def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str],
-            others: Sequence[str] | None = None) -> Plan | None:
+def plan_at(
+    board: Board, service: Service, start: int, staff_ids: Sequence[str], others: Sequence[str] | None = None
+) -> Plan | None:
     """The service laid out from `start` with the first of `staff_ids` that fits (then, if the service
     allows staff per segment and `others` is given, mixing staff)."""
     starters = board.may_start(service, start, staff_ids)
@@ -153,8 +175,9 @@ def plan_at(board: Board, service: Service, start: int, staff_ids: Sequence[str]
     return got
 
 
-def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None,
-                hi: int | None = None) -> list[int]:
+def grid_points(
+    board: Board, day: date, staff_ids: Sequence[str], lo: int | None = None, hi: int | None = None
+) -> list[int]:
     """Grid starts on `day` when at least one of the staff works, within [lo, hi)."""
     cal = board.cal
     anchor = cal.grid_anchor(day, list(staff_ids))
@@ -179,8 +202,15 @@ def grid_points(board: Board, day: date, staff_ids: Sequence[str], lo: int | Non
     return sorted(points)
 
 
-def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules,
-               others: Sequence[str] | None = None) -> Plan | None:
+def first_free(
+    board: Board,
+    service: Service,
+    staff_ids: Sequence[str],
+    lo: int,
+    hi: int,
+    rules: Rules,
+    others: Sequence[str] | None = None,
+) -> Plan | None:
     """The earliest plan starting in [lo, hi) within the board's days and the rules."""
     lo = max(lo, rules.earliest)
     cal = board.cal
@@ -195,9 +225,18 @@ def first_free(board: Board, service: Service, staff_ids: Sequence[str], lo: int
     return None
 
 
-def nearest_on_day(board: Board, service: Service, day: date, target: int, staff_ids: Sequence[str], rules: Rules,
-                   want: int, skip: set[int], others: Sequence[str] | None = None,
-                   grid_staff: Sequence[str] | None = None) -> list[Plan]:
+def nearest_on_day(
+    board: Board,
+    service: Service,
+    day: date,
+    target: int,
+    staff_ids: Sequence[str],
+    rules: Rules,
+    want: int,
+    skip: set[int],
+    others: Sequence[str] | None = None,
+    grid_staff: Sequence[str] | None = None,
+) -> list[Plan]:
     """Up to `want` plans on `day`, nearest to `target` first, skipping starts in `skip`."""
     if day > rules.last_day or not board.covers(day):
         return []
@@ -214,9 +253,19 @@ def nearest_on_day(board: Board, service: Service, day: date, target: int, staff
     return out
 
 
-def alternatives(board: Board, service: Service, target: int, requested: str | None, qualified: Sequence[str],
-                 rules: Rules, limit: int = 3, days_out: int = 14, others: Sequence[str] | None = None,
-                 found: Sequence[Plan] = (), searched: Collection[date] = ()) -> list[Plan]:
+def alternatives(
+    board: Board,
+    service: Service,
+    target: int,
+    requested: str | None,
+    qualified: Sequence[str],
+    rules: Rules,
+    limit: int = 3,
+    days_out: int = 14,
+    others: Sequence[str] | None = None,
+    found: Sequence[Plan] = (),
+    searched: Collection[date] = (),
+) -> list[Plan]:
     """Up to `limit` plans near `target`: the same day before other days, the requested staff before
     others, nearest first; never before `rules.earliest` or after `rules.last_day`. Other days are
     searched outward (next day, the day before if not past, ...) within the board's days.
@@ -255,14 +304,18 @@ def alternatives(board: Board, service: Service, target: int, requested: str | N
         for g in groups:
             if len(out) >= limit:
                 return out
-            add(nearest_on_day(board, service, d, target, g, rules, limit - len(out), starts, others,
-                               grid_staff=qualified))
+            add(
+                nearest_on_day(
+                    board, service, d, target, g, rules, limit - len(out), starts, others, grid_staff=qualified
+                )
+            )
         if len(out) >= limit:
             break
     if len(out) > 1 and any(cal.day_of(p[0].start) != day for p in out):
         # Other days were searched per day outward; order them by distance too (same day stays first).
         same = [p for p in out if cal.day_of(p[0].start) == day]
-        other = sorted((p for p in out if cal.day_of(p[0].start) != day),
-                       key=lambda p: (abs(p[0].start - target), p[0].start))
+        other = sorted(
+            (p for p in out if cal.day_of(p[0].start) != day), key=lambda p: (abs(p[0].start - target), p[0].start)
+        )
         out = same + other
     return out

@@ -14,7 +14,14 @@ from booking_core.tenant_hours import Absence, TimeRange, check_week
 from booking_core.vocabulary import ChangeKind
 
 __all__ = [
-    "ChangePolicy", "FeeTier", "PausePolicy", "Policies", "PolicyOverride", "Service", "ServiceSegment", "Staff",
+    "ChangePolicy",
+    "FeeTier",
+    "PausePolicy",
+    "Policies",
+    "PolicyOverride",
+    "Service",
+    "ServiceSegment",
+    "Staff",
 ]
 
 PausePolicy = Literal["free", "blocked", "flexible", "never"]
@@ -62,8 +69,9 @@ class ServiceSegment(Frozen):
     @model_validator(mode="after")
     def _gap_bounds(self) -> ServiceSegment:
         if self.gap_after_max is not None and self.gap_after_max < self.gap_after_min:
-            raise ValueError(f"segment {self.key}: gap_after_max ({self.gap_after_max}) "
-                             f"< gap_after_min ({self.gap_after_min})")
+            raise ValueError(
+                f"segment {self.key}: gap_after_max ({self.gap_after_max}) < gap_after_min ({self.gap_after_min})"
+            )
         return self
 
 

@@ -35,9 +35,27 @@ from booking_core.tenant_notifications import Notifications
 from booking_core.vocabulary import ChangeKind
 
 __all__ = [
-    "WEEKDAYS", "Absence", "Billing", "BookingRules", "CalcomConfig", "ChangePolicy", "Closure", "FeeTier", "Holidays",
-    "Integrations", "Notifications", "PausePolicy", "Policies", "PolicyOverride", "RetellApiConfig", "Service",
-    "ServiceSegment", "Staff", "TenantConfig", "TimeRange", "WeekHours",
+    "WEEKDAYS",
+    "Absence",
+    "Billing",
+    "BookingRules",
+    "CalcomConfig",
+    "ChangePolicy",
+    "Closure",
+    "FeeTier",
+    "Holidays",
+    "Integrations",
+    "Notifications",
+    "PausePolicy",
+    "Policies",
+    "PolicyOverride",
+    "RetellApiConfig",
+    "Service",
+    "ServiceSegment",
+    "Staff",
+    "TenantConfig",
+    "TimeRange",
+    "WeekHours",
 ]
 
 

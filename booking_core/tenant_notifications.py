@@ -66,4 +66,3 @@ class Notifications(Frozen):
             return None
         start, end = self.quiet_hours
         return parse_hhmm(start), parse_hhmm(end)
-

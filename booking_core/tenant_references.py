@@ -64,8 +64,9 @@ def reference_problems(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _calcom_problems(doc: Mapping[str, Any], services: list[tuple[int, Mapping[str, Any]]],
-                     staff_ids: set[str]) -> list[tuple[str, str]]:
+def _calcom_problems(
+    doc: Mapping[str, Any], services: list[tuple[int, Mapping[str, Any]]], staff_ids: set[str]
+) -> list[tuple[str, str]]:
     integrations = doc.get("integrations")
     calcom = integrations.get("calcom") if isinstance(integrations, Mapping) else None
     if not isinstance(calcom, Mapping):

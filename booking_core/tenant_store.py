@@ -63,11 +63,19 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
         row.policies = service.policies.model_dump(mode="json", exclude_none=True) if service.policies else None
         session.add(row)
         for seg_pos, seg in enumerate(service.segments):
-            session.add(m.ServiceSegment(
-                tenant_id=tid, service_id=service.id, key=seg.key, position=seg_pos, name=seg.name,
-                duration_min=seg.duration_min, gap_after_min=seg.gap_after_min, gap_after_max=seg.gap_after_max,
-                staff_busy=seg.staff_busy,
-            ))
+            session.add(
+                m.ServiceSegment(
+                    tenant_id=tid,
+                    service_id=service.id,
+                    key=seg.key,
+                    position=seg_pos,
+                    name=seg.name,
+                    duration_min=seg.duration_min,
+                    gap_after_min=seg.gap_after_min,
+                    gap_after_max=seg.gap_after_max,
+                    staff_busy=seg.staff_busy,
+                )
+            )
     await session.flush()
     for position, member in enumerate(config.staff):
         staff_row = await session.get(m.StaffMember, (tid, member.id)) or m.StaffMember(tenant_id=tid, id=member.id)
@@ -78,19 +86,35 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
     for member in config.staff:
         for service in config.services:
             if member.does(service.id):
-                session.add(m.StaffService(tenant_id=tid, staff_id=member.id, service_id=service.id,
-                                           price=member.prices.get(service.id)))
+                session.add(
+                    m.StaffService(
+                        tenant_id=tid, staff_id=member.id, service_id=service.id, price=member.prices.get(service.id)
+                    )
+                )
         for day, ranges in config.staff_hours(member).items() if member.hours is not None else ():
             for r in ranges:
-                session.add(m.WeeklyHours(tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day),
-                                          start=r.start, end=r.end))
+                session.add(
+                    m.WeeklyHours(
+                        tenant_id=tid, staff_id=member.id, weekday=WEEKDAYS.index(day), start=r.start, end=r.end
+                    )
+                )
         for a in member.absences:
-            session.add(m.Absence(tenant_id=tid, staff_id=member.id, first_day=a.first_day, last_day=a.last_day,
-                                  start=a.start, end=a.end, reason=a.reason))
+            session.add(
+                m.Absence(
+                    tenant_id=tid,
+                    staff_id=member.id,
+                    first_day=a.first_day,
+                    last_day=a.last_day,
+                    start=a.start,
+                    end=a.end,
+                    reason=a.reason,
+                )
+            )
     for day, ranges in config.opening_hours.items():
         for r in ranges:
-            session.add(m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day),
-                                      start=r.start, end=r.end))
+            session.add(
+                m.WeeklyHours(tenant_id=tid, staff_id=None, weekday=WEEKDAYS.index(day), start=r.start, end=r.end)
+            )
     for c in config.closures:
         session.add(m.Closure(tenant_id=tid, first_day=c.from_, last_day=c.to, reason=c.reason))
     for number in config.phone_numbers:
@@ -102,10 +126,12 @@ async def _replace_children(session: AsyncSession, config: TenantConfig) -> None
 # Every request runs one of these: built once, run on a plain connection (see Database.read_connection).
 _REVISION = select(m.Tenant.id, m.Tenant.revision)
 _BY_ID = _REVISION.where(m.Tenant.id == bindparam("key"))
-_BY_NUMBER = (_REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id)
-              .where(m.PhoneNumber.number == bindparam("key")))
-_BY_AGENT = (_REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id)
-             .where(m.AgentRoute.agent_id == bindparam("key")))
+_BY_NUMBER = _REVISION.join(m.PhoneNumber, m.PhoneNumber.tenant_id == m.Tenant.id).where(
+    m.PhoneNumber.number == bindparam("key")
+)
+_BY_AGENT = _REVISION.join(m.AgentRoute, m.AgentRoute.tenant_id == m.Tenant.id).where(
+    m.AgentRoute.agent_id == bindparam("key")
+)
 _DOCUMENT = select(m.Tenant.document).where(m.Tenant.id == bindparam("key"))
 
 
@@ -128,8 +154,9 @@ class TenantDirectory:
     async def get(self, tenant_id: str) -> TenantConfig | None:
         return await self._config(_BY_ID, tenant_id)
 
-    async def resolve(self, to_number: str | None = None, tenant_hint: str | None = None,
-                      agent_id: str | None = None) -> TenantConfig | None:
+    async def resolve(
+        self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None
+    ) -> TenantConfig | None:
         """The tenant a call belongs to: dialled number first, then metadata.tenant, then the agent id."""
         for lookup, key in ((_BY_NUMBER, to_number), (_BY_ID, tenant_hint), (_BY_AGENT, agent_id)):
             if key:
@@ -142,14 +169,17 @@ class TenantDirectory:
         """Load every tenant into the cache (how many), so `cached` knows them all from the start."""
         return sum([await self.get(tenant_id) is not None for tenant_id in await self.all_ids()])
 
-    def cached(self, to_number: str | None = None, tenant_hint: str | None = None,
-               agent_id: str | None = None) -> TenantConfig | None:
+    def cached(
+        self, to_number: str | None = None, tenant_hint: str | None = None, agent_id: str | None = None
+    ) -> TenantConfig | None:
         """The tenant of a call as this process last loaded it, without the database: for speaking the
         caller's language while the database is unreachable (possibly a revision behind)."""
         configs = [config for _, config in self._cache.values()]
-        return (next((c for c in configs if to_number and to_number in c.phone_numbers), None)
-                or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
-                or next((c for c in configs if agent_id and agent_id in c.agent_ids), None))
+        return (
+            next((c for c in configs if to_number and to_number in c.phone_numbers), None)
+            or next((c for c in configs if tenant_hint and c.id == tenant_hint), None)
+            or next((c for c in configs if agent_id and agent_id in c.agent_ids), None)
+        )
 
     async def _config(self, lookup: Select[str, int], key: str) -> TenantConfig | None:
         async with self._db.read_connection() as conn:

@@ -108,8 +108,9 @@ def fit_visit(board: Board, wishes: Sequence[Wish], start: int, rules: Rules) ->
     return tuple(plans)
 
 
-async def check_visit(ctx: BookingContext, wishes: Sequence[Wish], request: SlotRequest,
-                      limit: int = 3) -> VisitOutcome:
+async def check_visit(
+    ctx: BookingContext, wishes: Sequence[Wish], request: SlotRequest, limit: int = 3
+) -> VisitOutcome:
     """The visit at `request`'s exact time, or why not with the nearest alternatives; for a day or
     window, up to `limit` starts spread over it (nothing is held: a visit is several slots)."""
     cal, rules = ctx.cal, ctx.rules
@@ -134,13 +135,21 @@ async def check_visit(ctx: BookingContext, wishes: Sequence[Wish], request: Slot
         last = min(cal.day_of(to_minute(end) - 1), rules.last_day)
         board = await ctx.board(session, staff, day, max(day, last))
         found = _starts(board, wishes, rules, day, None, limit, last=last, lo=start, spaced=True)
-        return VisitOutcome(None, None if found else Refusal("taken"), (),
-                            tuple(_slots(ctx, wishes, p) for p in found))
+        return VisitOutcome(None, None if found else Refusal("taken"), (), tuple(_slots(ctx, wishes, p) for p in found))
 
 
-def _starts(board: Board, wishes: Sequence[Wish], rules: Rules, first_day: date, nearest_to: int | None,
-            limit: int, *, last: date | None = None, lo: int | None = None,
-            spaced: bool = False) -> list[tuple[Plan, ...]]:
+def _starts(
+    board: Board,
+    wishes: Sequence[Wish],
+    rules: Rules,
+    first_day: date,
+    nearest_to: int | None,
+    limit: int,
+    *,
+    last: date | None = None,
+    lo: int | None = None,
+    spaced: bool = False,
+) -> list[tuple[Plan, ...]]:
     """Up to `limit` visits on the board's days from `first_day` (to `last`): nearest to
     `nearest_to` when given, else the earliest (`spaced`: at least the first service's length apart)."""
     out: list[tuple[Plan, ...]] = []
@@ -178,4 +187,3 @@ def visit_reason(ctx: BookingContext, board: Board, wishes: Sequence[Wish], star
 
 def _slots(ctx: BookingContext, wishes: Sequence[Wish], plans: tuple[Plan, ...]) -> tuple[Slot, ...]:
     return tuple(to_slot(ctx.cal, w.service, p) for w, p in zip(wishes, plans))
-

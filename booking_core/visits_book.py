@@ -36,8 +36,9 @@ from booking_core.vocabulary import AppointmentStatus
 __all__ = ["book_visit", "cancel_visit", "move_visit", "parts"]
 
 
-async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
-                     notes: str | None = None) -> tuple[list[AppointmentView], bool]:
+async def book_visit(
+    ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput, notes: str | None = None
+) -> tuple[list[AppointmentView], bool]:
     """Book the visit of `wishes` (services in order) from `start` (epoch minute): (its appointments
     in the order laid out, True when written now; False when this call had booked it already).
     Raises SlotUnavailable (no alternatives: the edge asks the visit check for them) when it does
@@ -54,8 +55,9 @@ async def book_visit(ctx: BookingContext, wishes: Sequence[Wish], start: int, cu
         raise SlotUnavailable("taken", ()) from None
 
 
-async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput,
-                notes: str | None) -> tuple[list[AppointmentView], bool]:
+async def _book(
+    ctx: BookingContext, wishes: Sequence[Wish], start: int, customer: CustomerInput, notes: str | None
+) -> tuple[list[AppointmentView], bool]:
     tenant = ctx.tenant
     staff = visit_staff(wishes)
     out: list[AppointmentView] = []
@@ -78,25 +80,40 @@ async def _book(ctx: BookingContext, wishes: Sequence[Wish], start: int, custome
     return out, True
 
 
-async def _booked_by_call(session: AsyncSession, ctx: BookingContext, first: Wish,
-                          start: int) -> list[AppointmentView]:
+async def _booked_by_call(session: AsyncSession, ctx: BookingContext, first: Wish, start: int) -> list[AppointmentView]:
     """The live visit this call booked whose first service starts at `start` (a retry), else []."""
     if not ctx.call_id:
         return []
-    visit_id = await session.scalar(select(m.Appointment.visit_id).where(
-        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.call_id == ctx.call_id,
-        m.Appointment.service_id == first.service.id, m.Appointment.start == from_minute(start),
-        m.Appointment.visit_id.is_not(None), m.Appointment.status != AppointmentStatus.CANCELLED,
-    ).limit(1))
+    visit_id = await session.scalar(
+        select(m.Appointment.visit_id)
+        .where(
+            m.Appointment.tenant_id == ctx.tenant.id,
+            m.Appointment.call_id == ctx.call_id,
+            m.Appointment.service_id == first.service.id,
+            m.Appointment.start == from_minute(start),
+            m.Appointment.visit_id.is_not(None),
+            m.Appointment.status != AppointmentStatus.CANCELLED,
+        )
+        .limit(1)
+    )
     if visit_id is None:
         return []
     return await views(session, ctx.cal, await _parts(session, ctx.tenant.id, visit_id))
 
 
 async def _parts(session: AsyncSession, tenant_id: str, visit_id: str) -> list[m.Appointment]:
-    return list((await session.scalars(select(m.Appointment).where(
-        m.Appointment.tenant_id == tenant_id, m.Appointment.visit_id == visit_id,
-    ).order_by(m.Appointment.start, m.Appointment.created_at))).all())
+    return list(
+        (
+            await session.scalars(
+                select(m.Appointment)
+                .where(
+                    m.Appointment.tenant_id == tenant_id,
+                    m.Appointment.visit_id == visit_id,
+                )
+                .order_by(m.Appointment.start, m.Appointment.created_at)
+            )
+        ).all()
+    )
 
 
 async def _members(session: AsyncSession, ctx: BookingContext, picked: m.Appointment) -> list[m.Appointment]:
@@ -106,8 +123,9 @@ async def _members(session: AsyncSession, ctx: BookingContext, picked: m.Appoint
     return await _parts(session, ctx.tenant.id, picked.visit_id)
 
 
-async def move_visit(ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None,
-                     reason: str | None) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+async def move_visit(
+    ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None, reason: str | None
+) -> tuple[list[AppointmentView], list[PolicyDecision]]:
     """Move the whole visit of the appointment (id or reference) so it starts at `new_start` (epoch
     minute), laid out afresh (`visits.fit_visit`), each part under the reschedule policy: (the moved
     parts, their policy decisions). Every part keeps its id and reference; the visit's own old time
@@ -123,8 +141,9 @@ async def move_visit(ctx: BookingContext, appointment_id: str, new_start: int, s
         raise SlotUnavailable("taken", ()) from None
 
 
-async def _move(ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None,
-                reason: str | None) -> tuple[list[AppointmentView], list[PolicyDecision]]:
+async def _move(
+    ctx: BookingContext, appointment_id: str, new_start: int, staff_id: str | None, reason: str | None
+) -> tuple[list[AppointmentView], list[PolicyDecision]]:
     tenant = ctx.tenant
     async with ctx.db.write() as session:
         picked = await appointments.row_or_raise(session, tenant.id, appointment_id)
@@ -171,4 +190,3 @@ async def cancel_visit(ctx: BookingContext, appointment_id: str, reason: str | N
     """Cancel the visit of the appointment (id or reference), the cancel policy applied to each part.
     Raises NotFound; InvalidTransition when nothing of it can be cancelled."""
     return await cancel_group(ctx, appointment_id, reason, _members)
-

@@ -97,8 +97,17 @@ def latest_working_end(cal: TenantCalendar, staff_ids: Sequence[str], first: dat
     return lo
 
 
-def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules, limit: int,
-           others: Sequence[str] | None = None, first: Plan | None = None) -> list[Plan]:
+def spread(
+    board: Board,
+    service: Service,
+    staff_ids: Sequence[str],
+    lo: int,
+    hi: int,
+    rules: Rules,
+    limit: int,
+    others: Sequence[str] | None = None,
+    first: Plan | None = None,
+) -> list[Plan]:
     """Up to `limit` options in [lo, hi) on a board that holds every day of it (`first`: the first
     free plan when the caller found it already)."""
     if limit <= 0:
@@ -144,8 +153,15 @@ class _Chunks:
         self.boards.append((day, b, board))
         return b, board
 
-    async def first_free(self, service: Service, staff_ids: Sequence[str], after: int, hi: int, rules: Rules,
-                         others: Sequence[str] | None) -> Plan | None:
+    async def first_free(
+        self,
+        service: Service,
+        staff_ids: Sequence[str],
+        after: int,
+        hi: int,
+        rules: Rules,
+        others: Sequence[str] | None,
+    ) -> Plan | None:
         """`slots.first_free` over [after, hi) of the window, loading chunks of growing length."""
         days = FIRST_CHUNK_DAYS
         while True:
@@ -164,9 +180,19 @@ class _Chunks:
             days = min(days * 2, MAX_CHUNK_DAYS)
 
 
-async def window_spread(load: BoardLoader, cal: TenantCalendar, service: Service, staff_ids: Sequence[str],
-                        lo: int, hi: int, first: date, last: date, rules: Rules, limit: int,
-                        others: Sequence[str] | None = None) -> tuple[list[Plan], int]:
+async def window_spread(
+    load: BoardLoader,
+    cal: TenantCalendar,
+    service: Service,
+    staff_ids: Sequence[str],
+    lo: int,
+    hi: int,
+    first: date,
+    last: date,
+    rules: Rules,
+    limit: int,
+    others: Sequence[str] | None = None,
+) -> tuple[list[Plan], int]:
     """`spread` over the window [lo, hi) whose local days are [first, last], with busy data loaded
     by `load` only for the stretches the walk visits. The same plans as `spread` on a board over all
     of [first, last] (tests/core/test_window.py compares them on random calendars). Returns the

@@ -37,7 +37,11 @@ class Breakers:
     async def blocked_pairs(self, now: datetime) -> set[Pair]:
         """Pairs that must not be sent to right now (open or paused, cool-down not over)."""
         async with self.db.read() as session:
-            rows = (await session.execute(select(B.tenant_id, B.target).where(B.open_until.is_not(None), B.open_until > now))).all()
+            rows = (
+                await session.execute(
+                    select(B.tenant_id, B.target).where(B.open_until.is_not(None), B.open_until > now)
+                )
+            ).all()
         return {(t, g) for t, g in rows}
 
     async def states(self) -> list[B]:
@@ -60,8 +64,12 @@ class Breakers:
         async with self.db.write() as session:
             result = await session.execute(
                 update(B)
-                .where(B.tenant_id == pair[0], B.target == pair[1], B.state == row.state,
-                       (B.open_until.is_(None)) | (B.open_until <= now))
+                .where(
+                    B.tenant_id == pair[0],
+                    B.target == pair[1],
+                    B.state == row.state,
+                    (B.open_until.is_(None)) | (B.open_until <= now),
+                )
                 .values(state="half_open", open_until=now + timedelta(seconds=self.policy.cooldown_s), updated_at=now)
             )
         return "probe" if result.rowcount == 1 else "blocked"
@@ -73,7 +81,8 @@ class Breakers:
             return  # the common case writes nothing
         async with self.db.write() as session:
             await session.execute(
-                update(B).where(B.tenant_id == pair[0], B.target == pair[1])
+                update(B)
+                .where(B.tenant_id == pair[0], B.target == pair[1])
                 .values(state="closed", failures=0, open_until=None, last_error=None, updated_at=now)
             )
 
@@ -81,7 +90,9 @@ class Breakers:
         """Count a failure; returns True when the breaker is (now) open."""
         async with self.db.write() as session:
             await self._ensure(session, pair, now)
-            row = (await session.scalars(select(B).where(B.tenant_id == pair[0], B.target == pair[1]).with_for_update())).one()
+            row = (
+                await session.scalars(select(B).where(B.tenant_id == pair[0], B.target == pair[1]).with_for_update())
+            ).one()
             row.failures += 1
             row.last_error = error[:500]
             row.updated_at = now
@@ -95,7 +106,9 @@ class Breakers:
         until = now + timedelta(seconds=seconds)
         async with self.db.write() as session:
             await self._ensure(session, pair, now)
-            row = (await session.scalars(select(B).where(B.tenant_id == pair[0], B.target == pair[1]).with_for_update())).one()
+            row = (
+                await session.scalars(select(B).where(B.tenant_id == pair[0], B.target == pair[1]).with_for_update())
+            ).one()
             if row.open_until is None or row.open_until < until:
                 row.open_until = until
             if row.state == "half_open":

@@ -45,8 +45,12 @@ class FxUpdateReport:
         return not self.failed
 
     def as_dict(self) -> dict[str, Any]:
-        return {"fetched": self.fetched, "failed": self.failed, "stored": self.stored,
-                "latest": self.latest.isoformat() if self.latest else None}
+        return {
+            "fetched": self.fetched,
+            "failed": self.failed,
+            "stored": self.stored,
+            "latest": self.latest.isoformat() if self.latest else None,
+        }
 
 
 async def fetch_xml(http: httpx.AsyncClient, url: str, timeout_s: float = 15.0) -> bytes:
@@ -63,8 +67,14 @@ async def latest_rate_day(db: Database, currency: str = "USD") -> date | None:
         return await session.scalar(select(func.max(FxRate.day)).where(FxRate.currency == currency))
 
 
-async def update_rates(db: Database, *, urls: list[str] | None = None, http: httpx.AsyncClient | None = None,
-                       now: datetime | None = None, currency: str = "USD") -> FxUpdateReport:
+async def update_rates(
+    db: Database,
+    *,
+    urls: list[str] | None = None,
+    http: httpx.AsyncClient | None = None,
+    now: datetime | None = None,
+    currency: str = "USD",
+) -> FxUpdateReport:
     report = FxUpdateReport()
     own = http is None
     client = http or httpx.AsyncClient()

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -60,8 +60,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -79,7 +79,9 @@ def raise_for_response(response: httpx.Response, service: str) -> None:
     if status == 429:
         raise RateLimited(detail, status=status, retry_after_s=parse_retry_after(response.headers.get("retry-after")))
     if status >= 500 or status in RETRYABLE_STATUS:
-        raise RetryableError(detail, status=status, retry_after_s=parse_retry_after(response.headers.get("retry-after")))
+        raise RetryableError(
+            detail, status=status, retry_after_s=parse_retry_after(response.headers.get("retry-after"))
+        )
     raise PermanentError(detail, status=status)
 
 

@@ -46,8 +46,9 @@ def _order_key(tenant_id: str, target: str, payload: dict[str, Any]) -> tuple[st
     return (tenant_id, target, str(payload.get("id") or ""), str(payload.get("url") or ""))
 
 
-async def claim(db: Database, now: datetime, *, limit: int = 50, lease_s: float = 120.0,
-                exclude: Iterable[Pair] = ()) -> list[Claimed]:
+async def claim(
+    db: Database, now: datetime, *, limit: int = 50, lease_s: float = 120.0, exclude: Iterable[Pair] = ()
+) -> list[Claimed]:
     """Lease up to `limit` due rows for this worker."""
     excluded = list(exclude)
     lease = now + timedelta(seconds=lease_s)
@@ -71,8 +72,9 @@ async def claim(db: Database, now: datetime, *, limit: int = 50, lease_s: float 
         if appointment_ids:
             appt = O.payload["id"].as_string()
             found = await session.execute(
-                select(O.id, O.tenant_id, O.target, O.payload)
-                .where(O.status == "pending", O.id < max(r.id for r in rows), appt.in_(appointment_ids))
+                select(O.id, O.tenant_id, O.target, O.payload).where(
+                    O.status == "pending", O.id < max(r.id for r in rows), appt.in_(appointment_ids)
+                )
             )
             earlier = [(i, _order_key(t, g, p)) for i, t, g, p in found.all()]
         mine = {r.id for r in rows}
@@ -87,7 +89,10 @@ async def claim(db: Database, now: datetime, *, limit: int = 50, lease_s: float 
         for row in chosen:
             row.locked_until = lease
             row.attempts = row.attempts + 1
-        return [Claimed(r.id, r.tenant_id, r.topic, r.target, dict(r.payload), r.attempts, lease, r.created_at) for r in chosen]
+        return [
+            Claimed(r.id, r.tenant_id, r.topic, r.target, dict(r.payload), r.attempts, lease, r.created_at)
+            for r in chosen
+        ]
 
 
 def _ours(message: Claimed):  # type: ignore[no-untyped-def]
@@ -105,8 +110,9 @@ async def mark_sent(db: Database, message: Claimed, now: datetime, note: str | N
 async def schedule_retry(db: Database, message: Claimed, now: datetime, delay_s: float, error: str) -> bool:
     async with db.write() as session:
         result = await session.execute(
-            update(O).where(_ours(message)).values(
-                next_attempt_at=now + timedelta(seconds=delay_s), locked_until=None, last_error=error[:1000])
+            update(O)
+            .where(_ours(message))
+            .values(next_attempt_at=now + timedelta(seconds=delay_s), locked_until=None, last_error=error[:1000])
         )
     return result.rowcount == 1
 
@@ -133,14 +139,16 @@ async def requeue(db: Database, ids: Iterable[int], now: datetime) -> int:
     """Put dead rows back in the queue (after the cause is fixed): attempts start again."""
     async with db.write() as session:
         result = await session.execute(
-            update(O).where(O.id.in_(list(ids)), O.status == "dead")
+            update(O)
+            .where(O.id.in_(list(ids)), O.status == "dead")
             .values(status="pending", attempts=0, next_attempt_at=now, locked_until=None)
         )
     return result.rowcount
 
 
-async def list_messages(db: Database, *, status: str | None = None, tenant_id: str | None = None,
-                        limit: int = 100) -> list[O]:
+async def list_messages(
+    db: Database, *, status: str | None = None, tenant_id: str | None = None, limit: int = 100
+) -> list[O]:
     async with db.read() as session:
         query = select(O).order_by(O.id.desc()).limit(limit)
         if status:

@@ -35,8 +35,9 @@ class RetellClient:
     def __repr__(self) -> str:
         return f"RetellClient({self._base!r})"
 
-    async def list_calls(self, *, start_ms: int, end_ms: int, agent_ids: tuple[str, ...] = (),
-                         page_size: int = 200) -> AsyncIterator[dict[str, Any]]:
+    async def list_calls(
+        self, *, start_ms: int, end_ms: int, agent_ids: tuple[str, ...] = (), page_size: int = 200
+    ) -> AsyncIterator[dict[str, Any]]:
         """Calls that started in [start_ms, end_ms). Newest first (Retell's default order), stopping at
         the first call older than the window, so no filter operator semantics are relied upon."""
         criteria: dict[str, Any] = {}
@@ -49,8 +50,15 @@ class RetellClient:
                 body["filter_criteria"] = criteria
             if cursor:
                 body["pagination_key"] = cursor
-            page = await request_json(self._http, "POST", f"{self._base}/v3/list-calls", service="Retell",
-                                      timeout_s=self._timeout, headers={"Authorization": f"Bearer {self._key}"}, json=body)
+            page = await request_json(
+                self._http,
+                "POST",
+                f"{self._base}/v3/list-calls",
+                service="Retell",
+                timeout_s=self._timeout,
+                headers={"Authorization": f"Bearer {self._key}"},
+                json=body,
+            )
             items = page.get("items", []) if isinstance(page, dict) else list(page or [])
             for call in items:
                 started = call.get("start_timestamp")
@@ -77,8 +85,15 @@ class ReconcileReport:
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tenant": self.tenant, "date": self.date, "seen": self.seen, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "skipped": self.skipped}
+        return {
+            "tenant": self.tenant,
+            "date": self.date,
+            "seen": self.seen,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
 
 
 def _stage(call: dict[str, Any]) -> str:
@@ -95,8 +110,9 @@ def day_window_ms(day: date, tenant: TenantConfig) -> tuple[int, int]:
     return int(start.timestamp() * 1000), int(end.timestamp() * 1000)
 
 
-async def reconcile_day(db: Database, tenant: TenantConfig, day: date, *, now: datetime, env: Any,
-                        http: httpx.AsyncClient) -> ReconcileReport:
+async def reconcile_day(
+    db: Database, tenant: TenantConfig, day: date, *, now: datetime, env: Any, http: httpx.AsyncClient
+) -> ReconcileReport:
     cfg = tenant.integrations.retell or RetellApiConfig()
     key = env.get(cfg.api_key_env)
     if not key:
@@ -108,8 +124,12 @@ async def reconcile_day(db: Database, tenant: TenantConfig, day: date, *, now: d
     report = ReconcileReport(tenant.id, day.isoformat())
     async for call in client.list_calls(start_ms=start_ms, end_ms=end_ms, agent_ids=agents):
         report.seen += 1
-        ours = (agents and call.get("agent_id") in agents) or (call.get("to_number") in numbers) \
-            or (call.get("from_number") in numbers) or ((call.get("metadata") or {}).get("tenant") == tenant.id)
+        ours = (
+            (agents and call.get("agent_id") in agents)
+            or (call.get("to_number") in numbers)
+            or (call.get("from_number") in numbers)
+            or ((call.get("metadata") or {}).get("tenant") == tenant.id)
+        )
         if not ours or not call.get("call_id"):
             report.skipped.append(str(call.get("call_id")))
             continue

@@ -39,8 +39,13 @@ def verify(secret: str, header: str, body: bytes, *, now: datetime, tolerance_s:
 
 def body_for(message: Claimed) -> bytes:
     data: dict[str, Any] = {k: v for k, v in message.payload.items() if k != "url"}
-    envelope = {"event": message.topic, "delivery_id": message.id, "tenant": message.tenant_id,
-                "created_at": message.created_at.isoformat(), "data": data}
+    envelope = {
+        "event": message.topic,
+        "delivery_id": message.id,
+        "tenant": message.tenant_id,
+        "created_at": message.created_at.isoformat(),
+        "data": data,
+    }
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
 
 
@@ -66,8 +71,9 @@ class WebhookSender:
             "X-Slotline-Signature": sign(secret, int(ctx.clock.now().timestamp()), body),
         }
         try:
-            response = await ctx.http.post(str(url), content=body, headers=headers,
-                                           timeout=httpx.Timeout(self.timeout_s, connect=5.0))
+            response = await ctx.http.post(
+                str(url), content=body, headers=headers, timeout=httpx.Timeout(self.timeout_s, connect=5.0)
+            )
         except httpx.HTTPError as exc:
             raise transport_error(exc, "webhook") from None
         raise_for_response(response, "webhook")

@@ -73,8 +73,13 @@ def default_senders() -> dict[str, Sender]:
     from integrations.stripe_payments import AutoTopupSender
     from integrations.webhooks import WebhookSender
 
-    return {"calcom": CalcomMirror(), "webhook": WebhookSender(), "sms": TwilioSms(), "email": SmtpEmail(),
-            "stripe": AutoTopupSender()}
+    return {
+        "calcom": CalcomMirror(),
+        "webhook": WebhookSender(),
+        "sms": TwilioSms(),
+        "email": SmtpEmail(),
+        "stripe": AutoTopupSender(),
+    }
 
 
 @dataclass
@@ -92,9 +97,17 @@ class DrainReport:
 
 
 class Worker:
-    def __init__(self, db: Database, clock: Clock, *, config: WorkerConfig | None = None,
-                 senders: Mapping[str, Sender] | None = None, env: Mapping[str, str] | None = None,
-                 tenants: TenantDirectory | None = None, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        config: WorkerConfig | None = None,
+        senders: Mapping[str, Sender] | None = None,
+        env: Mapping[str, str] | None = None,
+        tenants: TenantDirectory | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.config = config or WorkerConfig()
@@ -115,7 +128,9 @@ class Worker:
         for _ in range(self.config.max_batches_per_drain):
             now = self.clock.now()
             blocked = await self.breakers.blocked_pairs(now)
-            batch = await outbox.claim(self.db, now, limit=self.config.batch, lease_s=self.config.lease_s, exclude=blocked)
+            batch = await outbox.claim(
+                self.db, now, limit=self.config.batch, lease_s=self.config.lease_s, exclude=blocked
+            )
             if not batch:
                 break
             report.claimed += len(batch)
@@ -133,7 +148,7 @@ class Worker:
                 return
             outcome = await self._send_one(message, report)
             if outcome == "paused" or (decision == "probe" and outcome == "failed"):
-                await self._release(rows[index + 1:], report)
+                await self._release(rows[index + 1 :], report)
                 return
 
     async def _release(self, rows: list[Claimed], report: DrainReport) -> None:
@@ -142,11 +157,20 @@ class Worker:
                 report.released += 1
 
     async def _send_one(self, message: Claimed, report: DrainReport) -> str:
-        bound = log.bind(outbox_id=message.id, tenant=message.tenant_id, target=message.target,
-                         topic=message.topic, attempt=message.attempt)
+        bound = log.bind(
+            outbox_id=message.id,
+            tenant=message.tenant_id,
+            target=message.target,
+            topic=message.topic,
+            attempt=message.attempt,
+        )
         sender = self.senders.get(message.target)
         if sender is None:
-            await self._settle(outbox.mark_dead(self.db, message, self.clock.now(), f"no sender for target {message.target!r}"), report, "dead")
+            await self._settle(
+                outbox.mark_dead(self.db, message, self.clock.now(), f"no sender for target {message.target!r}"),
+                report,
+                "dead",
+            )
             return "dead"
         try:
             tenant = await self.tenants.get(message.tenant_id)
@@ -172,13 +196,17 @@ class Worker:
                 if opened:
                     bound.warning("breaker.open", error=str(exc))
             bound.info("outbox.retry", error=str(exc))
-            await self._retry_or_dead(message, now, self._delay(sender, message, exc.retry_after_s), str(exc), report, sender)
+            await self._retry_or_dead(
+                message, now, self._delay(sender, message, exc.retry_after_s), str(exc), report, sender
+            )
             return "failed" if exc.counts_for_breaker else "retry"
         except Exception as exc:  # noqa: BLE001 - a bug in a sender must not kill the worker or lose the row
             now = self.clock.now()
             bound.exception("outbox.sender_bug")
             report.errors.append(repr(exc))
-            await self._retry_or_dead(message, now, self._delay(sender, message, None), f"internal error: {exc!r}", report, sender)
+            await self._retry_or_dead(
+                message, now, self._delay(sender, message, None), f"internal error: {exc!r}", report, sender
+            )
             return "retry"
         now = self.clock.now()
         await self.breakers.success(message.pair, now)
@@ -195,14 +223,31 @@ class Worker:
             return max(fixed, retry_after_s or 0.0)
         return self.config.backoff.delay(message.attempt, retry_after_s=retry_after_s)
 
-    async def _retry_or_dead(self, message: Claimed, now, delay: float, error: str, report: DrainReport,  # type: ignore[no-untyped-def]
-                             sender: Sender | None = None) -> None:
+    async def _retry_or_dead(
+        self,
+        message: Claimed,
+        now,
+        delay: float,
+        error: str,
+        report: DrainReport,  # type: ignore[no-untyped-def]
+        sender: Sender | None = None,
+    ) -> None:
         schedule = getattr(sender, "retry_delays_s", None)
         max_attempts = len(schedule) + 1 if schedule else self.config.max_attempts
         if message.attempt >= max_attempts:
-            log.warning("outbox.dead", outbox_id=message.id, tenant=message.tenant_id, target=message.target,
-                        attempts=message.attempt, error=error)
-            await self._settle(outbox.mark_dead(self.db, message, now, f"gave up after {message.attempt} attempts: {error}"), report, "dead")
+            log.warning(
+                "outbox.dead",
+                outbox_id=message.id,
+                tenant=message.tenant_id,
+                target=message.target,
+                attempts=message.attempt,
+                error=error,
+            )
+            await self._settle(
+                outbox.mark_dead(self.db, message, now, f"gave up after {message.attempt} attempts: {error}"),
+                report,
+                "dead",
+            )
         else:
             await self._settle(outbox.schedule_retry(self.db, message, now, delay, error), report, "retried")
 
@@ -229,17 +274,17 @@ class Worker:
                     next_tick = time.monotonic() + self.config.lifecycle_every_s
                     try:
                         await self.advance_lifecycle()
-                    except Exception:  # noqa: BLE001 - the next tick tries again
+                    except Exception:
                         log.exception("lifecycle.advance_failed")
                 try:
                     report = await self.drain_once()
                     if report.claimed:
                         log.info("worker.drained", **report.as_dict())
-                except Exception:  # noqa: BLE001 - database hiccups: log, wait, go on
+                except Exception:
                     log.exception("worker.drain_failed")
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=poll_s)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             log.info("worker.stop")

@@ -26,10 +26,16 @@ C_HALB = compile_pattern(r"\bhalb\s+(?P<H>\d{1,2})\b(?!\s*(?:stunde|std))")
 C_DREIVIERTEL = compile_pattern(r"\b(?:dreiviertel|drei\s+viertel|3\s*viertel)\s+(?P<H>\d{1,2})\b")
 C_VIERTEL_REL = compile_pattern(r"\bviertel\s+(?P<dir>nach|ueber|vor)\s+(?P<H>\d{1,2})\b")
 C_VIERTEL = compile_pattern(r"\bviertel\s+(?P<H>\d{1,2})\b")
-C_MIN_REL = compile_pattern(r"\b(?P<N>\d{1,2}|kurz)\s+(?:minuten\s+)?(?P<dir>vor|nach)\s+(?P<H>\d{1,2})\b"
-               r"(?!\s*(?:tag|woche|monat|stunde|\.))")
-C_EN_PAST = compile_pattern(r"\b(?P<N>half|a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:past|after)\s+(?P<H>\d{1,2})\b")
-C_EN_TO = compile_pattern(r"\b(?P<N>a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:to|till|til|before|of)\s+(?P<H>\d{1,2})\b")
+C_MIN_REL = compile_pattern(
+    r"\b(?P<N>\d{1,2}|kurz)\s+(?:minuten\s+)?(?P<dir>vor|nach)\s+(?P<H>\d{1,2})\b"
+    r"(?!\s*(?:tag|woche|monat|stunde|\.))"
+)
+C_EN_PAST = compile_pattern(
+    r"\b(?P<N>half|a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:past|after)\s+(?P<H>\d{1,2})\b"
+)
+C_EN_TO = compile_pattern(
+    r"\b(?P<N>a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:to|till|til|before|of)\s+(?P<H>\d{1,2})\b"
+)
 C_EN_HALF = compile_pattern(r"\bhalf\s+(?P<H>\d{1,2})\b")
 C_UHR = compile_pattern(r"\b(?P<H>\d{1,2})\s*uhr\b(?:\s+(?P<M>\d{1,2})\b(?!\s*(?:uhr|[.:]\d)))?")
 C_MERIDIEM = compile_pattern(r"\b(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\s*" + _MER)
@@ -45,26 +51,47 @@ OFFSET = compile_pattern(r"""\b(?:in|within|innerhalb(?:\s+von)?)\s+(?:(?P<n>\d+
     (?P<half>halben?\s+|half\s+(?:an?\s+)?)?(?P<u>stunden?|std|hours?|minuten?|min|mins|minutes?|viertelstunde)\b
     (?P<andhalf>\s+and\s+a\s+half)?""")
 _FILLER = r"(?:(?:like|so|etwa|ca\.?|circa|ungefaehr|about|around|approximately|gegen|um|at|erst|so)\s+)*"
-_NOT_AFTER_NUMBER = (r"(?![.:]\d|\s*(?:tag|tage|tagen|days?|wochen?|weeks?|monat|monaten|monate|months?"
-                     r"|jahre?n?|years?|stunden?|hours?|minuten|minutes?|mins?|mal|times|personen|leute"
-                     r"|people|euro|eur|prozent)\b)")
-C_TRIGGER = compile_pattern(r"\b(?:um|gegen|punkt|ca\.?|circa|etwa|ungefaehr|at|around|about|approximately|by|ab|bis|zwischen"
-               r"|von|from|between|after|before|till|until|nach|vor|like|fruehestens|spaetestens)\s+"
-               + _FILLER + r"(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\b" + _NOT_AFTER_NUMBER)
-C_AFTER_CONN = compile_pattern(r"\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\b"
-                  + _NOT_AFTER_NUMBER)
-C_BEFORE_CONN = compile_pattern(r"\b(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?$")
+_NOT_AFTER_NUMBER = (
+    r"(?![.:]\d|\s*(?:tag|tage|tagen|days?|wochen?|weeks?|monat|monaten|monate|months?"
+    r"|jahre?n?|years?|stunden?|hours?|minuten|minutes?|mins?|mal|times|personen|leute"
+    r"|people|euro|eur|prozent)\b)"
+)
+C_TRIGGER = compile_pattern(
+    r"\b(?:um|gegen|punkt|ca\.?|circa|etwa|ungefaehr|at|around|about|approximately|by|ab|bis|zwischen"
+    r"|von|from|between|after|before|till|until|nach|vor|like|fruehestens|spaetestens)\s+"
+    + _FILLER
+    + r"(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\b"
+    + _NOT_AFTER_NUMBER
+)
+C_AFTER_CONN = compile_pattern(
+    r"\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\b"
+    + _NOT_AFTER_NUMBER
+)
+C_BEFORE_CONN = compile_pattern(
+    r"\b(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?$"
+)
 C_WHOLE = compile_pattern(r"^\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\s*$")
 
 _PART_NAMES = (
     ("early", ("frueh", "in aller frueh", "fruehmorgens", "early morning", "early in the morning")),
-    ("midday", ("ueber mittag", "ueber die mittag", "mittags", "mittagszeit", "mittagspause",
-                "zur mittagszeit", "lunch", "lunchtime", "lunch time", "ueber mittagszeit",
-                "ueber die mittagszeit")),
-    ("afternoon", ("nachmittag", "nachmittags", "afternoon", "afternoons", "after lunch",
-                   "nach dem mittagessen")),
-    ("evening", ("abend", "abends", "evening", "evenings", "tonight", "heute nacht", "nachts",
-                 "at night", "night")),
+    (
+        "midday",
+        (
+            "ueber mittag",
+            "ueber die mittag",
+            "mittags",
+            "mittagszeit",
+            "mittagspause",
+            "zur mittagszeit",
+            "lunch",
+            "lunchtime",
+            "lunch time",
+            "ueber mittagszeit",
+            "ueber die mittagszeit",
+        ),
+    ),
+    ("afternoon", ("nachmittag", "nachmittags", "afternoon", "afternoons", "after lunch", "nach dem mittagessen")),
+    ("evening", ("abend", "abends", "evening", "evenings", "tonight", "heute nacht", "nachts", "at night", "night")),
 )
 
 
@@ -74,8 +101,6 @@ def _part_name(word: str) -> str:
         if word in words:
             return name
     return "morning"
-
-
 
 
 def _clock(w: Work, m: re.Match[str], h: int, minute: int, **extra: Any) -> bool:
@@ -88,8 +113,7 @@ def _clock(w: Work, m: re.Match[str], h: int, minute: int, **extra: Any) -> bool
 def _h_colon(w: Work, m: re.Match[str]) -> bool:
     hs = m.group("H")
     # Zero-padded or two-digit hours ("07:00", "14:30") are formal values: no bare-hour rule.
-    return _clock(w, m, int(hs), int(m.group("M")), formal=len(hs) == 2 and not m.group("mer"),
-                  mer=m.group("mer"))
+    return _clock(w, m, int(hs), int(m.group("M")), formal=len(hs) == 2 and not m.group("mer"), mer=m.group("mer"))
 
 
 def _h_dot_uhr(w: Work, m: re.Match[str]) -> bool:
@@ -153,7 +177,7 @@ _RANGE_LEADS = ("from", "between", "von", "zwischen")
 
 def _h_en_to(w: Work, m: re.Match[str]) -> bool:
     n = _en_minutes(m.group("N"))
-    before = w.orig[:m.start()].split()
+    before = w.orig[: m.start()].split()
     if n not in (5, 10, 15, 20, 25) or (before and before[-1] in _RANGE_LEADS):
         return False  # "from 10 to 12" is a range, not 11:50
     total = int(m.group("H")) * 60 - n
@@ -172,9 +196,12 @@ def _h_uhr(w: Work, m: re.Match[str]) -> bool:
 def _h_meridiem(w: Work, m: re.Match[str]) -> bool:
     if m.group("mer") == "am":
         # German "um 9 am Montag": "am" is a preposition when a day follows.
-        rest = w.orig[m.end():].split()
-        if rest and (rest[0] in WEEKDAYS or rest[0] in ("dem", "den", "wochenende", "morgen", "vormittag",
-                                                        "nachmittag", "abend") or rest[0][:1].isdigit()):
+        rest = w.orig[m.end() :].split()
+        if rest and (
+            rest[0] in WEEKDAYS
+            or rest[0] in ("dem", "den", "wochenende", "morgen", "vormittag", "nachmittag", "abend")
+            or rest[0][:1].isdigit()
+        ):
             return False
     minute = int(m.group("M")) if m.group("M") else 0
     return _clock(w, m, int(m.group("H")), minute, mer=m.group("mer"))
@@ -229,7 +256,7 @@ def _h_trigger(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
-_DOT_GLUE = frozenset("um at gegen around ca circa etwa ungefaehr about so".split())
+_DOT_GLUE = frozenset(["um", "at", "gegen", "around", "ca", "circa", "etwa", "ungefaehr", "about", "so"])
 
 
 def _h_dot_clock(w: Work, m: re.Match[str]) -> bool:
@@ -242,7 +269,8 @@ def _h_dot_clock(w: Work, m: re.Match[str]) -> bool:
     if h > 23 or minute > 59 or not w.days:
         return False
     right_after_day = any(
-        d.end <= m.start() and all(x in _DOT_GLUE for x in w.orig[d.end:m.start()].split()) for d in w.days)
+        d.end <= m.start() and all(x in _DOT_GLUE for x in w.orig[d.end : m.start()].split()) for d in w.days
+    )
     if 1 <= minute <= 12 and not right_after_day:
         return False
     return _clock(w, m, h, minute, formal=len(m.group("H")) == 2)
@@ -252,7 +280,6 @@ def h_whole(w: Work, m: re.Match[str]) -> bool:
     minute = int(m.group("M")) if m.group("M") else 0
     w.take("time", "clock", m, {"h": int(m.group("H")), "m": minute, "formal": False}, start=m.start("H"))
     return True
-
 
 
 TIME_PASSES: Passes = (
@@ -290,14 +317,24 @@ def connect_bare_numbers(w: Work) -> None:
             after = C_AFTER_CONN.match(w.buf, clock.end)
             if after is not None:
                 minute = int(after.group("M")) if after.group("M") else 0
-                w.take("time", "clock", after, {"h": int(after.group("H")), "m": minute, "formal": False},
-                       start=after.start("H"))
+                w.take(
+                    "time",
+                    "clock",
+                    after,
+                    {"h": int(after.group("H")), "m": minute, "formal": False},
+                    start=after.start("H"),
+                )
                 changed = True
                 break
             before = C_BEFORE_CONN.search(w.buf, 0, clock.start)
             if before is not None:
                 minute = int(before.group("M")) if before.group("M") else 0
-                w.take("time", "clock", before, {"h": int(before.group("H")), "m": minute, "formal": False},
-                       end=before.end("M") if before.group("M") else before.end("H"))
+                w.take(
+                    "time",
+                    "clock",
+                    before,
+                    {"h": int(before.group("H")), "m": minute, "formal": False},
+                    end=before.end("M") if before.group("M") else before.end("H"),
+                )
                 changed = True
                 break

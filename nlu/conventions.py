@@ -21,11 +21,11 @@ Hours = Mapping[int, Sequence[tuple[time, time]]]
 
 #: Part of day -> (start, end) as minutes after midnight. CONTRACT section 6.
 PARTS_OF_DAY: dict[str, tuple[int, int]] = {
-    "early": (8 * 60, 11 * 60),       # früh, early morning
-    "morning": (8 * 60, 12 * 60),     # Vormittag, morgens, morning
-    "midday": (11 * 60, 14 * 60),     # mittags, über Mittag, lunchtime
+    "early": (8 * 60, 11 * 60),  # früh, early morning
+    "morning": (8 * 60, 12 * 60),  # Vormittag, morgens, morning
+    "midday": (11 * 60, 14 * 60),  # mittags, über Mittag, lunchtime
     "afternoon": (12 * 60, 18 * 60),  # Nachmittag, afternoon
-    "evening": (18 * 60, 22 * 60),    # Abend, evening, tonight
+    "evening": (18 * 60, 22 * 60),  # Abend, evening, tonight
 }
 
 #: Without opening hours: the day's bookable span, used for "ab 16 Uhr" (until 20:00) and "bis 12".

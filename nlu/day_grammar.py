@@ -33,41 +33,91 @@ from nlu.named_days import NAMED_DAY, named_day_key
 ISO = compile_pattern(r"""\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
     (?:[t\s](?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>z\b|[+-]\d{2}:?\d{2})?)?""")
 YMD_SLASH = compile_pattern(r"\b(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})\b")
-WD_ABBR = compile_pattern(r"\b(?P<wd>" + WEEKDAY_ABBR_ALT + r")\.?\s+"
-             r"(?=(?:den\s+|the\s+)?\d{1,2}\.\s?\d{1,2}\.|\d{4}-|\d{1,2}\.\s?(?:" + MONTH_ALT + r")\b)")
+WD_ABBR = compile_pattern(
+    r"\b(?P<wd>" + WEEKDAY_ABBR_ALT + r")\.?\s+"
+    r"(?=(?:den\s+|the\s+)?\d{1,2}\.\s?\d{1,2}\.|\d{4}-|\d{1,2}\.\s?(?:" + MONTH_ALT + r")\b)"
+)
 DMY = compile_pattern(r"\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.(?:\s?(?P<y>\d{4})\b|(?P<y2>\d{2})\b(?!\s*(?:uhr|:)))?")
 DM_NODOT = compile_pattern(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\b(?![.:\d]|\s?uhr|\s?h\b)")
 SLASH = compile_pattern(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?\b")
 D_MONTH = compile_pattern(r"\b(?P<d>\d{1,2})\.?\s*(?:of\s+)?(?P<mon>" + MONTH_ALT + r")\b\.?(?:\s*(?P<y>\d{4})\b)?")
-MONTH_D = compile_pattern(r"\b(?P<mon>" + MONTH_ALT + r")\s+(?:the\s+)?(?P<d>\d{1,2})\.?"
-             r"(?![\d:]|\s*(?:uhr|am|pm|h\b|oclock))(?:\s*(?P<y>\d{4})\b)?")
+MONTH_D = compile_pattern(
+    r"\b(?P<mon>" + MONTH_ALT + r")\s+(?:the\s+)?(?P<d>\d{1,2})\.?"
+    r"(?![\d:]|\s*(?:uhr|am|pm|h\b|oclock))(?:\s*(?P<y>\d{4})\b)?"
+)
 REL = compile_pattern(r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:(?:from|after|on)\s+)?)?
     \b(?P<rel>the\s+day\s+after\s+tomorrow|day\s+after\s+tomorrow|uebermorgen|heute|today|morgen|tomorrow|tmrw)\b
     (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week|fortnight)\b)?""")
-WEEKDAY = compile_pattern(r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:from|after|on)\s+(?:this\s+|next\s+)?)?
-    (?:\b(?P<mod>""" + AFTERNEXT + "|" + NEXT + "|" + THIS + r""")\s+)?
-    \b(?P<wd>""" + WEEKDAY_ALT + r""")s?\b
+WEEKDAY = compile_pattern(
+    r"""(?:\b(?P<pre_n>a|an|\d+)\s+weeks?\s+(?:from|after|on)\s+(?:this\s+|next\s+)?)?
+    (?:\b(?P<mod>"""
+    + AFTERNEXT
+    + "|"
+    + NEXT
+    + "|"
+    + THIS
+    + r""")\s+)?
+    \b(?P<wd>"""
+    + WEEKDAY_ALT
+    + r""")s?\b
     (?:\s+(?P<after>after\s+next))?
-    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week|fortnight)\b(?!\s*end))?""")
+    (?:\s+in\s+(?P<post_n>\d+)\s+wochen?\b|\s+(?P<bweek>week|fortnight)\b(?!\s*end))?"""
+)
 IN_N = compile_pattern(r"""\b(?:in|within|innerhalb(?:\s+von)?)\s+(?P<n>\d+|a|an)\s+
     (?P<u>tag|tagen|tage|days?|wochen?|weeks?|monat|monaten|monate|months?)\b
     |\b(?P<n2>\d+|a|an)\s+(?P<u2>days?|weeks?|months?)\s+from\s+(?:now|today)\b""")
 WEEKEND = compile_pattern(r"\b(?:(?P<which>" + AFTERNEXT + "|" + NEXT + "|" + THIS + r")\s+)?(?:wochenende|weekend)\b")
-WEEK = compile_pattern(r"""(?:\b(?P<part>""" + PERIOD_PART + r""")\s+)?(?:irgendwann\s+)?(?:in\s+)?(?:der\s+|des\s+|the\s+)?
-    (?:(?P<which>""" + AFTERNEXT + "|" + NEXT + "|" + THIS + r""")\s+)?
-    \b(?:woche|week)\b(?P<after>\s+after\s+next)?""")
-MONTH_REL = compile_pattern(r"""(?:\b(?P<part>""" + PERIOD_PART + r""")\s+)?(?:im\s+|in\s+)?(?:des\s+|der\s+|the\s+)?
-    (?:(?P<which>""" + AFTERNEXT + "|" + NEXT + "|" + THIS + r""")\s+)?
+WEEK = compile_pattern(
+    r"""(?:\b(?P<part>"""
+    + PERIOD_PART
+    + r""")\s+)?(?:irgendwann\s+)?(?:in\s+)?(?:der\s+|des\s+|the\s+)?
+    (?:(?P<which>"""
+    + AFTERNEXT
+    + "|"
+    + NEXT
+    + "|"
+    + THIS
+    + r""")\s+)?
+    \b(?:woche|week)\b(?P<after>\s+after\s+next)?"""
+)
+MONTH_REL = compile_pattern(
+    r"""(?:\b(?P<part>"""
+    + PERIOD_PART
+    + r""")\s+)?(?:im\s+|in\s+)?(?:des\s+|der\s+|the\s+)?
+    (?:(?P<which>"""
+    + AFTERNEXT
+    + "|"
+    + NEXT
+    + "|"
+    + THIS
+    + r""")\s+)?
     \b(?:monats?|month)\b(?P<after>\s+after\s+next)?
-    |\bmonats(?P<part2>anfang|mitte|ende)\b""")
-MONTH_NAMED = compile_pattern(r"""(?:\b(?P<part>""" + PERIOD_PART + r""")\s+|\b(?:im|in|during)\s+)
-    (?P<mon>""" + MONTH_ALT + r""")\b(?:\s+(?P<y>\d{4})\b)?""")
+    |\bmonats(?P<part2>anfang|mitte|ende)\b"""
+)
+MONTH_NAMED = compile_pattern(
+    r"""(?:\b(?P<part>"""
+    + PERIOD_PART
+    + r""")\s+|\b(?:im|in|during)\s+)
+    (?P<mon>"""
+    + MONTH_ALT
+    + r""")\b(?:\s+(?P<y>\d{4})\b)?"""
+)
 DOM = compile_pattern(r"\b(?:am|dem|den|zum|vom|der|on\s+the|on|the|for\s+the|by\s+the)\s+(?P<d>\d{1,2})\.(?!\d)")
 DOM_NODOT = compile_pattern(r"\b(?:am|dem|den)\s+(?P<d>\d{1,2})\b(?![.:]\d|\s*(?:uhr|h\b|:|am\b|pm\b))")
 # "am ersten Montag im Dezember", "am letzten Freitag des Monats", "the first Monday of next month".
-NTH_WEEKDAY = compile_pattern(r"""\b(?:(?P<n>[1-5])\.|(?P<last>letzte[nmrs]?|last))\s+(?P<wd>""" + WEEKDAY_ALT + r""")s?\b
-    (?:\s+(?:im|in|of|des)\s+(?:the\s+)?(?:(?P<mon>""" + MONTH_ALT + r""")\b(?:\s+(?P<y>\d{4})\b)?
-    |(?:(?P<which>""" + NEXT + "|" + THIS + r""")\s+)?(?P<ofmonth>monats?|month)\b))?""")
+NTH_WEEKDAY = compile_pattern(
+    r"""\b(?:(?P<n>[1-5])\.|(?P<last>letzte[nmrs]?|last))\s+(?P<wd>"""
+    + WEEKDAY_ALT
+    + r""")s?\b
+    (?:\s+(?:im|in|of|des)\s+(?:the\s+)?(?:(?P<mon>"""
+    + MONTH_ALT
+    + r""")\b(?:\s+(?P<y>\d{4})\b)?
+    |(?:(?P<which>"""
+    + NEXT
+    + "|"
+    + THIS
+    + r""")\s+)?(?P<ofmonth>monats?|month)\b))?"""
+)
 ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|es\s+geht)|schnellstmoeglich|baldmoeglichst
     |naechstmoeglich\w*|moeglichst\s+(?:bald|schnell|frueh)|fruehestmoeglich\w*|asap
     |as\s+(?:soon|early)\s+as\s+possible|earliest(?:\s+possible)?|(?:next|first)\s+(?:available|free)
@@ -75,8 +125,8 @@ ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|
 NOW = compile_pattern(r"\b(?:jetzt|sofort|right\s+now|right\s+away|now)\b")
 
 
-
 # --- handlers: each reads one match into a mention; returning False leaves the text untouched -
+
 
 def _weeks_count(m: re.Match[str]) -> int:
     if m.group("pre_n"):
@@ -102,8 +152,13 @@ def _h_iso(w: Work, m: re.Match[str]) -> bool:
     data = {"y": int(m.group("y")), "m": int(m.group("m")), "d": int(m.group("d"))}
     if m.group("H") is not None:
         w.take("day", "dm", m, data, end=m.start("H") - 1)
-        w.take("time", "clock", m, {"h": int(m.group("H")), "m": int(m.group("M")), "formal": True,
-                                    "tz": m.group("tz")}, start=m.start("H"))
+        w.take(
+            "time",
+            "clock",
+            m,
+            {"h": int(m.group("H")), "m": int(m.group("M")), "formal": True, "tz": m.group("tz")},
+            start=m.start("H"),
+        )
     else:
         w.take("day", "dm", m, data)
     return True
@@ -134,8 +189,7 @@ def _year(value: str | None) -> int | None:
 
 
 def _h_dmy(w: Work, m: re.Match[str]) -> bool:
-    w.take("day", "dm", m, {"y": _year(m.group("y") or m.group("y2")), "m": int(m.group("m")),
-                            "d": int(m.group("d"))})
+    w.take("day", "dm", m, {"y": _year(m.group("y") or m.group("y2")), "m": int(m.group("m")), "d": int(m.group("d"))})
     return True
 
 
@@ -143,7 +197,8 @@ def _h_dmy(w: Work, m: re.Match[str]) -> bool:
 # time word ("um 10.11") is a clock time, not a day and month: CLOCK_AFTER_DAY in nlu.clock_grammar.
 _DAY_OR_TIME_WORD_BEFORE = re.compile(
     r"(?:\b(?:" + WEEKDAY_ALT + "|" + WEEKDAY_ABBR_ALT + r"|heute|morgen|uebermorgen|today|tomorrow|tmrw"
-    r"|um|gegen|punkt|ca|circa|etwa|ungefaehr|at|around|about)|\b\d{4}|\b\d{1,2}\.\s?\d{1,2}\.)\s*$")
+    r"|um|gegen|punkt|ca|circa|etwa|ungefaehr|at|around|about)|\b\d{4}|\b\d{1,2}\.\s?\d{1,2}\.)\s*$"
+)
 
 
 def _h_dm_nodot(w: Work, m: re.Match[str]) -> bool:
@@ -222,8 +277,12 @@ def _h_weekend(w: Work, m: re.Match[str]) -> bool:
 def _h_week(w: Work, m: re.Match[str]) -> bool:
     if not (m.group("part") or m.group("which") or m.group("after")):
         return False
-    w.take("day", "week", m, {"offset": _which(m.group("which"), bool(m.group("after"))),
-                              "part": _part_of_period(m.group("part"))})
+    w.take(
+        "day",
+        "week",
+        m,
+        {"offset": _which(m.group("which"), bool(m.group("after"))), "part": _part_of_period(m.group("part"))},
+    )
     return True
 
 
@@ -233,40 +292,58 @@ def _h_month_rel(w: Work, m: re.Match[str]) -> bool:
         return True
     if not (m.group("part") or m.group("which") or m.group("after")):
         return False
-    w.take("day", "month", m, {"offset": _which(m.group("which"), bool(m.group("after"))), "month": None,
-                               "part": _part_of_period(m.group("part"))})
+    w.take(
+        "day",
+        "month",
+        m,
+        {
+            "offset": _which(m.group("which"), bool(m.group("after"))),
+            "month": None,
+            "part": _part_of_period(m.group("part")),
+        },
+    )
     return True
 
 
 def _h_month_named(w: Work, m: re.Match[str]) -> bool:
-    w.take("day", "month", m, {"offset": None, "month": MONTHS[m.group("mon")], "year": _year(m.group("y")),
-                               "part": _part_of_period(m.group("part"))})
+    w.take(
+        "day",
+        "month",
+        m,
+        {
+            "offset": None,
+            "month": MONTHS[m.group("mon")],
+            "year": _year(m.group("y")),
+            "part": _part_of_period(m.group("part")),
+        },
+    )
     return True
 
 
 def _h_nth_weekday(w: Work, m: re.Match[str]) -> bool:
     if m.group("last") and not (m.group("mon") or m.group("ofmonth")):
         return False  # "letzten Freitag" alone is last week's Friday, not a day of a month
-    w.take("day", "nth_weekday", m, {
-        "n": -1 if m.group("last") else int(m.group("n")), "wd": WEEKDAYS[m.group("wd")],
-        "month": MONTHS[m.group("mon")] if m.group("mon") else None, "year": to_int(m.group("y")),
-        "offset": 1 if m.group("which") and not m.group("which").startswith(("diese", "this")) else 0})
+    w.take(
+        "day",
+        "nth_weekday",
+        m,
+        {
+            "n": -1 if m.group("last") else int(m.group("n")),
+            "wd": WEEKDAYS[m.group("wd")],
+            "month": MONTHS[m.group("mon")] if m.group("mon") else None,
+            "year": to_int(m.group("y")),
+            "offset": 1 if m.group("which") and not m.group("which").startswith(("diese", "this")) else 0,
+        },
+    )
     return True
 
 
 # What may follow an ordinal that is a day of the month ("am 3.", "on the 3rd"): the end, a time,
 # a part of the day, a month reference, a connector or a filler. Any other word is a noun the
 # ordinal counts ("zum dritten Mal", "am ersten Arbeitstag", "for the third time"): not a date.
-_DATE_FOLLOWERS = frozenset("""
-    um gegen ab bis von vom zwischen at from between by until till before after around about ca circa etwa
-    ungefaehr vor nach halb viertel dreiviertel kurz uhr punkt morgens vormorgens vormittag vormittags mittag
-    mittags nachmittag nachmittags abend abends frueh nachts morning mornings afternoon evening noon midday
-    night tonight in im des dieses diesen naechsten kommenden of this next oder und or and to - bitte please
-    gerne gern wenn falls if geht ginge gehts waere waers passt passen ist is would works work moeglich
-    vielleicht maybe perhaps dann then also ja yes genau da there wieder again so nicht not statt instead
-    lieber rather bei with for fuer zum zur mit dem den der the a an einen einem einer ein eine
-    was etwas something anything frei free noch still auch too
-""".split())
+_DATE_FOLLOWERS = frozenset(
+    ["um", "gegen", "ab", "bis", "von", "vom", "zwischen", "at", "from", "between", "by", "until", "till", "before", "after", "around", "about", "ca", "circa", "etwa", "ungefaehr", "vor", "nach", "halb", "viertel", "dreiviertel", "kurz", "uhr", "punkt", "morgens", "vormorgens", "vormittag", "vormittags", "mittag", "mittags", "nachmittag", "nachmittags", "abend", "abends", "frueh", "nachts", "morning", "mornings", "afternoon", "evening", "noon", "midday", "night", "tonight", "in", "im", "des", "dieses", "diesen", "naechsten", "kommenden", "of", "this", "next", "oder", "und", "or", "and", "to", "-", "bitte", "please", "gerne", "gern", "wenn", "falls", "if", "geht", "ginge", "gehts", "waere", "waers", "passt", "passen", "ist", "is", "would", "works", "work", "moeglich", "vielleicht", "maybe", "perhaps", "dann", "then", "also", "ja", "yes", "genau", "da", "there", "wieder", "again", "so", "nicht", "not", "statt", "instead", "lieber", "rather", "bei", "with", "for", "fuer", "zum", "zur", "mit", "dem", "den", "der", "the", "a", "an", "einen", "einem", "einer", "ein", "eine", "was", "etwas", "something", "anything", "frei", "free", "noch", "still", "auch", "too"]
+)
 
 
 def _counts_a_noun(w: Work, m: re.Match[str]) -> re.Match[str] | None:
@@ -297,7 +374,6 @@ def _h_asap(w: Work, m: re.Match[str]) -> bool:
 def h_now(w: Work, m: re.Match[str]) -> bool:
     w.take("day", "now", m, {})
     return True
-
 
 
 DAY_PASSES: Passes = (

@@ -70,8 +70,11 @@ class EvalReport:
         for item in self.items:
             groups[getattr(item, key)].append(item)
         return {
-            name: {"correct": sum(i.ok for i in items), "total": len(items),
-                   "accuracy": round(sum(i.ok for i in items) / len(items), 4)}
+            name: {
+                "correct": sum(i.ok for i in items),
+                "total": len(items),
+                "accuracy": round(sum(i.ok for i in items) / len(items), 4),
+            }
             for name, items in sorted(groups.items())
         }
 
@@ -88,13 +91,15 @@ class EvalReport:
             "by_lang": self._group("lang"),
             "by_class": self._group("cls") if any(i.cls for i in self.items) else {},
             "by_lang_kind": {
-                k: {"correct": sum(i.ok for i in v), "total": len(v),
-                    "accuracy": round(sum(i.ok for i in v) / len(v), 4)}
+                k: {
+                    "correct": sum(i.ok for i in v),
+                    "total": len(v),
+                    "accuracy": round(sum(i.ok for i in v) / len(v), 4),
+                }
                 for k, v in sorted(by_lang_kind.items())
             },
             "misses": [
-                {"id": i.id, "lang": i.lang, "kind": i.kind, "text": i.text, "expected": i.expected,
-                 "got": i.got}
+                {"id": i.id, "lang": i.lang, "kind": i.kind, "text": i.text, "expected": i.expected, "got": i.got}
                 for i in self.misses
             ],
         }
@@ -192,9 +197,18 @@ def evaluate_items(items: list[dict[str, Any]]) -> EvalReport:
         tz = ZoneInfo(item.get("tz") or "Europe/Berlin")
         now = datetime.fromisoformat(item["now"]).astimezone(tz)
         got = parse_when(item["text"], now, item.get("lang", "de"), _parse_hours(item.get("hours")))
-        report.items.append(EvalItem(
-            id=str(item.get("id", "")), lang=item.get("lang", "de"), kind=item["kind"], text=item["text"],
-            ok=score_item(item, got), expected=_expected(item), got=_describe(got), cls=str(item.get("class", ""))))
+        report.items.append(
+            EvalItem(
+                id=str(item.get("id", "")),
+                lang=item.get("lang", "de"),
+                kind=item["kind"],
+                text=item["text"],
+                ok=score_item(item, got),
+                expected=_expected(item),
+                got=_describe(got),
+                cls=str(item.get("class", "")),
+            )
+        )
     return report
 
 

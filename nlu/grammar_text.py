@@ -59,9 +59,7 @@ _COMPOUND_PART = re.compile(
     r"(morgen|vormittag|mittag|nachmittag|abend|frueh|nacht)(s?)\b"
 )
 # "Montag morgen", "heute Morgen", "am Morgen": the noun (morning), not the adverb (tomorrow).
-_MORGEN_AS_MORNING = re.compile(
-    r"\b(" + "|".join(GERMAN_WEEKDAYS) + r"|heute|morgen|am|jeden)\s+morgen\b"
-)
+_MORGEN_AS_MORNING = re.compile(r"\b(" + "|".join(GERMAN_WEEKDAYS) + r"|heute|morgen|am|jeden)\s+morgen\b")
 _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=\s|$)")
 
 
@@ -83,10 +81,11 @@ def prepare(text: object) -> str:
 
 # --- the scanner ---------------------------------------------------------------------------------
 
+
 class Work:
     """The working copy of the text: hits are blanked so later patterns skip them."""
 
-    __slots__ = ("orig", "buf", "days", "times")
+    __slots__ = ("buf", "days", "orig", "times")
 
     def __init__(self, text: str) -> None:
         self.orig = text
@@ -94,8 +93,15 @@ class Work:
         self.days: list[Mention] = []
         self.times: list[Mention] = []
 
-    def take(self, cat: Category, type_: str, m: re.Match[str], data: dict[str, Any],
-             start: int | None = None, end: int | None = None) -> Mention:
+    def take(
+        self,
+        cat: Category,
+        type_: str,
+        m: re.Match[str],
+        data: dict[str, Any],
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Mention:
         """Record a mention over ``m`` (or ``start``..``end``) and blank that span."""
         s = m.start() if start is None else start
         e = m.end() if end is None else end
@@ -111,7 +117,7 @@ class Work:
             m = pattern.search(self.buf, pos)
             if m is None:
                 return
-            if m.end() == m.start() or not self.buf[m.start():m.end()].strip():
+            if m.end() == m.start() or not self.buf[m.start() : m.end()].strip():
                 pos = m.end() + 1
                 continue
             if not handler(self, m):

@@ -26,12 +26,31 @@ from typing import Literal, get_args
 from nlu.grammar_text import compile_pattern
 
 NamedDay = Literal[
-    "christmas_eve", "christmas_day", "boxing_day", "new_years_eve", "new_years_day",
-    "advent_1", "advent_2", "advent_3", "advent_4",
-    "good_friday", "easter_sunday", "easter_monday", "ascension_day", "whit_sunday", "whit_monday",
-    "corpus_christi", "labour_day", "german_unity_day", "reformation_day", "all_saints_day",
-    "early_may_bank_holiday", "spring_bank_holiday", "summer_bank_holiday",
-    "bank_holiday", "bank_holiday_monday",
+    "christmas_eve",
+    "christmas_day",
+    "boxing_day",
+    "new_years_eve",
+    "new_years_day",
+    "advent_1",
+    "advent_2",
+    "advent_3",
+    "advent_4",
+    "good_friday",
+    "easter_sunday",
+    "easter_monday",
+    "ascension_day",
+    "whit_sunday",
+    "whit_monday",
+    "corpus_christi",
+    "labour_day",
+    "german_unity_day",
+    "reformation_day",
+    "all_saints_day",
+    "early_may_bank_holiday",
+    "spring_bank_holiday",
+    "summer_bank_holiday",
+    "bank_holiday",
+    "bank_holiday_monday",
 ]
 NAMED_DAYS: tuple[NamedDay, ...] = get_args(NamedDay)
 
@@ -61,7 +80,7 @@ _FIXED: dict[NamedDay, tuple[int, int]] = {"christmas_eve": (12, 24), "new_years
 @lru_cache(maxsize=128)
 def _holidays(country: str, subdiv: str | None, year: int) -> tuple[tuple[date, tuple[str, ...]], ...]:
     """The package's holidays of one year: (day, names) pairs (several names share a day as "A; B")."""
-    import holidays  # noqa: PLC0415 - its data loads on first use, off the import path of nlu
+    import holidays
 
     table = holidays.country_holidays(country, subdiv=subdiv, years=year, language="en_US")
     return tuple(sorted((day, tuple(name.split("; "))) for day, name in table.items()))
@@ -113,10 +132,16 @@ _PHRASES: tuple[tuple[NamedDay | HolidayWeekend | Literal["advent_n"], str], ...
     ("advent_4", r"letzte[nmrs]?\s+advent(?:s?sonntag)?|(?:the\s+)?last\s+sunday\s+(?:of|in)\s+advent"),
     ("advent_1", r"advent\s+sunday"),
     ("christmas_eve", r"heilig(?:e[nr]?)?\s*abend|weihnachtsabend|christmas\s+eve|xmas\s+eve"),
-    ("christmas_day", r"1\.?\s*(?:weihnachts(?:feier)?tag|day\s+of\s+christmas)|weihnachts(?:feier)?tag"
-                      r"|weihnachten|christmas(?:\s+day)?|xmas(?:\s+day)?"),
-    ("boxing_day", r"2\.?\s*(?:weihnachts(?:feier)?tag|day\s+of\s+christmas)|stephanstag|stefanitag"
-                   r"|boxing\s+day|st\s+stephens\s+day"),
+    (
+        "christmas_day",
+        r"1\.?\s*(?:weihnachts(?:feier)?tag|day\s+of\s+christmas)|weihnachts(?:feier)?tag"
+        r"|weihnachten|christmas(?:\s+day)?|xmas(?:\s+day)?",
+    ),
+    (
+        "boxing_day",
+        r"2\.?\s*(?:weihnachts(?:feier)?tag|day\s+of\s+christmas)|stephanstag|stefanitag"
+        r"|boxing\s+day|st\s+stephens\s+day",
+    ),
     ("new_years_eve", r"s[iy]lvester(?:tag)?|altjahrstag|new\s+years\s+eve"),
     ("new_years_day", r"neujahr(?:stag)?|new\s+years(?:\s+day)?"),
     ("early_may_bank_holiday", r"(?:early\s+may|may\s+day)\s+bank\s+holiday(?:\s+monday)?"),

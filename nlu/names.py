@@ -14,18 +14,27 @@ import re
 from nlu.normalize import clean_input, fold, squash_spaces
 
 _PLACEHOLDERS = frozenset(
-    """
-    user users unbekannt unknown none null nil undefined nan kunde kundin customer client anrufer
-    anruferin caller n/a na n.a. test tester testuser name vorname nachname firstname lastname
-    anonymous anonym gast guest patient patientin person herr frau mr mrs ms - -- ? x xx xxx
-    mustermann maxmustermann doe johndoe janedoe string placeholder default noname
-    kein name keine angabe nicht angegeben not provided not given unbekannter anrufer
-    """.split()
+    ["user", "users", "unbekannt", "unknown", "none", "null", "nil", "undefined", "nan", "kunde", "kundin", "customer", "client", "anrufer", "anruferin", "caller", "n/a", "na", "n.a.", "test", "tester", "testuser", "name", "vorname", "nachname", "firstname", "lastname", "anonymous", "anonym", "gast", "guest", "patient", "patientin", "person", "herr", "frau", "mr", "mrs", "ms", "-", "--", "?", "x", "xx", "xxx", "mustermann", "maxmustermann", "doe", "johndoe", "janedoe", "string", "placeholder", "default", "noname", "kein", "name", "keine", "angabe", "nicht", "angegeben", "not", "provided", "not", "given", "unbekannter", "anrufer"]
 )
 _PLACEHOLDER_PHRASES = frozenset(
-    ("max mustermann", "erika mustermann", "john doe", "jane doe", "kein name", "keine angabe",
-     "nicht angegeben", "not provided", "not given", "unbekannter anrufer", "unknown caller", "no name",
-     "der kunde", "die kundin", "the customer", "the caller")
+    (
+        "max mustermann",
+        "erika mustermann",
+        "john doe",
+        "jane doe",
+        "kein name",
+        "keine angabe",
+        "nicht angegeben",
+        "not provided",
+        "not given",
+        "unbekannter anrufer",
+        "unknown caller",
+        "no name",
+        "der kunde",
+        "die kundin",
+        "the customer",
+        "the caller",
+    )
 )
 _INTRO = re.compile(
     r"^(?:(?:ja|hallo|hi|hello|also|aeh|aehm|ahm|uh|um|guten tag|good morning|yes|yeah|ok|okay|gerne|sure)[\s,.!]+)*"
@@ -39,7 +48,7 @@ _TRAILING = re.compile(
     r"und ich|and i|ich wollte|i wanted|i would|ich moechte|ich haette)\b.*)$",
     re.IGNORECASE,
 )
-_PARTICLES = frozenset("von van der den de del della di da du la le zu vom zum ten ter".split())
+_PARTICLES = frozenset(["von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "zu", "vom", "zum", "ten", "ter"])
 _VALID = re.compile(r"^[^\W\d_]+\.?(?:[ '\-][^\W\d_]+\.?)*$")
 
 
@@ -73,7 +82,7 @@ def parse_customer_name(text: str | None) -> str | None:
         m = _INTRO.match(" ".join(fold(t).replace("'", "") for t in tokens))
         if not m:
             break
-        tokens = tokens[len(m.group(0).split()):]
+        tokens = tokens[len(m.group(0).split()) :]
     name = " ".join(tokens)
     name = re.sub(r"^(?:herr|herrn|frau|mr|mrs|ms|miss)\.?\s+", "", name, flags=re.IGNORECASE)
     name = _TRAILING.sub("", name)

@@ -47,8 +47,9 @@ def _code_char(prev: str, ch: str, nxt: str) -> str:
 @lru_cache(maxsize=4096)
 def cologne(word: str) -> str:
     """The Kölner Phonetik code of ``word`` ("Müller" -> "657", "Meier" == "Mayer" -> "67")."""
-    letters = [c for c in fold(word).replace("ae", "a").replace("oe", "o").replace("ue", "u")
-               .replace("ss", "s") if c.isalpha()]
+    letters = [
+        c for c in fold(word).replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("ss", "s") if c.isalpha()
+    ]
     raw = []
     for i, ch in enumerate(letters):
         prev = letters[i - 1] if i else ""

@@ -41,9 +41,21 @@ DEFAULT_COUNT = 6
 Freq = Literal["weekly", "monthly"]
 
 _WEEKDAYS = {
-    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
-    "sonnabend": 5, "sonntag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
+    "montag": 0,
+    "dienstag": 1,
+    "mittwoch": 2,
+    "donnerstag": 3,
+    "freitag": 4,
+    "samstag": 5,
+    "sonnabend": 5,
+    "sonntag": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 # "montags", "mondays": the plural/adverbial form alone already means "every".
@@ -51,20 +63,51 @@ _PLURAL_WD = re.compile(rf"\b(?:immer |on |jeweils )?({_WD})s\b")
 _EVERY = r"(?:jede[nrms]?|immer|alle|every|each)"
 _NTH_WORD = {"1.": 1, "2.": 2, "3.": 3, "4.": 4, "letzte": -1, "letzten": -1, "last": -1}
 _EVERY_WD = re.compile(rf"\b{_EVERY} (?:(\d\.|letzten?|last|other) )?({_WD})\b")
-_OF_MONTH = re.compile(r"\b(?:im monat|des monats|jeden monats|eines jeden monats|of (?:the|every|each) month|a month|monthly)\b")
-_THE_NTH_OF_MONTH = re.compile(rf"\b(?:am |the )?(\d\.|letzten?|last) ({_WD}) (?:im monat|des monats|jeden monats|of (?:the|every|each) month)\b")
-_WEEKS_EVERY = re.compile(rf"\b(?:alle|every) (\d+|other|second) (?:wochen|woche|weeks|week)\b|\b{_EVERY} (\d)\. (?:woche|week)\b")
+_OF_MONTH = re.compile(
+    r"\b(?:im monat|des monats|jeden monats|eines jeden monats|of (?:the|every|each) month|a month|monthly)\b"
+)
+_THE_NTH_OF_MONTH = re.compile(
+    rf"\b(?:am |the )?(\d\.|letzten?|last) ({_WD}) (?:im monat|des monats|jeden monats|of (?:the|every|each) month)\b"
+)
+_WEEKS_EVERY = re.compile(
+    rf"\b(?:alle|every) (\d+|other|second) (?:wochen|woche|weeks|week)\b|\b{_EVERY} (\d)\. (?:woche|week)\b"
+)
 _MONTHS_EVERY = re.compile(r"\b(?:alle|every) (\d+|other|second) (?:monate|monat|months|month)\b")
-_FORTNIGHT = re.compile(r"\b(?:vierzehntaegig|14-? ?taegig|zweiwoechentlich|2-? ?woechentlich|fortnightly|biweekly|bi-weekly|alle 14 tage|every 14 days|every fortnight)\b")
-_WEEKLY = re.compile(r"\b(?:jede woche|jeder woche|woechentlich|einmal (?:die|pro|in der|je) woche|1x (?:die|pro|in der) woche|every week|each week|weekly|once a week|once every week|1 ?(?:mal|x) (?:die|pro) woche)\b")
-_MONTHLY = re.compile(r"\b(?:monatlich|einmal (?:im|pro|je) monat|1 ?(?:mal|x) (?:im|pro) monat|jeden monat|every month|each month|monthly|once a month|once every month)\b")
-_VAGUE = re.compile(r"\b(?:regelmaessig|regelmassig|oefter|ofter|ab und zu|immer wieder|dauerhaft|fest(?:en|er)? termin|regularly|recurring|repeatedly|on a regular basis|standing appointment)\b")
-_COUNT = re.compile(r"\b(\d+) ?(?:mal|x|termine|terminen|sitzungen|behandlungen|besuche|times|sessions|appointments|visits|treatments)\b")
-_DURATION = re.compile(r"\b(?:fuer |ueber |for )?(\d+) (wochen|woche|monate|monat|weeks|week|months|month)(?: lang| long)?\b")
+_FORTNIGHT = re.compile(
+    r"\b(?:vierzehntaegig|14-? ?taegig|zweiwoechentlich|2-? ?woechentlich|fortnightly|biweekly|bi-weekly|alle 14 tage|every 14 days|every fortnight)\b"
+)
+_WEEKLY = re.compile(
+    r"\b(?:jede woche|jeder woche|woechentlich|einmal (?:die|pro|in der|je) woche|1x (?:die|pro|in der) woche|every week|each week|weekly|once a week|once every week|1 ?(?:mal|x) (?:die|pro) woche)\b"
+)
+_MONTHLY = re.compile(
+    r"\b(?:monatlich|einmal (?:im|pro|je) monat|1 ?(?:mal|x) (?:im|pro) monat|jeden monat|every month|each month|monthly|once a month|once every month)\b"
+)
+_VAGUE = re.compile(
+    r"\b(?:regelmaessig|regelmassig|oefter|ofter|ab und zu|immer wieder|dauerhaft|fest(?:en|er)? termin|regularly|recurring|repeatedly|on a regular basis|standing appointment)\b"
+)
+_COUNT = re.compile(
+    r"\b(\d+) ?(?:mal|x|termine|terminen|sitzungen|behandlungen|besuche|times|sessions|appointments|visits|treatments)\b"
+)
+_DURATION = re.compile(
+    r"\b(?:fuer |ueber |for )?(\d+) (wochen|woche|monate|monat|weeks|week|months|month)(?: lang| long)?\b"
+)
 _UNTIL = re.compile(r"\b(?:bis (?:zum |zur |einschliesslich |inklusive )?|until |till |through |up to )(.+)$")
-_GERMAN_TIMES = {"einmal": 1, "zweimal": 2, "dreimal": 3, "viermal": 4, "fuenfmal": 5, "sechsmal": 6,
-                 "siebenmal": 7, "achtmal": 8, "neunmal": 9, "zehnmal": 10, "elfmal": 11, "zwoelfmal": 12,
-                 "once": 1, "twice": 2}
+_GERMAN_TIMES = {
+    "einmal": 1,
+    "zweimal": 2,
+    "dreimal": 3,
+    "viermal": 4,
+    "fuenfmal": 5,
+    "sechsmal": 6,
+    "siebenmal": 7,
+    "achtmal": 8,
+    "neunmal": 9,
+    "zehnmal": 10,
+    "elfmal": 11,
+    "zwoelfmal": 12,
+    "once": 1,
+    "twice": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -89,9 +132,13 @@ class Repeat:
     def to_dict(self) -> dict[str, object]:
         """JSON-able form: {"freq", "interval", "count", "until", "weekday", "nth", "issues"}."""
         return {
-            "freq": self.freq, "interval": self.interval, "count": self.count,
-            "until": self.until.isoformat() if self.until else None, "weekday": self.weekday,
-            "nth": self.nth, "issues": list(self.issues),
+            "freq": self.freq,
+            "interval": self.interval,
+            "count": self.count,
+            "until": self.until.isoformat() if self.until else None,
+            "weekday": self.weekday,
+            "nth": self.nth,
+            "issues": list(self.issues),
         }
 
 

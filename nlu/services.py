@@ -105,8 +105,9 @@ class ServiceMatcher:
         q_set = frozenset(tokens)
         for _, score, k in process.extract(joined, self._joined, scorer=fuzz.ratio, limit=12, score_cutoff=60):
             note(self._keys[k].entry, min(score, 97.0))
-        for _, score, k in process.extract(spaced, self._spaced, scorer=fuzz.token_sort_ratio, limit=12,
-                                           score_cutoff=60):
+        for _, score, k in process.extract(
+            spaced, self._spaced, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
+        ):
             note(self._keys[k].entry, min(score, 97.0))
         # containment: the phrase names part of a service ("schneiden") or a service plus extras
         seen: set[int] = set()

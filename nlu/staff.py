@@ -30,17 +30,10 @@ _ANY_PHRASES = re.compile(
     r"|der naechste freie|die naechste freie|hauptsache)\b"
 )
 _PLACEHOLDERS = frozenset(
-    "none null nil undefined unknown unbekannt n/a na - ? any staff mitarbeiter mitarbeiterin stylist "
-    "friseur friseurin therapist egal".split()
+    ["none", "null", "nil", "undefined", "unknown", "unbekannt", "n/a", "na", "-", "?", "any", "staff", "mitarbeiter", "mitarbeiterin", "stylist", "friseur", "friseurin", "therapist", "egal"]
 )
 _FILLERS = frozenset(
-    """
-    bei mit zu zur zum von to with by frau herr herrn hr fr mr mrs ms miss dr doktor der die dem den das
-    the am liebsten gerne gern bitte please wieder again ich i moechte wuerde haette will would like want
-    want termin appointment stylist stylistin friseur friseurin therapist physio physiotherapeut
-    physiotherapeutin wenn if moeglich possible geht es also ja so und and oder or mal einen einem einer
-    ein a an gerade heute morgen see book buchen beim
-    """.split()
+    ["bei", "mit", "zu", "zur", "zum", "von", "to", "with", "by", "frau", "herr", "herrn", "hr", "fr", "mr", "mrs", "ms", "miss", "dr", "doktor", "der", "die", "dem", "den", "das", "the", "am", "liebsten", "gerne", "gern", "bitte", "please", "wieder", "again", "ich", "i", "moechte", "wuerde", "haette", "will", "would", "like", "want", "want", "termin", "appointment", "stylist", "stylistin", "friseur", "friseurin", "therapist", "physio", "physiotherapeut", "physiotherapeutin", "wenn", "if", "moeglich", "possible", "geht", "es", "also", "ja", "so", "und", "and", "oder", "or", "mal", "einen", "einem", "einer", "ein", "a", "an", "gerade", "heute", "morgen", "see", "book", "buchen", "beim"]
 )
 
 
@@ -96,8 +89,9 @@ class StaffMatcher:
         for word in words:
             if len(word) < 3:
                 continue
-            for _, score, k in process.extract(word, self._parts, scorer=fuzz.ratio, limit=8,
-                                               score_cutoff=CANDIDATE_SCORE - 10):
+            for _, score, k in process.extract(
+                word, self._parts, scorer=fuzz.ratio, limit=8, score_cutoff=CANDIDATE_SCORE - 10
+            ):
                 i = self._part_entry[k]
                 if score > best.get(i, 0.0):
                     best[i] = score

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from nlu import conventions as conv
@@ -93,6 +93,7 @@ class When:
 
 # --- public API ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Context:
     """What a When keeps of the call for :func:`combine_when`."""
@@ -102,17 +103,46 @@ class _Context:
     hours: Hours | None
 
 
-def _when(ctx: _Context, kind: WhenKind, start: datetime | None, end: datetime | None, text: str, *,
-          has_date: bool, has_time: bool, formal: bool = False, issues: Sequence[str] = (),
-          alternatives: tuple[date, ...] = ()) -> When:
-    return When(kind, start, end, text, has_date, has_time, formal, tuple(dict.fromkeys(issues)), alternatives,
-                lang=ctx.lang, now=ctx.now, hours=ctx.hours)
+def _when(
+    ctx: _Context,
+    kind: WhenKind,
+    start: datetime | None,
+    end: datetime | None,
+    text: str,
+    *,
+    has_date: bool,
+    has_time: bool,
+    formal: bool = False,
+    issues: Sequence[str] = (),
+    alternatives: tuple[date, ...] = (),
+) -> When:
+    return When(
+        kind,
+        start,
+        end,
+        text,
+        has_date,
+        has_time,
+        formal,
+        tuple(dict.fromkeys(issues)),
+        alternatives,
+        lang=ctx.lang,
+        now=ctx.now,
+        hours=ctx.hours,
+    )
 
 
-def _none(ctx: _Context, text: str, issues: list[str], alternatives: tuple[date, ...] = (),
-          has_date: bool = False, has_time: bool = False) -> When:
-    return _when(ctx, "none", None, None, text, has_date=has_date, has_time=has_time, issues=issues,
-                 alternatives=alternatives)
+def _none(
+    ctx: _Context,
+    text: str,
+    issues: list[str],
+    alternatives: tuple[date, ...] = (),
+    has_date: bool = False,
+    has_time: bool = False,
+) -> When:
+    return _when(
+        ctx, "none", None, None, text, has_date=has_date, has_time=has_time, issues=issues, alternatives=alternatives
+    )
 
 
 def parse_when(text: str, now: datetime, lang: str = "de", hours: Hours | None = None) -> When:
@@ -125,7 +155,7 @@ def parse_when(text: str, now: datetime, lang: str = "de", hours: Hours | None =
         if not isinstance(now, datetime):
             return _none(ctx, safe, ["invalid_now"])
         if now.tzinfo is None or now.utcoffset() is None:
-            now = now.replace(tzinfo=timezone.utc)
+            now = now.replace(tzinfo=UTC)
             ctx = _Context(lang, now, hours)
         return _parse(safe, now, lang, hours, ctx)
     except Exception:  # noqa: BLE001 - the phone line must always get an answer
@@ -133,7 +163,7 @@ def parse_when(text: str, now: datetime, lang: str = "de", hours: Hours | None =
 
 
 def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Context) -> When:
-    tz = now.tzinfo or timezone.utc
+    tz = now.tzinfo or UTC
     today = now.date()
     issues: list[str] = []
     sc = scan(text, lang)
@@ -163,13 +193,13 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Conte
             final.append("time_passed" if start.date() == today else "in_past")
         elif kind in ("date", "window") and end is not None and end <= now:
             final.append("in_past")
-        return _when(ctx, kind, start, end, text, has_date=has_date, has_time=has_time, formal=formal,
-                     issues=final)
+        return _when(ctx, kind, start, end, text, has_date=has_date, has_time=has_time, formal=formal, issues=final)
 
     try:
         if t is not None and t.kind == "offset":
-            stamp = (now.replace(second=0, microsecond=0).astimezone(timezone.utc)
-                     + timedelta(minutes=t.minutes)).astimezone(tz)
+            stamp = (
+                now.replace(second=0, microsecond=0).astimezone(UTC) + timedelta(minutes=t.minutes)
+            ).astimezone(tz)
             has_date = bool(sc.days)
             return result("datetime", stamp, None)
         if day is None:
@@ -202,8 +232,9 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Conte
         all_days = [day.start + timedelta(days=k) for k in range(n_days)]
         open_days = [x for x in all_days if conv.is_workday(hours, x)] or all_days
         first, last = open_days[0], open_days[-1]
-        return result("window", conv.at(first, time_span(t, first, hours)[0], tz),
-                      conv.at(last, time_span(t, last, hours)[1], tz))
+        return result(
+            "window", conv.at(first, time_span(t, first, hours)[0], tz), conv.at(last, time_span(t, last, hours)[1], tz)
+        )
     except Unresolvable as bad:
         return _none(ctx, text, issues + [bad.issue], bad.alternatives, has_date, has_time)
 
@@ -227,7 +258,7 @@ def combine_when(day: When, clock: When) -> When:
     now = day.now or clock.now
     if now is None or day.start is None:
         return day
-    tz = now.tzinfo or timezone.utc
+    tz = now.tzinfo or UTC
     hours = day.hours if day.hours is not None else clock.hours
     lang = day.lang
     issues = [i for i in day.issues if i not in ("in_past", "time_passed")]
@@ -242,21 +273,38 @@ def combine_when(day: When, clock: When) -> When:
         span_days = max(1, (day.end.date() - first).days)
     if span_days > 1:
         if reread.kind == "datetime" or reread.end is None:
-            return _when(ctx, "window", day.start, day.end, text, has_date=True, has_time=True,
-                         formal=reread.formal, issues=issues + ["clock_ignored_for_range"])
+            return _when(
+                ctx,
+                "window",
+                day.start,
+                day.end,
+                text,
+                has_date=True,
+                has_time=True,
+                formal=reread.formal,
+                issues=issues + ["clock_ignored_for_range"],
+            )
         all_days = [first + timedelta(days=k) for k in range(span_days)]
         open_days = [x for x in all_days if conv.is_workday(hours, x)] or all_days
         s_t, e_t = reread.start.timetz(), reread.end.timetz()
         start = conv.at(open_days[0], s_t.hour * 60 + s_t.minute, tz)
         end = conv.at(open_days[-1], e_t.hour * 60 + e_t.minute, tz)
-        return _when(ctx, "window", start, end, text, has_date=True, has_time=True, formal=reread.formal,
-                     issues=issues)
+        return _when(ctx, "window", start, end, text, has_date=True, has_time=True, formal=reread.formal, issues=issues)
     extra = [i for i in reread.issues if i not in ("time_passed", "in_past")]
     final = issues + extra
     if reread.start < now.replace(second=0, microsecond=0):
         final.append("time_passed" if reread.start.date() == now.date() else "in_past")
-    return _when(ctx, reread.kind, reread.start, reread.end, text, has_date=True, has_time=True,
-                 formal=reread.formal, issues=final)
+    return _when(
+        ctx,
+        reread.kind,
+        reread.start,
+        reread.end,
+        text,
+        has_date=True,
+        has_time=True,
+        formal=reread.formal,
+        issues=final,
+    )
 
 
 __all__ = ["KINDS", "When", "WhenKind", "combine_when", "parse_when"]

@@ -137,8 +137,8 @@ def _month(data: dict[str, Any], today: date) -> DaySpan:
     return DaySpan(max(start, today), end)
 
 
-_GLUE = frozenset("den dem der the am on also ist is das that naemlich of ,".split())
-_DAY_RANGE_CONN = frozenset("bis to till until through und and oder or - bis-zum".split())
+_GLUE = frozenset(["den", "dem", "der", "the", "am", "on", "also", "ist", "is", "das", "that", "naemlich", "of", ","])
+_DAY_RANGE_CONN = frozenset(["bis", "to", "till", "until", "through", "und", "and", "oder", "or", "-", "bis-zum"])
 
 
 def _adjacent(text: str, a: Mention, b: Mention) -> bool:
@@ -178,8 +178,7 @@ def _pair_days(text: str, days: list[Mention]) -> list[list[Mention]]:
     return units
 
 
-def resolve_days(text: str, days: list[Mention], now: datetime, today: date,
-                  issues: list[str]) -> DaySpan | None:
+def resolve_days(text: str, days: list[Mention], now: datetime, today: date, issues: list[str]) -> DaySpan | None:
     if not days:
         return None
     days = drop_negated(text, days)
@@ -201,7 +200,9 @@ def resolve_days(text: str, days: list[Mention], now: datetime, today: date,
         if len(a) == 1 and a[0].type == "dm" and a[0].data.get("m") is None:
             bdm = next((x for x in b if x.type == "dm" and x.data.get("m")), None)
             if bdm is not None:
-                a = [Mention(a[0].cat, "dm", a[0].start, a[0].end, dict(a[0].data, m=bdm.data["m"], y=bdm.data.get("y")))]
+                a = [
+                    Mention(a[0].cat, "dm", a[0].start, a[0].end, dict(a[0].data, m=bdm.data["m"], y=bdm.data.get("y")))
+                ]
         first = _resolve_unit(a, now, today, issues)
         last = _resolve_unit(b, now, today, issues)
         if last.start < first.start:

@@ -33,8 +33,9 @@ def apply_iso_offset(sc: Scan, tz: tzinfo, issues: list[str]) -> None:
             sign, hh, mm = match.groups()
         offset = timedelta(hours=int(hh), minutes=int(mm)) * (1 if sign == "+" else -1)
         try:
-            stamp = datetime(day_m.data["y"], day_m.data["m"], day_m.data["d"], c.data["h"], c.data["m"],
-                             tzinfo=timezone(offset))
+            stamp = datetime(
+                day_m.data["y"], day_m.data["m"], day_m.data["d"], c.data["h"], c.data["m"], tzinfo=timezone(offset)
+            )
         except ValueError:
             return
         local = stamp.astimezone(tz)
@@ -45,9 +46,32 @@ def apply_iso_offset(sc: Scan, tz: tzinfo, issues: list[str]) -> None:
         c.data.update(h=local.hour, m=local.minute)
 
 
-_DATEPARSER_HINT = re.compile(r"\d|" + r"|".join(
-    ("januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-     "november", "dezember", "january", "february", "march", "june", "july", "october", "december")))
+_DATEPARSER_HINT = re.compile(
+    r"\d|"
+    + r"|".join(
+        (
+            "januar",
+            "februar",
+            "maerz",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "dezember",
+            "january",
+            "february",
+            "march",
+            "june",
+            "july",
+            "october",
+            "december",
+        )
+    )
+)
 
 
 def dateparser_fallback(text: str, now: datetime, lang: str) -> Scan | None:
@@ -58,7 +82,7 @@ def dateparser_fallback(text: str, now: datetime, lang: str) -> Scan | None:
     if not _DATEPARSER_HINT.search(prepared) or len(prepared) > 80:
         return None
     try:
-        import dateparser  # type: ignore[import-untyped]  # noqa: PLC0415 - slow import, only when needed
+        import dateparser  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover
         return None
     try:
@@ -68,8 +92,7 @@ def dateparser_fallback(text: str, now: datetime, lang: str) -> Scan | None:
             "RETURN_AS_TIMEZONE_AWARE": False,
             "DATE_ORDER": "DMY" if lang == "de" else "MDY",
         }
-        parsed = dateparser.parse(text, languages=[lang if lang in ("de", "en") else "de", "en"],
-                                  settings=settings)
+        parsed = dateparser.parse(text, languages=[lang if lang in ("de", "en") else "de", "en"], settings=settings)
     except Exception:  # noqa: BLE001
         return None
     if not isinstance(parsed, datetime):
@@ -77,6 +100,9 @@ def dateparser_fallback(text: str, now: datetime, lang: str) -> Scan | None:
     days = [Mention("day", "dm", 0, len(prepared), {"y": parsed.year, "m": parsed.month, "d": parsed.day})]
     times: list[Mention] = []
     if re.search(r"\d{1,2}[:.]\d{2}|\d\s*(?:uhr|am|pm)\b", prepared):
-        times.append(Mention("time", "clock", len(prepared), len(prepared),
-                             {"h": parsed.hour, "m": parsed.minute, "formal": True}))
+        times.append(
+            Mention(
+                "time", "clock", len(prepared), len(prepared), {"h": parsed.hour, "m": parsed.minute, "formal": True}
+            )
+        )
     return Scan(prepared + " ", days, times)

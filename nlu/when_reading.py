@@ -29,24 +29,22 @@ def monday_of(d: date) -> date:
 
 
 _LEAD_FILLERS = frozenset(
-    "like so etwa ca ca. circa ungefaehr about around approximately gegen um at erst dann ja mal gerne "
-    "lieber dem der den the noch schon auch liebsten besten irgendwann maybe vielleicht zum zur am on "
-    "also naja eher rather just only nur".split()
+    ["like", "so", "etwa", "ca", "ca.", "circa", "ungefaehr", "about", "around", "approximately", "gegen", "um", "at", "erst", "dann", "ja", "mal", "gerne", "lieber", "dem", "der", "den", "the", "noch", "schon", "auch", "liebsten", "besten", "irgendwann", "maybe", "vielleicht", "zum", "zur", "am", "on", "also", "naja", "eher", "rather", "just", "only", "nur"]
 )
-START_LEADS = frozenset("ab nach after from seit fruehestens starting since".split())
-END_LEADS = frozenset("bis vor before until till til by spaetestens".split())
-RANGE_LEADS = frozenset("zwischen between von vom from".split())
-_NEGATIONS = frozenset("nicht not kein keinen keine nie never statt anstatt anstelle".split())
+START_LEADS = frozenset(["ab", "nach", "after", "from", "seit", "fruehestens", "starting", "since"])
+END_LEADS = frozenset(["bis", "vor", "before", "until", "till", "til", "by", "spaetestens"])
+RANGE_LEADS = frozenset(["zwischen", "between", "von", "vom", "from"])
+_NEGATIONS = frozenset(["nicht", "not", "kein", "keinen", "keine", "nie", "never", "statt", "anstatt", "anstelle"])
 _NEGATION_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 
 
 def lead_word(text: str, m: Mention) -> tuple[str | None, bool]:
     """The word that governs a mention ("ab", "bis", "zwischen"...), skipping fillers, and whether
     it is negated ("nicht vor 10" = from 10)."""
-    first = text[m.start:m.end].split()[:1]
+    first = text[m.start : m.end].split()[:1]
     if first and first[0] in ("vom", "von", "ab", "bis", "from"):
         return first[0], False
-    words = text[:m.start].split()[-5:]
+    words = text[: m.start].split()[-5:]
     while words and words[-1] in _LEAD_FILLERS:
         words.pop()
     if not words:
@@ -82,11 +80,14 @@ _POST_NEG = re.compile(
 def is_negated(text: str, m: Mention) -> bool:
     """Is the mention rejected by the caller? "nicht Montag", "Montag geht nicht", "statt um 10",
     "instead of Monday"."""
-    words = text[:m.start].split()[-3:]
+    words = text[: m.start].split()[-3:]
     if words and (words[-1] in _NEGATIONS or tuple(words[-2:]) in _NEGATION_PAIRS):
         return True
-    if len(words) >= 2 and words[-1] in ("am", "on", "um", "at", "den", "the") and (
-            words[-2] in _NEGATIONS or tuple(words[-3:-1]) in _NEGATION_PAIRS):
+    if (
+        len(words) >= 2
+        and words[-1] in ("am", "on", "um", "at", "den", "the")
+        and (words[-2] in _NEGATIONS or tuple(words[-3:-1]) in _NEGATION_PAIRS)
+    ):
         return True
     return bool(_POST_NEG.match(text, m.end))
 
@@ -116,9 +117,6 @@ class DaySpan:
         return self.end - self.start == timedelta(days=1) and self.from_now is None
 
 
-
-
 def gap_words(text: str, a: Mention, b: Mention) -> list[str]:
     """The words between two mentions (a marker when they overlap)."""
-    return text[a.end:b.start].split() if a.end <= b.start else ["<overlap>"]
-
+    return text[a.end : b.start].split() if a.end <= b.start else ["<overlap>"]

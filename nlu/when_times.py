@@ -23,7 +23,6 @@ from nlu.when_reading import (
     lead_word,
 )
 
-
 TimeKind = Literal["point", "range", "from", "until", "part", "offset"]
 
 
@@ -41,8 +40,8 @@ class TimeWish:
     minutes: int = 0
 
 
-_TIME_FILLERS = frozenset("um at so gegen ca etwa around about".split())
-_TIME_RANGE_CONN = frozenset("und and bis to till until - oder or".split())
+_TIME_FILLERS = frozenset(["um", "at", "so", "gegen", "ca", "etwa", "around", "about"])
+_TIME_RANGE_CONN = frozenset(["und", "and", "bis", "to", "till", "until", "-", "oder", "or"])
 
 
 def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:

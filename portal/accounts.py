@@ -102,26 +102,57 @@ def _user(row: PortalUser) -> User:
     return User(row.id, row.tenant_id, row.email, row.role, row.lang)  # type: ignore[arg-type]
 
 
-async def _issue(db: Database, *, tenant_id: str, email: str, kind: str, role: str, lang: str, now: datetime,
-                 base_url: str) -> str:
+async def _issue(
+    db: Database, *, tenant_id: str, email: str, kind: str, role: str, lang: str, now: datetime, base_url: str
+) -> str:
     token = secrets.token_urlsafe(32)
     async with db.write() as session:
         await session.execute(
             update(PortalToken)
-            .where(PortalToken.tenant_id == tenant_id, PortalToken.email == email, PortalToken.kind == kind,
-                   PortalToken.used_at.is_(None), PortalToken.revoked_at.is_(None))
+            .where(
+                PortalToken.tenant_id == tenant_id,
+                PortalToken.email == email,
+                PortalToken.kind == kind,
+                PortalToken.used_at.is_(None),
+                PortalToken.revoked_at.is_(None),
+            )
             .values(revoked_at=now)
         )
-        session.add(PortalToken(token_sha256=digest(token), tenant_id=tenant_id, email=email, kind=kind, role=role,
-                                lang=lang, created_at=now, expires_at=now + TOKEN_TTL))
+        session.add(
+            PortalToken(
+                token_sha256=digest(token),
+                tenant_id=tenant_id,
+                email=email,
+                kind=kind,
+                role=role,
+                lang=lang,
+                created_at=now,
+                expires_at=now + TOKEN_TTL,
+            )
+        )
         path = "accept" if kind == "invitation" else "reset"
-        await queue_email(session, tenant_id=tenant_id, to=email, kind=kind, lang=lang, now=now,
-                          link=f"{base_url.rstrip('/')}/portal/{path}/{token}")
+        await queue_email(
+            session,
+            tenant_id=tenant_id,
+            to=email,
+            kind=kind,
+            lang=lang,
+            now=now,
+            link=f"{base_url.rstrip('/')}/portal/{path}/{token}",
+        )
     return token
 
 
-async def invite(db: Database, *, tenant_id: str, email: str, role: str, now: datetime, lang: str = "de",
-                 base_url: str = "http://127.0.0.1:8080") -> str:
+async def invite(
+    db: Database,
+    *,
+    tenant_id: str,
+    email: str,
+    role: str,
+    now: datetime,
+    lang: str = "de",
+    base_url: str = "http://127.0.0.1:8080",
+) -> str:
     """Invite ``email`` to ``tenant_id`` as ``role``; emails the link (outbox) and returns the token.
 
     Raises AccountError bad_email | bad_role | already_user."""
@@ -129,19 +160,26 @@ async def invite(db: Database, *, tenant_id: str, email: str, role: str, now: da
     if role not in ("owner", "staff"):
         raise AccountError("bad_role", "role must be owner or staff")
     async with db.read() as session:
-        exists = await session.scalar(select(PortalUser.id).where(PortalUser.tenant_id == tenant_id,
-                                                                   PortalUser.email == email))
+        exists = await session.scalar(
+            select(PortalUser.id).where(PortalUser.tenant_id == tenant_id, PortalUser.email == email)
+        )
     if exists is not None:
         raise AccountError("already_user", "this email already has an account")
-    return await _issue(db, tenant_id=tenant_id, email=email, kind="invitation", role=role, lang=lang, now=now,
-                        base_url=base_url)
+    return await _issue(
+        db, tenant_id=tenant_id, email=email, kind="invitation", role=role, lang=lang, now=now, base_url=base_url
+    )
 
 
 async def _take_token(db: Database, token: str, kind: str, now: datetime) -> PortalToken:
     async with db.write() as session:
         row = await session.scalar(select(PortalToken).where(PortalToken.token_sha256 == digest(token or "")))
-        if row is None or row.kind != kind or row.used_at is not None or row.revoked_at is not None \
-                or row.expires_at <= now:
+        if (
+            row is None
+            or row.kind != kind
+            or row.used_at is not None
+            or row.revoked_at is not None
+            or row.expires_at <= now
+        ):
             raise AccountError("bad_token", "this link is invalid, used or expired")
         taken = await session.execute(
             update(PortalToken).where(PortalToken.id == row.id, PortalToken.used_at.is_(None)).values(used_at=now)
@@ -163,12 +201,19 @@ async def accept_invitation(db: Database, token: str, password: str, now: dateti
     _check_password(password)
     row = await _take_token(db, token, "invitation", now)
     async with db.write() as session:
-        exists = await session.scalar(select(PortalUser.id).where(PortalUser.tenant_id == row.tenant_id,
-                                                                   PortalUser.email == row.email))
+        exists = await session.scalar(
+            select(PortalUser.id).where(PortalUser.tenant_id == row.tenant_id, PortalUser.email == row.email)
+        )
         if exists is not None:
             raise AccountError("already_user", "this email already has an account")
-        user = PortalUser(tenant_id=row.tenant_id, email=row.email, role=row.role, lang=row.lang,
-                          password_hash=_HASHER.hash(password), created_at=now)
+        user = PortalUser(
+            tenant_id=row.tenant_id,
+            email=row.email,
+            role=row.role,
+            lang=row.lang,
+            password_hash=_HASHER.hash(password),
+            created_at=now,
+        )
         session.add(user)
         await session.flush()
         return _user(user)
@@ -184,8 +229,16 @@ async def request_reset(db: Database, email: str, now: datetime, base_url: str =
     async with db.read() as session:
         users = (await session.scalars(select(PortalUser).where(PortalUser.email == email))).all()
     for user in users:
-        await _issue(db, tenant_id=user.tenant_id, email=email, kind="reset", role=user.role, lang=user.lang, now=now,
-                     base_url=base_url)
+        await _issue(
+            db,
+            tenant_id=user.tenant_id,
+            email=email,
+            kind="reset",
+            role=user.role,
+            lang=user.lang,
+            now=now,
+            base_url=base_url,
+        )
 
 
 async def reset_password(db: Database, token: str, password: str, now: datetime) -> None:
@@ -193,8 +246,9 @@ async def reset_password(db: Database, token: str, password: str, now: datetime)
     _check_password(password)
     row = await _take_token(db, token, "reset", now)
     async with db.write() as session:
-        user = await session.scalar(select(PortalUser).where(PortalUser.tenant_id == row.tenant_id,
-                                                             PortalUser.email == row.email))
+        user = await session.scalar(
+            select(PortalUser).where(PortalUser.tenant_id == row.tenant_id, PortalUser.email == row.email)
+        )
         if user is None:
             raise AccountError("bad_token", "this link is invalid, used or expired")
         user.password_hash = _HASHER.hash(password)
@@ -217,8 +271,11 @@ async def login(db: Database, email: str, password: str, now: datetime) -> tuple
     except AccountError:
         email = ""
     async with db.read() as session:
-        failures = await session.scalar(select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.email == email, LoginFailure.at > now - LOCK_WINDOW))
+        failures = await session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.email == email, LoginFailure.at > now - LOCK_WINDOW)
+        )
         users = (await session.scalars(select(PortalUser).where(PortalUser.email == email))).all() if email else []
     password = password if isinstance(password, str) else ""
     matched = [u for u in users if _verify(u.password_hash, password)] if users else []
@@ -234,8 +291,15 @@ async def login(db: Database, email: str, password: str, now: datetime) -> tuple
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     async with db.write() as session:
         await session.execute(delete(PortalSession).where(PortalSession.expires_at <= now))
-        session.add(PortalSession(id_sha256=digest(session_id), user_id=user.id, csrf_token=csrf, created_at=now,
-                                  expires_at=now + SESSION_TTL))
+        session.add(
+            PortalSession(
+                id_sha256=digest(session_id),
+                user_id=user.id,
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + SESSION_TTL,
+            )
+        )
     return _user(user), session_id, csrf
 
 
@@ -244,10 +308,13 @@ async def session_user(db: Database, session_id: str | None, now: datetime) -> t
     if not session_id:
         return None
     async with db.read() as session:
-        row = (await session.execute(
-            select(PortalUser, PortalSession.csrf_token).join(PortalSession, PortalSession.user_id == PortalUser.id)
-            .where(PortalSession.id_sha256 == digest(session_id), PortalSession.expires_at > now)
-        )).first()
+        row = (
+            await session.execute(
+                select(PortalUser, PortalSession.csrf_token)
+                .join(PortalSession, PortalSession.user_id == PortalUser.id)
+                .where(PortalSession.id_sha256 == digest(session_id), PortalSession.expires_at > now)
+            )
+        ).first()
     return (_user(row[0]), row[1]) if row else None
 
 
@@ -261,6 +328,9 @@ async def end_session(db: Database, session_id: str | None) -> None:
 async def list_users(db: Database, tenant_id: str) -> list[User]:
     """The tenant's users, by email."""
     async with db.read() as session:
-        rows = (await session.scalars(select(PortalUser).where(PortalUser.tenant_id == tenant_id)
-                                      .order_by(PortalUser.email))).all()
+        rows = (
+            await session.scalars(
+                select(PortalUser).where(PortalUser.tenant_id == tenant_id).order_by(PortalUser.email)
+            )
+        ).all()
     return [_user(r) for r in rows]

@@ -30,8 +30,15 @@ def _invite(args: argparse.Namespace) -> int:
             raise CommandError(f"unknown tenant {args.tenant!r}")
         lang = args.lang or tenant.language
         try:
-            token = await invite(db, tenant_id=args.tenant, email=args.email, role=args.role, now=SystemClock().now(),
-                                 lang=lang, base_url=args.base_url)
+            token = await invite(
+                db,
+                tenant_id=args.tenant,
+                email=args.email,
+                role=args.role,
+                now=SystemClock().now(),
+                lang=lang,
+                base_url=args.base_url,
+            )
         except AccountError as exc:
             raise CommandError(str(exc)) from None
         print(f"invited {args.email.strip().lower()} as {args.role} of {args.tenant}; the email is queued")

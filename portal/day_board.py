@@ -105,8 +105,14 @@ def _hm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def lay_out(staff: list[tuple[str, str]], opening: list[tuple[time, time]], appointments: list[AppointmentIn],
-            holds: list[HoldIn], absences: dict[str, list[tuple[time, time]]], closed: str | None) -> Board:
+def lay_out(
+    staff: list[tuple[str, str]],
+    opening: list[tuple[time, time]],
+    appointments: list[AppointmentIn],
+    holds: list[HoldIn],
+    absences: dict[str, list[tuple[time, time]]],
+    closed: str | None,
+) -> Board:
     """The board for one day.
 
     ``staff``: (id, name) in display order; ``opening``: the business's intervals that day (empty when
@@ -125,7 +131,9 @@ def lay_out(staff: list[tuple[str, str]], opening: list[tuple[time, time]], appo
         raw.setdefault(hold.staff_id, []).append(("hold", _minute(hold.start), _minute(hold.end), hold.service, None))
     for sid, spans in absences.items():
         for a, b in spans:
-            raw.setdefault(sid, []).append(("absence", _minute(a), min(_minute(b) + (1 if b.minute == 59 else 0), 1440), "", None))
+            raw.setdefault(sid, []).append(
+                ("absence", _minute(a), min(_minute(b) + (1 if b.minute == 59 else 0), 1440), "", None)
+            )
     bounds = [(_minute(a), _minute(b)) for a, b in opening] or [(8 * 60, 20 * 60)]
     inside = [(a, b) for blocks in raw.values() for kind, a, b, _, _ in blocks if kind != "absence"]
     first = min([a for a, _ in bounds] + [a for a, _ in inside])
@@ -138,8 +146,17 @@ def lay_out(staff: list[tuple[str, str]], opening: list[tuple[time, time]], appo
             a, b = max(a, first), min(b, last)
             if b <= a:
                 continue
-            column.blocks.append(Block(kind, a - first, b - a, label if kind != "busy" or not appt else
-                                       f"{appt.customer} · {label}", _hm(a), _hm(b),
-                                       appt.id if appt else None, appt.status if appt else None))
+            column.blocks.append(
+                Block(
+                    kind,
+                    a - first,
+                    b - a,
+                    label if kind != "busy" or not appt else f"{appt.customer} · {label}",
+                    _hm(a),
+                    _hm(b),
+                    appt.id if appt else None,
+                    appt.status if appt else None,
+                )
+            )
         columns.append(column)
     return Board(first, last, tuple(columns), closed)

@@ -39,8 +39,15 @@ async def login_post(request: web.Request) -> web.Response:
     try:
         _user, session_id, _csrf = await login(svc.db, form.get("email", ""), form.get("password", ""), svc.clock.now())
     except AccountError as exc:
-        return render(request, "login.html", lang=_lang(request), csrf=anon_csrf(request), status=401,
-                      error="locked" if exc.code == "locked" else "login_failed", email=form.get("email", ""))
+        return render(
+            request,
+            "login.html",
+            lang=_lang(request),
+            csrf=anon_csrf(request),
+            status=401,
+            error="locked" if exc.code == "locked" else "login_failed",
+            email=form.get("email", ""),
+        )
     redirect = web.HTTPFound("/portal/day")
     set_session_cookie(redirect, request, session_id)
     raise redirect
@@ -56,8 +63,15 @@ async def logout_post(request: web.Request) -> web.Response:
 
 
 def _password_page(request: web.Request, action: str, error: str | None = None, status: int = 200) -> web.Response:
-    return render(request, "set_password.html", lang=_lang(request), csrf=anon_csrf(request), action=action,
-                  error=error, status=status)
+    return render(
+        request,
+        "set_password.html",
+        lang=_lang(request),
+        csrf=anon_csrf(request),
+        action=action,
+        error=error,
+        status=status,
+    )
 
 
 async def accept_page(request: web.Request) -> web.Response:

@@ -20,7 +20,9 @@ async def inbox(request: web.Request) -> web.Response:
     config = await svc.tenants.get(user.tenant_id)
     zone = ZoneInfo(config.timezone if config else "UTC")
     locale = "en_GB" if user.lang == "en" else "de_DE"
-    items = (await list_callbacks(svc.db, config, "open") + await list_callbacks(svc.db, config, "done")) if config else []
+    items = (
+        (await list_callbacks(svc.db, config, "open") + await list_callbacks(svc.db, config, "done")) if config else []
+    )
     done = request.query.get("done")
     return render(
         request,
@@ -30,7 +32,9 @@ async def inbox(request: web.Request) -> web.Response:
         csrf=csrf,
         items=items,
         done=done,
-        when=lambda moment: format_datetime(datetime.fromisoformat(moment).astimezone(zone), format="short", locale=locale),
+        when=lambda moment: format_datetime(
+            datetime.fromisoformat(moment).astimezone(zone), format="short", locale=locale
+        ),
     )
 
 

@@ -31,9 +31,21 @@ async def day_page(request: web.Request) -> web.Response:
         day = today
     board = await day_board(svc.db, config, day, now, user.lang)
     label = format_date(day, format="full", locale="en_GB" if user.lang == "en" else "de_DE")
-    return render(request, "day.html", lang=user.lang, user=user, csrf=csrf, board=board, day=day, label=label,
-                  prev=(day - timedelta(days=1)).isoformat(), next=(day + timedelta(days=1)).isoformat(),
-                  today=today.isoformat(), px=PX_PER_MINUTE, business=config.name)
+    return render(
+        request,
+        "day.html",
+        lang=user.lang,
+        user=user,
+        csrf=csrf,
+        board=board,
+        day=day,
+        label=label,
+        prev=(day - timedelta(days=1)).isoformat(),
+        next=(day + timedelta(days=1)).isoformat(),
+        today=today.isoformat(),
+        px=PX_PER_MINUTE,
+        business=config.name,
+    )
 
 
 async def home(request: web.Request) -> web.Response:

@@ -39,8 +39,12 @@ SESSION_COOKIE = "slotline_session"
 CSRF_COOKIE = "slotline_csrf"
 _USER: web.RequestKey[Any] = web.RequestKey("portal_user", object)
 _NEW_CSRF: web.RequestKey[str] = web.RequestKey("portal_new_csrf", str)
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def services(request: web.Request) -> AppServices:
@@ -98,18 +102,33 @@ def set_session_cookie(response: web.StreamResponse, request: web.Request, sessi
     if session_id is None:
         response.del_cookie(SESSION_COOKIE, path="/portal/")
         return
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Lax", path="/portal/",
-                        secure=_secure(request), max_age=12 * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="Lax",
+        path="/portal/",
+        secure=_secure(request),
+        max_age=12 * 3600,
+    )
 
 
 def render(request: web.Request, template: str, *, lang: str = "de", status: int = 200, **context: Any) -> web.Response:
     """The page ``template`` in ``lang`` with ``context``; sets the anonymous CSRF cookie when new."""
     page = _ENV.get_template(template).render(t=translator(lang), lang=lang, **context)
-    response = web.Response(text=page, content_type="text/html", status=status,
-                            headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'",
-                                     "Referrer-Policy": "no-referrer"})
+    response = web.Response(
+        text=page,
+        content_type="text/html",
+        status=status,
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
     if _NEW_CSRF in request:
-        response.set_cookie(CSRF_COOKIE, request[_NEW_CSRF], httponly=True, samesite="Lax", path="/portal/",
-                            secure=_secure(request))
+        response.set_cookie(
+            CSRF_COOKIE, request[_NEW_CSRF], httponly=True, samesite="Lax", path="/portal/", secure=_secure(request)
+        )
     return response

@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
 from booking_core.storage.db import Database
 from booking_core.storage.migrate import upgrade
-
 from tests.pg_support import create_scratch_database, drop_scratch_database, pg_sync_url, require_postgres, scratch_name
 
 
@@ -48,7 +48,9 @@ def _truncate_pg(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
         )
         if tables:
-            await conn.execute("TRUNCATE " + ", ".join(f'"{t["tablename"]}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            await conn.execute(
+                "TRUNCATE " + ", ".join(f'"{t["tablename"]}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
         await conn.close()
 
     asyncio.run(run())

@@ -28,6 +28,7 @@ def pg_sync_url(url: str) -> str:
 
 def pg_available() -> str | None:
     """None when PostgreSQL answers, else the reason it does not."""
+
     async def probe() -> None:
         import asyncpg
 

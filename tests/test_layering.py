@@ -46,8 +46,11 @@ def problems_of_edge_import(module: str, names: list[str]) -> list[str]:
     """Why importing `names` from `module` (of booking_core or nlu) reaches past the public surface."""
     public = PUBLIC[top(module)]
     if module == top(module):  # the package itself: `from booking_core.storage import models` style is below
-        return [f"{module}.{n} is not public" for n in names if f"{module}.{n}" not in public
-                and n not in getattr(importlib.import_module(module), "__all__", ())]
+        return [
+            f"{module}.{n} is not public"
+            for n in names
+            if f"{module}.{n}" not in public and n not in getattr(importlib.import_module(module), "__all__", ())
+        ]
     if module not in public:
         subs = [f"{module}.{n}" for n in names]
         if names and all(s in public for s in subs):  # `from booking_core.storage import models`
@@ -70,8 +73,12 @@ def test_edges_import_only_the_public_surface() -> None:
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_inner_packages_do_not_import_against_the_arrows(package: str) -> None:
     forbidden = set(OURS) - ALLOWED[package] - {package}
-    found = [f"{path.relative_to(ROOT)}:{line}: imports {module}"
-             for path in sources(package) for line, module, _ in imports(path) if top(module) in forbidden]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: imports {module}"
+        for path in sources(package)
+        for line, module, _ in imports(path)
+        if top(module) in forbidden
+    ]
     assert found == []
 
 
@@ -87,7 +94,8 @@ def test_the_checks_see_a_reach_past_the_surface() -> None:
     """The edge check itself: a private module, a private name and a public one are told apart."""
     assert problems_of_edge_import("booking_core.search", ["check"]) == ["booking_core.search is not a public module"]
     assert problems_of_edge_import("booking_core.service", ["open_context"]) == [
-        "booking_core.service.open_context is not in its __all__"]
+        "booking_core.service.open_context is not in its __all__"
+    ]
     assert problems_of_edge_import("booking_core.service", ["BookingService"]) == []
     assert problems_of_edge_import("booking_core.storage", ["models"]) == []
     assert problems_of_edge_import("nlu.when_grammar", ["resolve"]) == ["nlu.when_grammar is not a public module"]

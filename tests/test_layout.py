@@ -11,7 +11,13 @@ import importlib.util
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-PRODUCT = {"agent_functions", "booking_core", "nlu", "integrations", "portal"}  # tests/nlu, tests/integrations, tests/portal mirror these
+PRODUCT = {
+    "agent_functions",
+    "booking_core",
+    "nlu",
+    "integrations",
+    "portal",
+}  # tests/nlu, tests/integrations, tests/portal mirror these
 
 
 def test_every_test_folder_is_a_package() -> None:
@@ -30,8 +36,13 @@ def test_no_test_module_is_imported_by_bare_name() -> None:
     bare = []
     for path in sorted(TESTS.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                else []
+            )
             bare += [
                 f"{path.relative_to(TESTS.parent)}:{node.lineno} {name}"
                 for name in names

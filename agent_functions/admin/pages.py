@@ -22,35 +22,39 @@ NO_CALLS_ROW = "<tr><td class=t colspan=11>Keine Anrufe im Zeitraum.</td></tr>"
 COST_COLOUR = "#d9534f"
 BILLED_COLOUR = "#2b7bb9"
 
-CSS = "\n".join((
-    "",
-    'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;'
-    "margin:24px;color:#1f2933;background:#f7f8fa}",
-    "h1{font-size:22px;margin:0 0 4px}.sub{color:#616e7c;margin:0 0 16px}",
-    "form{margin:0 0 16px;display:flex;gap:8px;align-items:end;flex-wrap:wrap}"
-    "label{font-size:12px;color:#616e7c;display:flex;flex-direction:column}",
-    "input,button{font:inherit;padding:4px 6px}",
-    ".cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}",
-    ".card{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:10px 14px;min-width:120px}",
-    ".card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#616e7c}",
-    ".panel{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:12px;margin:0 0 16px}",
-    "table{border-collapse:collapse;width:100%;font-size:13px}"
-    "th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}",
-    "th{background:#f0f2f5;position:sticky;top:0}td.t,th.t{text-align:left}tfoot td{font-weight:600}",
-    ".badge{font-size:11px;padding:1px 5px;border-radius:8px;background:#e4e7eb}"
-    ".badge.estimated{background:#fde8c8}.badge.final{background:#d4edda}",
-    ".neg{color:#b42318}.err{color:#b42318}"
-    ".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}",
-    "a{color:#2b7bb9}",
-    "",
-))
+CSS = "\n".join(
+    (
+        "",
+        'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;'
+        "margin:24px;color:#1f2933;background:#f7f8fa}",
+        "h1{font-size:22px;margin:0 0 4px}.sub{color:#616e7c;margin:0 0 16px}",
+        "form{margin:0 0 16px;display:flex;gap:8px;align-items:end;flex-wrap:wrap}"
+        "label{font-size:12px;color:#616e7c;display:flex;flex-direction:column}",
+        "input,button{font:inherit;padding:4px 6px}",
+        ".cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}",
+        ".card{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:10px 14px;min-width:120px}",
+        ".card .v{font-size:20px;font-weight:600}.card .l{font-size:12px;color:#616e7c}",
+        ".panel{background:#fff;border:1px solid #e4e7eb;border-radius:6px;padding:12px;margin:0 0 16px}",
+        "table{border-collapse:collapse;width:100%;font-size:13px}"
+        "th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}",
+        "th{background:#f0f2f5;position:sticky;top:0}td.t,th.t{text-align:left}tfoot td{font-weight:600}",
+        ".badge{font-size:11px;padding:1px 5px;border-radius:8px;background:#e4e7eb}"
+        ".badge.estimated{background:#fde8c8}.badge.final{background:#d4edda}",
+        ".neg{color:#b42318}.err{color:#b42318}"
+        ".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}",
+        "a{color:#2b7bb9}",
+        "",
+    )
+)
 
 
 def page_shell(title: str, inner: str) -> str:
     """A whole HTML document around `inner` (already escaped), with the page's inline CSS."""
-    return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
-            f"<body>{inner}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
+        f"<body>{inner}</body></html>"
+    )
 
 
 def error_page(message: str) -> str:
@@ -108,8 +112,10 @@ def render_chart(series: list[tuple[str, Decimal, Decimal]], width: int = 1100, 
     n = max(1, len(series))
     slot = plot_w / n
     bar = max(1.0, min(28.0, slot * 0.38))
-    parts = [f'<svg id="cost-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="100%" height="{height}" role="img" aria-label="Kosten und Abrechnung pro Tag">']
+    parts = [
+        f'<svg id="cost-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" height="{height}" role="img" aria-label="Kosten und Abrechnung pro Tag">'
+    ]
     for i in range(5):
         value = top_value * i / 4
         y = top + plot_h - float(value / top_value) * plot_h
@@ -168,7 +174,7 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None, 
         ("Minuten", _num(t["minutes"])),
         ("Kosten", _eur(t["cost_eur"])),
         ("Abgerechnet", _eur(t["billed_eur"])),
-        ("Marge", f'{_eur(t["margin_eur"])} ({margin_pct})'),
+        ("Marge", f"{_eur(t['margin_eur'])} ({margin_pct})"),
         ("Buchungen", str(t["bookings"])),
         ("Kosten je Buchung", _eur(t["cost_per_booking_eur"])),
         *([("Guthaben" + (" (unter null)" if balance < 0 else ""), _eur(balance))] if balance is not None else []),
@@ -181,24 +187,31 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None, 
         f'<p class="sub">Davon Retell {escape(_eur(t["retell_eur"]))}, Telefonie {escape(_eur(t["telephony_eur"]))}, '
         f"LLM {escape(_eur(t['llm_eur']))}. "
         + (f"{t['estimated_calls']} Anruf(e) noch geschätzt. " if t["estimated_calls"] else "")
-        + (f"Beträge in EUR; {t['fallback_fx_calls']} Anruf(e) mit Ersatzkurs umgerechnet (kein EZB-Kurs gespeichert). "
-           if t["fallback_fx_calls"] else "Beträge in EUR zum EZB-Kurs des Anruftags. ")
+        + (
+            f"Beträge in EUR; {t['fallback_fx_calls']} Anruf(e) mit Ersatzkurs umgerechnet (kein EZB-Kurs gespeichert). "
+            if t["fallback_fx_calls"]
+            else "Beträge in EUR zum EZB-Kurs des Anruftags. "
+        )
         + f"Anrufe mit Buchung {t['booked_calls']}, Rückrufwunsch {t['callback_calls']}, Fehler {t['error_calls']}, "
         + f"Richtlinie abgelehnt {t['policy_refusal_calls']}.</p>"
     )
     token_field = f'<input type="hidden" name="token" value="{escape(token)}">' if token else ""
-    form = (f'<form method="get"><input type="hidden" name="tenant" value="{escape(tenant.id)}">{token_field}'
-            f'<label>von<input type="date" name="from" value="{report.start.isoformat()}"></label>'
-            f'<label>bis<input type="date" name="to" value="{report.end.isoformat()}"></label>'
-            f'<button type="submit">Anzeigen</button></form>')
+    form = (
+        f'<form method="get"><input type="hidden" name="tenant" value="{escape(tenant.id)}">{token_field}'
+        f'<label>von<input type="date" name="from" value="{report.start.isoformat()}"></label>'
+        f'<label>bis<input type="date" name="to" value="{report.end.isoformat()}"></label>'
+        f'<button type="submit">Anzeigen</button></form>'
+    )
     chart = (
         f'<div class="panel"><div class="legend"><strong>Kosten vs. abgerechnet pro Tag</strong>'
         f'<span style="background:{COST_COLOUR}"></span>Kosten'
         f'<span style="background:{BILLED_COLOUR}"></span>Abgerechnet</div>'
         f"{render_chart(_series(report))}</div>"
     )
-    head = ("<tr><th class=t>Beginn</th><th class=t>Anruf</th><th>Minuten</th><th class=t>Status</th><th>Retell</th>"
-            "<th>Telefonie</th><th>LLM</th><th>Kosten</th><th>Abgerechnet</th><th>Marge</th><th>Buchungen</th></tr>")
+    head = (
+        "<tr><th class=t>Beginn</th><th class=t>Anruf</th><th>Minuten</th><th class=t>Status</th><th>Retell</th>"
+        "<th>Telefonie</th><th>LLM</th><th>Kosten</th><th>Abgerechnet</th><th>Marge</th><th>Buchungen</th></tr>"
+    )
     body_rows = []
     for row in report.rows[:MAX_TABLE_CALLS]:
         started = row.get("started_at", "")[:16].replace("T", " ")
@@ -211,8 +224,11 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None, 
             f"<td>{_eur(row['cost_eur'])}</td><td>{_eur(row['billed_eur'])}</td>"
             f"<td{_cls(row['margin_eur'])}>{_eur(row['margin_eur'])}</td><td>{row['bookings']}</td></tr>"
         )
-    more = (f'<p class="sub">Die ersten {MAX_TABLE_CALLS} von {len(report.rows)} Anrufen; alle im CSV.</p>'
-            if len(report.rows) > MAX_TABLE_CALLS else "")
+    more = (
+        f'<p class="sub">Die ersten {MAX_TABLE_CALLS} von {len(report.rows)} Anrufen; alle im CSV.</p>'
+        if len(report.rows) > MAX_TABLE_CALLS
+        else ""
+    )
     foot = (
         f"<tr><td class=t colspan=2>Summe</td><td>{_num(t['minutes'])}</td><td></td><td>{_eur(t['retell_eur'])}</td>"
         f"<td>{_eur(t['telephony_eur'])}</td><td>{_eur(t['llm_eur'])}</td><td>{_eur(t['cost_eur'])}</td>"

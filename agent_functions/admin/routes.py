@@ -35,8 +35,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
-            "frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 def _error(status: int, error: str, message: str, **extra: Any) -> web.Response:
@@ -140,8 +142,11 @@ async def costs_route(request: web.Request, services: AppServices) -> web.Respon
         filename = f"costs-{tenant.id}-{start}-{end}-{by}.csv"
         return web.Response(
             body=text.encode("utf-8"),
-            headers={**SECURITY_HEADERS, "Content-Type": "text/csv; charset=utf-8",
-                     "Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={
+                **SECURITY_HEADERS,
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{filename}"',
+            },
         )
     return web.json_response(report_json(report), headers=SECURITY_HEADERS)
 
@@ -181,8 +186,13 @@ async def page_route(request: web.Request) -> web.Response:
 
 
 def _html(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
-                        headers={**SECURITY_HEADERS, "Content-Security-Policy": PAGE_CSP})
+    return web.Response(
+        text=body,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers={**SECURITY_HEADERS, "Content-Security-Policy": PAGE_CSP},
+    )
 
 
 def add_admin_routes(app: web.Application) -> None:

@@ -25,8 +25,12 @@ def register(sub: Any) -> None:
     bench.add_argument(
         "--appointments", type=int, default=20_000, help="existing appointments to generate (default 20000)"
     )
-    bench.add_argument("--think-ms", type=float, default=1000.0,
-                       help="mean pause before each function call of a call (default 1000; 0 = as fast as possible)")
+    bench.add_argument(
+        "--think-ms",
+        type=float,
+        default=1000.0,
+        help="mean pause before each function call of a call (default 1000; 0 = as fast as possible)",
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     bench.set_defaults(func=cmd_bench)
@@ -37,8 +41,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if (args.workers or 1) > 1 and not args.database_url:
         raise CommandError("--workers > 1 needs --database-url (PostgreSQL): SQLite is served by one process")
-    config = BenchConfig(database_url=args.database_url, concurrency=args.concurrency, duration_s=args.duration,
-                         workers=args.workers, appointments=args.appointments, think_ms=args.think_ms)
+    config = BenchConfig(
+        database_url=args.database_url,
+        concurrency=args.concurrency,
+        duration_s=args.duration,
+        workers=args.workers,
+        appointments=args.appointments,
+        think_ms=args.think_ms,
+    )
     result = run_bench(config, progress=(lambda _line: None) if args.json else print)
     missed = missed_targets(result)
     if args.json:
@@ -74,7 +84,9 @@ def render(result: dict[str, Any], missed: list[str]) -> str:
     rows = [*result["functions"].items(), ("floor (ping)", result["floor"])]
     lines = [f"{'function':<24}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'count':>8}{'errors':>8}"]
     for name, s in rows:
-        lines.append(f"{name:<24}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}{s['max_ms']:>9.1f}{s['count']:>8}{s['errors']:>8}")
+        lines.append(
+            f"{name:<24}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}{s['max_ms']:>9.1f}{s['count']:>8}{s['errors']:>8}"
+        )
     lines.append(
         f"(ms) {result['calls_per_s']} function calls/s, {result['phone_calls_per_s']} phone calls/s, "
         f"peak server RSS {result['peak_rss_mb']} MB (PSS {result['peak_pss_mb']} MB); "

@@ -28,16 +28,59 @@ BENCH_NUMBER = "+4930555000999"  # the dialled number that reaches the bench ten
 COMPOSITE_IDS = ("colour-root", "perm", "colour-lengths", "bleach", "treatment-blocked")
 # Names as callers say them, so the HTTP benchmark exercises service and staff matching on a real-sized catalogue.
 SIMPLE_NAMES = (
-    "Herrenhaarschnitt", "Damenhaarschnitt", "Kinderhaarschnitt", "Waschen und Föhnen", "Bartpflege", "Pony schneiden",
-    "Hochsteckfrisur", "Augenbrauen zupfen", "Wimpern färben", "Kopfmassage", "Haarkur", "Spitzen schneiden",
-    "Maschinenschnitt", "Brautfrisur", "Locken stylen", "Haare glätten", "Nassrasur", "Kurzhaarschnitt",
-    "Trockenschnitt", "Konturenschnitt",
+    "Herrenhaarschnitt",
+    "Damenhaarschnitt",
+    "Kinderhaarschnitt",
+    "Waschen und Föhnen",
+    "Bartpflege",
+    "Pony schneiden",
+    "Hochsteckfrisur",
+    "Augenbrauen zupfen",
+    "Wimpern färben",
+    "Kopfmassage",
+    "Haarkur",
+    "Spitzen schneiden",
+    "Maschinenschnitt",
+    "Brautfrisur",
+    "Locken stylen",
+    "Haare glätten",
+    "Nassrasur",
+    "Kurzhaarschnitt",
+    "Trockenschnitt",
+    "Konturenschnitt",
 )
 COMPOSITE_NAMES = ("Ansatz färben", "Dauerwelle", "Längen färben", "Blondierung", "Intensivbehandlung")
 STAFF_NAMES = (
-    "Anna", "Ben", "Clara", "David", "Elena", "Finn", "Greta", "Hannes", "Ida", "Jonas", "Katrin", "Lukas", "Mara",
-    "Nils", "Olga", "Paul", "Quirin", "Rosa", "Sven", "Tilda", "Uwe", "Vera", "Wilhelm", "Xenia", "Yannick", "Zoe",
-    "Anton", "Berta", "Carlo", "Dora",
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elena",
+    "Finn",
+    "Greta",
+    "Hannes",
+    "Ida",
+    "Jonas",
+    "Katrin",
+    "Lukas",
+    "Mara",
+    "Nils",
+    "Olga",
+    "Paul",
+    "Quirin",
+    "Rosa",
+    "Sven",
+    "Tilda",
+    "Uwe",
+    "Vera",
+    "Wilhelm",
+    "Xenia",
+    "Yannick",
+    "Zoe",
+    "Anton",
+    "Berta",
+    "Carlo",
+    "Dora",
 )
 
 
@@ -58,16 +101,21 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7, staff_count
         )
     policies = ("free", "flexible", "free", "never", "blocked")
     for sid, name, policy in zip(COMPOSITE_IDS, COMPOSITE_NAMES, policies):
-        services.append({
-            "id": sid, "name": name, "price": f"{rnd.randint(60, 150)}.00", "pause_policy": policy,
-            "buffer_after_min": 5,
-            "segments": [
-                {"key": "A", "name": "Apply", "duration_min": 30, "gap_after_min": 30, "gap_after_max": 45},
-                {"key": "B", "name": "Rinse", "duration_min": 15, "gap_after_min": 0},
-                {"key": "C", "name": "Cut", "duration_min": 30},
-                {"key": "D", "name": "Style", "duration_min": 30},
-            ],
-        })
+        services.append(
+            {
+                "id": sid,
+                "name": name,
+                "price": f"{rnd.randint(60, 150)}.00",
+                "pause_policy": policy,
+                "buffer_after_min": 5,
+                "segments": [
+                    {"key": "A", "name": "Apply", "duration_min": 30, "gap_after_min": 30, "gap_after_max": 45},
+                    {"key": "B", "name": "Rinse", "duration_min": 15, "gap_after_min": 0},
+                    {"key": "C", "name": "Cut", "duration_min": 30},
+                    {"key": "D", "name": "Style", "duration_min": 30},
+                ],
+            }
+        )
     ids = [s["id"] for s in services]
     staff: list[dict[str, Any]] = []
     weekdays = ("mon", "tue", "wed", "thu", "fri", "sat")
@@ -87,20 +135,32 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7, staff_count
             else []
         )
         name = STAFF_NAMES[i % 30] + (f" {i // 30 + 1}" if i >= 30 else "")
-        staff.append({"id": f"staff-{i:02d}", "name": name, "services": does, "hours": hours,
-                      "absences": absences})
-    return parse_tenant({
-        "id": tenant_id, "name": "Bench Salon", "timezone": "Europe/Berlin", "currency": "EUR",
-        "phone_numbers": [BENCH_NUMBER],
-        "holidays": {"country": "DE", "subdiv": "BE"},
-        "opening_hours": {d: [["08:00", "20:00" if d != "sat" else "16:00"]] for d in weekdays},
-        "booking": {"slot_interval_min": 15, "min_notice_min": 60, "max_advance_days": 120, "hold_ttl_s": 300},
-        "services": services, "staff": staff,
-    })
+        staff.append({"id": f"staff-{i:02d}", "name": name, "services": does, "hours": hours, "absences": absences})
+    return parse_tenant(
+        {
+            "id": tenant_id,
+            "name": "Bench Salon",
+            "timezone": "Europe/Berlin",
+            "currency": "EUR",
+            "phone_numbers": [BENCH_NUMBER],
+            "holidays": {"country": "DE", "subdiv": "BE"},
+            "opening_hours": {d: [["08:00", "20:00" if d != "sat" else "16:00"]] for d in weekdays},
+            "booking": {"slot_interval_min": 15, "min_notice_min": 60, "max_advance_days": 120, "hold_ttl_s": 300},
+            "services": services,
+            "staff": staff,
+        }
+    )
 
 
-async def populate(db: Database, tenant: TenantConfig, n_appointments: int, start_day: date, clock: Clock,
-                   days: int = 90, seed: int = 11) -> int:
+async def populate(
+    db: Database,
+    tenant: TenantConfig,
+    n_appointments: int,
+    start_day: date,
+    clock: Clock,
+    days: int = 90,
+    seed: int = 11,
+) -> int:
     """Save `tenant` and write about `n_appointments` appointments over `days` days from `start_day`.
     Returns how many were written."""
     rnd = random.Random(seed)
@@ -112,8 +172,16 @@ async def populate(db: Database, tenant: TenantConfig, n_appointments: int, star
     per_staff_day = -(-n_appointments // staff_days) + 2
     appts: list[dict[str, Any]] = []
     segs: list[dict[str, Any]] = []
-    customers = [{"id": str(uuid.uuid4()), "tenant_id": tenant.id, "phone": f"+49151{i:08d}", "name": f"Customer {i}",
-                  "created_at": now} for i in range(2000)]
+    customers = [
+        {
+            "id": str(uuid.uuid4()),
+            "tenant_id": tenant.id,
+            "phone": f"+49151{i:08d}",
+            "name": f"Customer {i}",
+            "created_at": now,
+        }
+        for i in range(2000)
+    ]
     slots_done = 0
     day_list = [start_day + timedelta(days=k) for k in range(days)]
     plan_days = [(d, member) for d in day_list for member in tenant.staff]
@@ -130,8 +198,9 @@ async def populate(db: Database, tenant: TenantConfig, n_appointments: int, star
         idx = IntervalIndex(work)
         per_day = 0
 
-        def fits(staff: str, s: int, e: int, bu: int, idx: IntervalIndex = idx,
-                 busy: list[tuple[int, int]] = busy) -> bool:
+        def fits(
+            staff: str, s: int, e: int, bu: int, idx: IntervalIndex = idx, busy: list[tuple[int, int]] = busy
+        ) -> bool:
             return idx.contains(s, e) and not any(s < be and bs < bu for bs, be in busy)
 
         cursor = work[0][0] + 15 * rnd.randrange(0, 3)
@@ -148,18 +217,44 @@ async def populate(db: Database, tenant: TenantConfig, n_appointments: int, star
             busy.extend((p.start, p.busy_until) for p in plan if p.staff_busy)
             aid = str(uuid.uuid4())
             ref = f"B{len(appts):07d}"
-            appts.append({
-                "id": aid, "tenant_id": tenant.id, "reference": ref, "service_id": service.id, "staff_id": member.id,
-                "customer_id": rnd.choice(customers)["id"], "status": "scheduled", "start": from_minute(plan[0].start),
-                "end": from_minute(max(p.end for p in plan)), "price": member.prices.get(service.id, service.price),
-                "currency": tenant.currency, "notes": None, "call_id": None, "idempotency_key": None,
-                "reschedule_count": 0, "version": 1, "created_at": now, "updated_at": now,
-            })
+            appts.append(
+                {
+                    "id": aid,
+                    "tenant_id": tenant.id,
+                    "reference": ref,
+                    "service_id": service.id,
+                    "staff_id": member.id,
+                    "customer_id": rnd.choice(customers)["id"],
+                    "status": "scheduled",
+                    "start": from_minute(plan[0].start),
+                    "end": from_minute(max(p.end for p in plan)),
+                    "price": member.prices.get(service.id, service.price),
+                    "currency": tenant.currency,
+                    "notes": None,
+                    "call_id": None,
+                    "idempotency_key": None,
+                    "reschedule_count": 0,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             for p in plan:
-                segs.append({"appointment_id": aid, "tenant_id": tenant.id, "staff_id": p.staff_id, "key": p.key,
-                             "name": p.name, "position": p.position, "start": from_minute(p.start),
-                             "end": from_minute(p.end), "busy_until": from_minute(p.busy_until),
-                             "staff_busy": p.staff_busy, "live": True})
+                segs.append(
+                    {
+                        "appointment_id": aid,
+                        "tenant_id": tenant.id,
+                        "staff_id": p.staff_id,
+                        "key": p.key,
+                        "name": p.name,
+                        "position": p.position,
+                        "start": from_minute(p.start),
+                        "end": from_minute(p.end),
+                        "busy_until": from_minute(p.busy_until),
+                        "staff_busy": p.staff_busy,
+                        "live": True,
+                    }
+                )
             slots_done += 1
             per_day += 1
             if per_day >= per_staff_day:
@@ -169,9 +264,9 @@ async def populate(db: Database, tenant: TenantConfig, n_appointments: int, star
     async with db.write() as session:
         await session.execute(insert(m.Customer), customers)
         for i in range(0, len(appts), 2000):
-            await session.execute(insert(m.Appointment), appts[i:i + 2000])
+            await session.execute(insert(m.Appointment), appts[i : i + 2000])
         for i in range(0, len(segs), 4000):
-            await session.execute(insert(m.AppointmentSegment), segs[i:i + 4000])
+            await session.execute(insert(m.AppointmentSegment), segs[i : i + 4000])
     return len(appts)
 
 

@@ -49,8 +49,18 @@ from booking_core.storage.migrate import upgrade
 KEY = "bench-key"
 BERLIN = ZoneInfo("Europe/Berlin")
 DAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag")
-TIMES = ("um 9", "um halb zehn", "um 10 Uhr", "um Viertel nach elf", "um 12", "um halb drei", "um 15 Uhr",
-         "um Viertel vor fünf", "um 17:30", "um 18 Uhr")
+TIMES = (
+    "um 9",
+    "um halb zehn",
+    "um 10 Uhr",
+    "um Viertel nach elf",
+    "um 12",
+    "um halb drei",
+    "um 15 Uhr",
+    "um Viertel vor fünf",
+    "um 17:30",
+    "um 18 Uhr",
+)
 PARTS = ("vormittags", "nachmittags", "am Vormittag", "am Nachmittag", "abends", "früh")
 RELATIVE_DAYS = ("morgen", "übermorgen", "nächste Woche", "in zwei Wochen")
 
@@ -60,10 +70,10 @@ def spoken_when(rnd: random.Random) -> str:
     day = rnd.choice([*RELATIVE_DAYS[:2], *DAYS, f"nächste Woche {rnd.choice(DAYS)}", f"am {rnd.choice(DAYS)}"])
     shape = rnd.random()
     if shape < 0.5:
-        return f"{day} {rnd.choice(TIMES)}"       # a specific time
+        return f"{day} {rnd.choice(TIMES)}"  # a specific time
     if shape < 0.8:
-        return f"{day} {rnd.choice(PARTS)}"       # a window
-    return day                                      # a whole day
+        return f"{day} {rnd.choice(PARTS)}"  # a window
+    return day  # a whole day
 
 
 def spoken_wish(rnd: random.Random) -> dict[str, str]:
@@ -154,9 +164,16 @@ class SimulatedCall:
             await self.send("ping")
         if offered is None or self.rnd.random() >= 0.5:
             return
-        booked = await self.send("book_appointment", {
-            "service": offered["service"]["name"], "staff": offered["staff"]["name"], "date": offered["start"][:10],
-            "time": offered["start"][11:16], "customer_name": "Bench Caller"})
+        booked = await self.send(
+            "book_appointment",
+            {
+                "service": offered["service"]["name"],
+                "staff": offered["staff"]["name"],
+                "date": offered["start"][:10],
+                "time": offered["start"][11:16],
+                "customer_name": "Bench Caller",
+            },
+        )
         if booked is None or booked.outcome != "booked":
             return
         reference = booked.body["data"]["appointment"]["reference"]
@@ -213,10 +230,10 @@ class MemoryWatch:
 
 @dataclass
 class BenchConfig:
-    database_url: str | None = None     # None: a fresh SQLite file under var/bench
+    database_url: str | None = None  # None: a fresh SQLite file under var/bench
     concurrency: int = 20
     duration_s: float = 30.0
-    workers: int | None = None          # default: 1 on SQLite, 2 on PostgreSQL
+    workers: int | None = None  # default: 1 on SQLite, 2 on PostgreSQL
     appointments: int = 20_000
     think_ms: float = 1000.0
     seed: int = 1
@@ -293,8 +310,10 @@ def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
     url, written = asyncio.run(prepare_database(config))
     dialect = "postgresql" if url.startswith("postgres") else "sqlite"
     workers = config.workers or (2 if dialect == "postgresql" else 1)
-    progress(f"{dialect}: {written} appointments generated in {time.perf_counter() - started:.1f} s; "
-             f"serving with {workers} worker process(es); {config.concurrency} calls for {config.duration_s:.0f} s")
+    progress(
+        f"{dialect}: {written} appointments generated in {time.perf_counter() - started:.1f} s; "
+        f"serving with {workers} worker process(es); {config.concurrency} calls for {config.duration_s:.0f} s"
+    )
     server = ServerProcess(url, key=KEY, workers=workers, log_path=config.work_dir / "server.log")
     with server, MemoryWatch(server) as memory:
         load, elapsed = asyncio.run(drive(server, config))

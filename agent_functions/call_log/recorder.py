@@ -69,8 +69,13 @@ def _plain(value: Any) -> Any:
 
 def call_part(call: CallInfo) -> dict[str, Any]:
     """The envelope's routing part, enough to send the request again: no transcript, no recording."""
-    part: dict[str, Any] = {"call_id": call.call_id, "from_number": call.from_number, "to_number": call.to_number,
-            "direction": call.direction, "agent_id": call.agent_id}
+    part: dict[str, Any] = {
+        "call_id": call.call_id,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+        "direction": call.direction,
+        "agent_id": call.agent_id,
+    }
     if call.tenant_hint:
         part["metadata"] = {"tenant": call.tenant_hint}
     return {k: v for k, v in part.items() if v is not None}
@@ -81,11 +86,16 @@ def to_row(item: Pending) -> dict[str, Any]:
     request = item.request
     status = item.response.get("status") if isinstance(item.response, dict) else None
     return {
-        "tenant_id": item.tenant_id, "call_id": request.call.call_id, "at": item.at,
+        "tenant_id": item.tenant_id,
+        "call_id": request.call.call_id,
+        "at": item.at,
         "name": (request.name or "")[:100] or None,
         "function": resolve(request.name, request.args).function or "unknown",
-        "args": _plain(request.args), "call": call_part(request.call),
-        "status": str(status or "?")[:32], "response": _plain(item.response), "ms": round(item.ms, 2),
+        "args": _plain(request.args),
+        "call": call_part(request.call),
+        "status": str(status or "?")[:32],
+        "response": _plain(item.response),
+        "ms": round(item.ms, 2),
     }
 
 
@@ -123,8 +133,9 @@ class CallLog:
                     log.warning("call log waits for the database", pending=len(self.pending), error=type(exc).__name__)
                     break
                 # A batch the database refuses: retrying it would block every later record.
-                log.error("call log records dropped: the database refused them", records=len(items),
-                          error=type(exc).__name__)
+                log.error(
+                    "call log records dropped: the database refused them", records=len(items), error=type(exc).__name__
+                )
                 continue
             written += len(items)
         if self.dropped:
@@ -155,7 +166,8 @@ class CallLog:
 def _unreachable(exc: Exception) -> bool:
     """Whether `exc` says the database could not be reached (worth retrying), not that it refused the rows."""
     return isinstance(exc, (OSError, TimeoutError, OperationalError, InterfaceError)) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
 
 
 Dispatch = Callable[[AppServices, TenantConfig, FunctionCall], Awaitable[dict[str, Any]]]

@@ -35,9 +35,11 @@ async def delete_records_before(conn: AsyncConnection, cutoff: datetime) -> int:
 
 async def records_of_call(db: Database, tenant_id: str, call_id: str) -> list[dict[str, Any]]:
     """Every recorded function call of one call of one tenant, in request order."""
-    query = (select(*(getattr(FunctionCallRecord, c) for c in COLUMNS))
-             .where(FunctionCallRecord.tenant_id == tenant_id, FunctionCallRecord.call_id == call_id)
-             .order_by(FunctionCallRecord.at, FunctionCallRecord.id))
+    query = (
+        select(*(getattr(FunctionCallRecord, c) for c in COLUMNS))
+        .where(FunctionCallRecord.tenant_id == tenant_id, FunctionCallRecord.call_id == call_id)
+        .order_by(FunctionCallRecord.at, FunctionCallRecord.id)
+    )
     async with db.read_connection() as conn:
         return [dict(row._mapping) for row in await conn.execute(query)]
 
@@ -51,8 +53,10 @@ async def call_events(db: Database, tenant_id: str, call_id: str) -> dict[str, A
 
 async def tenants_of_call(db: Database, call_id: str) -> list[str]:
     """The tenants that have a call with this id (function calls or events); ids are unique per tenant only."""
-    query = union(select(FunctionCallRecord.tenant_id).where(FunctionCallRecord.call_id == call_id),
-                  select(Call.tenant_id).where(Call.call_id == call_id))
+    query = union(
+        select(FunctionCallRecord.tenant_id).where(FunctionCallRecord.call_id == call_id),
+        select(Call.tenant_id).where(Call.call_id == call_id),
+    )
     async with db.read_connection() as conn:
         return sorted(row[0] for row in await conn.execute(query))
 

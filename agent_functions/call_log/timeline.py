@@ -33,13 +33,25 @@ async def call_view(db: Database, tenant: TenantConfig, call_id: str) -> dict[st
         return None
     zone = tenant.zone
     functions = [
-        {"seq": seq, "at": r["at"].astimezone(zone).isoformat(), "name": r["name"], "function": r["function"],
-         "args": r["args"], "status": r["status"], "message": (r["response"] or {}).get("message"), "ms": r["ms"],
-         "call": r["call"], "response": r["response"]}
+        {
+            "seq": seq,
+            "at": r["at"].astimezone(zone).isoformat(),
+            "name": r["name"],
+            "function": r["function"],
+            "args": r["args"],
+            "status": r["status"],
+            "message": (r["response"] or {}).get("message"),
+            "ms": r["ms"],
+            "call": r["call"],
+            "response": r["response"],
+        }
         for seq, r in enumerate(records, start=1)
     ]
-    return {"call": await call_record(db, tenant.id, call_id) if events else None, "functions": functions,
-            "events": _events(events or {}, tenant)}
+    return {
+        "call": await call_record(db, tenant.id, call_id) if events else None,
+        "functions": functions,
+        "events": _events(events or {}, tenant),
+    }
 
 
 def _events(events: dict[str, Any], tenant: TenantConfig) -> list[dict[str, Any]]:
@@ -59,7 +71,7 @@ def _asked(args: Any) -> str:
     if not isinstance(args, dict) or not args:
         return "–"
     text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in args.items())
-    return text if len(text) <= ASKED_CHARS else text[:ASKED_CHARS - 1] + "…"
+    return text if len(text) <= ASKED_CHARS else text[: ASKED_CHARS - 1] + "…"
 
 
 def _instant(at: str | None) -> float:
@@ -77,9 +89,17 @@ def render_timeline(view: dict[str, Any], tenant: TenantConfig, call_id: str) ->
     for f in view["functions"]:
         name = f["name"] or "?"
         function = name if name == f["function"] else f"{name} → {f['function']}"
-        items.append((f["at"], 1, [f"{_clock(f['at'])}  #{f['seq']} {function}  [{f['status']}]  {f['ms']:.0f} ms",
-                                   f"          asked: {_asked(f['args'])}",
-                                   f"          heard: {f['message'] or '–'}"]))
+        items.append(
+            (
+                f["at"],
+                1,
+                [
+                    f"{_clock(f['at'])}  #{f['seq']} {function}  [{f['status']}]  {f['ms']:.0f} ms",
+                    f"          asked: {_asked(f['args'])}",
+                    f"          heard: {f['message'] or '–'}",
+                ],
+            )
+        )
     for e in view["events"]:
         items.append((e["at"] or "", 0, [f"{_clock(e['at'])}  event {e['event']}"]))
     first = min((at for at, _, _ in items if at), default=None)
@@ -98,8 +118,10 @@ def _cost_line(record: dict[str, Any] | None) -> str:
         return "cost: unknown (no call event arrived)"
     cost = record["cost"]
     duration = "?" if record.get("duration_s") is None else f"{record['duration_s']} s"
-    return (f"cost ({cost['state']}): Retell {cost['retell_usd']} USD, telephony {cost['telephony_usd']} USD, "
-            f"LLM {cost['llm_usd']} USD = {cost['total_usd']} USD = {cost['total_eur']} EUR "
-            f"(rate {cost['fx_rate'] or 'unknown'}); "
-            f"billed {cost['billed_eur']} EUR · {record['status']}, {duration}, "
-            f"{len(record.get('appointments') or [])} appointment(s)")
+    return (
+        f"cost ({cost['state']}): Retell {cost['retell_usd']} USD, telephony {cost['telephony_usd']} USD, "
+        f"LLM {cost['llm_usd']} USD = {cost['total_usd']} USD = {cost['total_eur']} EUR "
+        f"(rate {cost['fx_rate'] or 'unknown'}); "
+        f"billed {cost['billed_eur']} EUR · {record['status']}, {duration}, "
+        f"{len(record.get('appointments') or [])} appointment(s)"
+    )

@@ -30,8 +30,9 @@ class Pick:
     reply: Reply | None = None
 
 
-async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_key: str, time_key: str,
-                           cancelled_by_this_call: bool = False) -> Pick:
+async def pick_appointment(
+    ctx: FunctionContext, args: dict[str, Any], *, date_key: str, time_key: str, cancelled_by_this_call: bool = False
+) -> Pick:
     """The appointment the caller means: by reference, else among their upcoming ones by number, narrowed.
 
     A withheld number can only change an appointment by its reference (a name and a date are not
@@ -42,46 +43,81 @@ async def pick_appointment(ctx: FunctionContext, args: dict[str, Any], *, date_k
     reference = text_arg(args, "appointment")
     if reference:
         code = reference_arg(args)  # "K-7-M-2.", "Kilo Sieben Mike Zwei" -> "K7M2"; the raw text may be an id
-        view = (await booking.get_appointment(tenant, code) if code else None) or await booking.get_appointment(tenant, reference)
-        if view is not None and view.status == "cancelled" and cancelled_by_this_call and \
-                await booking.cancelled_by(tenant, view.id, ctx.call.call_id):
+        view = (await booking.get_appointment(tenant, code) if code else None) or await booking.get_appointment(
+            tenant, reference
+        )
+        if (
+            view is not None
+            and view.status == "cancelled"
+            and cancelled_by_this_call
+            and await booking.cancelled_by(tenant, view.id, ctx.call.call_id)
+        ):
             return Pick(view)
         if view is None or view.status in ("cancelled", "no_show", "completed"):
             # Read the number back only when it can be one (ours have 4 to 8 characters), not a garbled argument.
             spelled = spell_reference(code) if code and len(code) <= 10 else None
-            return Pick(reply=Reply("not_found", ctx.say(
-                f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich keinen offenen Termin.",
-                f"I can't find an open appointment under {'reference ' + spelled if spelled else 'that reference'}."),
-                {"missing": ["appointment"]}))
+            return Pick(
+                reply=Reply(
+                    "not_found",
+                    ctx.say(
+                        f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich keinen offenen Termin.",
+                        f"I can't find an open appointment under {'reference ' + spelled if spelled else 'that reference'}.",
+                    ),
+                    {"missing": ["appointment"]},
+                )
+            )
         return Pick(view)
     if not ctx.call.from_number:
-        return Pick(reply=Reply("needs_clarification", ctx.say(
-            "Ihre Nummer ist unterdrückt, daher brauche ich Ihre Buchungsnummer. Oder soll ich einen Rückruf für Sie notieren?",
-            "Your number is withheld, so I need your booking reference. Or shall I arrange a callback for you?"),
-            {"missing": ["appointment"], "options": ["request_callback"]}))
+        return Pick(
+            reply=Reply(
+                "needs_clarification",
+                ctx.say(
+                    "Ihre Nummer ist unterdrückt, daher brauche ich Ihre Buchungsnummer. Oder soll ich einen Rückruf für Sie notieren?",
+                    "Your number is withheld, so I need your booking reference. Or shall I arrange a callback for you?",
+                ),
+                {"missing": ["appointment"], "options": ["request_callback"]},
+            )
+        )
     phone = customer_phone(ctx, {})
     # Several people may share the number (a family): a name given picks that person's appointments only.
     name = customer_name(args)
     candidates = await booking.find_appointments(tenant, phone=phone, name=name) if phone else []
     candidates = _narrow(ctx, candidates, args, date_key, time_key)
     if not candidates:
-        return Pick(reply=Reply("not_found", ctx.say(
-            f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben Sie eine Buchungsnummer?",
-            f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?"),
-            {"appointments": []}))
+        return Pick(
+            reply=Reply(
+                "not_found",
+                ctx.say(
+                    f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben Sie eine Buchungsnummer?",
+                    f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?",
+                ),
+                {"appointments": []},
+            )
+        )
     if len(candidates) > 1:
-        def message(count: int) -> str:
-            listed = speak_appointments(ctx, candidates[:min(3, count)])
-            return ctx.say(f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
-                           f"I see several appointments: {listed}. Which one do you mean?")
 
-        return Pick(reply=Reply("needs_clarification", message(len(candidates)),
-                                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]},
-                                spoken="appointments", render=message))
+        def message(count: int) -> str:
+            listed = speak_appointments(ctx, candidates[: min(3, count)])
+            return ctx.say(
+                f"Ich sehe mehrere Termine: {listed}. Welchen meinen Sie?",
+                f"I see several appointments: {listed}. Which one do you mean?",
+            )
+
+        return Pick(
+            reply=Reply(
+                "needs_clarification",
+                message(len(candidates)),
+                {"missing": [date_key], "appointments": [appointment_data(a, tenant) for a in candidates]},
+                spoken="appointments",
+                render=message,
+            )
+        )
     return Pick(candidates[0])
 
 
-def _narrow(ctx: FunctionContext, views: list[AppointmentView], args: dict[str, Any], date_key: str, time_key: str) -> list[AppointmentView]:
+def _narrow(
+    ctx: FunctionContext, views: list[AppointmentView], args: dict[str, Any], date_key: str, time_key: str
+) -> list[AppointmentView]:
     if not views:
         return views
     sub = {k: v for k, v in (("date", args.get(date_key)), ("time", args.get(time_key))) if v}

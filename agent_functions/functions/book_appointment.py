@@ -44,9 +44,13 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         staff_id = wish.staff.item.id if wish.staff.item is not None else chosen.staff_id
         request = SlotRequest(chosen.service_id, staff_id, chosen.start, None, exact=True)
     if request is None:
-        return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr darf ich Sie eintragen?",
-                                                     "Which day and time shall I book for you?"),
-                     {**wish.data, "missing": ["date", "time"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "An welchem Tag und um wie viel Uhr darf ich Sie eintragen?", "Which day and time shall I book for you?"
+            ),
+            {**wish.data, "missing": ["date", "time"]},
+        )
     if visit:
         name, phone = await _customer(ctx, args)
         if name is None:
@@ -73,8 +77,12 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         return _ask_email(ctx, wish.data)
     email = valid_email(email)
     if ctx.mode == "hold_only":
-        return await _hold_for_confirmation(ctx, wish.data, request, {"customer_name": name, "customer_phone": phone,
-                                                                       "customer_email": email, "notes": notes})
+        return await _hold_for_confirmation(
+            ctx,
+            wish.data,
+            request,
+            {"customer_name": name, "customer_phone": phone, "customer_email": email, "notes": notes},
+        )
     if name is None:
         return _ask_name(ctx, wish.data)
     return await book(ctx, request, CustomerInput(name, phone, email), notes, wish.data)
@@ -90,23 +98,28 @@ async def _customer(ctx: FunctionContext, args: dict[str, Any]) -> tuple[str | N
 
 
 def _ask_name(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
-    return Reply("needs_clarification", ctx.say("Auf welchen Namen darf ich den Termin eintragen?",
-                                                 "What name shall I put the appointment under?"),
-                 {**data, "missing": ["customer_name"]})
-
-
+    return Reply(
+        "needs_clarification",
+        ctx.say("Auf welchen Namen darf ich den Termin eintragen?", "What name shall I put the appointment under?"),
+        {**data, "missing": ["customer_name"]},
+    )
 
 
 def _ask_email(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
     """An email address that is not one: ask again, book nothing (a confirmation must reach the caller)."""
-    return Reply("needs_clarification", ctx.say(
-        "Die E-Mail-Adresse habe ich leider nicht richtig verstanden. Können Sie sie bitte noch einmal buchstabieren?",
-        "I didn't quite catch that email address. Could you spell it for me once more?"),
-        {**data, "missing": ["customer_email"]})
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            "Die E-Mail-Adresse habe ich leider nicht richtig verstanden. Können Sie sie bitte noch einmal buchstabieren?",
+            "I didn't quite catch that email address. Could you spell it for me once more?",
+        ),
+        {**data, "missing": ["customer_email"]},
+    )
 
 
-async def book(ctx: FunctionContext, request: SlotRequest, customer: CustomerInput, notes: str | None,
-               data: dict[str, Any]) -> Reply:
+async def book(
+    ctx: FunctionContext, request: SlotRequest, customer: CustomerInput, notes: str | None, data: dict[str, Any]
+) -> Reply:
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
         view, _created = await booking.book(tenant, request, customer, ctx.call.call_id, notes=notes)
@@ -116,37 +129,54 @@ async def book(ctx: FunctionContext, request: SlotRequest, customer: CustomerInp
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
     service = tenant.service(view.service_id)
     when = say_when(view.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
-    message = ctx.say(f"Ich habe Sie für {when} {with_staff(ctx, view.staff_id)} eingetragen.",
-                      f"You're booked for {when} {with_staff(ctx, view.staff_id)}.")
+    message = ctx.say(
+        f"Ich habe Sie für {when} {with_staff(ctx, view.staff_id)} eingetragen.",
+        f"You're booked for {when} {with_staff(ctx, view.staff_id)}.",
+    )
     if service is not None:
         message += " " + service_summary(ctx, service, view.price)
-    message += " " + ctx.say(f"Ihre Buchungsnummer ist {spell_reference(view.reference)}.",
-                             f"Your booking reference is {spell_reference(view.reference)}.")
+    message += " " + ctx.say(
+        f"Ihre Buchungsnummer ist {spell_reference(view.reference)}.",
+        f"Your booking reference is {spell_reference(view.reference)}.",
+    )
     return Reply("booked", message, {**data, "appointment": appointment_data(view, tenant)})
 
 
-async def _hold_for_confirmation(ctx: FunctionContext, data: dict[str, Any], request: SlotRequest, pending: dict[str, Any]) -> Reply:
+async def _hold_for_confirmation(
+    ctx: FunctionContext, data: dict[str, Any], request: SlotRequest, pending: dict[str, Any]
+) -> Reply:
     """start_booking: hold the slot and ask; confirm_booking books it."""
     outcome = await ctx.services.booking.check(ctx.tenant, request, ctx.call.call_id)
     if not (outcome.available and outcome.slot is not None):
         await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, outcome.alternatives)
         return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
-    await remember_offers(ctx.services, ctx.tenant.id, ctx.call.call_id, [outcome.slot], pending={k: v for k, v in pending.items() if v})
+    await remember_offers(
+        ctx.services, ctx.tenant.id, ctx.call.call_id, [outcome.slot], pending={k: v for k, v in pending.items() if v}
+    )
     slot = outcome.slot
     when = say_when(slot.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
-    return Reply("needs_confirmation", ctx.say(
-        f"{capital(when)} {with_staff(ctx, slot.staff_id)} ist frei. Soll ich den Termin verbindlich für Sie buchen?",
-        f"{capital(when)} {with_staff(ctx, slot.staff_id)} is free. Shall I confirm the booking?"),
-        {**data, "slot": slot_data(slot, ctx.tenant, outcome.hold_expires_at)})
+    return Reply(
+        "needs_confirmation",
+        ctx.say(
+            f"{capital(when)} {with_staff(ctx, slot.staff_id)} ist frei. Soll ich den Termin verbindlich für Sie buchen?",
+            f"{capital(when)} {with_staff(ctx, slot.staff_id)} is free. Shall I confirm the booking?",
+        ),
+        {**data, "slot": slot_data(slot, ctx.tenant, outcome.hold_expires_at)},
+    )
 
 
 @handler("confirm_booking")
 async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     memory: Memory = await recall_offers(ctx.services, ctx.tenant.id, ctx.call.call_id)
     if len(memory.offers) != 1:
-        return Reply("needs_clarification", ctx.say("Es ist noch kein Termin vorgemerkt. Welchen Termin möchten Sie buchen?",
-                                                     "There's no appointment pending yet. Which appointment would you like to book?"),
-                     {"missing": ["service", "date", "time"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Es ist noch kein Termin vorgemerkt. Welchen Termin möchten Sie buchen?",
+                "There's no appointment pending yet. Which appointment would you like to book?",
+            ),
+            {"missing": ["service", "date", "time"]},
+        )
     offer = memory.offers[0]
     request = SlotRequest(offer.service_id, offer.staff_id, offer.start, None, exact=True)
     name = customer_name(args) or memory.pending.get("customer_name")
@@ -160,4 +190,6 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     email = valid_email(email) or memory.pending.get("customer_email")
     if name is None:
         return _ask_name(ctx, {})
-    return await book(ctx, request, CustomerInput(name, phone, email), text_arg(args, "notes") or memory.pending.get("notes"), {})
+    return await book(
+        ctx, request, CustomerInput(name, phone, email), text_arg(args, "notes") or memory.pending.get("notes"), {}
+    )

@@ -14,9 +14,9 @@ from agent_functions.call_memory import recall_offers, remember_offers
 from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
-from agent_functions.functions.visits import move_visit_reply
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
+from agent_functions.functions.visits import move_visit_reply
 from agent_functions.functions.wish import understand_wish
 from agent_functions.registry import truthy
 from agent_functions.replies import Reply, appointment_data, iso, slot_data
@@ -43,22 +43,32 @@ def fee_sentence(ctx: FunctionContext, decision: PolicyDecision) -> str:
     return ctx.say("Das ist kostenlos.", "There's no charge for this.")
 
 
-def denied_reply(ctx: FunctionContext, decision: PolicyDecision, action_de: str, action_en: str, data: dict[str, Any]) -> Reply:
+def denied_reply(
+    ctx: FunctionContext, decision: PolicyDecision, action_de: str, action_en: str, data: dict[str, Any]
+) -> Reply:
     rule = decision.rule
     if rule.endswith("max_per_month"):
-        reason = ctx.say(f"In diesem Monat ist kein weiteres {action_de} mehr möglich.",
-                         f"No more {action_en}s are possible this month.")
+        reason = ctx.say(
+            f"In diesem Monat ist kein weiteres {action_de} mehr möglich.",
+            f"No more {action_en}s are possible this month.",
+        )
     elif rule.endswith("max_per_appointment"):
-        reason = ctx.say("Dieser Termin wurde schon zu oft verschoben.", "This appointment has already been moved too often.")
+        reason = ctx.say(
+            "Dieser Termin wurde schon zu oft verschoben.", "This appointment has already been moved too often."
+        )
     elif rule.endswith("notice"):
         hours = decision.hours_before
-        reason = ctx.say(f"So kurzfristig ist ein {action_de} leider nicht mehr möglich.",
-                         f"It's too late for a {action_en}, I'm afraid.")
+        reason = ctx.say(
+            f"So kurzfristig ist ein {action_de} leider nicht mehr möglich.",
+            f"It's too late for a {action_en}, I'm afraid.",
+        )
         if hours >= 0:
             reason += ctx.say(" Das geht nur mit genügend Vorlauf.", " That needs more notice.")
     else:
         reason = ctx.say(f"Ein {action_de} ist leider nicht möglich.", f"A {action_en} isn't possible, I'm afraid.")
-    reason += " " + ctx.say("Soll ich einen Rückruf vom Salon für Sie notieren?", "Shall I arrange a callback from the team?")
+    reason += " " + ctx.say(
+        "Soll ich einen Rückruf vom Salon für Sie notieren?", "Shall I arrange a callback from the team?"
+    )
     return Reply("policy_denied", reason, {**data, "policy": policy_data(decision, ctx)})
 
 
@@ -79,20 +89,33 @@ async def cancel_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Repl
         if not decision.allowed:
             return denied_reply(ctx, decision, "Stornieren", "cancellation", data)
     if not truthy(args.get("confirm")) and view.status != "cancelled":
-        return Reply("needs_confirmation", ctx.say(f"Soll ich Ihren Termin {spoken} stornieren? {fee_sentence(ctx, decision)}",
-                                                   f"Shall I cancel your appointment, {spoken}? {fee_sentence(ctx, decision)}"),
-                     {**data, "policy": policy_data(decision, ctx)})
+        return Reply(
+            "needs_confirmation",
+            ctx.say(
+                f"Soll ich Ihren Termin {spoken} stornieren? {fee_sentence(ctx, decision)}",
+                f"Shall I cancel your appointment, {spoken}? {fee_sentence(ctx, decision)}",
+            ),
+            {**data, "policy": policy_data(decision, ctx)},
+        )
     try:
-        cancelled, decision = await booking.cancel(tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
+        cancelled, decision = await booking.cancel(
+            tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason")
+        )
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Stornieren", "cancellation", data)
     except InvalidTransition:
-        return Reply("not_found", ctx.say("Dieser Termin ist bereits storniert.", "That appointment is already cancelled."), data)
+        return Reply(
+            "not_found", ctx.say("Dieser Termin ist bereits storniert.", "That appointment is already cancelled."), data
+        )
     message = ctx.say(f"Ihr Termin {spoken} ist storniert.", f"Your appointment, {spoken}, is cancelled.")
     if decision.fee > 0:
-        message += " " + ctx.say(f"Die Stornogebühr beträgt {say_money(decision.fee, decision.currency, 'de')}.",
-                                 f"The cancellation fee is {say_money(decision.fee, decision.currency, 'en')}.")
-    return Reply("cancelled", message, {"appointment": appointment_data(cancelled, tenant), "policy": policy_data(decision, ctx)})
+        message += " " + ctx.say(
+            f"Die Stornogebühr beträgt {say_money(decision.fee, decision.currency, 'de')}.",
+            f"The cancellation fee is {say_money(decision.fee, decision.currency, 'en')}.",
+        )
+    return Reply(
+        "cancelled", message, {"appointment": appointment_data(cancelled, tenant), "policy": policy_data(decision, ctx)}
+    )
 
 
 @handler("reschedule_appointment")
@@ -131,24 +154,40 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
             return unavailable_reply(ctx, request, outcome.reason, outcome.alternatives, data, outcome.refusal)
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, [outcome.slot])
         new_when = _spoken_when(ctx, outcome.slot.start)
-        return Reply("needs_confirmation", ctx.say(
-            f"Ich kann Ihren Termin {speak_appointment(ctx, view)} auf {new_when} {with_staff(ctx, outcome.slot.staff_id)} verschieben. "
-            f"{fee_sentence(ctx, decision)} Soll ich das so machen?",
-            f"I can move your appointment, {speak_appointment(ctx, view)}, to {new_when} {with_staff(ctx, outcome.slot.staff_id)}. "
-            f"{fee_sentence(ctx, decision)} Shall I go ahead?"),
-            {**data, "slot": slot_data(outcome.slot, tenant, outcome.hold_expires_at), "policy": policy_data(decision, ctx)})
+        return Reply(
+            "needs_confirmation",
+            ctx.say(
+                f"Ich kann Ihren Termin {speak_appointment(ctx, view)} auf {new_when} {with_staff(ctx, outcome.slot.staff_id)} verschieben. "
+                f"{fee_sentence(ctx, decision)} Soll ich das so machen?",
+                f"I can move your appointment, {speak_appointment(ctx, view)}, to {new_when} {with_staff(ctx, outcome.slot.staff_id)}. "
+                f"{fee_sentence(ctx, decision)} Shall I go ahead?",
+            ),
+            {
+                **data,
+                "slot": slot_data(outcome.slot, tenant, outcome.hold_expires_at),
+                "policy": policy_data(decision, ctx),
+            },
+        )
     try:
-        moved, decision = await booking.reschedule(tenant, view.id, request, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
+        moved, decision = await booking.reschedule(
+            tenant, view.id, request, call_id=ctx.call.call_id, reason=text_arg(args, "reason")
+        )
     except SlotUnavailable as exc:
         await remember_offers(ctx.services, tenant.id, ctx.call.call_id, exc.alternatives)
         return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
-    message = ctx.say(f"Erledigt: Ihr Termin ist jetzt {speak_appointment(ctx, moved)}.",
-                      f"Done: your appointment is now {speak_appointment(ctx, moved)}.")
+    message = ctx.say(
+        f"Erledigt: Ihr Termin ist jetzt {speak_appointment(ctx, moved)}.",
+        f"Done: your appointment is now {speak_appointment(ctx, moved)}.",
+    )
     if decision.fee > 0:
         message += " " + fee_sentence(ctx, decision)
-    return Reply("rescheduled", message, {**data, "appointment": appointment_data(moved, tenant), "policy": policy_data(decision, ctx)})
+    return Reply(
+        "rescheduled",
+        message,
+        {**data, "appointment": appointment_data(moved, tenant), "policy": policy_data(decision, ctx)},
+    )
 
 
 def _spoken_when(ctx: FunctionContext, start: datetime) -> str:

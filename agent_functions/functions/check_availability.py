@@ -71,8 +71,10 @@ def _available(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply
     when = say_when(local, ctx.lang, ctx.now().date())
     staff = with_staff(ctx, slot.staff_id)
     service = wish.service.item
-    message = ctx.say(f"{capital(when)} {staff} ist frei, ich halte Ihnen den Termin kurz fest.",
-                      f"{capital(when)} {staff} is free, and I'm holding it for you.")
+    message = ctx.say(
+        f"{capital(when)} {staff} ist frei, ich halte Ihnen den Termin kurz fest.",
+        f"{capital(when)} {staff} is free, and I'm holding it for you.",
+    )
     if service.composite:
         message += " " + service_summary(ctx, service, slot.price)
     message += " " + ctx.say("Soll ich ihn verbindlich buchen?", "Shall I book it?")
@@ -92,10 +94,17 @@ def _options(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:
         if all(s.start.astimezone(ctx.zone).date() == first_day for s in shown):
             day = capital(say_on_day(first_day, ctx.lang, ctx.now().date()))
             offer = offer_list(ctx, shown, first_day)
-            return ctx.say(f"{day}, hätte ich {offer} frei. Was passt Ihnen am besten?",
-                           f"{day} I have {offer}. Which suits you best?")
+            return ctx.say(
+                f"{day}, hätte ich {offer} frei. Was passt Ihnen am besten?",
+                f"{day} I have {offer}. Which suits you best?",
+            )
         offer = offer_list(ctx, shown)
         return ctx.say(f"Frei wäre {offer}. Was passt Ihnen am besten?", f"I have {offer}. Which suits you best?")
 
-    return Reply("available", message(len(slots)), {**wish.data, "slots": [slot_data(s, ctx.tenant) for s in slots]},
-                 spoken="slots", render=message)
+    return Reply(
+        "available",
+        message(len(slots)),
+        {**wish.data, "slots": [slot_data(s, ctx.tenant) for s in slots]},
+        spoken="slots",
+        render=message,
+    )

@@ -33,12 +33,18 @@ async def find_appointments(ctx: FunctionContext, args: dict[str, Any]) -> Reply
         found = await booking.find_appointments(tenant, name=name, day=day)
     data = {"appointments": [appointment_data(a, tenant) for a in found]}
     if not found:
-        return Reply("not_found", ctx.say("Ich finde leider keinen bevorstehenden Termin für Sie.",
-                                          "I can't find an upcoming appointment for you."), data)
+        return Reply(
+            "not_found",
+            ctx.say(
+                "Ich finde leider keinen bevorstehenden Termin für Sie.",
+                "I can't find an upcoming appointment for you.",
+            ),
+            data,
+        )
 
     def message(count: int) -> str:
         """How many there are, and the first of them (no more than SPOKEN, nor than `data` keeps)."""
-        listed = speak_appointments(ctx, found[:min(SPOKEN, count)], both=True)
+        listed = speak_appointments(ctx, found[: min(SPOKEN, count)], both=True)
         if len(found) == 1:
             return ctx.say(f"Sie haben einen Termin: {listed}.", f"You have one appointment: {listed}.")
         return ctx.say(f"Sie haben {len(found)} Termine: {listed}.", f"You have {len(found)} appointments: {listed}.")

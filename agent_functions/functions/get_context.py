@@ -25,8 +25,10 @@ def _today_sentence(ctx: FunctionContext, today: DayHours) -> str:
     name = ctx.tenant.name
     if today.hours:
         hours = today.pairs()
-        return ctx.say(f"{name} hat heute von {hours_text(hours, 'de')} geöffnet.",
-                       f"{name} is open today from {hours_text(hours, 'en')}.")
+        return ctx.say(
+            f"{name} hat heute von {hours_text(hours, 'de')} geöffnet.",
+            f"{name} is open today from {hours_text(hours, 'en')}.",
+        )
     why_de, why_en = _closed_why(today.closed)
     return ctx.say(f"{name} ist heute{why_de} geschlossen.", f"{name} is closed today{why_en}.")
 
@@ -44,7 +46,9 @@ def _caller_sentence(ctx: FunctionContext, names: list[str], first: AppointmentV
     """'Der Anrufer ist Max Muster, nächster Termin: ...'; a number several people share (a family) names
     them all, and the next appointment says whose it is."""
     if len(names) > 1:
-        who = ctx.say(f"Unter dieser Nummer kennen wir {join_and(names, 'de')}", f"This number belongs to {join_and(names, 'en')}")
+        who = ctx.say(
+            f"Unter dieser Nummer kennen wir {join_and(names, 'de')}", f"This number belongs to {join_and(names, 'en')}"
+        )
     else:
         who = ctx.say(f"Der Anrufer ist {names[0]}", f"The caller is {names[0]}")
     if first is None:
@@ -54,8 +58,10 @@ def _caller_sentence(ctx: FunctionContext, names: list[str], first: AppointmentV
     whom_en = f" for {first.customer_name}" if whom_de else ""
     when = first.start.astimezone(ctx.zone)
     today = ctx.now().date()
-    return ctx.say(f"{who}, nächster Termin: {service}{whom_de} am {say_when(when, 'de', today)}.",
-                   f"{who}, next appointment: {service}{whom_en} on {say_when(when, 'en', today)}.")
+    return ctx.say(
+        f"{who}, nächster Termin: {service}{whom_de} am {say_when(when, 'de', today)}.",
+        f"{who}, next appointment: {service}{whom_en} on {say_when(when, 'en', today)}.",
+    )
 
 
 @handler("get_context")
@@ -70,22 +76,32 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     facts = await caller_facts(ctx.services, tenant, phone)
     upcoming = facts.upcoming
     if phone:
-        caller = {"known": facts.known, "name": facts.name, "names": facts.names, "no_shows": facts.no_shows,
-                  "appointments": [appointment_data(a, tenant) for a in upcoming]}
+        caller = {
+            "known": facts.known,
+            "name": facts.name,
+            "names": facts.names,
+            "no_shows": facts.no_shows,
+            "appointments": [appointment_data(a, tenant) for a in upcoming],
+        }
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
-    sentences = [ctx.say(
-        f"Heute ist {say_date(now.date(), 'de')}, es ist {say_clock(now, 'de')}.",
-        f"Today is {say_date(now.date(), 'en')}, it is {say_clock(now, 'en')}.",
-    )]
+    sentences = [
+        ctx.say(
+            f"Heute ist {say_date(now.date(), 'de')}, es ist {say_clock(now, 'de')}.",
+            f"Today is {say_date(now.date(), 'en')}, it is {say_clock(now, 'en')}.",
+        )
+    ]
     sentences.append(_today_sentence(ctx, today))
     if caller["known"] and caller["name"]:
         sentences.append(_caller_sentence(ctx, caller["names"], upcoming[0] if upcoming else None))
 
     if caller.get("no_shows", 0) >= NO_SHOW_NOTE:
-        sentences.append(ctx.say(
-            f"Hinweis: Dieser Anrufer ist {caller['no_shows']} Termine nicht erschienen.",
-            f"Note: this caller did not turn up for {caller['no_shows']} appointments."))
+        sentences.append(
+            ctx.say(
+                f"Hinweis: Dieser Anrufer ist {caller['no_shows']} Termine nicht erschienen.",
+                f"Note: this caller did not turn up for {caller['no_shows']} appointments.",
+            )
+        )
 
     context = {
         "now": now.isoformat(),
@@ -97,8 +113,11 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         "opening_hours_today": today_hours,
         "closed_reason": today.closed.to_dict() if today.closed else None,
         "opening_hours_week": {d.weekday: d.pairs() for d in days},
-        "closed_days": [{"date": d.day.isoformat(), "weekday": d.weekday, "closed_reason": d.closed.to_dict()}
-                        for d in days if d.closed is not None and d.closed.kind != "weekly"],
+        "closed_days": [
+            {"date": d.day.isoformat(), "weekday": d.weekday, "closed_reason": d.closed.to_dict()}
+            for d in days
+            if d.closed is not None and d.closed.kind != "weekly"
+        ],
         "caller": caller,
     }
     return Reply("ok", " ".join(sentences), {"context": context})

@@ -42,34 +42,51 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
             members = await booking.series_remaining(tenant, view.id)
         decisions = [(v, await booking.decide(tenant, v.id, "cancel")) for v in members]
         allowed = [(v, d) for v, d in decisions if d.allowed]
-        data = {"appointments": [booked_brief(ctx, v) for v, _ in decisions],
-                "policies": [_policy(ctx, d) for _, d in decisions]}
+        data = {
+            "appointments": [booked_brief(ctx, v) for v, _ in decisions],
+            "policies": [_policy(ctx, d) for _, d in decisions],
+        }
         first = (members[0] if members else view).start.astimezone(ctx.zone).date()
         n = len(allowed)
-        return Reply("needs_confirmation", ctx.say(
-            f"Soll ich {n} Termine {what_de} ab {say_date(first, 'de')} stornieren? {fee_total(ctx, allowed)}",
-            f"Shall I cancel {n} appointments {what_en} from {say_date(first, 'en')}? {fee_total(ctx, allowed)}"), data)
+        return Reply(
+            "needs_confirmation",
+            ctx.say(
+                f"Soll ich {n} Termine {what_de} ab {say_date(first, 'de')} stornieren? {fee_total(ctx, allowed)}",
+                f"Shall I cancel {n} appointments {what_en} from {say_date(first, 'en')}? {fee_total(ctx, allowed)}",
+            ),
+            data,
+        )
     cancel = booking.cancel_visit if visit else booking.cancel_series
     try:
         done = await cancel(tenant, view.id, call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
     except InvalidTransition:
-        return Reply("not_found", ctx.say("Diese Termine sind bereits storniert.",
-                                          "Those appointments are already cancelled."),
-                     {"appointment": appointment_data(view, tenant)})
+        return Reply(
+            "not_found",
+            ctx.say("Diese Termine sind bereits storniert.", "Those appointments are already cancelled."),
+            {"appointment": appointment_data(view, tenant)},
+        )
     cancelled = list(done.cancelled)
-    message = ctx.say(f"Ich habe {len(cancelled)} Termine {what_de} storniert.",
-                      f"I've cancelled {len(cancelled)} appointments {what_en}.")
+    message = ctx.say(
+        f"Ich habe {len(cancelled)} Termine {what_de} storniert.",
+        f"I've cancelled {len(cancelled)} appointments {what_en}.",
+    )
     if sum((d.fee for _, d in cancelled), Decimal(0)) > 0:
         message += " " + fee_total(ctx, cancelled)
     if done.refused:
         kept = join_and([say_date(v.start.astimezone(ctx.zone).date(), ctx.lang) for v, _ in done.refused], ctx.lang)
-        message += " " + ctx.say(f"Bestehen bleibt der Termin am {kept}, der ist zu kurzfristig.",
-                                 f"The appointment on {kept} stays booked; it's too late to cancel it.")
-    return Reply("cancelled", message, {
-        "appointments": [booked_brief(ctx, v) for v, _ in cancelled],
-        "policies": [_policy(ctx, d) for _, d in cancelled],
-        "kept": [booked_brief(ctx, v) for v, _ in done.refused],
-    })
+        message += " " + ctx.say(
+            f"Bestehen bleibt der Termin am {kept}, der ist zu kurzfristig.",
+            f"The appointment on {kept} stays booked; it's too late to cancel it.",
+        )
+    return Reply(
+        "cancelled",
+        message,
+        {
+            "appointments": [booked_brief(ctx, v) for v, _ in cancelled],
+            "policies": [_policy(ctx, d) for _, d in cancelled],
+            "kept": [booked_brief(ctx, v) for v, _ in done.refused],
+        },
+    )
 
 
 def fee_total(ctx: FunctionContext, pairs: list[tuple[AppointmentView, PolicyDecision]]) -> str:

@@ -47,22 +47,35 @@ async def list_services(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             return Reply(
                 "needs_clarification",
                 ctx.say(f"Meinen Sie {names}?", f"Do you mean {names}?"),
-                {"services": [service_data(c, tenant.currency) for c in choice.candidates],
-                 "options": [c.name for c in choice.candidates], "missing": ["service"]},
+                {
+                    "services": [service_data(c, tenant.currency) for c in choice.candidates],
+                    "options": [c.name for c in choice.candidates],
+                    "missing": ["service"],
+                },
             )
         names = join_words([say_service(s.name, ctx.lang) for s in tenant.services[:3]], ctx.lang)
         return Reply(
             "not_found",
-            ctx.say(f"Das bieten wir leider nicht an. Wir haben zum Beispiel {names}.",
-                    f"I'm afraid we don't offer that. We have, for example, {names}."),
+            ctx.say(
+                f"Das bieten wir leider nicht an. Wir haben zum Beispiel {names}.",
+                f"I'm afraid we don't offer that. We have, for example, {names}.",
+            ),
             {"services": [service_data(s, tenant.currency) for s in tenant.services]},
         )
+
     def message(count: int) -> str:
         """The first services of the catalogue (at most SPOKEN_LIST, and no more than `data.services` keeps)."""
-        shown = [say_service(s.name, ctx.lang) for s in tenant.services[:min(SPOKEN_LIST, count)]]
+        shown = [say_service(s.name, ctx.lang) for s in tenant.services[: min(SPOKEN_LIST, count)]]
         more = len(tenant.services) > len(shown)
         listing = ", ".join(shown) + (ctx.say(" und weitere", " and more") if more else "")
-        return ctx.say(f"Wir bieten unter anderem {listing}. Was darf es sein?", f"We offer {listing}. What would you like?")
+        return ctx.say(
+            f"Wir bieten unter anderem {listing}. Was darf es sein?", f"We offer {listing}. What would you like?"
+        )
 
-    return Reply("ok", message(len(tenant.services)), {"services": [service_data(s, tenant.currency) for s in tenant.services]},
-                 spoken="services", render=message)
+    return Reply(
+        "ok",
+        message(len(tenant.services)),
+        {"services": [service_data(s, tenant.currency) for s in tenant.services]},
+        spoken="services",
+        render=message,
+    )

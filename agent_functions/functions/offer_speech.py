@@ -49,14 +49,16 @@ def in_speaking_order(slots: tuple[Slot, ...] | list[Slot]) -> list[Slot]:
     return sorted(slots, key=lambda s: (s.start, s.staff_id))
 
 
-def offer_list(ctx: FunctionContext, slots: tuple[Slot, ...] | list[Slot], known_day: Any = None,
-               asked_staff: str | None = None) -> str:
+def offer_list(
+    ctx: FunctionContext, slots: tuple[Slot, ...] | list[Slot], known_day: Any = None, asked_staff: str | None = None
+) -> str:
     """'um 10 Uhr oder um halb drei bei Emma, oder am Montag, den 23. November, um 9 Uhr bei Fabian'
     (agent_functions.spoken_offers: time order, each day once, the day named for another person)."""
     member = ctx.tenant.staff_member(asked_staff) if asked_staff else None
     offers = [SpokenOffer(s.start.astimezone(ctx.zone), _first_name_of(ctx, s.staff_id)) for s in slots]
-    return say_offers(offers, ctx.lang, ctx.now().date(), known_day=known_day,
-                      asked_staff=first_name(member.name) if member else None)
+    return say_offers(
+        offers, ctx.lang, ctx.now().date(), known_day=known_day, asked_staff=first_name(member.name) if member else None
+    )
 
 
 def _first_name_of(ctx: FunctionContext, staff_id: str) -> str:
@@ -64,33 +66,54 @@ def _first_name_of(ctx: FunctionContext, staff_id: str) -> str:
     return first_name(member.name) if member else staff_id
 
 
-def unavailable_reply(ctx: FunctionContext, request: SlotRequest, reason: str | None, alternatives: tuple[Slot, ...],
-                      data: dict[str, Any], refusal: Refusal | None = None) -> Reply:
+def unavailable_reply(
+    ctx: FunctionContext,
+    request: SlotRequest,
+    reason: str | None,
+    alternatives: tuple[Slot, ...],
+    data: dict[str, Any],
+    refusal: Refusal | None = None,
+) -> Reply:
     """'Fabian arbeitet samstags nicht. Ich könnte Ihnen am Samstag, den 5. Dezember, um 10 Uhr bei Sarah
     anbieten.' The reason is the refusal's (`data.reason`, with `data.reason_detail`), the options in
     time order in the message and in `data.alternatives` alike."""
     local = request.start.astimezone(ctx.zone)
     refusal = refusal if refusal is not None and refusal.code == (reason or "taken") else Refusal(reason or "taken")  # type: ignore[arg-type]
     service = ctx.tenant.service(request.service_id)
-    wish = RefusalWish(local, request.exact, _first_name_of(ctx, request.staff_id) if request.staff_id else None,
-                       say_service(service.name if service else request.service_id, ctx.lang))
+    wish = RefusalWish(
+        local,
+        request.exact,
+        _first_name_of(ctx, request.staff_id) if request.staff_id else None,
+        say_service(service.name if service else request.service_id, ctx.lang),
+    )
     first = say_refusal(refusal, wish, ctx.lang, ctx.now().date())
     ordered = in_speaking_order(alternatives)
-    payload = {**data, "alternatives": [slot_data(s, ctx.tenant) for s in ordered], "reason": refusal.code,
-               "reason_detail": refusal.to_dict()}
+    payload = {
+        **data,
+        "alternatives": [slot_data(s, ctx.tenant) for s in ordered],
+        "reason": refusal.code,
+        "reason_detail": refusal.to_dict(),
+    }
 
     def message(count: int) -> str:
         if count:
             offer = offer_list(ctx, ordered[:count], local.date(), request.staff_id)
-            return first + " " + ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-                                         f"I could offer you {offer}. Would any of those suit you?")
+            return (
+                first
+                + " "
+                + ctx.say(
+                    f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
+                    f"I could offer you {offer}. Would any of those suit you?",
+                )
+            )
         return first + " " + ctx.say("Möchten Sie einen anderen Tag versuchen?", "Would you like to try another day?")
 
     return Reply("unavailable", message(len(ordered)), payload, spoken="alternatives", render=message)
 
 
-def speak_appointment(ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False,
-                      day_said: bool = False) -> str:
+def speak_appointment(
+    ctx: FunctionContext, view: AppointmentView, *, for_whom: bool = False, day_said: bool = False
+) -> str:
     """'Herrenhaarschnitt am Montag, den 23. November, um 10 Uhr bei Fabian' (+ ' für Max Vogel' when
     `for_whom`: the appointments listed belong to several people of one number; only 'um 11 Uhr' when
     `day_said`: the one before it in a list was on the same day)."""
@@ -111,8 +134,10 @@ def speak_appointments(ctx: FunctionContext, views: list[AppointmentView], *, bo
     day said once, each with the person's name when they belong to more than one person (a family)."""
     several = len({(v.customer_name or "").casefold() for v in views}) > 1
     days = [v.start.astimezone(ctx.zone).date() for v in views]
-    spoken = [speak_appointment(ctx, v, for_whom=several, day_said=i > 0 and days[i] == days[i - 1])
-              for i, v in enumerate(views)]
+    spoken = [
+        speak_appointment(ctx, v, for_whom=several, day_said=i > 0 and days[i] == days[i - 1])
+        for i, v in enumerate(views)
+    ]
     return join_and(spoken, ctx.lang) if both else join_words(spoken, ctx.lang)
 
 

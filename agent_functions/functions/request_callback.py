@@ -29,7 +29,11 @@ async def request_callback(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         details=details,
     )
     greeting = f", {name}" if name else ""
-    return Reply("callback_requested", ctx.say(
-        f"Ich habe Ihren Rückrufwunsch notiert{greeting}. Wir melden uns so bald wie möglich bei Ihnen.",
-        f"I've noted your callback request{greeting}. We'll get back to you as soon as possible."),
-        {"callback_id": callback_id})
+    return Reply(
+        "callback_requested",
+        ctx.say(
+            f"Ich habe Ihren Rückrufwunsch notiert{greeting}. Wir melden uns so bald wie möglich bei Ihnen.",
+            f"I've noted your callback request{greeting}. We'll get back to you as soon as possible.",
+        ),
+        {"callback_id": callback_id},
+    )

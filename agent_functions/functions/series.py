@@ -62,25 +62,35 @@ def understand_series(ctx: FunctionContext, args: dict[str, Any], data: dict[str
         words.append(f"{ctx.say('bis', 'until')} {until}")
     repeat = parse_repeat(" ".join(w for w in words if w), ctx.now(), ctx.lang)
     if repeat is None or "no_frequency" in repeat.issues:
-        return Reply("needs_clarification", ctx.say(
-            "Wie oft soll der Termin stattfinden: jede Woche, alle zwei Wochen oder einmal im Monat?",
-            "How often should the appointment be: every week, every two weeks or once a month?"),
-            {**data, "missing": ["repeat"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Wie oft soll der Termin stattfinden: jede Woche, alle zwei Wochen oder einmal im Monat?",
+                "How often should the appointment be: every week, every two weeks or once a month?",
+            ),
+            {**data, "missing": ["repeat"]},
+        )
     if "too_many" in repeat.issues:
         return too_many_reply(ctx, data)
     if "bad_until" in repeat.issues:
-        return Reply("needs_clarification", ctx.say("Bis wann soll die Terminserie laufen?",
-                                                     "Until when should the series run?"),
-                     {**data, "missing": ["until"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("Bis wann soll die Terminserie laufen?", "Until when should the series run?"),
+            {**data, "missing": ["until"]},
+        )
     rule = SeriesRule(repeat.freq, repeat.interval, repeat.weekday, repeat.nth)
     return SeriesWish(rule, repeat.count, repeat.until, repeat)
 
 
 def too_many_reply(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
-    return Reply("needs_clarification", ctx.say(
-        f"Eine Terminserie kann höchstens {MAX_OCCURRENCES} Termine haben. Wie viele Termine möchten Sie?",
-        f"A series can have at most {MAX_OCCURRENCES} appointments. How many would you like?"),
-        {**data, "missing": ["count"]})
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            f"Eine Terminserie kann höchstens {MAX_OCCURRENCES} Termine haben. Wie viele Termine möchten Sie?",
+            f"A series can have at most {MAX_OCCURRENCES} appointments. How many would you like?",
+        ),
+        {**data, "missing": ["count"]},
+    )
 
 
 async def checked_series(ctx: FunctionContext, wish: Wish, series: SeriesWish) -> SeriesOutcome | Reply:
@@ -88,12 +98,15 @@ async def checked_series(ctx: FunctionContext, wish: Wish, series: SeriesWish) -
     request = wish.request
     assert request is not None
     if not request.exact:
-        return Reply("needs_clarification", ctx.say("Um wie viel Uhr sollen die Termine jeweils sein?",
-                                                     "At what time should the appointments be?"),
-                     {**wish.data, "missing": ["time"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("Um wie viel Uhr sollen die Termine jeweils sein?", "At what time should the appointments be?"),
+            {**wish.data, "missing": ["time"]},
+        )
     try:
-        return await ctx.services.booking.check_series(ctx.tenant, request, series.rule, count=series.count,
-                                                       until=series.until)
+        return await ctx.services.booking.check_series(
+            ctx.tenant, request, series.rule, count=series.count, until=series.until
+        )
     except SeriesTooLong:
         return too_many_reply(ctx, wish.data)
 
@@ -109,20 +122,24 @@ async def check_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWis
     first = _summary(ctx, outcome)
     n = _number(ctx, len(outcome.occurrences))
     if series.defaulted:
-        second = ctx.say(f"Ich habe mit {_number(ctx, outcome.planned)} Terminen gerechnet, weil keine Anzahl genannt "
-                         f"wurde; soll ich die {n} freien Termine buchen?",
-                         f"I've assumed {_number(ctx, outcome.planned)} appointments as no number was given; "
-                         f"shall I book the {n} free ones?")
+        second = ctx.say(
+            f"Ich habe mit {_number(ctx, outcome.planned)} Terminen gerechnet, weil keine Anzahl genannt "
+            f"wurde; soll ich die {n} freien Termine buchen?",
+            f"I've assumed {_number(ctx, outcome.planned)} appointments as no number was given; "
+            f"shall I book the {n} free ones?",
+        )
     else:
         second = ctx.say(f"Soll ich die {n} freien Termine buchen?", f"Shall I book the {n} free ones?")
     if len(outcome.occurrences) == 1:
-        second = second.replace(ctx.say(f"die {n} freien Termine", f"the {n} free ones"),
-                                ctx.say("den freien Termin", "the free one"))
+        second = second.replace(
+            ctx.say(f"die {n} freien Termine", f"the {n} free ones"), ctx.say("den freien Termin", "the free one")
+        )
     return Reply("available", f"{first} {second}", data)
 
 
-async def book_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWish, name: str, phone: str | None,
-                            notes: str | None) -> Reply:
+async def book_series_reply(
+    ctx: FunctionContext, wish: Wish, series: SeriesWish, name: str, phone: str | None, notes: str | None
+) -> Reply:
     """book_appointment with a repeat: the free occurrences booked as one series, all or nothing. A
     retry of this call's booking answers the series it booked."""
     outcome = await checked_series(ctx, wish, series)
@@ -130,8 +147,9 @@ async def book_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWish
         return outcome
     request = wish.request
     assert request is not None
-    booked = await ctx.services.booking.series_booked_by_call(ctx.tenant, request, series.rule, count=series.count,
-                                                              until=series.until, call_id=ctx.call.call_id)
+    booked = await ctx.services.booking.series_booked_by_call(
+        ctx.tenant, request, series.rule, count=series.count, until=series.until, call_id=ctx.call.call_id
+    )
     if booked:
         outcome = replace(outcome, occurrences=(), conflicts=())
         return _booked(ctx, {**wish.data, "series": series_data(ctx, outcome, series)}, outcome, booked)
@@ -140,9 +158,15 @@ async def book_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWish
         return _none_free(ctx, wish, outcome, data)
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
-        views, _created = await booking.book_series(tenant, request.service_id, request.staff_id,
-                                                    list(outcome.occurrences), CustomerInput(name, phone),
-                                                    ctx.call.call_id, notes=notes)
+        views, _created = await booking.book_series(
+            tenant,
+            request.service_id,
+            request.staff_id,
+            list(outcome.occurrences),
+            CustomerInput(name, phone),
+            ctx.call.call_id,
+            notes=notes,
+        )
     except SlotUnavailable as exc:  # taken between the check and the booking: nothing was written
         return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
@@ -158,16 +182,20 @@ def _booked(ctx: FunctionContext, data: dict[str, Any], outcome: SeriesOutcome, 
         f"Ich habe {n} Termine {say_time(first, 'de')} {staff} eingetragen, vom {say_date(first.date(), 'de')} "
         f"bis {say_date(last.date(), 'de')}.",
         f"I've booked {n} appointments {say_time(first, 'en')} {staff}, from {say_date(first.date(), 'en')} "
-        f"to {say_date(last.date(), 'en')}.")
+        f"to {say_date(last.date(), 'en')}.",
+    )
     if outcome.conflicts:
         skipped = join_and([_day_said(ctx, c.day, c.label) for c in outcome.conflicts], ctx.lang)
         message += " " + ctx.say(f"Nicht eingetragen ist {skipped}.", f"Not booked: {skipped}.")
-    message += " " + ctx.say(f"Ihre Buchungsnummer ist {spell_reference(views[0].reference)}.",
-                             f"Your booking reference is {spell_reference(views[0].reference)}.")
+    message += " " + ctx.say(
+        f"Ihre Buchungsnummer ist {spell_reference(views[0].reference)}.",
+        f"Your booking reference is {spell_reference(views[0].reference)}.",
+    )
     left_out = [{"date": c["date"], "reason": c["reason"]} for c in data["series"]["conflicts"]]
     series_out = {"id": views[0].series_id, "conflicts": left_out, "count": data["series"]["count"]}
-    return Reply("booked", message, {**data, "series": series_out,
-                                     "appointments": [booked_brief(ctx, v) for v in views]})
+    return Reply(
+        "booked", message, {**data, "series": series_out, "appointments": [booked_brief(ctx, v) for v in views]}
+    )
 
 
 def series_data(ctx: FunctionContext, outcome: SeriesOutcome, series: SeriesWish) -> dict[str, Any]:
@@ -175,8 +203,14 @@ def series_data(ctx: FunctionContext, outcome: SeriesOutcome, series: SeriesWish
     the default, and the repeat as understood."""
     return {
         "occurrences": [_brief(ctx, s) for s in outcome.occurrences],
-        "conflicts": [{"date": c.day.isoformat() if c.day else c.label, "reason": c.reason,
-                       "alternatives": [_brief(ctx, s) for s in c.alternatives]} for c in outcome.conflicts],
+        "conflicts": [
+            {
+                "date": c.day.isoformat() if c.day else c.label,
+                "reason": c.reason,
+                "alternatives": [_brief(ctx, s) for s in c.alternatives],
+            }
+            for c in outcome.conflicts
+        ],
         "count": outcome.planned,
         "default_count": series.defaulted,
         "repeat": series.repeat.to_dict(),
@@ -186,14 +220,22 @@ def series_data(ctx: FunctionContext, outcome: SeriesOutcome, series: SeriesWish
 def _brief(ctx: FunctionContext, slot: Slot) -> dict[str, Any]:
     """A slot in a series answer: start, end and staff only (answers stay under the platform's size
     limit, `replies.MAX_RESPONSE_CHARS`, even for 26 occurrences' worth of slots)."""
-    return {"start": iso(slot.start, ctx.zone), "end": iso(slot.end, ctx.zone),
-            "staff": ref(slot.staff_id, slot.staff_name)}
+    return {
+        "start": iso(slot.start, ctx.zone),
+        "end": iso(slot.end, ctx.zone),
+        "staff": ref(slot.staff_id, slot.staff_name),
+    }
 
 
 def booked_brief(ctx: FunctionContext, view: AppointmentView) -> dict[str, Any]:
     """An appointment of a series answer: id, reference, status, start, staff."""
-    return {"id": view.id, "reference": view.reference, "status": view.status, "start": iso(view.start, ctx.zone),
-            "staff": ref(view.staff_id, view.staff_name)}
+    return {
+        "id": view.id,
+        "reference": view.reference,
+        "status": view.status,
+        "start": iso(view.start, ctx.zone),
+        "staff": ref(view.staff_id, view.staff_name),
+    }
 
 
 def _summary(ctx: FunctionContext, outcome: SeriesOutcome) -> str:
@@ -203,12 +245,17 @@ def _summary(ctx: FunctionContext, outcome: SeriesOutcome) -> str:
     days = [s.start.astimezone(ctx.zone).date() for s in outcome.occurrences]
     days += [c.day for c in outcome.conflicts if c.day]
     same_weekday = len({d.weekday() for d in days}) == 1
-    what = (ctx.say(DE_WEEKDAYS_PLURAL[local.weekday()], EN_WEEKDAYS_PLURAL[local.weekday()]) if same_weekday
-            else ctx.say("Termine", "appointments"))
+    what = (
+        ctx.say(DE_WEEKDAYS_PLURAL[local.weekday()], EN_WEEKDAYS_PLURAL[local.weekday()])
+        if same_weekday
+        else ctx.say("Termine", "appointments")
+    )
     n = _number(ctx, outcome.planned)
     staff = with_staff(ctx, first.staff_id)
-    head = ctx.say(f"Alle {n} {what} {say_time(local, 'de')} {staff} sind frei",
-                   f"All {n} {what} {say_time(local, 'en')} {staff} are free")
+    head = ctx.say(
+        f"Alle {n} {what} {say_time(local, 'de')} {staff} sind frei",
+        f"All {n} {what} {say_time(local, 'en')} {staff} are free",
+    )
     if not outcome.conflicts:
         return head + "."
     except_days = join_and([_day_said(ctx, c.day, c.label) for c in outcome.conflicts], ctx.lang)
@@ -216,8 +263,10 @@ def _summary(ctx: FunctionContext, outcome: SeriesOutcome) -> str:
     offers = [(c, c.alternatives[0]) for c in outcome.conflicts if c.alternatives]
     if len(offers) == 1 and len(outcome.conflicts) == 1:
         conflict, alt = offers[0]
-        return head + ctx.say(f"; da ginge {_alt_said(ctx, alt, conflict.day, 'de', first.staff_id)}.",
-                              f"; {_alt_said(ctx, alt, conflict.day, 'en', first.staff_id)} would work then.")
+        return head + ctx.say(
+            f"; da ginge {_alt_said(ctx, alt, conflict.day, 'de', first.staff_id)}.",
+            f"; {_alt_said(ctx, alt, conflict.day, 'en', first.staff_id)} would work then.",
+        )
     if offers:
         said = join_and([_alt_said(ctx, alt, None, ctx.lang, first.staff_id) for _, alt in offers], ctx.lang)
         return head + ctx.say(f"; als Ersatz ginge {said}.", f"; instead I could offer {said}.")
@@ -228,8 +277,11 @@ def _alt_said(ctx: FunctionContext, alt: Slot, day: date | None, lang: str, staf
     """'18 Uhr' on the conflict's own day, else 'am 23. Dezember um 18 Uhr'; 'bei Emma' when
     someone other than the series' staff member."""
     local = alt.start.astimezone(ctx.zone)
-    said = say_clock(local, lang) if day is not None and local.date() == day else (
-        f"{_day_said(ctx, local.date(), '')} {say_time(local, lang)}")
+    said = (
+        say_clock(local, lang)
+        if day is not None and local.date() == day
+        else (f"{_day_said(ctx, local.date(), '')} {say_time(local, lang)}")
+    )
     return said + (f" {with_staff(ctx, alt.staff_id)}" if alt.staff_id != staff_id else "")
 
 
@@ -251,14 +303,22 @@ def _none_free(ctx: FunctionContext, wish: Wish, outcome: SeriesOutcome, data: d
     alternatives = next((c.alternatives for c in outcome.conflicts if c.alternatives), ())
     n = _number(ctx, outcome.planned)
     lead = ctx.say(f"Zu dieser Zeit ist keiner der {n} Termine frei.", f"None of the {n} dates is free at that time.")
-    payload = {**data, "alternatives": [slot_data(s, ctx.tenant) for s in alternatives],
-               "reason": outcome.conflicts[0].reason if outcome.conflicts else None}
+    payload = {
+        **data,
+        "alternatives": [slot_data(s, ctx.tenant) for s in alternatives],
+        "reason": outcome.conflicts[0].reason if outcome.conflicts else None,
+    }
     if not alternatives:
-        return Reply("unavailable", lead + " " + ctx.say("Möchten Sie eine andere Uhrzeit versuchen?",
-                                                         "Would you like to try another time?"), payload)
+        return Reply(
+            "unavailable",
+            lead + " " + ctx.say("Möchten Sie eine andere Uhrzeit versuchen?", "Would you like to try another time?"),
+            payload,
+        )
     offer = offer_list(ctx, alternatives)
-    offered = ctx.say(f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-                      f"I could offer you {offer}. Would any of those suit you?")
+    offered = ctx.say(
+        f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
+        f"I could offer you {offer}. Would any of those suit you?",
+    )
     return Reply("unavailable", f"{lead} {offered}", payload)
 
 

@@ -43,9 +43,14 @@ def understand_visit(ctx: FunctionContext, text: str | None) -> list[Service] | 
     if unclear is not None:
         names = [c.name for c in unclear.candidates]
         heard = echo(unclear.heard or "")
-        return Reply("needs_clarification", ctx.say(f"Bei „{heard}“: Meinen Sie {join_words(names, 'de')}?",
-                                                     f"For “{heard}”: do you mean {join_words(names, 'en')}?"),
-                     {"missing": ["service"], "options": [ref(c.id, c.name) for c in unclear.candidates]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"Bei „{heard}“: Meinen Sie {join_words(names, 'de')}?",
+                f"For “{heard}”: do you mean {join_words(names, 'en')}?",
+            ),
+            {"missing": ["service"], "options": [ref(c.id, c.name) for c in unclear.candidates]},
+        )
     services: list[Service] = []
     for c in choices:
         if c.item not in services:
@@ -54,9 +59,13 @@ def understand_visit(ctx: FunctionContext, text: str | None) -> list[Service] | 
 
 
 def _brief(ctx: FunctionContext, slot: Slot) -> dict[str, Any]:
-    return {"service": ref(slot.service_id, slot.service_name), "start": iso(slot.start, ctx.zone),
-            "end": iso(slot.end, ctx.zone), "staff": ref(slot.staff_id, slot.staff_name),
-            "price": {"amount": str(slot.price), "currency": slot.currency}}
+    return {
+        "service": ref(slot.service_id, slot.service_name),
+        "start": iso(slot.start, ctx.zone),
+        "end": iso(slot.end, ctx.zone),
+        "staff": ref(slot.staff_id, slot.staff_name),
+        "price": {"amount": str(slot.price), "currency": slot.currency},
+    }
 
 
 def _visit_data(ctx: FunctionContext, services: list[Service], parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -93,31 +102,46 @@ async def check_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Ser
             f"{capital(when)} {staff} geht das: {_parts_said(ctx, slots, first.staff_id)}. "
             f"Sie wären gegen {end} fertig, zusammen {total}. Soll ich das so buchen?",
             f"{capital(when)} {staff} works: {_parts_said(ctx, slots, first.staff_id)}. "
-            f"You'd be done by {end}, {total} altogether. Shall I book it?")
+            f"You'd be done by {end}, {total} altogether. Shall I book it?",
+        )
         visit = _visit_data(ctx, services, [_brief(ctx, s) for s in slots])
         return Reply("available", message, {**wish.data, "visit": visit})
     if outcome.options:
         firsts = tuple(v[0] for v in outcome.options)
-        message = ctx.say(f"Für {_names(ctx, services)} hätte ich {offer_list(ctx, firsts)} frei. Was passt Ihnen?",
-                          f"For {_names(ctx, services)} I have {offer_list(ctx, firsts)}. Which suits you?")
-        return Reply("available", message, {**wish.data, "slots": [slot_data(s, tenant) for s in firsts],
-                                            "visit": _visit_data(ctx, services, [])})
+        message = ctx.say(
+            f"Für {_names(ctx, services)} hätte ich {offer_list(ctx, firsts)} frei. Was passt Ihnen?",
+            f"For {_names(ctx, services)} I have {offer_list(ctx, firsts)}. Which suits you?",
+        )
+        return Reply(
+            "available",
+            message,
+            {**wish.data, "slots": [slot_data(s, tenant) for s in firsts], "visit": _visit_data(ctx, services, [])},
+        )
     if request.exact and not outcome.alternatives:
-        return Reply("needs_clarification", ctx.say(
-            f"{_names(ctx, services)} lassen sich in den nächsten Tagen nicht an einem Termin zusammen machen. "
-            "Möchten Sie die Leistungen einzeln buchen?",
-            f"{_names(ctx, services)} can't be done together in one visit in the coming days. "
-            "Would you like to book them separately?"),
-            {**wish.data, "missing": ["service"], "visit": _visit_data(ctx, services, []),
-             "reason": outcome.reason.code if outcome.reason else None})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"{_names(ctx, services)} lassen sich in den nächsten Tagen nicht an einem Termin zusammen machen. "
+                "Möchten Sie die Leistungen einzeln buchen?",
+                f"{_names(ctx, services)} can't be done together in one visit in the coming days. "
+                "Would you like to book them separately?",
+            ),
+            {
+                **wish.data,
+                "missing": ["service"],
+                "visit": _visit_data(ctx, services, []),
+                "reason": outcome.reason.code if outcome.reason else None,
+            },
+        )
     firsts = tuple(v[0] for v in outcome.alternatives)
     data = {**wish.data, "visit": _visit_data(ctx, services, [])}
     why = outcome.reason
     return unavailable_reply(ctx, request, why.code if why else None, firsts, data, why)
 
 
-async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Service], name: str, phone: str | None,
-                           notes: str | None) -> Reply:
+async def book_visit_reply(
+    ctx: FunctionContext, wish: Wish, services: list[Service], name: str, phone: str | None, notes: str | None
+) -> Reply:
     """book_appointment for a visit: every service, all or nothing; the first part's reference."""
     request = wish.request
     assert request is not None
@@ -125,8 +149,15 @@ async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Serv
         return await check_visit_reply(ctx, wish, services)
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
-        views, _created = await booking.book_visit(tenant, [s.id for s in services], request.staff_id, request.start,
-                                                   CustomerInput(name, phone), ctx.call.call_id, notes=notes)
+        views, _created = await booking.book_visit(
+            tenant,
+            [s.id for s in services],
+            request.staff_id,
+            request.start,
+            CustomerInput(name, phone),
+            ctx.call.call_id,
+            notes=notes,
+        )
     except SlotUnavailable:
         return await check_visit_reply(ctx, wish, services)  # says why, with whole visits nearby
     first = views[0]
@@ -138,17 +169,33 @@ async def book_visit_reply(ctx: FunctionContext, wish: Wish, services: list[Serv
         f"Ich habe Sie {when} {staff} eingetragen: {parts_said}; "
         f"fertig gegen {end}, zusammen {total}. Ihre Buchungsnummer ist {spell_reference(first.reference)}.",
         f"You're booked {when} {staff}: {parts_said}; "
-        f"done by {end}, {total} altogether. Your booking reference is {spell_reference(first.reference)}.")
-    parts = [{"id": v.id, "reference": v.reference, "status": v.status, "service": ref(v.service_id, v.service_name),
-              "start": iso(v.start, ctx.zone), "end": iso(v.end, ctx.zone), "staff": ref(v.staff_id, v.staff_name)}
-             for v in views]
-    return Reply("booked", message, {**wish.data, "visit": {**_visit_data(ctx, services, parts), "id": first.visit_id,
-                                                            "reference": first.reference}})
+        f"done by {end}, {total} altogether. Your booking reference is {spell_reference(first.reference)}.",
+    )
+    parts = [
+        {
+            "id": v.id,
+            "reference": v.reference,
+            "status": v.status,
+            "service": ref(v.service_id, v.service_name),
+            "start": iso(v.start, ctx.zone),
+            "end": iso(v.end, ctx.zone),
+            "staff": ref(v.staff_id, v.staff_name),
+        }
+        for v in views
+    ]
+    return Reply(
+        "booked",
+        message,
+        {
+            **wish.data,
+            "visit": {**_visit_data(ctx, services, parts), "id": first.visit_id, "reference": first.reference},
+        },
+    )
 
 
-
-async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: AppointmentView, request: SlotRequest,
-                           data: dict[str, Any]) -> Reply:
+async def move_visit_reply(
+    ctx: FunctionContext, args: dict[str, Any], view: AppointmentView, request: SlotRequest, data: dict[str, Any]
+) -> Reply:
     """reschedule_appointment on a part of a visit: the whole visit moves to start at the new time
     (`request`, from `new_date`/`new_time`), each part under the reschedule policy; asked first, then
     moved. `data`: the reply data so far (request, appointment)."""
@@ -156,9 +203,11 @@ async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: App
 
     booking, tenant = ctx.services.booking, ctx.tenant
     if not request.exact:
-        return Reply("needs_clarification", ctx.say("Um wie viel Uhr soll Ihr Besuch dann beginnen?",
-                                                     "What time should your visit start then?"),
-                     {**data, "missing": ["new_time"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("Um wie viel Uhr soll Ihr Besuch dann beginnen?", "What time should your visit start then?"),
+            {**data, "missing": ["new_time"]},
+        )
     members = await booking.visit_parts(tenant, view.id)
     decisions = [(v, await booking.decide(tenant, v.id, "reschedule")) for v in members]
     denied = next((d for _, d in decisions if not d.allowed), None)
@@ -167,24 +216,47 @@ async def move_visit_reply(ctx: FunctionContext, args: dict[str, Any], view: App
     when = say_when(request.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
     names = join_and([v.service_name for v in members], ctx.lang)
     if not truthy(args.get("confirm")):
-        return Reply("needs_confirmation", ctx.say(
-            f"Soll ich Ihren Besuch mit {names} auf {when} verschieben? {fee_total(ctx, decisions)}",
-            f"Shall I move your visit with {names} to {when}? {fee_total(ctx, decisions)}"), data)
+        return Reply(
+            "needs_confirmation",
+            ctx.say(
+                f"Soll ich Ihren Besuch mit {names} auf {when} verschieben? {fee_total(ctx, decisions)}",
+                f"Shall I move your visit with {names} to {when}? {fee_total(ctx, decisions)}",
+            ),
+            data,
+        )
     try:
-        moved, done = await booking.move_visit(tenant, view.id, request.start, staff_id=request.staff_id,
-                                               call_id=ctx.call.call_id, reason=text_arg(args, "reason"))
+        moved, done = await booking.move_visit(
+            tenant,
+            view.id,
+            request.start,
+            staff_id=request.staff_id,
+            call_id=ctx.call.call_id,
+            reason=text_arg(args, "reason"),
+        )
     except SlotUnavailable as exc:
-        return Reply("unavailable", ctx.say(
-            "Zu dieser Zeit passt Ihr Besuch leider nicht. Möchten Sie eine andere Zeit versuchen?",
-            "Your visit doesn't fit at that time, I'm afraid. Would you like to try another time?"),
-            {**data, "reason": exc.reason})
+        return Reply(
+            "unavailable",
+            ctx.say(
+                "Zu dieser Zeit passt Ihr Besuch leider nicht. Möchten Sie eine andere Zeit versuchen?",
+                "Your visit doesn't fit at that time, I'm afraid. Would you like to try another time?",
+            ),
+            {**data, "reason": exc.reason},
+        )
     except PolicyDenied as exc:
         return denied_reply(ctx, exc.decision, "Verschieben", "reschedule", data)
-    message = ctx.say(f"Erledigt: Ihr Besuch ist jetzt {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.",
-                      f"Done: your visit is now {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.")
+    message = ctx.say(
+        f"Erledigt: Ihr Besuch ist jetzt {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.",
+        f"Done: your visit is now {when}: {_parts_said(ctx, moved, moved[0].staff_id)}.",
+    )
     pairs = list(zip(moved, done, strict=True))
     if any(d.fee > 0 for d in done):
         message += " " + fee_total(ctx, pairs)
-    return Reply("rescheduled", message, {**data, "appointment": appointment_data(moved[0], tenant),
-                                          "visit": {"id": moved[0].visit_id, "appointments": [
-                                              booked_brief(ctx, v) for v in moved]}})
+    return Reply(
+        "rescheduled",
+        message,
+        {
+            **data,
+            "appointment": appointment_data(moved[0], tenant),
+            "visit": {"id": moved[0].visit_id, "appointments": [booked_brief(ctx, v) for v in moved]},
+        },
+    )

@@ -27,7 +27,10 @@ from booking_core.domain import SlotRequest
 from booking_core.tenant_config import Service, Staff
 from nlu import When
 
-ASAP = re.compile(r"\b(nächst\w*|frühest\w*|schnellst\w*|baldmöglichst|so bald|asap|earliest|soonest|next (free|available)|first available)\b", re.I)
+ASAP = re.compile(
+    r"\b(nächst\w*|frühest\w*|schnellst\w*|baldmöglichst|so bald|asap|earliest|soonest|next (free|available)|first available)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -42,8 +45,15 @@ class Wish:
     clarification: Reply | None = None
 
 
-def understand_wish(ctx: FunctionContext, args: dict[str, Any], *, prefix: str = "", service_text: str | None = None,
-                    staff_text: str | None = None, require_when: bool = True) -> Wish:
+def understand_wish(
+    ctx: FunctionContext,
+    args: dict[str, Any],
+    *,
+    prefix: str = "",
+    service_text: str | None = None,
+    staff_text: str | None = None,
+    require_when: bool = True,
+) -> Wish:
     service = understand_service(ctx, service_text if service_text is not None else text_arg(args, "service"))
     staff = understand_staff(ctx, staff_text if staff_text is not None else text_arg(args, "staff"))
     when = understand_when(ctx, args, prefix)
@@ -61,33 +71,54 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
     if service.item is None:
         if service.candidates:
             names = [say_service(c.name, ctx.lang) for c in service.candidates]
-            return Reply("needs_clarification", ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
-                         {**data, "missing": ["service"], "options": [ref(c.id, c.name) for c in service.candidates]})
+            return Reply(
+                "needs_clarification",
+                ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
+                {**data, "missing": ["service"], "options": [ref(c.id, c.name) for c in service.candidates]},
+            )
         if service.heard:
             examples = [say_service(s.name, ctx.lang) for s in ctx.tenant.services[:3]]
-            return Reply("needs_clarification", ctx.say(
-                f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
-                f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}."),
-                {**data, "missing": ["service"], "options": [ref(s.id, s.name) for s in ctx.tenant.services[:3]]})
-        return Reply("needs_clarification", ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
-                     {**data, "missing": ["service"]})
+            return Reply(
+                "needs_clarification",
+                ctx.say(
+                    f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
+                    f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}.",
+                ),
+                {**data, "missing": ["service"], "options": [ref(s.id, s.name) for s in ctx.tenant.services[:3]]},
+            )
+        return Reply(
+            "needs_clarification",
+            ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
+            {**data, "missing": ["service"]},
+        )
     if staff.unclear:
         if staff.candidates:
             names = [first_name(c.name) for c in staff.candidates]
-            return Reply("needs_clarification", ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
-                         {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]})
+            return Reply(
+                "needs_clarification",
+                ctx.say(f"Meinen Sie {join_words(names, 'de')}?", f"Do you mean {join_words(names, 'en')}?"),
+                {**data, "missing": ["staff"], "options": [ref(c.id, c.name) for c in staff.candidates]},
+            )
         team = [first_name(m.name) for m in qualified_staff(ctx, service.item)]
-        return Reply("needs_clarification", ctx.say(
-            f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen bei uns {join_words(team, 'de')}.",
-            f"I don't know “{echo(staff.heard or '')}”. {say_service(service.item.name, 'en')} is done by {join_words(team, 'en')}."),
-            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen bei uns {join_words(team, 'de')}.",
+                f"I don't know “{echo(staff.heard or '')}”. {say_service(service.item.name, 'en')} is done by {join_words(team, 'en')}.",
+            ),
+            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]},
+        )
     if staff.item is not None and not staff.item.does(service.item.id):
         qualified = qualified_staff(ctx, service.item)
         spoken = join_words([first_name(m.name) for m in qualified], ctx.lang)
-        return Reply("needs_clarification", ctx.say(
-            f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
-            f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {spoken} can do it for you. Would that be all right?"),
-            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified]})
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
+                f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {spoken} can do it for you. Would that be all right?",
+            ),
+            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified]},
+        )
     if when is None or when.kind == "none":
         if when is not None and ASAP.search(when.text or ""):
             return None
@@ -97,18 +128,30 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         if which_day is not None:
             return which_day  # a stale-year date with two readings, or a weekday that does not fit the date
         if when is not None and "ambiguous_past_date" in when.issues:
-            return Reply("needs_clarification", ctx.say("Welchen Tag meinen Sie genau?", "Which day do you mean exactly?"),
-                         {**data, "missing": [f"{prefix}date"]})
-        return Reply("needs_clarification", ctx.say("An welchem Tag und um wie viel Uhr hätten Sie gern den Termin?",
-                                                     "Which day and time would suit you?"),
-                     {**data, "missing": [f"{prefix}date", f"{prefix}time"]})
+            return Reply(
+                "needs_clarification",
+                ctx.say("Welchen Tag meinen Sie genau?", "Which day do you mean exactly?"),
+                {**data, "missing": [f"{prefix}date"]},
+            )
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "An welchem Tag und um wie viel Uhr hätten Sie gern den Termin?", "Which day and time would suit you?"
+            ),
+            {**data, "missing": [f"{prefix}date", f"{prefix}time"]},
+        )
     if not when.has_date and when.start is not None and when.start < ctx.now():
-        return Reply("needs_clarification", ctx.say("An welchem Tag soll das sein?", "Which day would that be?"),
-                     {**data, "missing": [f"{prefix}date"]})
+        return Reply(
+            "needs_clarification",
+            ctx.say("An welchem Tag soll das sein?", "Which day would that be?"),
+            {**data, "missing": [f"{prefix}date"]},
+        )
     return None
 
 
-def slot_request(ctx: FunctionContext, service: Service, staff: Staff | None, when: When, args: dict[str, Any], prefix: str = "") -> SlotRequest:
+def slot_request(
+    ctx: FunctionContext, service: Service, staff: Staff | None, when: When, args: dict[str, Any], prefix: str = ""
+) -> SlotRequest:
     now = ctx.now()
     staff_id = staff.id if staff else None
     if when.kind == "none" or when.start is None:  # "so bald wie möglich": next available

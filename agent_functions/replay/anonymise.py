@@ -69,9 +69,20 @@ class Anonymiser:
         self.region = self._region(tenant)
         document = json.dumps(tenant.model_dump(mode="json"), ensure_ascii=False)
         self.tenant_numbers = {self.e164(m.group(0)) for m in PHONE_RUN.finditer(document)} - {None}
-        self.kept_words = {w.lower() for w in WORD.findall(" ".join(
-            [tenant.name, *(s.name for s in tenant.staff), *(a for s in tenant.staff for a in s.aliases),
-             *(s.name for s in tenant.services), *(a for s in tenant.services for a in s.aliases)]))} | TITLES
+        self.kept_words = {
+            w.lower()
+            for w in WORD.findall(
+                " ".join(
+                    [
+                        tenant.name,
+                        *(s.name for s in tenant.staff),
+                        *(a for s in tenant.staff for a in s.aliases),
+                        *(s.name for s in tenant.services),
+                        *(a for s in tenant.services for a in s.aliases),
+                    ]
+                )
+            )
+        } | TITLES
         self.phones: dict[str, str] = {}
         self.real_phones: set[str] = set()
         self.words: dict[str, str] = {}

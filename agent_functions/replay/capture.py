@@ -118,8 +118,14 @@ def _local_bounds(days: set[date], tenant: TenantConfig) -> tuple[datetime, date
     return start, end
 
 
-def setup_appointments(found: list[AppointmentHistory], first: datetime, call_id: str, days: set[date],
-                       caller: str | None, tenant: TenantConfig) -> list[dict[str, Any]]:
+def setup_appointments(
+    found: list[AppointmentHistory],
+    first: datetime,
+    call_id: str,
+    days: set[date],
+    caller: str | None,
+    tenant: TenantConfig,
+) -> list[dict[str, Any]]:
     """`setup.appointments`: each appointment as it was at `first` without the call's own changes,
     when it lay on one of `days` or was the caller's (upcoming, or the caller's last past one)."""
     states = [s for s in (h.at(first, without_call=call_id) for h in found) if s is not None]
@@ -133,7 +139,8 @@ def setup_appointments(found: list[AppointmentHistory], first: datetime, call_id
 
 def _setup_entry(state: dict[str, Any], tenant: TenantConfig) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "service": state["service"]["id"], "staff": state["staff"]["id"],
+        "service": state["service"]["id"],
+        "staff": state["staff"]["id"],
         "start": datetime.fromisoformat(state["start"]).astimezone(tenant.zone).isoformat(),
     }
     customer = {k: v for k, v in (state.get("customer") or {}).items() if v}
@@ -172,8 +179,9 @@ def _steps(view: dict[str, Any], call: dict[str, Any], references: set[str]) -> 
     return steps
 
 
-async def capture(db: Database, tenant: TenantConfig, call_id: str, *,
-                  tenant_loaded_at: datetime | None = None) -> dict[str, Any]:
+async def capture(
+    db: Database, tenant: TenantConfig, call_id: str, *, tenant_loaded_at: datetime | None = None
+) -> dict[str, Any]:
     """The fixture of call `call_id` of `tenant`; CaptureError when there is no such call or it made no
     function call. `tenant_loaded_at` (when the tenant was last loaded) adds a note when it is later
     than the call: the capture replays against today's tenant."""
@@ -186,12 +194,21 @@ async def capture(db: Database, tenant: TenantConfig, call_id: str, *,
     first = min(moments)
     call = dict(view["functions"][0]["call"] or {})
     days = looked_at_days((f["response"] or {} for f in view["functions"]), tenant)
-    found = await histories(db, tenant.id, since=first, call_id=call_id, starting=_local_bounds(days, tenant),
-                            customer_phone=call.get("from_number"))
+    found = await histories(
+        db,
+        tenant.id,
+        since=first,
+        call_id=call_id,
+        starting=_local_bounds(days, tenant),
+        customer_phone=call.get("from_number"),
+    )
     for history in found:  # the days of what the call changed, before and after
         for change in history.changed_by(call_id):
-            days |= {datetime.fromisoformat(s["start"]).astimezone(tenant.zone).date()
-                     for s in (change.old, change.new) if s and "start" in s}
+            days |= {
+                datetime.fromisoformat(s["start"]).astimezone(tenant.zone).date()
+                for s in (change.old, change.new)
+                if s and "start" in s
+            }
     setup = setup_appointments(found, first, call_id, days, call.get("from_number"), tenant)
     references = {a["reference"] for a in setup if "reference" in a}
     fixture: dict[str, Any] = {
@@ -203,6 +220,8 @@ async def capture(db: Database, tenant: TenantConfig, call_id: str, *,
         "steps": _steps(view, call, references),
     }
     if tenant_loaded_at is not None and tenant_loaded_at > first:
-        fixture["note"] = (f"the tenant was loaded again at {tenant_loaded_at.astimezone(tenant.zone).isoformat()}, "
-                           "after this call: the fixture uses the tenant as it is now")
+        fixture["note"] = (
+            f"the tenant was loaded again at {tenant_loaded_at.astimezone(tenant.zone).isoformat()}, "
+            "after this call: the fixture uses the tenant as it is now"
+        )
     return fixture

@@ -54,10 +54,18 @@ class Report:
         passed = sum(r.ok for r in self.results)
         failed = len(self.results) - passed
         if self.as_json:
-            fixtures = [{**r.to_dict(), **({"trace": [o.to_dict() for o in r.outcomes]} if self.verbose else {})}
-                        for r in self.results]
-            print(json.dumps({"passed": passed, "failed": failed, "not_fixtures": self.skipped, "fixtures": fixtures},
-                             ensure_ascii=False, indent=2, default=str))
+            fixtures = [
+                {**r.to_dict(), **({"trace": [o.to_dict() for o in r.outcomes]} if self.verbose else {})}
+                for r in self.results
+            ]
+            print(
+                json.dumps(
+                    {"passed": passed, "failed": failed, "not_fixtures": self.skipped, "fixtures": fixtures},
+                    ensure_ascii=False,
+                    indent=2,
+                    default=str,
+                )
+            )
         else:
             aside = f", {len(self.skipped)} not a fixture" if self.skipped else ""
             print(f"{passed} passed, {failed} failed{aside}")
@@ -69,6 +77,8 @@ class Report:
 
 def render_step(outcome: StepOutcome) -> str:
     """A step's request and whole answer, indented under its fixture's line."""
-    return (f"     {outcome.label}\n"
-            f"       request:  {_json(outcome.request)}\n"
-            f"       response: HTTP {outcome.http_status} {_json(outcome.response)}")
+    return (
+        f"     {outcome.label}\n"
+        f"       request:  {_json(outcome.request)}\n"
+        f"       response: HTTP {outcome.http_status} {_json(outcome.response)}"
+    )

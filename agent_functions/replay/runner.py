@@ -39,8 +39,13 @@ class StepOutcome:
     response: Any  # the whole answer, parsed when it was JSON
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step": self.index + 1, "label": self.label, "request": self.request, "http_status": self.http_status,
-                "response": self.response}
+        return {
+            "step": self.index + 1,
+            "label": self.label,
+            "request": self.request,
+            "http_status": self.http_status,
+            "response": self.response,
+        }
 
 
 @dataclass
@@ -54,7 +59,14 @@ class FixtureResult:
     outcomes: list[StepOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "name": self.name, "ok": self.ok, "steps": self.steps, "ms": round(self.ms, 1), "problems": self.problems}
+        return {
+            "path": self.path,
+            "name": self.name,
+            "ok": self.ok,
+            "steps": self.steps,
+            "ms": round(self.ms, 1),
+            "problems": self.problems,
+        }
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -89,7 +101,9 @@ class Transport:
             except ValueError:
                 return response.status, text
 
-    async def request(self, method: str, path: str, body: bytes, headers: dict[str, str], signed: bool) -> tuple[int, Any]:
+    async def request(
+        self, method: str, path: str, body: bytes, headers: dict[str, str], signed: bool
+    ) -> tuple[int, Any]:
         if method.upper() == "POST":
             return await self.post(path, body, headers, signed)
         async with self.session.request(method, self.base_url + path, headers=headers) as response:
@@ -100,8 +114,9 @@ class Transport:
                 return response.status, text
 
 
-async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any,
-                    outcomes: list[StepOutcome] | None = None) -> tuple[list[str], int]:
+async def run_steps(
+    fixture: dict[str, Any], transport: Transport, advance: Any, outcomes: list[StepOutcome] | None = None
+) -> tuple[list[str], int]:
     """Send every step; the mismatches (each prefixed with its step) and how many steps ran. Each
     request's body and answer are appended to `outcomes` when given."""
     call = dict(fixture.get("call") or {})
@@ -116,7 +131,9 @@ async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any,
         if "function" in step:
             label += f" ({step['function']})"
             merged = {**call, **(step.get("call") or {})}
-            body = json.dumps({"name": step["function"], "args": step.get("args", {}), "call": merged}, ensure_ascii=False).encode()
+            body = json.dumps(
+                {"name": step["function"], "args": step.get("args", {}), "call": merged}, ensure_ascii=False
+            ).encode()
             status, response = await transport.post("/retell/functions", body, {}, True)
             expected_http = step.get("expect_http", 200)
         elif "event" in step:
@@ -130,7 +147,9 @@ async def run_steps(fixture: dict[str, Any], transport: Transport, advance: Any,
             label += f" (raw {raw.get('method', 'POST')} {raw.get('path')})"
             payload = raw.get("body", "")
             body = payload.encode() if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False).encode()
-            status, response = await transport.request(raw.get("method", "POST"), raw["path"], body, dict(raw.get("headers") or {}), raw.get("sign", True))
+            status, response = await transport.request(
+                raw.get("method", "POST"), raw["path"], body, dict(raw.get("headers") or {}), raw.get("sign", True)
+            )
             expected_http = step.get("expect_http", 200)
         else:
             problems.append(f"{label}: unknown step kind {sorted(step)}")
@@ -159,7 +178,9 @@ async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, ke
     started = time.perf_counter()
     name = fixture.get("name", path.stem)
     clock = FrozenClock(datetime.fromisoformat(fixture["now"]))
-    settings = Settings(database_url=database_url, retell_api_keys=[key], allow_unsigned=False, admin_token="replay-admin")
+    settings = Settings(
+        database_url=database_url, retell_api_keys=[key], allow_unsigned=False, admin_token="replay-admin"
+    )
     services = build_services(settings, clock)
     runner: web.AppRunner | None = None
     outcomes: list[StepOutcome] = []
@@ -181,8 +202,9 @@ async def run_fixture(path: Path, fixture: dict[str, Any], database_url: str, ke
         if "expect_final" in fixture:
             problems.extend(f"final: {p}" for p in match(fixture["expect_final"], await final_state(services, tenant)))
     except Exception as exc:  # noqa: BLE001 - a broken fixture is a failed fixture, reported, not a crash
-        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
-                             _ms_since(started), outcomes)
+        return FixtureResult(
+            str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, _ms_since(started), outcomes
+        )
     finally:
         if runner is not None:
             await runner.cleanup()
@@ -199,8 +221,12 @@ async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> F
     try:
         tenant = fixture_tenant(fixture["tenant"], path)
         async with aiohttp.ClientSession() as session:
-            setup = {"tenant": tenant.model_dump(mode="json", by_alias=True, exclude_none=True), "now": fixture["now"],
-                     "fx": fixture.get("fx"), "setup": fixture.get("setup")}
+            setup = {
+                "tenant": tenant.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "now": fixture["now"],
+                "fx": fixture.get("fx"),
+                "setup": fixture.get("setup"),
+            }
             async with session.post(url.rstrip("/") + "/_test/setup", json=setup) as response:
                 if response.status != 200:
                     raise RuntimeError(f"/_test/setup answered {response.status}: {await response.text()}")
@@ -217,6 +243,7 @@ async def run_live(path: Path, fixture: dict[str, Any], url: str, key: str) -> F
                     state = await response.json()
                 problems.extend(f"final: {p}" for p in match(fixture["expect_final"], state))
     except Exception as exc:  # noqa: BLE001
-        return FixtureResult(str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0,
-                             _ms_since(started), outcomes)
+        return FixtureResult(
+            str(path), name, False, [f"could not run: {type(exc).__name__}: {exc}"], 0, _ms_since(started), outcomes
+        )
     return FixtureResult(str(path), name, not problems, problems, steps, _ms_since(started), outcomes)

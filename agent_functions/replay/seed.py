@@ -27,10 +27,20 @@ from booking_core.vocabulary import Actor, AppointmentStatus, AuditAction
 __all__ = ["insert_appointment"]
 
 
-async def insert_appointment(db: Database, clock: Clock, tenant: TenantConfig, *, service_id: str, staff_id: str,
-                             start: datetime, customer: CustomerInput, status: str = "scheduled",
-                             reference: str | None = None, call_id: str | None = None,
-                             notes: str | None = None) -> AppointmentView:
+async def insert_appointment(
+    db: Database,
+    clock: Clock,
+    tenant: TenantConfig,
+    *,
+    service_id: str,
+    staff_id: str,
+    start: datetime,
+    customer: CustomerInput,
+    status: str = "scheduled",
+    reference: str | None = None,
+    call_id: str | None = None,
+    notes: str | None = None,
+) -> AppointmentView:
     """Write one appointment of `service_id` by `staff_id` from `start` (aware), every segment by
     that person. Raises NotFound for an unknown service or staff member, InvalidTransition for an
     unknown status."""
@@ -42,9 +52,17 @@ async def insert_appointment(db: Database, clock: Clock, tenant: TenantConfig, *
     assert plan is not None  # everything fits when nothing is checked
     async with db.write() as session:
         cust = await customer_for(session, tenant.id, customer, ctx.now)
-        appt, rows = await insert_rows(session, ctx, service, plan, cust, status=AppointmentStatus(status),
-                                       reference=reference.upper() if reference else None, notes=notes,
-                                       idempotent=False)
+        appt, rows = await insert_rows(
+            session,
+            ctx,
+            service,
+            plan,
+            cust,
+            status=AppointmentStatus(status),
+            reference=reference.upper() if reference else None,
+            notes=notes,
+            idempotent=False,
+        )
         v = view(ctx.cal, appt, rows, cust)
         audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason="setup")
     return v

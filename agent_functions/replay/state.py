@@ -42,7 +42,9 @@ async def prepare(
     for item in (setup or {}).get("appointments", []):
         customer = item.get("customer") or {}
         await insert_appointment(
-            services.db, services.clock, tenant,
+            services.db,
+            services.clock,
+            tenant,
             service_id=item["service"],
             staff_id=item["staff"],
             start=datetime.fromisoformat(item["start"]),
@@ -63,8 +65,11 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         for seg in data["segments"]:
             seg["staff"] = seg["staff"]["id"]
         appointments.append(data)
-    return {"appointments": appointments, "calls": await call_records(services.db, tenant.id),
-            "messages": await message_state(services, tenant)}
+    return {
+        "appointments": appointments,
+        "calls": await call_records(services.db, tenant.id),
+        "messages": await message_state(services, tenant),
+    }
 
 
 # Tables whose DELETE trigger refuses deletion (migrations 0001 and 0009).
@@ -84,7 +89,9 @@ async def wipe(services: AppServices) -> None:
         for table in tables:
             await session.execute(text(f'DELETE FROM "{table}"'))
         for table in APPEND_ONLY:
-            await session.execute(text(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            ))
+            await session.execute(
+                text(
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+            )

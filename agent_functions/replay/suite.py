@@ -58,9 +58,16 @@ class Engines:
             copy.unlink(missing_ok=True)
 
 
-async def run_paths(paths: list[Path], *, database_url: str | None = None, url: str | None = None,
-                    as_json: bool = False, verbose: bool = False, update: bool = False,
-                    assume_yes: bool = False) -> int:
+async def run_paths(
+    paths: list[Path],
+    *,
+    database_url: str | None = None,
+    url: str | None = None,
+    as_json: bool = False,
+    verbose: bool = False,
+    update: bool = False,
+    assume_yes: bool = False,
+) -> int:
     """Run every fixture under `paths`; 0 when all pass, 1 otherwise (including unloadable files and
     when nothing was run). A JSON file that is not a fixture is named as such and not counted.
     `verbose`: every step's request and whole answer. `update`: a failing fixture's `expect` rewritten
@@ -107,6 +114,10 @@ def load_fixture(path: Path) -> dict[str, Any] | FixtureResult | str:
     if "steps" not in fixture and "now" not in fixture:
         return "no `steps` and no `now`"
     if "now" not in fixture or "tenant" not in fixture:
-        return FixtureResult(str(path), str(fixture.get("name") or path.stem), False,
-                             ["cannot load: a fixture needs at least `tenant` and `now`"])
+        return FixtureResult(
+            str(path),
+            str(fixture.get("name") or path.stem),
+            False,
+            ["cannot load: a fixture needs at least `tenant` and `now`"],
+        )
     return fixture

@@ -35,8 +35,11 @@ def refresh(expected: Any, actual: Any) -> Any:
         out: dict[str, Any] = {}
         for key, want in expected.items():
             if is_matcher(want) and "$absent" in want:
-                out[key] = want if not match({key: want}, actual) else (
-                    {"$absent": True} if key not in actual or actual[key] is None else actual[key])
+                out[key] = (
+                    want
+                    if not match({key: want}, actual)
+                    else ({"$absent": True} if key not in actual or actual[key] is None else actual[key])
+                )
             elif key not in actual:
                 out[key] = {"$absent": True}
             else:
@@ -78,8 +81,15 @@ def _text(fixture: dict[str, Any]) -> str:
 
 
 def diff(path: Path, old: dict[str, Any], new: dict[str, Any]) -> str:
-    return "".join(difflib.unified_diff(_text(old).splitlines(keepends=True), _text(new).splitlines(keepends=True),
-                                        f"{path} (now)", f"{path} (updated)", n=2))
+    return "".join(
+        difflib.unified_diff(
+            _text(old).splitlines(keepends=True),
+            _text(new).splitlines(keepends=True),
+            f"{path} (now)",
+            f"{path} (updated)",
+            n=2,
+        )
+    )
 
 
 def _confirmed(path: Path, assume_yes: bool) -> bool:

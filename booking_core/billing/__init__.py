@@ -13,4 +13,3 @@
 
 Money is `Decimal` end to end; amounts are rounded half-up to cents only on documents and totals.
 """
-

@@ -24,7 +24,17 @@ from booking_core.billing.statements import Statement
 from booking_core.costs.csv_export import to_csv
 from booking_core.storage.billing_models import BillingDocument
 
-__all__ = ["HEADER", "ISSUER", "KIND_DE", "credit_note_pdf", "de_amount", "de_date", "statement_csv", "statement_pdf", "statement_rows"]
+__all__ = [
+    "HEADER",
+    "ISSUER",
+    "KIND_DE",
+    "credit_note_pdf",
+    "de_amount",
+    "de_date",
+    "statement_csv",
+    "statement_pdf",
+    "statement_rows",
+]
 
 ISSUER = "Slotline"
 KIND_DE = {"topup": "Aufladung", "bonus": "Bonus", "refund": "Erstattung", "adjustment": "Korrektur"}

@@ -27,7 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booking_core.storage.billing_models import BalanceTransaction, TenantBalance
 from booking_core.storage.db import Database
 
-__all__ = ["Balance", "Posted", "ZERO", "append", "balance", "balance_before", "charged_for_call", "ledger_sum", "transactions"]
+__all__ = [
+    "ZERO",
+    "Balance",
+    "Posted",
+    "append",
+    "balance",
+    "balance_before",
+    "charged_for_call",
+    "ledger_sum",
+    "transactions",
+]
 
 Kind = Literal["topup", "bonus", "call_charge", "refund", "adjustment"]
 KINDS: tuple[str, ...] = ("topup", "bonus", "call_charge", "refund", "adjustment")

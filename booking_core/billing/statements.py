@@ -24,7 +24,18 @@ from booking_core.storage.billing_models import BalanceTransaction
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
-__all__ = ["CallDay", "Entry", "MONTH", "Statement", "StatementError", "ZERO", "month_bounds", "monthly_statement", "parse_month", "summarise"]
+__all__ = [
+    "MONTH",
+    "ZERO",
+    "CallDay",
+    "Entry",
+    "Statement",
+    "StatementError",
+    "month_bounds",
+    "monthly_statement",
+    "parse_month",
+    "summarise",
+]
 
 ZERO = Decimal(0)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -31,7 +31,7 @@ from booking_core.storage.billing_models import StripeEvent
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
-__all__ = ["EventResult", "HUNDRED", "UnknownTenant", "apply_event", "checkout_payment", "intent_payment"]
+__all__ = ["HUNDRED", "EventResult", "UnknownTenant", "apply_event", "checkout_payment", "intent_payment"]
 
 HUNDRED = Decimal(100)
 TenantLookup = Callable[[str], Awaitable[TenantConfig | None]]

@@ -26,7 +26,18 @@ from booking_core.costs import money
 from booking_core.storage.billing_models import BalanceTransaction, BillingAccount, BillingDocument, TenantBalance
 from booking_core.tenant_config import TenantConfig
 
-__all__ = ["Payment", "TopupAmountError", "ZERO", "credit_payment", "parse_amount", "record_auto_topup_failure", "record_auto_topup_success", "record_refund", "save_payment_method", "tenant_of_payment"]
+__all__ = [
+    "ZERO",
+    "Payment",
+    "TopupAmountError",
+    "credit_payment",
+    "parse_amount",
+    "record_auto_topup_failure",
+    "record_auto_topup_success",
+    "record_refund",
+    "save_payment_method",
+    "tenant_of_payment",
+]
 
 ZERO = Decimal(0)
 

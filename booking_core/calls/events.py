@@ -45,8 +45,9 @@ def _apply(row: Call, facts: CallFacts) -> None:
     row.cost_event = facts.cost_event
 
 
-async def record_event(db: Database, tenant_id: str, event: str, call: Mapping[str, Any],
-                       now: datetime) -> EventOutcome:
+async def record_event(
+    db: Database, tenant_id: str, event: str, call: Mapping[str, Any], now: datetime
+) -> EventOutcome:
     """Upsert the call record for one lifecycle event; idempotent, order-independent."""
     if event not in RANK:
         raise CallEventError(f"unknown event {event!r}")

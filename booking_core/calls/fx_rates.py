@@ -17,8 +17,14 @@ from booking_core.storage.db import Database
 __all__ = ["load_fx_table", "store_fx_rates"]
 
 
-async def store_fx_rates(db: Database, rates: Mapping[date, Decimal | str], *, currency: str = "USD",
-                         source: str = "ecb", now: datetime | None = None) -> int:
+async def store_fx_rates(
+    db: Database,
+    rates: Mapping[date, Decimal | str],
+    *,
+    currency: str = "USD",
+    source: str = "ecb",
+    now: datetime | None = None,
+) -> int:
     """Insert or update rates (1 EUR = x `currency`) by date; returns how many were new or changed."""
     if not rates:
         return 0
@@ -28,9 +34,13 @@ async def store_fx_rates(db: Database, rates: Mapping[date, Decimal | str], *, c
     async with db.write() as session:
         existing = {
             row.day: row
-            for row in (await session.scalars(
-                select(FxRate).where(FxRate.currency == currency, FxRate.day >= min(wanted), FxRate.day <= max(wanted))
-            )).all()
+            for row in (
+                await session.scalars(
+                    select(FxRate).where(
+                        FxRate.currency == currency, FxRate.day >= min(wanted), FxRate.day <= max(wanted)
+                    )
+                )
+            ).all()
         }
         for day, rate in sorted(wanted.items()):
             row = existing.get(day)
@@ -52,7 +62,8 @@ async def load_fx_table(session: AsyncSession, first: date, last: date, currency
         if anchor is None:
             return FxTable({})
     rows = await session.execute(
-        select(FxRate.day, FxRate.rate).where(FxRate.currency == currency, FxRate.day >= min(anchor, first),
-                                              FxRate.day <= max(anchor, last))
+        select(FxRate.day, FxRate.rate).where(
+            FxRate.currency == currency, FxRate.day >= min(anchor, first), FxRate.day <= max(anchor, last)
+        )
     )
     return FxTable({day: rate for day, rate in rows.all()})

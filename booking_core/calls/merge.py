@@ -24,7 +24,15 @@ from booking_core.costs.ledger import parse_call_cost
 from booking_core.vocabulary import CallEvent, CallStatus
 
 __all__ = [
-    "EVENTS", "KEEP", "RANK", "CallEventError", "CallFacts", "clean_payload", "cost_source", "derive", "merge_event",
+    "EVENTS",
+    "KEEP",
+    "RANK",
+    "CallEventError",
+    "CallFacts",
+    "clean_payload",
+    "cost_source",
+    "derive",
+    "merge_event",
     "pick",
 ]
 
@@ -32,9 +40,22 @@ RANK: dict[str, int] = {CallEvent.CALL_STARTED: 1, CallEvent.CALL_ENDED: 2, Call
 EVENTS: tuple[CallEvent, ...] = tuple(CallEvent)
 # What we keep of a call object: enough to derive the record and its cost, no transcripts or recordings.
 KEEP = (
-    "call_id", "agent_id", "call_type", "call_status", "direction", "from_number", "to_number",
-    "start_timestamp", "end_timestamp", "duration_ms", "disconnection_reason", "call_cost",
-    "llm_token_usage", "llm_model", "metadata", "telephony_identifier",
+    "call_id",
+    "agent_id",
+    "call_type",
+    "call_status",
+    "direction",
+    "from_number",
+    "to_number",
+    "start_timestamp",
+    "end_timestamp",
+    "duration_ms",
+    "disconnection_reason",
+    "call_cost",
+    "llm_token_usage",
+    "llm_model",
+    "metadata",
+    "telephony_identifier",
 )
 ANALYSIS_KEEP = ("call_successful", "in_voicemail", "user_sentiment")
 
@@ -103,8 +124,9 @@ class CallFacts:
 
 def _by_rank(events: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(event, payload) highest rank first."""
-    known = [(name, entry.get("call", {})) for name, entry in events.items()
-             if name in RANK and isinstance(entry, Mapping)]
+    known = [
+        (name, entry.get("call", {})) for name, entry in events.items() if name in RANK and isinstance(entry, Mapping)
+    ]
     return sorted(known, key=lambda pair: -RANK[pair[0]])
 
 
@@ -149,8 +171,11 @@ def derive(events: Mapping[str, Any]) -> CallFacts:
         or min(r for r in received.values() if r is not None)
     )
     ended = CallEvent.CALL_ENDED in events or CallEvent.CALL_ANALYZED in events
-    ended_at = (end_ts or ((started_at + span) if ended and duration_ms is not None else None)
-                or (end_received if ended else None))
+    ended_at = (
+        end_ts
+        or ((started_at + span) if ended and duration_ms is not None else None)
+        or (end_received if ended else None)
+    )
     status = CallStatus.ENDED if ended else CallStatus.ONGOING
     if pick(events, "call_status") == "error":  # Retell's own call_status
         status = CallStatus.ERROR

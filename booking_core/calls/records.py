@@ -52,8 +52,9 @@ def cost_rates(billing: Billing, row: Call) -> CostRates:
     telephony = billing.telephony_usd_per_min_by_number.get(own_number or "", billing.telephony_usd_per_min)
     return CostRates(
         telephony_usd_per_min=telephony,
-        estimate_usd_per_min=(billing.estimate_usd_per_min if billing.estimate_usd_per_min is not None
-                              else DEFAULT_ESTIMATE_USD_PER_MIN),
+        estimate_usd_per_min=(
+            billing.estimate_usd_per_min if billing.estimate_usd_per_min is not None else DEFAULT_ESTIMATE_USD_PER_MIN
+        ),
         llm_usd_per_1k_tokens=billing.llm_usd_per_1k_tokens,
         llm_model=billing.llm_model,
     )
@@ -87,11 +88,20 @@ def local_date(instant: datetime, tenant: TenantConfig) -> date:
 def cost_view(row: Call, tenant: TenantConfig, fx: FxTable) -> CallCostView:
     cost = compute_cost(cost_inputs(row), cost_rates(tenant.billing, row))
     quote = fx.quote(local_date(row.started_at, tenant), tenant.billing.fx_fallback)
-    eur = {k: usd_to_eur(v, quote.rate) for k, v in
-           (("retell", cost.retell_usd), ("telephony", cost.telephony_usd), ("llm", cost.llm_usd))}
+    eur = {
+        k: usd_to_eur(v, quote.rate)
+        for k, v in (("retell", cost.retell_usd), ("telephony", cost.telephony_usd), ("llm", cost.llm_usd))
+    }
     total_eur = eur["retell"] + eur["telephony"] + eur["llm"]
-    return CallCostView(cost, quote, total_eur, eur["retell"], eur["telephony"], eur["llm"],
-                        billed_eur(total_eur, cost.minutes, tenant.billing))
+    return CallCostView(
+        cost,
+        quote,
+        total_eur,
+        eur["retell"],
+        eur["telephony"],
+        eur["llm"],
+        billed_eur(total_eur, cost.minutes, tenant.billing),
+    )
 
 
 def _eur(value: Decimal) -> str:
@@ -110,8 +120,11 @@ def record_dict(row: Call, tenant: TenantConfig, view: CallCostView, appointment
         "tenant": row.tenant_id,
         "started_at": row.started_at.astimezone(zone).isoformat(),
         "ended_at": row.ended_at.astimezone(zone).isoformat() if row.ended_at else None,
-        "duration_s": (None if row.duration_ms is None
-                       else int((Decimal(row.duration_ms) / 1000).quantize(Decimal(1), ROUND_HALF_UP))),
+        "duration_s": (
+            None
+            if row.duration_ms is None
+            else int((Decimal(row.duration_ms) / 1000).quantize(Decimal(1), ROUND_HALF_UP))
+        ),
         "disconnection_reason": row.disconnection_reason,
         "status": row.status,
         "direction": row.direction,
@@ -135,8 +148,12 @@ def record_dict(row: Call, tenant: TenantConfig, view: CallCostView, appointment
             "telephony_source": cost.telephony_source,
             "llm_source": cost.llm_source,
             "retell_products": [
-                {"product": line.product, "cost_cents": dec_str(line.cost_cents),
-                 "unit_price": None if line.unit_price is None else dec_str(line.unit_price), "kind": line.kind}
+                {
+                    "product": line.product,
+                    "cost_cents": dec_str(line.cost_cents),
+                    "unit_price": None if line.unit_price is None else dec_str(line.unit_price),
+                    "kind": line.kind,
+                }
                 for line in (retell.lines if retell else ())
             ],
             "retell_combined_cost_cents": dec_str(retell.combined_cents) if retell else None,
@@ -149,8 +166,9 @@ async def _tenant_config(session: AsyncSession, tenant_id: str) -> TenantConfig 
     return None if document is None else TenantConfig.model_validate(document)
 
 
-async def _appointments_by_call(session: AsyncSession, tenant_id: str,
-                                call_ids: Sequence[str] | None) -> dict[str, list[str]]:
+async def _appointments_by_call(
+    session: AsyncSession, tenant_id: str, call_ids: Sequence[str] | None
+) -> dict[str, list[str]]:
     query = select(m.Appointment.call_id, m.Appointment.id).where(m.Appointment.tenant_id == tenant_id)
     if call_ids is not None:
         query = query.where(m.Appointment.call_id.in_(list(call_ids)))

@@ -26,13 +26,30 @@ async def decide(session: AsyncSession, ctx: BookingContext, appt: m.Appointment
     if pol.max_per_month is not None and appt.customer_id:
         local = ctx.now.astimezone(cal.zone)
         month_start = from_minute(cal.local_minute(local.date().replace(day=1), 0))
-        ids = select(m.Appointment.id).where(m.Appointment.tenant_id == cal.config.id,
-                                             m.Appointment.customer_id == appt.customer_id)
-        month_count = await session.scalar(select(func.count()).select_from(m.AuditEntry).where(
-            m.AuditEntry.tenant_id == cal.config.id, m.AuditEntry.entity == "appointment",
-            m.AuditEntry.action == (AuditAction.CANCELLED if kind == "cancel" else AuditAction.RESCHEDULED),
-            m.AuditEntry.at >= month_start, m.AuditEntry.entity_id.in_(ids),
-        )) or 0
-    return policy_rules.decide(pol, kind, start=appt.start, now=ctx.now, status=appt.status, currency=appt.currency,
-                               month_count=month_count,
-                               appointment_count=appt.reschedule_count if kind == "reschedule" else 0)
+        ids = select(m.Appointment.id).where(
+            m.Appointment.tenant_id == cal.config.id, m.Appointment.customer_id == appt.customer_id
+        )
+        month_count = (
+            await session.scalar(
+                select(func.count())
+                .select_from(m.AuditEntry)
+                .where(
+                    m.AuditEntry.tenant_id == cal.config.id,
+                    m.AuditEntry.entity == "appointment",
+                    m.AuditEntry.action == (AuditAction.CANCELLED if kind == "cancel" else AuditAction.RESCHEDULED),
+                    m.AuditEntry.at >= month_start,
+                    m.AuditEntry.entity_id.in_(ids),
+                )
+            )
+            or 0
+        )
+    return policy_rules.decide(
+        pol,
+        kind,
+        start=appt.start,
+        now=ctx.now,
+        status=appt.status,
+        currency=appt.currency,
+        month_count=month_count,
+        appointment_count=appt.reschedule_count if kind == "reschedule" else 0,
+    )

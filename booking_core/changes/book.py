@@ -28,8 +28,9 @@ from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 __all__ = ["book"]
 
 
-async def book(ctx: BookingContext, wish: Wish, request: SlotRequest, customer: CustomerInput,
-               notes: str | None = None) -> tuple[AppointmentView, bool]:
+async def book(
+    ctx: BookingContext, wish: Wish, request: SlotRequest, customer: CustomerInput, notes: str | None = None
+) -> tuple[AppointmentView, bool]:
     """Book `request` (exact) for `customer`: (the appointment, True when written now; False when
     this call had booked it already). Raises DomainError for a time that is not exact, NotQualified
     or SlotUnavailable (with alternatives) when it cannot be booked."""
@@ -49,8 +50,9 @@ async def book(ctx: BookingContext, wish: Wish, request: SlotRequest, customer: 
             raise await refusal(session, ctx, wish, start, wish.requested, Refusal("taken")) from None
 
 
-async def _book(ctx: BookingContext, wish: Wish, start: int, customer: CustomerInput,
-                notes: str | None) -> tuple[AppointmentView, bool]:
+async def _book(
+    ctx: BookingContext, wish: Wish, start: int, customer: CustomerInput, notes: str | None
+) -> tuple[AppointmentView, bool]:
     tenant, service = ctx.tenant, wish.service
     async with ctx.db.write() as session:
         order = [wish.requested] if wish.requested else list(wish.qualified)
@@ -77,15 +79,18 @@ async def _book(ctx: BookingContext, wish: Wish, start: int, customer: CustomerI
     return v, True
 
 
-async def _booked_by_call(session: AsyncSession, ctx: BookingContext, wish: Wish, start: int,
-                          customer: CustomerInput) -> AppointmentView | None:
+async def _booked_by_call(
+    session: AsyncSession, ctx: BookingContext, wish: Wish, start: int, customer: CustomerInput
+) -> AppointmentView | None:
     """This call's earlier booking of the same service and start (and named staff) for the same
     customer (a retry), if any. Another name at the same time is another person of the same call."""
     if not ctx.call_id:
         return None
     q = select(m.Appointment).where(
-        m.Appointment.tenant_id == ctx.tenant.id, m.Appointment.call_id == ctx.call_id,
-        m.Appointment.service_id == wish.service.id, m.Appointment.start == from_minute(start),
+        m.Appointment.tenant_id == ctx.tenant.id,
+        m.Appointment.call_id == ctx.call_id,
+        m.Appointment.service_id == wish.service.id,
+        m.Appointment.start == from_minute(start),
         m.Appointment.status != AppointmentStatus.CANCELLED,
     )
     if wish.requested:
@@ -94,5 +99,11 @@ async def _booked_by_call(session: AsyncSession, ctx: BookingContext, wish: Wish
     if not found or not customer.name:
         return found[0] if found else None
     known = await existing_customer(session, ctx.tenant.id, customer)
-    return next((v for v in found if (known is not None and v.customer_id == known.id)
-                 or same_name(v.customer_name, customer.name)), None)
+    return next(
+        (
+            v
+            for v in found
+            if (known is not None and v.customer_id == known.id) or same_name(v.customer_name, customer.name)
+        ),
+        None,
+    )

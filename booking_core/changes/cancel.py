@@ -23,8 +23,9 @@ from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 __all__ = ["cancel", "cancel_row", "cancelled_by"]
 
 
-async def cancel(ctx: BookingContext, appointment_id: str,
-                 reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+async def cancel(
+    ctx: BookingContext, appointment_id: str, reason: str | None
+) -> tuple[AppointmentView, PolicyDecision]:
     """Cancel the appointment (id or reference): (the cancelled appointment, the policy decision with
     its fee). A retry by the call that cancelled it answers the same again.
 
@@ -34,8 +35,9 @@ async def cancel(ctx: BookingContext, appointment_id: str,
         return await cancel_row(session, ctx, appt, reason)
 
 
-async def cancel_row(session: AsyncSession, ctx: BookingContext, appt: m.Appointment,
-                     reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+async def cancel_row(
+    session: AsyncSession, ctx: BookingContext, appt: m.Appointment, reason: str | None
+) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
 
@@ -51,9 +53,19 @@ async def cancel_row(session: AsyncSession, ctx: BookingContext, appt: m.Appoint
     old = (await views(session, ctx.cal, [appt]))[0]
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
     new = (await views(session, ctx.cal, [appt]))[0]
-    audit(session, ctx, appt.id, AuditAction.CANCELLED, old=appointment_to_dict(old), new=appointment_to_dict(new),
-          reason=reason, policy=decision.to_dict())
-    await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)})
+    audit(
+        session,
+        ctx,
+        appt.id,
+        AuditAction.CANCELLED,
+        old=appointment_to_dict(old),
+        new=appointment_to_dict(new),
+        reason=reason,
+        policy=decision.to_dict(),
+    )
+    await outbox(
+        session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)}
+    )
     return new, decision
 
 
@@ -64,8 +76,9 @@ async def cancelled_by(db: Database, tenant: TenantConfig, appointment_id: str, 
         return appt is not None and await _cancelled_by(session, tenant.id, appt, call_id) is not None
 
 
-async def _cancelled_by(session: AsyncSession, tenant_id: str, appt: m.Appointment,
-                        call_id: str | None) -> PolicyDecision | None:
+async def _cancelled_by(
+    session: AsyncSession, tenant_id: str, appt: m.Appointment, call_id: str | None
+) -> PolicyDecision | None:
     """The policy decision under which `call_id` cancelled `appt`, if it did.
 
     The per-call answer cache makes retries harmless, but a process killed between the commit and
@@ -73,8 +86,16 @@ async def _cancelled_by(session: AsyncSession, tenant_id: str, appt: m.Appointme
     no open appointment"."""
     if appt.status != AppointmentStatus.CANCELLED or not call_id:
         return None
-    policy = await session.scalar(select(m.AuditEntry.policy).where(
-        m.AuditEntry.tenant_id == tenant_id, m.AuditEntry.entity == "appointment", m.AuditEntry.entity_id == appt.id,
-        m.AuditEntry.action == AuditAction.CANCELLED, m.AuditEntry.call_id == call_id,
-    ).order_by(m.AuditEntry.at.desc()).limit(1))
+    policy = await session.scalar(
+        select(m.AuditEntry.policy)
+        .where(
+            m.AuditEntry.tenant_id == tenant_id,
+            m.AuditEntry.entity == "appointment",
+            m.AuditEntry.entity_id == appt.id,
+            m.AuditEntry.action == AuditAction.CANCELLED,
+            m.AuditEntry.call_id == call_id,
+        )
+        .order_by(m.AuditEntry.at.desc())
+        .limit(1)
+    )
     return PolicyDecision.from_dict(policy) if policy else None

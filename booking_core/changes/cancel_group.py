@@ -33,8 +33,9 @@ class GroupCancellation:
     refused: tuple[tuple[AppointmentView, PolicyDecision], ...]
 
 
-async def cancel_group(ctx: BookingContext, appointment_id: str, reason: str | None,
-                       members: Members) -> GroupCancellation:
+async def cancel_group(
+    ctx: BookingContext, appointment_id: str, reason: str | None, members: Members
+) -> GroupCancellation:
     """Cancel the appointment (id or reference) and its `members`, each under the cancel policy.
 
     Raises NotFound; InvalidTransition when none of them can be cancelled or refused any more."""

@@ -32,8 +32,9 @@ from booking_core.vocabulary import AuditAction, OutboxTopic
 __all__ = ["replace_plan", "reschedule"]
 
 
-async def reschedule(ctx: BookingContext, wish: Wish, appointment_id: str, new: SlotRequest,
-                     reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+async def reschedule(
+    ctx: BookingContext, wish: Wish, appointment_id: str, new: SlotRequest, reason: str | None
+) -> tuple[AppointmentView, PolicyDecision]:
     """Move the appointment (id or reference) to `new`: (the moved appointment, the policy decision).
     Moving it where it already is changes nothing and costs nothing (a retried request).
 
@@ -51,8 +52,9 @@ async def reschedule(ctx: BookingContext, wish: Wish, appointment_id: str, new: 
             raise await refusal(session, moving, wish, start, staff, why) from None
 
 
-async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int,
-                reason: str | None) -> tuple[AppointmentView, PolicyDecision]:
+async def _move(
+    ctx: BookingContext, wish: Wish, appointment_id: str, start: int, reason: str | None
+) -> tuple[AppointmentView, PolicyDecision]:
     tenant, service, requested = ctx.tenant, wish.service, wish.requested
     async with ctx.db.write() as session:
         appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
@@ -69,8 +71,9 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
             raise Refused(Refusal("not_qualified"))
         order = [requested] if requested else first_then(appt.staff_id, wish.qualified)
         order = await holds.held_first(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
-        old_segments = (await session.scalars(select(m.AppointmentSegment).where(
-            m.AppointmentSegment.appointment_id == appt.id))).all()
+        old_segments = (
+            await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
+        ).all()
         lock = sorted(set(order) | set(wish.others or ()) | {s.staff_id for s in old_segments} | {appt.staff_id})
         await ctx.db.lock_staff(session, tenant.id, lock)
         ctx = replace(ctx, moving=appt.id)
@@ -88,9 +91,18 @@ async def _move(ctx: BookingContext, wish: Wish, appointment_id: str, start: int
     return new_view, decision
 
 
-async def replace_plan(session: AsyncSession, ctx: BookingContext, appt: m.Appointment, plan: Plan,
-                       customer: m.Customer | None, old_view: AppointmentView, decision: PolicyDecision,
-                       reason: str | None, *, service: Service | None = None) -> AppointmentView:
+async def replace_plan(
+    session: AsyncSession,
+    ctx: BookingContext,
+    appt: m.Appointment,
+    plan: Plan,
+    customer: m.Customer | None,
+    old_view: AppointmentView,
+    decision: PolicyDecision,
+    reason: str | None,
+    *,
+    service: Service | None = None,
+) -> AppointmentView:
     """Put `appt` (its old segments already deleted) on `plan`: staff, times, the staff member's
     price for `service` (default: its own), one more reschedule; new segment rows, the audit row
     and the outbox message. The moved appointment as the caller is told it."""
@@ -108,9 +120,25 @@ async def replace_plan(session: AsyncSession, ctx: BookingContext, appt: m.Appoi
     session.add_all(rows)
     await session.flush()
     new_view = view(ctx.cal, appt, rows, customer)
-    audit(session, ctx, appt.id, AuditAction.RESCHEDULED, old=appointment_to_dict(old_view),
-          new=appointment_to_dict(new_view), reason=reason, policy=decision.to_dict())
-    await outbox(session, ctx, OutboxTopic.APPOINTMENT_RESCHEDULED,
-           {**appointment_to_dict(new_view), "old_start": old_view.start.isoformat(),
-            "old_end": old_view.end.isoformat(), "fee": str(decision.fee)})
+    audit(
+        session,
+        ctx,
+        appt.id,
+        AuditAction.RESCHEDULED,
+        old=appointment_to_dict(old_view),
+        new=appointment_to_dict(new_view),
+        reason=reason,
+        policy=decision.to_dict(),
+    )
+    await outbox(
+        session,
+        ctx,
+        OutboxTopic.APPOINTMENT_RESCHEDULED,
+        {
+            **appointment_to_dict(new_view),
+            "old_start": old_view.start.isoformat(),
+            "old_end": old_view.end.isoformat(),
+            "fee": str(decision.fee),
+        },
+    )
     return new_view

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booking_core import appointments, holds, lifecycle
 from booking_core.booking_store import views
 from booking_core.domain import AppointmentView, appointment_to_dict
-from booking_core.records import audit, outbox
 from booking_core.lifecycle_clock import advance
+from booking_core.records import audit, outbox
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
@@ -32,9 +32,15 @@ async def transition(ctx: BookingContext, appointment_id: str, new_status: str, 
         await set_status(session, appt, status, ctx.now)
         new = (await views(session, ctx.cal, [appt]))[0]
         cancelled = status == AppointmentStatus.CANCELLED
-        audit(session, ctx, appt.id, AuditAction.CANCELLED if cancelled else AuditAction.STATUS_CHANGED,
-              old={"status": old.status, "version": old.version}, new={"status": new.status, "version": new.version},
-              reason=reason)
+        audit(
+            session,
+            ctx,
+            appt.id,
+            AuditAction.CANCELLED if cancelled else AuditAction.STATUS_CHANGED,
+            old={"status": old.status, "version": old.version},
+            new={"status": new.status, "version": new.version},
+            reason=reason,
+        )
         if cancelled:
             await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, appointment_to_dict(new))
     return new
@@ -47,8 +53,9 @@ async def set_status(session: AsyncSession, appt: m.Appointment, status: Appoint
     appt.updated_at = now
     if status in lifecycle.RELEASING:
         appt.idempotency_key = None
-        await session.execute(update(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id)
-                              .values(live=False))
+        await session.execute(
+            update(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id).values(live=False)
+        )
     await session.flush()
 
 

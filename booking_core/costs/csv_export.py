@@ -49,9 +49,25 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]], dialect: Dia
 
 
 REPORT_COLUMNS: tuple[str, ...] = (
-    "key", "calls", "minutes", "billed_minutes", "retell_eur", "telephony_eur", "llm_eur", "cost_eur",
-    "billed_eur", "margin_eur", "margin_pct", "bookings", "cost_per_booking_eur", "estimated_calls",
-    "fallback_fx_calls", "booked_calls", "callback_calls", "error_calls", "policy_refusal_calls",
+    "key",
+    "calls",
+    "minutes",
+    "billed_minutes",
+    "retell_eur",
+    "telephony_eur",
+    "llm_eur",
+    "cost_eur",
+    "billed_eur",
+    "margin_eur",
+    "margin_pct",
+    "bookings",
+    "cost_per_booking_eur",
+    "estimated_calls",
+    "fallback_fx_calls",
+    "booked_calls",
+    "callback_calls",
+    "error_calls",
+    "policy_refusal_calls",
 )
 
 

@@ -26,8 +26,19 @@ from typing import Any, Literal
 from booking_core.costs import to_decimal
 
 __all__ = [
-    "DEFAULT_ESTIMATE_USD_PER_MIN", "CallCost", "CostInputs", "CostRates", "ProductKind", "ProductLine", "RetellCost",
-    "State", "compute_cost", "parse_call_cost", "product_kind", "started_minutes", "token_count",
+    "DEFAULT_ESTIMATE_USD_PER_MIN",
+    "CallCost",
+    "CostInputs",
+    "CostRates",
+    "ProductKind",
+    "ProductLine",
+    "RetellCost",
+    "State",
+    "compute_cost",
+    "parse_call_cost",
+    "product_kind",
+    "started_minutes",
+    "token_count",
 ]
 
 State = Literal["estimated", "provisional", "final"]
@@ -51,12 +62,11 @@ def _bounded(value: object, limit: Decimal, *, signed: bool = False) -> Decimal 
         return None
     return number
 
+
 # Product line names seen in Retell's call_cost: "elevenlabs_tts", "voice_engine", "gpt-4o-mini",
 # "gemini_2_0_flash", "retell_llm", "llm_token_usage", "twilio_telephony", "background_voice_cancellation".
 _TELEPHONY = re.compile(r"telephony|twilio|telnyx|vonage|plivo|sip|pstn|phone_number|carrier", re.I)
-_LLM = re.compile(
-    r"llm|gpt|claude|gemini|openai|anthropic|llama|mistral|deepseek|qwen|grok|^o\d(?:[-_]|$)|token", re.I
-)
+_LLM = re.compile(r"llm|gpt|claude|gemini|openai|anthropic|llama|mistral|deepseek|qwen|grok|^o\d(?:[-_]|$)|token", re.I)
 
 
 def product_kind(product: str) -> ProductKind:
@@ -151,8 +161,10 @@ def token_count(usage: Any) -> int | None:
     total = _bounded(usage.get("total_tokens"), MAX_TOKENS)
     if total is not None:
         return int(total)
-    parts = [_bounded(usage.get(k), MAX_TOKENS)
-             for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")]
+    parts = [
+        _bounded(usage.get(k), MAX_TOKENS)
+        for k in ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens")
+    ]
     if any(p is not None for p in parts):
         return int(sum((p for p in parts if p is not None), Decimal(0)))
     average, requests = _bounded(usage.get("average"), MAX_TOKENS), _bounded(usage.get("num_requests"), MAX_TOKENS)

@@ -18,8 +18,21 @@ from booking_core.costs import dec_str, money
 from booking_core.costs.billing import margin
 
 __all__ = [
-    "GROUPINGS", "By", "CallLine", "Report", "Row", "aggregate", "build_report", "daily_series", "dec_money",
-    "group_key", "in_range", "local_day", "report_json", "row_values", "total",
+    "GROUPINGS",
+    "By",
+    "CallLine",
+    "Report",
+    "Row",
+    "aggregate",
+    "build_report",
+    "daily_series",
+    "dec_money",
+    "group_key",
+    "in_range",
+    "local_day",
+    "report_json",
+    "row_values",
+    "total",
 ]
 
 By = Literal["call", "day", "month"]
@@ -175,8 +188,9 @@ class Report:
 
 def build_report(tenant: str, start: date, end: date, by: By, lines: Sequence[CallLine], zone: ZoneInfo) -> Report:
     """The report for the calls whose local start date lies in [start, end]."""
-    selected = sorted((ln for ln in lines if in_range(ln, zone, start, end)),
-                      key=lambda ln: (ln.started_at, ln.call_id))
+    selected = sorted(
+        (ln for ln in lines if in_range(ln, zone, start, end)), key=lambda ln: (ln.started_at, ln.call_id)
+    )
     rows = []
     for row in aggregate(selected, zone, by):
         values = row_values(row)
@@ -203,8 +217,9 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def daily_series(lines: Iterable[CallLine], zone: ZoneInfo, start: date,
-                 end: date) -> list[tuple[date, Decimal, Decimal]]:
+def daily_series(
+    lines: Iterable[CallLine], zone: ZoneInfo, start: date, end: date
+) -> list[tuple[date, Decimal, Decimal]]:
     """(day, cost EUR, billed EUR) for every day in [start, end], days without calls as zeros."""
     sums: dict[date, list[Decimal]] = {}
     for line in lines:

@@ -1,8 +1,8 @@
 """Imports every module that defines tables, so `Base.metadata` is complete (migrations, tests)."""
 
 from booking_core.storage import (
-    call_log_models,  # noqa: F401
     billing_models,  # noqa: F401
+    call_log_models,  # noqa: F401
     call_models,  # noqa: F401
     edge_models,  # noqa: F401
     integration_models,  # noqa: F401

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from booking_core.storage.models import Base
 from booking_core.storage.types import Money
 
-__all__ = ["BalanceTransaction", "BillingAccount", "BillingDocument", "CallOutcome", "DocumentCounter", "LedgerMoney", "StripeEvent", "TenantBalance"]
+__all__ = [
+    "BalanceTransaction",
+    "BillingAccount",
+    "BillingDocument",
+    "CallOutcome",
+    "DocumentCounter",
+    "LedgerMoney",
+    "StripeEvent",
+    "TenantBalance",
+]
 
 
 class LedgerMoney(Money):

@@ -73,8 +73,9 @@ class Database:
             # died (database restart, failover) fails its request instead, which answers with an apology
             # and a callback request, and SQLAlchemy then discards the pool's other stale connections.
             limits = {"timeout": timeout_s, "command_timeout": timeout_s} if timeout_s else {}
-            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False,
-                                              connect_args=limits)
+            self.engine = create_async_engine(
+                self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False, connect_args=limits
+            )
             self._write_engine = self.engine
         self._writer_lock = asyncio.Lock()
         self._writer_loop: asyncio.AbstractEventLoop | None = None

@@ -35,9 +35,26 @@ from booking_core.storage.types import Money, UTCDateTime
 from booking_core.vocabulary import AppointmentStatus, CallbackStatus, OutboxStatus
 
 __all__ = [
-    "Absence", "AgentRoute", "Appointment", "AppointmentSegment", "AuditEntry", "Base", "CallbackRequest", "Closure",
-    "Customer", "ExternalBusy", "FunctionResult", "Hold", "OutboxMessage", "PhoneNumber", "Service", "ServiceSegment",
-    "StaffMember", "StaffService", "Tenant", "WeeklyHours",
+    "Absence",
+    "AgentRoute",
+    "Appointment",
+    "AppointmentSegment",
+    "AuditEntry",
+    "Base",
+    "CallbackRequest",
+    "Closure",
+    "Customer",
+    "ExternalBusy",
+    "FunctionResult",
+    "Hold",
+    "OutboxMessage",
+    "PhoneNumber",
+    "Service",
+    "ServiceSegment",
+    "StaffMember",
+    "StaffService",
+    "Tenant",
+    "WeeklyHours",
 ]
 
 NAMING = {
@@ -52,7 +69,10 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON, list[Any]: JSON,
+        datetime: UTCDateTime(),
+        Decimal: Money(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
     }
 
 
@@ -245,8 +265,17 @@ class AppointmentSegment(Base):
     __tablename__ = "appointment_segments"
     # The busy query's index (migration 0013): only live, staff-busy rows, every column it reads.
     __table_args__ = (
-        Index("ix_appointment_segments_live_busy", "tenant_id", "staff_id", "start", "busy_until", "live", "staff_busy",
-              sqlite_where=text("live AND staff_busy"), postgresql_where=text("live AND staff_busy")),
+        Index(
+            "ix_appointment_segments_live_busy",
+            "tenant_id",
+            "staff_id",
+            "start",
+            "busy_until",
+            "live",
+            "staff_busy",
+            sqlite_where=text("live AND staff_busy"),
+            postgresql_where=text("live AND staff_busy"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)

@@ -41,9 +41,15 @@ class PortalToken(Base):
 
     __tablename__ = "portal_tokens"
     __table_args__ = (
-        Index("uq_portal_tokens_pending", "tenant_id", "email", "kind", unique=True,
-              sqlite_where=text("used_at IS NULL AND revoked_at IS NULL"),
-              postgresql_where=text("used_at IS NULL AND revoked_at IS NULL")),
+        Index(
+            "uq_portal_tokens_pending",
+            "tenant_id",
+            "email",
+            "kind",
+            unique=True,
+            sqlite_where=text("used_at IS NULL AND revoked_at IS NULL"),
+            postgresql_where=text("used_at IS NULL AND revoked_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)

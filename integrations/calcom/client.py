@@ -7,7 +7,7 @@ Errors are classified by `integrations.errors` (429 with Retry-After, 5xx, timeo
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ EVENT_TYPES_VERSION = "2024-06-14"
 
 
 def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 class CalcomClient:
@@ -32,21 +32,41 @@ class CalcomClient:
     def __repr__(self) -> str:  # never show the key
         return f"CalcomClient({self._base!r})"
 
-    async def _call(self, method: str, path: str, version: str, *, json: Any = None,
-                    params: dict[str, Any] | None = None) -> Any:
+    async def _call(
+        self, method: str, path: str, version: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
         headers = {"Authorization": f"Bearer {self._key}", "cal-api-version": version}
-        body = await request_json(self._http, method, f"{self._base}{path}", service="Cal.com",
-                                  timeout_s=self._timeout, headers=headers, json=json, params=params)
+        body = await request_json(
+            self._http,
+            method,
+            f"{self._base}{path}",
+            service="Cal.com",
+            timeout_s=self._timeout,
+            headers=headers,
+            json=json,
+            params=params,
+        )
         if isinstance(body, dict) and "data" in body:
             return body["data"]
         return body
 
     # --- bookings ------------------------------------------------------------------------------
 
-    async def create_booking(self, *, event_type_id: int, start: datetime, attendee: dict[str, Any],
-                             metadata: dict[str, str], length_min: int | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"eventTypeId": event_type_id, "start": iso_utc(start), "attendee": attendee,
-                                "metadata": metadata}
+    async def create_booking(
+        self,
+        *,
+        event_type_id: int,
+        start: datetime,
+        attendee: dict[str, Any],
+        metadata: dict[str, str],
+        length_min: int | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "eventTypeId": event_type_id,
+            "start": iso_utc(start),
+            "attendee": attendee,
+            "metadata": metadata,
+        }
         if length_min is not None:
             body["lengthInMinutes"] = length_min
         return await self._call("POST", "/v2/bookings", BOOKINGS_VERSION, json=body)
@@ -58,14 +78,24 @@ class CalcomClient:
         return await self._call("POST", f"/v2/bookings/{uid}/reschedule", BOOKINGS_VERSION, json=body)
 
     async def cancel_booking(self, uid: str, *, reason: str | None = None) -> dict[str, Any]:
-        return await self._call("POST", f"/v2/bookings/{uid}/cancel", BOOKINGS_VERSION,
-                                json={"cancellationReason": reason or "Cancelled in Slotline"})
+        return await self._call(
+            "POST",
+            f"/v2/bookings/{uid}/cancel",
+            BOOKINGS_VERSION,
+            json={"cancellationReason": reason or "Cancelled in Slotline"},
+        )
 
     async def get_booking(self, uid: str) -> dict[str, Any]:
         return await self._call("GET", f"/v2/bookings/{uid}", BOOKINGS_VERSION)
 
-    async def list_bookings(self, *, event_type_id: int | None = None, after_start: datetime | None = None,
-                            before_end: datetime | None = None, take: int = 100) -> list[dict[str, Any]]:
+    async def list_bookings(
+        self,
+        *,
+        event_type_id: int | None = None,
+        after_start: datetime | None = None,
+        before_end: datetime | None = None,
+        take: int = 100,
+    ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"take": take}
         if event_type_id is not None:
             params["eventTypeId"] = event_type_id

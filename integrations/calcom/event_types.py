@@ -51,11 +51,27 @@ def needed_event_types(tenant: TenantConfig) -> list[Needed]:
         if service.composite:
             for seg in service.segments:
                 if seg.staff_busy:
-                    out.append(Needed(service.id, seg.key, f"{service.name} – {seg.name}",
-                                      _slug("slotline", tenant.id, service.id, seg.key), seg.duration_min, 0))
+                    out.append(
+                        Needed(
+                            service.id,
+                            seg.key,
+                            f"{service.name} – {seg.name}",
+                            _slug("slotline", tenant.id, service.id, seg.key),
+                            seg.duration_min,
+                            0,
+                        )
+                    )
         else:
-            out.append(Needed(service.id, WHOLE, service.name, _slug("slotline", tenant.id, service.id),
-                              service.duration_min or 0, service.buffer_after_min))
+            out.append(
+                Needed(
+                    service.id,
+                    WHOLE,
+                    service.name,
+                    _slug("slotline", tenant.id, service.id),
+                    service.duration_min or 0,
+                    service.buffer_after_min,
+                )
+            )
     return out
 
 
@@ -69,17 +85,31 @@ async def sync_event_types(db: Database, now: datetime, tenant: TenantConfig, cl
         if label in manual:
             report.manual.append(label)
             continue
-        fields = {"title": need.title, "slug": need.slug, "lengthInMinutes": need.length_min, "hidden": True,
-                  "afterEventBuffer": need.after_buffer_min, "minimumBookingNotice": 0,
-                  "description": f"Mirrored from Slotline ({tenant.name}); do not book directly."}
+        fields = {
+            "title": need.title,
+            "slug": need.slug,
+            "lengthInMinutes": need.length_min,
+            "hidden": True,
+            "afterEventBuffer": need.after_buffer_min,
+            "minimumBookingNotice": 0,
+            "description": f"Mirrored from Slotline ({tenant.name}); do not book directly.",
+        }
         found = existing.get(need.slug)
         if found is None:
             found = await client.create_event_type(**fields)
             report.created.append(label)
-        elif found.get("lengthInMinutes") != need.length_min or not found.get("hidden", False) \
-                or found.get("afterEventBuffer", 0) != need.after_buffer_min:
-            found = await client.update_event_type(int(found["id"]), lengthInMinutes=need.length_min, hidden=True,
-                                                   afterEventBuffer=need.after_buffer_min, title=need.title)
+        elif (
+            found.get("lengthInMinutes") != need.length_min
+            or not found.get("hidden", False)
+            or found.get("afterEventBuffer", 0) != need.after_buffer_min
+        ):
+            found = await client.update_event_type(
+                int(found["id"]),
+                lengthInMinutes=need.length_min,
+                hidden=True,
+                afterEventBuffer=need.after_buffer_min,
+                title=need.title,
+            )
             report.updated.append(label)
         else:
             report.unchanged.append(label)

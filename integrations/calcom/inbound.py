@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -47,7 +47,7 @@ def _dt(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 async def _is_ours(db: Database, tenant_id: str, payload: dict[str, Any]) -> bool:
@@ -59,8 +59,9 @@ async def _is_ours(db: Database, tenant_id: str, payload: dict[str, Any]) -> boo
         return False
     async with db.read() as session:
         clauses = [CalcomBooking.uid.in_(uids)] + [CalcomBooking.previous_uids.contains(str(u)) for u in uids]
-        found = await session.scalar(select(CalcomBooking.appointment_id).where(
-            CalcomBooking.tenant_id == tenant_id, or_(*clauses)).limit(1))
+        found = await session.scalar(
+            select(CalcomBooking.appointment_id).where(CalcomBooking.tenant_id == tenant_id, or_(*clauses)).limit(1)
+        )
     return found is not None
 
 
@@ -74,12 +75,23 @@ def _staff_for(tenant: TenantConfig, payload: dict[str, Any]) -> str | None:
     return None  # unknown organizer: the block applies to everyone (safe side)
 
 
-async def _upsert(db: Database, tenant_id: str, uid: str, *, staff_id: str | None, start: datetime | None,
-                  end: datetime | None, active: bool, at: datetime) -> str:
+async def _upsert(
+    db: Database,
+    tenant_id: str,
+    uid: str,
+    *,
+    staff_id: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    active: bool,
+    at: datetime,
+) -> str:
     async with db.write() as session:
-        row = await session.scalar(select(ExternalBusy).where(
-            ExternalBusy.tenant_id == tenant_id, ExternalBusy.source == SOURCE, ExternalBusy.external_id == uid
-        ).with_for_update())
+        row = await session.scalar(
+            select(ExternalBusy)
+            .where(ExternalBusy.tenant_id == tenant_id, ExternalBusy.source == SOURCE, ExternalBusy.external_id == uid)
+            .with_for_update()
+        )
         if row is not None and row.updated_at > at:
             return "stale"  # a newer event for this booking was applied already
         if row is None:
@@ -119,5 +131,7 @@ async def handle_event(db: Database, tenant: TenantConfig, event: dict[str, Any]
         old = str(payload["rescheduleUid"])
         results[old] = await _upsert(db, tenant.id, old, staff_id=None, start=None, end=None, active=False, at=at)
     active = trigger in BUSY_EVENTS
-    results[str(uid)] = await _upsert(db, tenant.id, str(uid), staff_id=staff_id, start=start, end=end, active=active, at=at)
+    results[str(uid)] = await _upsert(
+        db, tenant.id, str(uid), staff_id=staff_id, start=start, end=end, active=active, at=at
+    )
     return {"ok": True, "event": trigger, "uid": uid, "result": results}

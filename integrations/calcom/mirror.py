@@ -50,8 +50,11 @@ def parts_of(payload: dict[str, Any], tenant: TenantConfig | None) -> list[Part]
     composite = (service.composite if service is not None else False) or len(segments) >= 2
     if composite:
         return [
-            Part(str(s["key"]), service_id, (s.get("staff") or {}).get("id") or staff_id, _dt(s["start"]), _dt(s["end"]))
-            for s in segments if s.get("staff_busy", True)
+            Part(
+                str(s["key"]), service_id, (s.get("staff") or {}).get("id") or staff_id, _dt(s["start"]), _dt(s["end"])
+            )
+            for s in segments
+            if s.get("staff_busy", True)
         ]
     return [Part(WHOLE, service_id, staff_id, _dt(payload["start"]), _dt(payload["end"]))]
 
@@ -64,19 +67,35 @@ async def event_type_for(db: Database, cfg: CalcomConfig, tenant_id: str, servic
         row = await session.get(CalcomEventType, (tenant_id, service_id, key))
     if row is None:
         what = service_id if key == WHOLE else f"{service_id}/{key}"
-        raise NotConfigured(f"no Cal.com event type for {what}; run `slotline calcom sync-event-types --tenant {tenant_id}`")
+        raise NotConfigured(
+            f"no Cal.com event type for {what}; run `slotline calcom sync-event-types --tenant {tenant_id}`"
+        )
     return row.event_type_id
 
 
 async def _links(db: Database, tenant_id: str, appointment_id: str) -> dict[str, CalcomBooking]:
     async with db.read() as session:
-        rows = (await session.scalars(select(CalcomBooking).where(
-            CalcomBooking.tenant_id == tenant_id, CalcomBooking.appointment_id == appointment_id))).all()
+        rows = (
+            await session.scalars(
+                select(CalcomBooking).where(
+                    CalcomBooking.tenant_id == tenant_id, CalcomBooking.appointment_id == appointment_id
+                )
+            )
+        ).all()
     return {r.segment_key: r for r in rows}
 
 
-async def _save_link(db: Database, tenant_id: str, appointment_id: str, part: Part, booking: dict[str, Any],
-                     event_type_id: int, now: datetime, *, status: str = "active") -> None:
+async def _save_link(
+    db: Database,
+    tenant_id: str,
+    appointment_id: str,
+    part: Part,
+    booking: dict[str, Any],
+    event_type_id: int,
+    now: datetime,
+    *,
+    status: str = "active",
+) -> None:
     async with db.write() as session:
         row = await session.get(CalcomBooking, (tenant_id, appointment_id, part.key))
         if row is None:
@@ -101,13 +120,21 @@ async def _set_status(db: Database, link: CalcomBooking, status: str, now: datet
             row.updated_at = now
 
 
-async def _find_ours(client: CalcomClient, event_type_id: int, part: Part, appointment_id: str) -> dict[str, Any] | None:
-    candidates = await client.list_bookings(event_type_id=event_type_id, after_start=part.start - timedelta(minutes=1),
-                                            before_end=part.end + timedelta(minutes=1))
+async def _find_ours(
+    client: CalcomClient, event_type_id: int, part: Part, appointment_id: str
+) -> dict[str, Any] | None:
+    candidates = await client.list_bookings(
+        event_type_id=event_type_id,
+        after_start=part.start - timedelta(minutes=1),
+        before_end=part.end + timedelta(minutes=1),
+    )
     for booking in candidates:
         meta = booking.get("metadata") or {}
-        if (meta.get(META_APPOINTMENT) == appointment_id and meta.get(META_SEGMENT) == part.key
-                and str(booking.get("status", "")).lower() not in ("cancelled", "rejected")):
+        if (
+            meta.get(META_APPOINTMENT) == appointment_id
+            and meta.get(META_SEGMENT) == part.key
+            and str(booking.get("status", "")).lower() not in ("cancelled", "rejected")
+        ):
             return booking
     return None
 
@@ -160,8 +187,9 @@ class CalcomMirror:
                 except PermanentError:
                     # The old booking cannot be moved (a previous attempt moved it already, or it was
                     # cancelled in Cal.com): adopt a booking of ours at the new time, else create one.
-                    booking = await _find_ours(client, event_type_id, part, appointment_id) or \
-                        await self._create(client, cfg, tenant, payload, part, event_type_id)
+                    booking = await _find_ours(client, event_type_id, part, appointment_id) or await self._create(
+                        client, cfg, tenant, payload, part, event_type_id
+                    )
                 await _save_link(ctx.db, tenant.id, appointment_id, part, booking, event_type_id, ctx.clock.now())
                 continue
             booking = None
@@ -179,8 +207,14 @@ class CalcomMirror:
         return None
 
     @staticmethod
-    async def _create(client: CalcomClient, cfg: CalcomConfig, tenant: TenantConfig, payload: dict[str, Any],
-                      part: Part, event_type_id: int) -> dict[str, Any]:
+    async def _create(
+        client: CalcomClient,
+        cfg: CalcomConfig,
+        tenant: TenantConfig,
+        payload: dict[str, Any],
+        part: Part,
+        event_type_id: int,
+    ) -> dict[str, Any]:
         customer = payload.get("customer") or {}
         reference = str(payload.get("reference") or payload["id"])
         attendee: dict[str, Any] = {
@@ -191,8 +225,14 @@ class CalcomMirror:
         }
         if customer.get("phone"):
             attendee["phoneNumber"] = customer["phone"]
-        metadata = {META_TENANT: tenant.id, META_APPOINTMENT: str(payload["id"]), META_SEGMENT: part.key,
-                    "slotline_reference": reference}
+        metadata = {
+            META_TENANT: tenant.id,
+            META_APPOINTMENT: str(payload["id"]),
+            META_SEGMENT: part.key,
+            "slotline_reference": reference,
+        }
         if part.staff_id:
             metadata["slotline_staff"] = str(part.staff_id)
-        return await client.create_booking(event_type_id=event_type_id, start=part.start, attendee=attendee, metadata=metadata)
+        return await client.create_booking(
+            event_type_id=event_type_id, start=part.start, attendee=attendee, metadata=metadata
+        )

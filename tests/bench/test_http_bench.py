@@ -17,9 +17,25 @@ FIELDS = {"p50_ms", "p95_ms", "p99_ms", "max_ms", "count", "errors"}
 
 def test_bench_json_report(tmp_path: Path) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "agent_functions.cli", "bench", "--json", "--duration", "3", "--concurrency", "4",
-         "--appointments", "400", "--think-ms", "0"],
-        capture_output=True, text=True, timeout=240, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "agent_functions.cli",
+            "bench",
+            "--json",
+            "--duration",
+            "3",
+            "--concurrency",
+            "4",
+            "--appointments",
+            "400",
+            "--think-ms",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     report = json.loads(run.stdout)

@@ -24,8 +24,12 @@ def imported_packages(path: Path) -> set[str]:
 
 
 def test_product_packages_never_import_benchmarks() -> None:
-    offenders = [str(path.relative_to(ROOT)) for package in PRODUCT for path in sorted((ROOT / package).rglob("*.py"))
-                 if "benchmarks" in imported_packages(path)]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in PRODUCT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "benchmarks" in imported_packages(path)
+    ]
     assert offenders == []
 
 

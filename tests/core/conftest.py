@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+
 from booking_core.clock import FrozenClock
 from booking_core.service import BookingService
 from booking_core.storage.db import Database

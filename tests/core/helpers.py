@@ -21,8 +21,13 @@ def composite(sid: str, policy: str, gap_max: int | None = None) -> dict[str, An
     a: dict[str, Any] = {"key": "A", "name": "Farbe auftragen", "duration_min": 30, "gap_after_min": 30}
     if gap_max is not None:
         a["gap_after_max"] = gap_max
-    return {"id": sid, "name": f"Colour {policy}", "price": "60.00", "pause_policy": policy,
-            "segments": [a, {"key": "B", "name": "Auswaschen", "duration_min": 30}]}
+    return {
+        "id": sid,
+        "name": f"Colour {policy}",
+        "price": "60.00",
+        "pause_policy": policy,
+        "segments": [a, {"key": "B", "name": "Auswaschen", "duration_min": 30}],
+    }
 
 
 def tenant_doc(tenant_id: str = "t1", **overrides: Any) -> dict[str, Any]:
@@ -36,13 +41,22 @@ def tenant_doc(tenant_id: str = "t1", **overrides: Any) -> dict[str, Any]:
         "closures": [{"from": "2026-12-24", "to": "2026-12-26", "reason": "Weihnachten"}],
         "booking": {"slot_interval_min": 15, "min_notice_min": 60, "max_advance_days": 90, "hold_ttl_s": 300},
         "policies": {
-            "cancel": {"notice_hours": 24, "fee_tiers": [{"min_hours": 48, "fee": "0"}, {"min_hours": 24, "fee": "10.00"}],
-                       "max_per_month": 2},
+            "cancel": {
+                "notice_hours": 24,
+                "fee_tiers": [{"min_hours": 48, "fee": "0"}, {"min_hours": 24, "fee": "10.00"}],
+                "max_per_month": 2,
+            },
             "reschedule": {"notice_hours": 12, "max_per_appointment": 2},
         },
         "services": [
             {"id": "cut", "name": "Haarschnitt", "duration_min": 30, "price": "30.00"},
-            {"id": "cut-buffer", "name": "Schnitt mit Puffer", "duration_min": 30, "buffer_after_min": 15, "price": "30.00"},
+            {
+                "id": "cut-buffer",
+                "name": "Schnitt mit Puffer",
+                "duration_min": 30,
+                "buffer_after_min": 15,
+                "price": "30.00",
+            },
             composite("colour-free", "free"),
             composite("colour-blocked", "blocked"),
             composite("colour-flex", "flexible", gap_max=60),
@@ -52,9 +66,16 @@ def tenant_doc(tenant_id: str = "t1", **overrides: Any) -> dict[str, Any]:
         "staff": [
             {"id": "anna", "name": "Anna Müller", "services": ["*"], "prices": {"cut": "35.00"}},
             {"id": "ben", "name": "Ben Weiß", "services": ["cut", "cut-buffer", "colour-split"]},
-            {"id": "cara", "name": "Cara Öztürk", "services": ["colour-free", "colour-split"],
-             "hours": {d: [["10:00", "16:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-             "absences": [{"from": "2026-11-30", "to": "2026-12-02"}, {"date": "2026-11-25", "start": "12:00", "end": "14:00"}]},
+            {
+                "id": "cara",
+                "name": "Cara Öztürk",
+                "services": ["colour-free", "colour-split"],
+                "hours": {d: [["10:00", "16:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                "absences": [
+                    {"from": "2026-11-30", "to": "2026-12-02"},
+                    {"date": "2026-11-25", "start": "12:00", "end": "14:00"},
+                ],
+            },
         ],
     }
     doc.update(overrides)

@@ -12,8 +12,17 @@ from booking_core.tenant_config import Service
 __all__ = ["spread"]
 
 
-def spread(board: Board, service: Service, staff_ids: Sequence[str], lo: int, hi: int, rules: Rules, limit: int,
-           others: Sequence[str] | None = None, first: Plan | None = None) -> list[Plan]:
+def spread(
+    board: Board,
+    service: Service,
+    staff_ids: Sequence[str],
+    lo: int,
+    hi: int,
+    rules: Rules,
+    limit: int,
+    others: Sequence[str] | None = None,
+    first: Plan | None = None,
+) -> list[Plan]:
     """Up to `limit` options in [lo, hi): the first free one, then the first free at or after evenly
     spaced points of the window; topped up with the next free ones when the later part is full."""
     if limit <= 0:

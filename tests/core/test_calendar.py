@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -37,7 +37,9 @@ def test_calendar_cached_by_identity():
     assert calendar_for(make_tenant()) is not calendar_for(t)
 
 
-@pytest.mark.parametrize(("day", "hours"), [(date(2026, 10, 25), 25), (date(2027, 3, 28), 23), (date(2026, 10, 24), 24)])
+@pytest.mark.parametrize(
+    ("day", "hours"), [(date(2026, 10, 25), 25), (date(2027, 3, 28), 23), (date(2026, 10, 24), 24)]
+)
 def test_dst_day_length(cal24, day, hours):
     work = cal24.working("anna", day)
     assert sum(e - s for s, e in work) == hours * 60
@@ -45,11 +47,15 @@ def test_dst_day_length(cal24, day, hours):
 
 @pytest.mark.parametrize(
     ("day", "utc_open"),
-    [(date(2026, 10, 24), utc(2026, 10, 24, 7)), (date(2026, 10, 25), utc(2026, 10, 25, 8)),
-     (date(2027, 3, 27), utc(2027, 3, 27, 8)), (date(2027, 3, 28), utc(2027, 3, 28, 7))],
+    [
+        (date(2026, 10, 24), utc(2026, 10, 24, 7)),
+        (date(2026, 10, 25), utc(2026, 10, 25, 8)),
+        (date(2027, 3, 27), utc(2027, 3, 27, 8)),
+        (date(2027, 3, 28), utc(2027, 3, 28, 7)),
+    ],
 )
 def test_local_nine_on_both_sides_of_dst(cal, day, utc_open):
-    (s, e), = cal.working("anna", day)
+    ((s, e),) = cal.working("anna", day)
     assert from_minute(s) == utc_open
     assert e - s == 9 * 60
     assert from_minute(s, BERLIN).hour == 9 and from_minute(e, BERLIN).hour == 18
@@ -60,7 +66,15 @@ def test_slots_on_dst_days_are_local_grid_times(cal, day):
     board = Board.build(cal, ["anna"], day, day)
     rules = rules_for(cal, to_minute(at(day.year, day.month, day.day - 1, 12)))
     t = make_tenant()
-    plans = spread(board, t.service("cut"), ["anna"], cal.local_minute(day, 0), cal.local_minute(day + timedelta(days=1), 0), rules, 3)
+    plans = spread(
+        board,
+        t.service("cut"),
+        ["anna"],
+        cal.local_minute(day, 0),
+        cal.local_minute(day + timedelta(days=1), 0),
+        rules,
+        3,
+    )
     local = [from_minute(p[0].start, BERLIN) for p in plans]
     assert local[0].hour == 9 and local[0].minute == 0
     assert all(x.minute % 15 == 0 for x in local)
@@ -102,9 +116,11 @@ def test_absences(cal):
 
 # --- layouts ---------------------------------------------------------------------------------
 
+
 def _fits_except(busy):
     def fits(staff, s, e, bu):
         return not any(s < be and bs < bu for bs, be in busy)
+
     return fits
 
 
@@ -141,6 +157,7 @@ def test_buffer_on_last_segment_only():
 
 # --- search ----------------------------------------------------------------------------------
 
+
 def test_alternatives_order_same_staff_same_day_first(cal):
     t = make_tenant()
     day = date(2026, 11, 23)
@@ -151,6 +168,10 @@ def test_alternatives_order_same_staff_same_day_first(cal):
     alts = alternatives(board, t.service("cut"), target, "anna", ["anna", "ben"], rules, 3, days_out=2)
     got = [(p[0].staff_id, from_minute(p[0].start, BERLIN).strftime("%d %H:%M")) for p in alts]
     assert got == [("anna", "23 17:30"), ("ben", "23 14:00"), ("ben", "23 13:45")]
-    assert diagnose(board.cal, t.service("cut"), target, "anna", ["anna", "ben"], rules.now, rules.earliest,
-                    rules.last_day).code == "taken"
+    assert (
+        diagnose(
+            board.cal, t.service("cut"), target, "anna", ["anna", "ben"], rules.now, rules.earliest, rules.last_day
+        ).code
+        == "taken"
+    )
     assert plan_at(board, t.service("cut"), target, ["anna", "ben"])[0].staff_id == "ben"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from booking_core.intervals import IntervalIndex, intersect, normalize, subtract, total, union
 from hypothesis import given
 from hypothesis import strategies as st
+
+from booking_core.intervals import IntervalIndex, intersect, normalize, subtract, total, union
 
 raw = st.lists(st.tuples(st.integers(-50, 200), st.integers(0, 60)).map(lambda t: (t[0], t[0] + t[1])), max_size=12)
 

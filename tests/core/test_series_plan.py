@@ -42,7 +42,9 @@ def test_monthly_first_monday_and_last_friday() -> None:
     assert days(plan_dates(start, first_monday, count=3)) == [date(2026, 12, 7), date(2027, 1, 4), date(2027, 2, 1)]
     last_friday = SeriesRule("monthly", 1, weekday=4, nth=-1)
     assert days(plan_dates(first_date(last_friday, date(2026, 11, 1)), last_friday, count=2)) == [
-        date(2026, 11, 27), date(2026, 12, 25)]
+        date(2026, 11, 27),
+        date(2026, 12, 25),
+    ]
 
 
 def test_a_fifth_weekday_missing_in_a_month() -> None:
@@ -66,8 +68,12 @@ def test_limits() -> None:
     assert len(plan_dates(date(2026, 12, 1), SeriesRule("weekly"), count=MAX_OCCURRENCES)) == MAX_OCCURRENCES
 
 
-@given(st.dates(date(2026, 1, 1), date(2030, 12, 31)), st.sampled_from(["weekly", "monthly"]),
-       st.integers(1, 4), st.integers(1, MAX_OCCURRENCES))
+@given(
+    st.dates(date(2026, 1, 1), date(2030, 12, 31)),
+    st.sampled_from(["weekly", "monthly"]),
+    st.integers(1, 4),
+    st.integers(1, MAX_OCCURRENCES),
+)
 def test_occurrences_are_increasing_and_counted(first: date, freq: str, interval: int, count: int) -> None:
     got = plan_dates(first, SeriesRule(freq, interval), count=count)  # type: ignore[arg-type]
     assert len(got) == count and [p.index for p in got] == list(range(count))

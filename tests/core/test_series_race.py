@@ -33,15 +33,23 @@ async def test_callers_racing_for_one_weekly_slot_get_all_or_nothing(postgres_ur
     dbs = [Database(postgres_url, pool_size=1) for _ in range(CALLERS)]
     request = SlotRequest("cut", "anna", at(2026, 11, 23, 10))
     try:
-        checks = [await BookingService(dbs[i], clock).check_series(tenant, request, SeriesRule("weekly"), count=4,
-                                                                   until=None) for i in range(CALLERS)]
+        checks = [
+            await BookingService(dbs[i], clock).check_series(tenant, request, SeriesRule("weekly"), count=4, until=None)
+            for i in range(CALLERS)
+        ]
         assert all(len(c.occurrences) == 4 for c in checks)  # everyone was told all four are free
 
         async def attempt(i: int):
             svc = BookingService(dbs[i], clock)
             try:
-                return await svc.book_series(tenant, "cut", "anna", list(checks[i].occurrences),
-                                             CustomerInput(f"Caller {i}", f"+49151000{i:05d}"), f"call-{i}")
+                return await svc.book_series(
+                    tenant,
+                    "cut",
+                    "anna",
+                    list(checks[i].occurrences),
+                    CustomerInput(f"Caller {i}", f"+49151000{i:05d}"),
+                    f"call-{i}",
+                )
             except SlotUnavailable as exc:
                 return exc
 

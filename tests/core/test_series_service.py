@@ -41,8 +41,9 @@ async def test_check_names_the_closure_and_the_absence_with_alternatives(svc: Bo
     assert (closed.day, closed.reason) == (date(2026, 12, 24), "closed")
     assert closed.alternatives and all(a.start.date() != date(2026, 12, 24) for a in closed.alternatives)
     # Tuesdays at 10 with Cara (colour): she is away 30 Nov - 2 Dec
-    out = await svc.check_series(tenant, SlotRequest("colour-free", "cara", at(2026, 11, 24, 10)), WEEKLY, count=3,
-                                 until=None)
+    out = await svc.check_series(
+        tenant, SlotRequest("colour-free", "cara", at(2026, 11, 24, 10)), WEEKLY, count=3, until=None
+    )
     assert [s.start for s in out.occurrences] == [at(2026, 11, 24, 10), at(2026, 12, 8, 10)]
     [absent] = out.conflicts
     assert (absent.day, absent.reason) == (date(2026, 12, 1), "staff_off")
@@ -52,8 +53,15 @@ async def test_check_names_the_closure_and_the_absence_with_alternatives(svc: Bo
 
 async def test_same_staff_preferred_when_none_named(svc: BookingService, tenant: TenantConfig, db):
     # Anna is booked on the first Monday at 11: the series goes to Ben on every date, not Anna-then-Ben
-    await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 11),
-                             customer=CustomerInput("Other", "+4915100000001"))
+    await insert_appointment(
+        db,
+        svc.clock,
+        tenant,
+        service_id="cut",
+        staff_id="anna",
+        start=at(2026, 11, 23, 11),
+        customer=CustomerInput("Other", "+4915100000001"),
+    )
     out = await svc.check_series(tenant, SlotRequest("cut", None, at(2026, 11, 23, 11)), WEEKLY, count=3, until=None)
     assert [s.staff_id for s in out.occurrences] == ["ben", "ben", "ben"] and out.staff_id == "ben"
 
@@ -66,8 +74,9 @@ async def test_monthly_on_the_first_monday_when_said_so(svc: BookingService, ten
 
 
 async def test_a_missing_monthly_day_is_a_conflict_and_too_many_is_refused(svc: BookingService, tenant: TenantConfig):
-    out = await svc.check_series(tenant, SlotRequest("cut", "anna", at(2026, 12, 31, 10)), SeriesRule("monthly", 1),
-                                 count=3, until=None)
+    out = await svc.check_series(
+        tenant, SlotRequest("cut", "anna", at(2026, 12, 31, 10)), SeriesRule("monthly", 1), count=3, until=None
+    )
     assert [c.reason for c in out.conflicts if c.day is None] == [NO_SUCH_DAY]  # no 31 February
     with pytest.raises(SeriesTooLong):
         await svc.check_series(tenant, SlotRequest("cut", "anna", at(2026, 11, 23, 10)), WEEKLY, count=27, until=None)
@@ -77,21 +86,31 @@ async def test_book_series_all_or_nothing_and_a_retry_writes_once(svc: BookingSe
     req = SlotRequest("cut", "anna", at(2026, 11, 23, 10))
     out = await svc.check_series(tenant, req, WEEKLY, count=4, until=None)
     # someone takes the third Monday between the check and the booking: nothing of the series is written
-    await insert_appointment(db, svc.clock, tenant, service_id="cut", staff_id="anna", start=at(2026, 12, 7, 10),
-                             customer=CustomerInput("Quick", "+4915100000002"))
+    await insert_appointment(
+        db,
+        svc.clock,
+        tenant,
+        service_id="cut",
+        staff_id="anna",
+        start=at(2026, 12, 7, 10),
+        customer=CustomerInput("Quick", "+4915100000002"),
+    )
     with pytest.raises(SlotUnavailable) as refused:
-        await svc.book_series(tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"),
-                              "c1")
+        await svc.book_series(
+            tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"), "c1"
+        )
     assert refused.value.reason == "taken"
     assert await _count(svc) == 1
     out = await svc.check_series(tenant, req, WEEKLY, count=4, until=None)
     assert len(out.occurrences) == 3
-    views, created = await svc.book_series(tenant, "cut", "anna", list(out.occurrences),
-                                           CustomerInput("Lena", "+4915100000003"), "c1")
+    views, created = await svc.book_series(
+        tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"), "c1"
+    )
     assert created and len(views) == 3 and len({v.series_id for v in views}) == 1 and views[0].series_id
     assert len({v.reference for v in views}) == 3
-    again, created = await svc.book_series(tenant, "cut", "anna", list(out.occurrences),
-                                           CustomerInput("Lena", "+4915100000003"), "c1")
+    again, created = await svc.book_series(
+        tenant, "cut", "anna", list(out.occurrences), CustomerInput("Lena", "+4915100000003"), "c1"
+    )
     assert not created and [v.id for v in again] == [v.id for v in views]
     assert await _count(svc, series_id=views[0].series_id) == 3
 
@@ -107,7 +126,9 @@ async def test_cancel_the_rest_applies_the_policy_to_each(db, tenant: TenantConf
     clock.set(at(2026, 11, 21, 12))  # 46 hours before the first: inside the 48-hour free window, fee 10
     done = await svc.cancel_series(tenant, views[0].reference, call_id="c2", reason=None)
     # the tenant allows two cancellations a month: the third occurrence is refused and stays booked
-    assert [(v.start, d.fee) for v, d in done.cancelled] == [(at(2026, 11, 23, 10), Decimal("10.00")),
-                                                             (at(2026, 11, 30, 10), Decimal("0"))]
+    assert [(v.start, d.fee) for v, d in done.cancelled] == [
+        (at(2026, 11, 23, 10), Decimal("10.00")),
+        (at(2026, 11, 30, 10), Decimal("0")),
+    ]
     assert [(v.start, d.rule) for v, d in done.refused] == [(at(2026, 12, 7, 10), "cancel.max_per_month")]
     assert await _count(svc, status="cancelled") == 2

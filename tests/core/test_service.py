@@ -54,7 +54,9 @@ async def test_hold_blocks_other_call_until_expiry(svc, tenant, clock):
     assert first.available
     second = await svc.check(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), "call-2")
     assert not second.available and second.reason == "taken"
-    assert second.alternatives and all(a.start != at(2026, 11, 23, 10, 0) or a.staff_id != "anna" for a in second.alternatives)
+    assert second.alternatives and all(
+        a.start != at(2026, 11, 23, 10, 0) or a.staff_id != "anna" for a in second.alternatives
+    )
     with pytest.raises(SlotUnavailable) as info:
         await svc.book(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), MAX, "call-2")
     assert info.value.reason == "taken"
@@ -85,12 +87,16 @@ async def test_reasons(svc, tenant):
     assert await reason(req("cut", "anna", 2026, 11, 20, 10, 30)) == "notice"
     assert await reason(req("cut", "anna", 2027, 3, 1, 10, 0)) == "too_far"
     assert await reason(req("cut", "anna", 2026, 12, 25, 10, 0)) == "closed"  # closure
-    assert await reason(req("cut", "anna", 2027, 1, 1, 10, 0)) == "closed"  # public holiday (beyond advance? no: 42 days)
+    assert (
+        await reason(req("cut", "anna", 2027, 1, 1, 10, 0)) == "closed"
+    )  # public holiday (beyond advance? no: 42 days)
     assert await reason(req("cut", "anna", 2026, 11, 23, 10, 16)) == "off_grid"
     assert await reason(req("cut", "anna", 2026, 11, 23, 17, 45)) == "closed"  # would run past closing time
     assert await reason(req("colour-free", "cara", 2026, 12, 1, 10, 0)) == "staff_off"  # absent
     assert await reason(req("colour-free", "cara", 2026, 11, 25, 11, 30)) == "staff_off"  # absent for two hours
-    assert await reason(req("colour-free", "cara", 2026, 11, 21, 11, 0)) == "staff_off"  # her day off: the salon is open
+    assert (
+        await reason(req("colour-free", "cara", 2026, 11, 21, 11, 0)) == "staff_off"
+    )  # her day off: the salon is open
     assert await reason(req("colour-free", "ben", 2026, 11, 23, 10, 0)) == "not_qualified"
     with pytest.raises(NotFound):
         await svc.check(tenant, req("nope", None, 2026, 11, 23, 10, 0), None)
@@ -111,7 +117,7 @@ async def test_alternatives_never_in_past_or_outside_hours(svc, tenant):
     assert out.reason == "notice"
     for a in out.alternatives:
         assert a.start >= at(2026, 11, 20, 11, 0)
-        assert 9 <= a.start.hour and a.end <= a.start.replace(hour=18, minute=0)
+        assert a.start.hour >= 9 and a.end <= a.start.replace(hour=18, minute=0)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +132,12 @@ async def test_cut_into_colour_gap(svc, tenant, service, free):
 
 @pytest.mark.parametrize(
     ("service", "ok", "b_start"),
-    [("colour-free", True, (11, 0)), ("colour-flex", True, (11, 0)), ("colour-blocked", False, None), ("colour-never", False, None)],
+    [
+        ("colour-free", True, (11, 0)),
+        ("colour-flex", True, (11, 0)),
+        ("colour-blocked", False, None),
+        ("colour-never", False, None),
+    ],
 )
 async def test_composite_around_existing_appointment_in_its_gap(svc, tenant, service, ok, b_start):
     await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 10, 30), customer=MAX)
@@ -164,8 +175,18 @@ async def test_buffer_blocks(svc, tenant):
 
 async def test_external_busy_blocks(svc, tenant, db, clock):
     async with db.write() as s:
-        s.add(m.ExternalBusy(tenant_id=tenant.id, staff_id=None, source="calcom", external_id="x1",
-                             start=at(2026, 11, 23, 12, 0), end=at(2026, 11, 23, 13, 0), active=True, updated_at=clock.now()))
+        s.add(
+            m.ExternalBusy(
+                tenant_id=tenant.id,
+                staff_id=None,
+                source="calcom",
+                external_id="x1",
+                start=at(2026, 11, 23, 12, 0),
+                end=at(2026, 11, 23, 13, 0),
+                active=True,
+                updated_at=clock.now(),
+            )
+        )
     assert not (await svc.check(tenant, req("cut", "ben", 2026, 11, 23, 12, 30), None)).available
     assert (await svc.check(tenant, req("cut", "ben", 2026, 11, 23, 13, 0), None)).available
 
@@ -186,19 +207,29 @@ async def test_failed_reschedule_keeps_original(svc, tenant, db):
     original, _ = await svc.book(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
     await seed(svc, tenant, service_id="cut", staff_id="anna", start=at(2026, 11, 23, 14, 0), customer=MAX)
     with pytest.raises(SlotUnavailable) as info:
-        await svc.reschedule(tenant, original.id, req("cut", "anna", 2026, 11, 23, 14, 0), call_id="call-2", reason="later")
+        await svc.reschedule(
+            tenant, original.id, req("cut", "anna", 2026, 11, 23, 14, 0), call_id="call-2", reason="later"
+        )
     assert info.value.reason == "taken" and info.value.alternatives
     after = await svc.get_appointment(tenant, original.id)
     assert after.start == original.start and after.version == original.version and after.reschedule_count == 0
-    assert await count(db, m.AppointmentSegment, m.AppointmentSegment.appointment_id == original.id,
-                       m.AppointmentSegment.live.is_(True)) == 1
+    assert (
+        await count(
+            db,
+            m.AppointmentSegment,
+            m.AppointmentSegment.appointment_id == original.id,
+            m.AppointmentSegment.live.is_(True),
+        )
+        == 1
+    )
     assert await count(db, m.AuditEntry, m.AuditEntry.action == "rescheduled") == 0
 
 
 async def test_reschedule_overlapping_itself(svc, tenant, db):
     original, _ = await svc.book(tenant, req("colour-free", "anna", 2026, 11, 23, 10, 0), LENA, "call-1")
-    moved, decision = await svc.reschedule(tenant, original.id, req("colour-free", None, 2026, 11, 23, 10, 30),
-                                           call_id="call-2", reason="later")
+    moved, decision = await svc.reschedule(
+        tenant, original.id, req("colour-free", None, 2026, 11, 23, 10, 30), call_id="call-2", reason="later"
+    )
     assert decision.allowed and decision.rule == "reschedule.free"
     assert moved.start == at(2026, 11, 23, 10, 30) and moved.staff_id == "anna"
     assert moved.reschedule_count == 1 and moved.version == original.version + 1
@@ -260,7 +291,9 @@ async def test_outbox_and_audit_rows(db, clock):
     from booking_core.service import BookingService
     from booking_core.tenant_store import save_tenant
 
-    tenant = make_tenant("t-hooks", integrations={"calcom": {"enabled": True}, "webhooks": ["https://example.test/hook"]})
+    tenant = make_tenant(
+        "t-hooks", integrations={"calcom": {"enabled": True}, "webhooks": ["https://example.test/hook"]}
+    )
     await save_tenant(db, tenant, clock.now())
     svc = BookingService(db, clock)
     v, _ = await svc.book(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), LENA, "c1")
@@ -269,9 +302,12 @@ async def test_outbox_and_audit_rows(db, clock):
     async with db.read() as s:
         rows = (await s.scalars(select(m.OutboxMessage).order_by(m.OutboxMessage.id))).all()
     assert [(r.topic, r.target) for r in rows] == [
-        ("appointment.created", "calcom"), ("appointment.created", "webhook"),
-        ("appointment.rescheduled", "calcom"), ("appointment.rescheduled", "webhook"),
-        ("appointment.cancelled", "calcom"), ("appointment.cancelled", "webhook"),
+        ("appointment.created", "calcom"),
+        ("appointment.created", "webhook"),
+        ("appointment.rescheduled", "calcom"),
+        ("appointment.rescheduled", "webhook"),
+        ("appointment.cancelled", "calcom"),
+        ("appointment.cancelled", "webhook"),
     ]
     assert rows[1].payload["url"] == "https://example.test/hook"
     assert rows[2].payload["old_start"] == at(2026, 11, 23, 10, 0).isoformat()
@@ -281,7 +317,9 @@ async def test_outbox_and_audit_rows(db, clock):
 
 
 async def test_lifecycle_and_progress(svc, tenant, clock, db):
-    v = await seed(svc, tenant, service_id="colour-free", staff_id="anna", start=at(2026, 11, 20, 10, 30), customer=LENA)
+    v = await seed(
+        svc, tenant, service_id="colour-free", staff_id="anna", start=at(2026, 11, 20, 10, 30), customer=LENA
+    )
     with pytest.raises(InvalidTransition):
         await svc.transition(tenant, v.id, "completed", actor="staff")
     confirmed = await svc.transition(tenant, v.id, "confirmed", actor="staff")
@@ -312,7 +350,9 @@ async def test_no_show_releases_staff(svc, tenant):
 async def test_find_and_tenant_scoping(svc, tenant, db, clock):
     from booking_core.tenant_store import save_tenant
 
-    v, _ = await svc.book(tenant, req("cut", "anna", 2026, 11, 23, 10, 0), CustomerInput("Jürgen Müller", "+4915100000099"), "c1")
+    v, _ = await svc.book(
+        tenant, req("cut", "anna", 2026, 11, 23, 10, 0), CustomerInput("Jürgen Müller", "+4915100000099"), "c1"
+    )
     other = make_tenant("t2")
     await save_tenant(db, other, clock.now())
     assert await svc.get_appointment(other, v.id) is None
@@ -324,8 +364,13 @@ async def test_find_and_tenant_scoping(svc, tenant, db, clock):
     assert [a.id for a in await svc.upcoming_for_phone(tenant, "+4915100000099")] == [v.id]
     assert [a.id for a in await svc.find_appointments(tenant, day=at(2026, 11, 23).date())] == [v.id]
     # another name on the same number is another customer with that phone (CONTRACT section 14)
-    await svc.book(tenant, req("cut", "anna", 2026, 11, 24, 10, 0), CustomerInput("Someone Else", "+4915100000099"), "c2")
-    assert [a.customer_name for a in await svc.upcoming_for_phone(tenant, "+4915100000099")] == ["Jürgen Müller", "Someone Else"]
+    await svc.book(
+        tenant, req("cut", "anna", 2026, 11, 24, 10, 0), CustomerInput("Someone Else", "+4915100000099"), "c2"
+    )
+    assert [a.customer_name for a in await svc.upcoming_for_phone(tenant, "+4915100000099")] == [
+        "Jürgen Müller",
+        "Someone Else",
+    ]
     assert len(await svc.appointments_for_tenant(tenant)) == 2
     cb = await svc.create_callback(tenant, call_id="c1", customer_name="X", phone=None, reason="r", details={"a": 1})
     assert cb
@@ -345,5 +390,7 @@ async def test_booking_on_dst_days(svc, tenant, clock, db, day, utc_hour):
     assert v.end == at(*day, 18, 0)
     async with db.read() as s:
         appt = await s.get(m.Appointment, v.id)
-    assert appt.start == at(*day, 16, 30) and appt.start.hour == utc_hour and appt.start.utcoffset().total_seconds() == 0
+    assert (
+        appt.start == at(*day, 16, 30) and appt.start.hour == utc_hour and appt.start.utcoffset().total_seconds() == 0
+    )
     assert (await svc.check(tenant, req("cut", "anna", *day, 9, 0), None)).available

@@ -3,14 +3,14 @@ never all at once; a changed tenant is re-read."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from booking_core import availability
 from booking_core.availability import calendar_for, set_calendar_cache_size
 from booking_core.tenant_store import TenantDirectory, save_tenant
 from tests.core.helpers import make_tenant
 
-NOW = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
 
 async def test_directory_keeps_the_most_recently_used_tenants(db):

@@ -35,8 +35,12 @@ busy_piece = st.tuples(st.integers(0, 3), st.integers(0, 24), st.integers(0, 24 
 
 def _calendar(weeks: list[list[Any]]) -> TenantCalendar:
     staff = [
-        {"id": f"s{i}", "name": f"Staff {i}", "services": ["*"],
-         "hours": {d: [list(h)] for d, h in zip(ALL_DAYS, week) if h is not None}}
+        {
+            "id": f"s{i}",
+            "name": f"Staff {i}",
+            "services": ["*"],
+            "hours": {d: [list(h)] for d, h in zip(ALL_DAYS, week) if h is not None},
+        }
         for i, week in enumerate(weeks)
     ]
     opening = {d: [["00:00", "24:00"]] for d in ALL_DAYS}
@@ -51,8 +55,14 @@ def _busy(cal: TenantCalendar, staff: list[str], pieces: list[tuple[int, int, in
     return out
 
 
-def _board(cal: TenantCalendar, staff: list[str], busy: dict[str, list[Interval]], first: date, last: date,
-           busy_until: int | None = None) -> Board:
+def _board(
+    cal: TenantCalendar,
+    staff: list[str],
+    busy: dict[str, list[Interval]],
+    first: date,
+    last: date,
+    busy_until: int | None = None,
+) -> Board:
     """What storage would hand out for [first, last]: the busy stretches overlapping those days (up to
     `busy_until` when given)."""
     lo = cal.local_minute(first, 0)
@@ -71,13 +81,15 @@ def _key(plans: list[Plan]) -> list[tuple[tuple[str, int, int], ...]]:
     pieces=st.lists(busy_piece, max_size=40),
     service=st.sampled_from(SERVICES),
     named=st.booleans(),
-    start_day=st.integers(0, 6), start_minute=st.integers(0, 24 * 60 - 1),
+    start_day=st.integers(0, 6),
+    start_minute=st.integers(0, 24 * 60 - 1),
     length_min=st.integers(1, 21 * 24 * 60),
     now_offset=st.integers(-2 * 24 * 60, 3 * 24 * 60),
     limit=st.integers(1, 5),
 )
-def test_window_search_matches_whole_window_board(weeks, pieces, service, named, start_day, start_minute, length_min,
-                                                  now_offset, limit):
+def test_window_search_matches_whole_window_board(
+    weeks, pieces, service, named, start_day, start_minute, length_min, now_offset, limit
+):
     cal = _calendar(weeks)
     staff = list(cal.staff_order)
     busy = _busy(cal, staff, pieces)
@@ -95,8 +107,9 @@ def test_window_search_matches_whole_window_board(weeks, pieces, service, named,
     async def load(first: date, last: date, busy_until: int) -> Board:
         return _board(cal, staff_try, busy, first, last, busy_until)
 
-    new, loads = asyncio.run(window_spread(load, cal, svc, staff_try, lo, hi, first_day, last_day, rules, limit,
-                                           others))
+    new, loads = asyncio.run(
+        window_spread(load, cal, svc, staff_try, lo, hi, first_day, last_day, rules, limit, others)
+    )
     assert _key(new) == _key(old)
     assert _key(spread(full, svc, staff_try, lo, hi, rules, limit, others)) == _key(old)
     assert loads <= (last_day - first_day).days + 1
@@ -115,8 +128,11 @@ def test_long_window_loads_only_the_stretches_it_visits():
     lo = cal.local_minute(START, 0)
     hi = cal.local_minute(START + timedelta(weeks=8), 0)
     rules = rules_for(cal, lo)
-    plans, loads = asyncio.run(window_spread(load, cal, cal.services["cut"], staff, lo, hi, START,
-                                             START + timedelta(weeks=8, days=-1), rules, 3))
+    plans, loads = asyncio.run(
+        window_spread(
+            load, cal, cal.services["cut"], staff, lo, hi, START, START + timedelta(weeks=8, days=-1), rules, 3
+        )
+    )
     assert len(plans) == 3 and loads == 3
     assert sum((b - a).days + 1 for a, b in seen) <= 6
     assert cal.day_of(plans[-1][0].start) == START + timedelta(weeks=8, days=-1)
@@ -156,8 +172,9 @@ def test_booking_just_past_midnight_blocks_a_plan_at_the_chunk_end():
     async def load(first: date, last_day: date, busy_until: int) -> Board:
         return _board(cal, staff, busy, first, last_day, busy_until)
 
-    plans, _ = asyncio.run(window_spread(load, cal, cal.services["cut"], staff, lo, hi, START,
-                                         START + timedelta(days=4), rules, 1))
+    plans, _ = asyncio.run(
+        window_spread(load, cal, cal.services["cut"], staff, lo, hi, START, START + timedelta(days=4), rules, 1)
+    )
     assert plans[0][0].start == next_day + 30  # the first quarter hour after the booking
 
 
@@ -169,8 +186,10 @@ def test_reach_bounds_every_layout(service):
     svc = cal.services[service]
     start = cal.local_minute(START, 10 * 60)
     for blocked_from in range(0, 240, 5):  # something booked from start + 30 + blocked_from on
+
         def fits(staff: str, s: int, e: int, bu: int, cut: int = start + 30 + blocked_from) -> bool:
             return s >= start and (bu <= cut or s >= cut + 20)
+
         plan = layout(svc, start, ["s0"], fits)
         if plan is not None:
             assert max(p.busy_until for p in plan) - start <= reach(svc)

@@ -24,8 +24,17 @@ async def seed(db):
     services = services_for(db)
     starts = [NOW, NOW + timedelta(hours=2), NOW + timedelta(days=1, hours=3)]
     for i, start in enumerate(starts):
-        await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(f"c{i}", start=start, call_cost=COST)})
-    await handle_call_event(services, tenant, {"event": "call_started", "call": call_payload("=evil()", start=NOW + timedelta(hours=5), duration_ms=None, end_timestamp=None)})
+        await handle_call_event(
+            services, tenant, {"event": "call_ended", "call": call_payload(f"c{i}", start=start, call_cost=COST)}
+        )
+    await handle_call_event(
+        services,
+        tenant,
+        {
+            "event": "call_started",
+            "call": call_payload("=evil()", start=NOW + timedelta(hours=5), duration_ms=None, end_timestamp=None),
+        },
+    )
     await add_appointment(db, tenant.id, "c0")
     return tenant
 
@@ -40,7 +49,11 @@ async def client(aiohttp_client, db):
 
 
 async def test_json_report(client):
-    resp = await client.get("/admin/costs", params={"tenant": "demo-salon", "from": "2026-11-01", "to": "2026-11-30", "by": "day"}, headers=AUTH)
+    resp = await client.get(
+        "/admin/costs",
+        params={"tenant": "demo-salon", "from": "2026-11-01", "to": "2026-11-30", "by": "day"},
+        headers=AUTH,
+    )
     assert resp.status == 200
     body = await resp.json()
     assert body["tenant"] == "demo-salon" and body["currency"] == "EUR" and body["by"] == "day"
@@ -71,7 +84,9 @@ async def test_csv_de_and_plain(client):
     assert (await plain.text()).splitlines()[0].startswith("key,calls,minutes,")
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN}, {"Authorization": "Basic eDp5"}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN}, {"Authorization": "Basic eDp5"}]
+)
 async def test_bad_or_missing_token_is_401(client, headers):
     for path in ("/admin/costs", "/admin/costs/page", "/admin/calls"):
         resp = await client.get(path, params={"tenant": "demo-salon"}, headers=headers)
@@ -96,14 +111,17 @@ async def test_no_admin_token_configured_is_never_open(aiohttp_client, db):
     assert (await client.get("/admin/costs/page", params={"token": ""})).status == 401
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"tenant": "nope"}, "unknown tenant"),
-    ({"tenant": "demo-salon", "from": "20.11.2026"}, "from must be a date"),
-    ({"tenant": "demo-salon", "from": "2026-11-30", "to": "2026-11-01"}, "must not be after"),
-    ({"tenant": "demo-salon", "by": "week"}, "by must be one of"),
-    ({"tenant": "demo-salon", "format": "xml"}, "format must be one of"),
-    ({"tenant": "demo-salon", "format": "csv", "dialect": "fr"}, "dialect must be one of"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"tenant": "nope"}, "unknown tenant"),
+        ({"tenant": "demo-salon", "from": "20.11.2026"}, "from must be a date"),
+        ({"tenant": "demo-salon", "from": "2026-11-30", "to": "2026-11-01"}, "must not be after"),
+        ({"tenant": "demo-salon", "by": "week"}, "by must be one of"),
+        ({"tenant": "demo-salon", "format": "xml"}, "format must be one of"),
+        ({"tenant": "demo-salon", "format": "csv", "dialect": "fr"}, "dialect must be one of"),
+    ],
+)
 async def test_bad_queries_are_400(client, params, message):
     resp = await client.get("/admin/costs", params=params, headers=AUTH)
     assert resp.status == 400
@@ -116,18 +134,27 @@ async def test_default_range_is_this_month_in_the_tenant_zone(client):
 
 
 async def test_single_tenant_needs_no_tenant_param(client):
-    body = await (await client.get("/admin/costs", params={"from": "2026-11-20", "to": "2026-11-20"}, headers=AUTH)).json()
+    body = await (
+        await client.get("/admin/costs", params={"from": "2026-11-20", "to": "2026-11-20"}, headers=AUTH)
+    ).json()
     assert body["tenant"] == "demo-salon" and body["totals"]["calls"] == 3
 
 
 async def test_html_page(client):
-    resp = await client.get("/admin/costs/page", params={"tenant": "demo-salon", "from": "2026-11-18", "to": "2026-11-24"}, headers=AUTH)
+    resp = await client.get(
+        "/admin/costs/page", params={"tenant": "demo-salon", "from": "2026-11-18", "to": "2026-11-24"}, headers=AUTH
+    )
     assert resp.status == 200 and resp.content_type == "text/html"
-    assert "script-src" not in resp.headers["Content-Security-Policy"] and "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    assert (
+        "script-src" not in resp.headers["Content-Security-Policy"]
+        and "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    )
     html = await resp.text()
     assert "<svg" in html and 'id="cost-chart"' in html
     assert html.count('class="bar cost"') == 7 and html.count('class="bar billed"') == 7  # one pair per day
-    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html  # no external assets
+    assert (
+        "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    )  # no external assets
     assert "&#x27;" not in html or "=evil()" in html
     assert "=evil()" in html and "<script" not in html
     assert "Salon Sonnenschein" in html and "estimated" in html
@@ -136,6 +163,10 @@ async def test_html_page(client):
 async def test_call_records_endpoint(client):
     body = await (await client.get("/admin/calls", params={"tenant": "demo-salon"}, headers=AUTH)).json()
     assert [c["call_id"] for c in body["calls"]] == ["c0", "c1", "=evil()", "c2"]
-    one = await (await client.get("/admin/calls", params={"tenant": "demo-salon", "call_id": "c0"}, headers=AUTH)).json()
+    one = await (
+        await client.get("/admin/calls", params={"tenant": "demo-salon", "call_id": "c0"}, headers=AUTH)
+    ).json()
     assert one["cost"]["total_usd"] == "0.1439" and len(one["appointments"]) == 1
-    assert (await client.get("/admin/calls", params={"tenant": "demo-salon", "call_id": "nope"}, headers=AUTH)).status == 404
+    assert (
+        await client.get("/admin/calls", params={"tenant": "demo-salon", "call_id": "nope"}, headers=AUTH)
+    ).status == 404

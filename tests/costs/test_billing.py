@@ -18,7 +18,9 @@ def test_tariff_per_started_minute_plus_per_call():
 
 
 def test_tariff_wins_over_markup_and_no_billing_passes_cost_through():
-    assert billed_eur(D("1"), 3, Billing(markup_pct=D("20"), price_per_minute=D("0.15"), price_per_call=D("0"))) == D("0.45")
+    assert billed_eur(D("1"), 3, Billing(markup_pct=D("20"), price_per_minute=D("0.15"), price_per_call=D("0"))) == D(
+        "0.45"
+    )
     assert billed_eur(D("1.23"), 3, Billing()) == D("1.23")
 
 

@@ -28,7 +28,9 @@ from tests.costs.helpers import ADMIN_TOKEN, NOW, add_appointment, call_payload,
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(os.environ.get("SLOTLINE_BROWSER_TESTS") != "1", reason="browser tests are opt-in: SLOTLINE_BROWSER_TESTS=1"),
+    pytest.mark.skipif(
+        os.environ.get("SLOTLINE_BROWSER_TESTS") != "1", reason="browser tests are opt-in: SLOTLINE_BROWSER_TESTS=1"
+    ),
 ]
 
 
@@ -52,8 +54,8 @@ def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, width = 8, b"", 0
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
             assert depth == 8 and colour in (2, 6), (depth, colour)
@@ -65,7 +67,7 @@ def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
     stride = width * bpp
     rows, prev = [], bytearray(stride)
     for y in range(height):
-        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
@@ -86,14 +88,24 @@ def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
 
 def count_colour(rows: list[bytes], hex_colour: str) -> int:
     target = bytes.fromhex(hex_colour.lstrip("#"))
-    return sum(row[i:i + 3] == target for row in rows for i in range(0, len(row), 3))
+    return sum(row[i : i + 3] == target for row in rows for i in range(0, len(row), 3))
 
 
 async def run_chromium(*args: str) -> bytes:
     proc = await asyncio.create_subprocess_exec(
-        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=90)
     assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
@@ -120,7 +132,9 @@ async def test_cost_page_chart_is_visible_in_chromium(db, tmp_path):
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    url = f"http://127.0.0.1:{port}/admin/costs/page?tenant=demo-salon&from=2026-11-14&to=2026-11-21&token={ADMIN_TOKEN}"
+    url = (
+        f"http://127.0.0.1:{port}/admin/costs/page?tenant=demo-salon&from=2026-11-14&to=2026-11-21&token={ADMIN_TOKEN}"
+    )
     try:
         profile = tmp_path / "profile"
         dom = (await run_chromium(f"--user-data-dir={profile}", "--dump-dom", url)).decode()
@@ -130,7 +144,10 @@ async def test_cost_page_chart_is_visible_in_chromium(db, tmp_path):
         await runner.cleanup()
 
     assert "<svg" in dom and 'id="cost-chart"' in dom
-    heights = {kind: [float(h) for h in re.findall(rf'class="bar {kind}"[^>]*height="([\d.]+)"', dom)] for kind in ("cost", "billed")}
+    heights = {
+        kind: [float(h) for h in re.findall(rf'class="bar {kind}"[^>]*height="([\d.]+)"', dom)]
+        for kind in ("cost", "billed")
+    }
     assert len(heights["cost"]) == len(heights["billed"]) == 8  # one pair per day 14..21 November
     assert sum(h > 0 for h in heights["cost"]) == 5 and sum(h > 0 for h in heights["billed"]) == 5
     assert max(heights["billed"]) > max(heights["cost"]) > 10

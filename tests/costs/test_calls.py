@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 from agent_functions.call_events import handle_call_event
@@ -13,8 +13,10 @@ from tests.costs.helpers import NOW, add_appointment, add_hold, call_payload, ho
 FX = {date(2026, 11, 20): D("1.0412")}
 ENDED_COST = {"product_costs": [], "combined_cost": 11.59, "total_duration_seconds": 94}
 ANALYZED_COST = {
-    "product_costs": [{"product": "elevenlabs_tts", "unit_price": 0.0117, "cost": 1.1},
-                      {"product": "twilio_telephony", "unit_price": 0.0142, "cost": 1.33}],
+    "product_costs": [
+        {"product": "elevenlabs_tts", "unit_price": 0.0117, "cost": 1.1},
+        {"product": "twilio_telephony", "unit_price": 0.0142, "cost": 1.33},
+    ],
     "combined_cost": 12.43,
     "total_duration_seconds": 94,
 }
@@ -28,8 +30,27 @@ async def test_contract_record_shape_and_cents(db):
     answer = await handle_call_event(services, tenant, {"event": "call_ended", "call": call})
     assert answer["status"] == "ok" and answer["created"] is True
     record = await call_record(db, tenant.id, "call_fx_001")
-    assert set(record) >= {"call_id", "tenant", "started_at", "ended_at", "duration_s", "disconnection_reason", "status", "appointments", "cost"}
-    assert set(record["cost"]) >= {"retell_usd", "telephony_usd", "llm_usd", "total_usd", "fx_rate", "total_eur", "billed_eur", "state"}
+    assert set(record) >= {
+        "call_id",
+        "tenant",
+        "started_at",
+        "ended_at",
+        "duration_s",
+        "disconnection_reason",
+        "status",
+        "appointments",
+        "cost",
+    }
+    assert set(record["cost"]) >= {
+        "retell_usd",
+        "telephony_usd",
+        "llm_usd",
+        "total_usd",
+        "fx_rate",
+        "total_eur",
+        "billed_eur",
+        "state",
+    }
     assert record["tenant"] == "demo-physio" and record["status"] == "ended"
     assert record["started_at"] == "2026-11-20T09:00:00+00:00"  # London
     assert record["duration_s"] == 94 and record["disconnection_reason"] == "user_hangup"
@@ -59,9 +80,20 @@ async def test_duplicate_events_change_nothing_twice(db):
 async def test_reordered_events_end_the_same_and_later_cost_wins(db):
     tenant = await load_tenant(db, "demo-salon")
     await store_fx_rates(db, FX)
-    started = {"event": "call_started", "call": call_payload("in_order", call_status="ongoing", duration_ms=None, end_timestamp=None)}
+    started = {
+        "event": "call_started",
+        "call": call_payload("in_order", call_status="ongoing", duration_ms=None, end_timestamp=None),
+    }
     ended = {"event": "call_ended", "call": call_payload("in_order", call_cost=ENDED_COST)}
-    analyzed = {"event": "call_analyzed", "call": call_payload("in_order", call_cost=ANALYZED_COST, call_analysis={"call_successful": True, "call_summary": "long text"}, transcript="Agent: Hallo ...")}
+    analyzed = {
+        "event": "call_analyzed",
+        "call": call_payload(
+            "in_order",
+            call_cost=ANALYZED_COST,
+            call_analysis={"call_successful": True, "call_summary": "long text"},
+            transcript="Agent: Hallo ...",
+        ),
+    }
     services = services_for(db)
     for body in (started, ended, analyzed):
         await handle_call_event(services, tenant, copy.deepcopy(body))
@@ -126,16 +158,24 @@ async def test_appointments_booked_in_a_call_are_linked(db):
     first = await add_appointment(db, tenant.id, "call_fx_001")
     await add_appointment(db, tenant.id, "another_call")
     await add_appointment(db, tenant.id, None)
-    await handle_call_event(services_for(db), tenant, {"event": "call_ended", "call": call_payload(call_cost=ENDED_COST)})
+    await handle_call_event(
+        services_for(db), tenant, {"event": "call_ended", "call": call_payload(call_cost=ENDED_COST)}
+    )
     record = await call_record(db, tenant.id, "call_fx_001")
     assert record["appointments"] == [first]
 
 
 async def test_weekend_call_uses_fridays_rate(db):
     tenant = await load_tenant(db, "demo-salon")
-    await store_fx_rates(db, {date(2026, 11, 19): D("1.0398"), date(2026, 11, 20): D("1.0412"), date(2026, 11, 23): D("1.0455")})
-    saturday = datetime(2026, 11, 21, 10, tzinfo=timezone.utc)
-    await handle_call_event(services_for(db), tenant, {"event": "call_ended", "call": call_payload("sat", start=saturday, call_cost=ENDED_COST)})
+    await store_fx_rates(
+        db, {date(2026, 11, 19): D("1.0398"), date(2026, 11, 20): D("1.0412"), date(2026, 11, 23): D("1.0455")}
+    )
+    saturday = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    await handle_call_event(
+        services_for(db),
+        tenant,
+        {"event": "call_ended", "call": call_payload("sat", start=saturday, call_cost=ENDED_COST)},
+    )
     cost = (await call_record(db, tenant.id, "sat"))["cost"]
     assert (cost["fx_rate"], cost["fx_date"], cost["fx_source"]) == ("1.0412", "2026-11-20", "ecb")
 
@@ -144,14 +184,20 @@ async def test_local_date_picks_the_rate(db):
     tenant = await load_tenant(db, "demo-salon")
     await store_fx_rates(db, {date(2026, 11, 19): D("1.0398"), date(2026, 11, 20): D("1.0412")})
     # 23:30 UTC on the 19th is already the 20th in Berlin
-    late = datetime(2026, 11, 19, 23, 30, tzinfo=timezone.utc)
-    await handle_call_event(services_for(db), tenant, {"event": "call_ended", "call": call_payload("late", start=late, call_cost=ENDED_COST)})
+    late = datetime(2026, 11, 19, 23, 30, tzinfo=UTC)
+    await handle_call_event(
+        services_for(db),
+        tenant,
+        {"event": "call_ended", "call": call_payload("late", start=late, call_cost=ENDED_COST)},
+    )
     assert (await call_record(db, tenant.id, "late"))["cost"]["fx_rate"] == "1.0412"
 
 
 async def test_fallback_rate_only_without_any_rate_and_the_record_says_so(db):
     tenant = await load_tenant(db, "demo-salon", fx_fallback=D("1.05"))
-    await handle_call_event(services_for(db), tenant, {"event": "call_ended", "call": call_payload(call_cost=ENDED_COST)})
+    await handle_call_event(
+        services_for(db), tenant, {"event": "call_ended", "call": call_payload(call_cost=ENDED_COST)}
+    )
     cost = (await call_record(db, tenant.id, "call_fx_001"))["cost"]
     assert (cost["fx_rate"], cost["fx_source"], cost["fx_date"]) == ("1.05", "fallback", None)
     await store_fx_rates(db, FX)  # rates loaded later apply to earlier calls
@@ -161,7 +207,9 @@ async def test_fallback_rate_only_without_any_rate_and_the_record_says_so(db):
 
 async def test_call_without_cost_data_is_estimated_never_zero(db):
     tenant = await load_tenant(db, "demo-salon")
-    await handle_call_event(services_for(db), tenant, {"event": "call_started", "call": call_payload(duration_ms=None, end_timestamp=None)})
+    await handle_call_event(
+        services_for(db), tenant, {"event": "call_started", "call": call_payload(duration_ms=None, end_timestamp=None)}
+    )
     record = await call_record(db, tenant.id, "call_fx_001")
     assert record["status"] == "ongoing" and record["ended_at"] is None
     assert record["cost"]["state"] == "estimated" and D(record["cost"]["total_usd"]) > 0
@@ -177,8 +225,14 @@ async def test_missing_timestamps_fall_back_to_arrival_time(db, clock):
     services = services_for(db, clock=clock)
     clock.advance(40)
     # the replay fixtures' shape: no timestamps, only duration and cost
-    await handle_call_event(services, tenant, {"event": "call_ended", "call": {
-        "call_id": "bare", "to_number": "+4930555000100", "duration_ms": 94000, "call_cost": ENDED_COST}})
+    await handle_call_event(
+        services,
+        tenant,
+        {
+            "event": "call_ended",
+            "call": {"call_id": "bare", "to_number": "+4930555000100", "duration_ms": 94000, "call_cost": ENDED_COST},
+        },
+    )
     record = await call_record(db, tenant.id, "bare")
     assert record["ended_at"] == "2026-11-20T10:00:40+01:00"
     assert record["started_at"] == "2026-11-20T09:59:06+01:00"
@@ -188,14 +242,32 @@ async def test_missing_timestamps_fall_back_to_arrival_time(db, clock):
 async def test_bad_payloads_are_ignored_never_raised(db):
     tenant = await load_tenant(db, "demo-salon")
     services = services_for(db)
-    for body in (None, [], {}, {"event": 5}, {"event": "call_ended"}, {"event": "call_ended", "call": "x"},
-                 {"event": "call_ended", "call": {}}, {"event": "call_ended", "call": {"call_id": 7}},
-                 {"event": "call_ended", "call": {"call_id": "x" * 101}},
-                 {"event": "call_ended", "call": {"call_id": "weird", "start_timestamp": "yesterday", "duration_ms": "long",
-                                                  "call_cost": {"combined_cost": "lots"}, "disconnection_reason": 5}}):
+    for body in (
+        None,
+        [],
+        {},
+        {"event": 5},
+        {"event": "call_ended"},
+        {"event": "call_ended", "call": "x"},
+        {"event": "call_ended", "call": {}},
+        {"event": "call_ended", "call": {"call_id": 7}},
+        {"event": "call_ended", "call": {"call_id": "x" * 101}},
+        {
+            "event": "call_ended",
+            "call": {
+                "call_id": "weird",
+                "start_timestamp": "yesterday",
+                "duration_ms": "long",
+                "call_cost": {"combined_cost": "lots"},
+                "disconnection_reason": 5,
+            },
+        },
+    ):
         answer = await handle_call_event(services, tenant, body)  # type: ignore[arg-type]
         assert answer["status"] in ("ignored", "ok"), body
-    assert (await handle_call_event(services, tenant, {"event": "transcript_updated", "call": call_payload()}))["status"] == "ignored"
+    assert (await handle_call_event(services, tenant, {"event": "transcript_updated", "call": call_payload()}))[
+        "status"
+    ] == "ignored"
     weird = await call_record(db, tenant.id, "weird")
     assert weird["cost"]["state"] == "estimated" and weird["duration_s"] is None
     assert [r["call_id"] for r in await call_records(db, tenant.id)] == ["weird"]
@@ -220,8 +292,12 @@ async def test_concurrent_first_deliveries_make_one_record(db):
 
     tenant = await load_tenant(db, "demo-salon")
     payload = call_payload("race", call_cost=ENDED_COST)
-    results = await asyncio.gather(*(record_event(db, tenant.id, event, copy.deepcopy(payload), NOW)
-                                     for event in ("call_started", "call_ended", "call_ended", "call_analyzed")))
+    results = await asyncio.gather(
+        *(
+            record_event(db, tenant.id, event, copy.deepcopy(payload), NOW)
+            for event in ("call_started", "call_ended", "call_ended", "call_analyzed")
+        )
+    )
     assert sum(r.created for r in results) == 1
     record = await call_record(db, tenant.id, "race")
     assert record["status"] == "ended" and record["cost"]["state"] == "final"
@@ -230,10 +306,21 @@ async def test_concurrent_first_deliveries_make_one_record(db):
 async def test_a_redelivered_event_only_fills_gaps(db):
     tenant = await load_tenant(db, "demo-salon")
     services = services_for(db)
-    with_lines = {"product_costs": [{"product": "elevenlabs_tts", "unit_price": 0.0117, "cost": 1.1}], "combined_cost": 11.59}
-    await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(disconnection_reason=None, call_cost=with_lines)})
-    again = await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(call_cost={"product_costs": [], "combined_cost": 99})})
+    with_lines = {
+        "product_costs": [{"product": "elevenlabs_tts", "unit_price": 0.0117, "cost": 1.1}],
+        "combined_cost": 11.59,
+    }
+    await handle_call_event(
+        services, tenant, {"event": "call_ended", "call": call_payload(disconnection_reason=None, call_cost=with_lines)}
+    )
+    again = await handle_call_event(
+        services,
+        tenant,
+        {"event": "call_ended", "call": call_payload(call_cost={"product_costs": [], "combined_cost": 99})},
+    )
     assert again["changed"] is True  # it brought the disconnection reason
     record = await call_record(db, tenant.id, "call_fx_001")
     assert record["disconnection_reason"] == "user_hangup"
-    assert record["cost"]["retell_usd"] == "0.1159" and record["cost"]["retell_products"][0]["product"] == "elevenlabs_tts"
+    assert (
+        record["cost"]["retell_usd"] == "0.1159" and record["cost"]["retell_products"][0]["product"] == "elevenlabs_tts"
+    )

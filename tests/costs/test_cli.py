@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,14 @@ def seed(url: str) -> None:
         tenant = await load_tenant(db, "demo-salon")
         services = services_for(db)
         # Saturday 21 November, 00:30 in Berlin (still Friday in UTC), and Monday 30 November 23:30 Berlin
-        for call_id, start in (("sat", datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc)),
-                               ("nov30", datetime(2026, 11, 30, 22, 30, tzinfo=timezone.utc)),
-                               ("dec1", datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc))):
-            await handle_call_event(services, tenant, {"event": "call_ended", "call": call_payload(call_id, start=start, call_cost=COST)})
+        for call_id, start in (
+            ("sat", datetime(2026, 11, 20, 23, 30, tzinfo=UTC)),
+            ("nov30", datetime(2026, 11, 30, 22, 30, tzinfo=UTC)),
+            ("dec1", datetime(2026, 11, 30, 23, 30, tzinfo=UTC)),
+        ):
+            await handle_call_event(
+                services, tenant, {"event": "call_ended", "call": call_payload(call_id, start=start, call_cost=COST)}
+            )
         await db.dispose()
 
     asyncio.run(run())
@@ -63,7 +67,18 @@ def test_fx_load_bad_input(url, capsys, tmp_path):
 def test_costs_report_formats(url, capsys):
     main(["fx", "load", str(DATA / "eurofxref-hist-sample.xml"), "--database-url", url])
     capsys.readouterr()
-    base = ["costs", "report", "--tenant", "demo-salon", "--from", "2026-11-01", "--to", "2026-12-31", "--database-url", url]
+    base = [
+        "costs",
+        "report",
+        "--tenant",
+        "demo-salon",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-12-31",
+        "--database-url",
+        url,
+    ]
     assert main([*base, "--by", "month", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert [(r["key"], r["calls"]) for r in report["rows"]] == [("2026-11", 2), ("2026-12", 1)]
@@ -76,11 +91,14 @@ def test_costs_report_formats(url, capsys):
     assert csv_text.startswith("\ufeffkey;calls;") and "total;3;" in csv_text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--tenant", "nope"], "unknown tenant 'nope'"),
-    (["--tenant", "demo-salon", "--from", "1.11.2026"], "--from must be a date"),
-    (["--tenant", "demo-salon", "--from", "2026-12-01", "--to", "2026-11-01"], "must not be after"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--tenant", "nope"], "unknown tenant 'nope'"),
+        (["--tenant", "demo-salon", "--from", "1.11.2026"], "--from must be a date"),
+        (["--tenant", "demo-salon", "--from", "2026-12-01", "--to", "2026-11-01"], "must not be after"),
+    ],
+)
 def test_costs_report_bad_input(url, capsys, args, message):
     assert main(["costs", "report", *args, "--database-url", url]) == 1
     assert message in capsys.readouterr().err
@@ -89,9 +107,27 @@ def test_costs_report_bad_input(url, capsys, args, message):
 def test_calls_show_and_price(url, capsys):
     assert main(["calls", "show", "nope", "--tenant", "demo-salon", "--database-url", url]) == 1
     assert "no call 'nope' for tenant 'demo-salon'" in capsys.readouterr().err
-    assert main(["calls", "price", "sat", "--tenant", "demo-salon", "--telephony-usd", "0.0199", "--final", "--database-url", url]) == 0
+    assert (
+        main(
+            [
+                "calls",
+                "price",
+                "sat",
+                "--tenant",
+                "demo-salon",
+                "--telephony-usd",
+                "0.0199",
+                "--final",
+                "--database-url",
+                url,
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     main(["calls", "show", "sat", "--tenant", "demo-salon", "--json", "--database-url", url])
     cost = json.loads(capsys.readouterr().out)["call"]["cost"]
     assert cost["telephony_usd"] == "0.0199" and cost["state"] == "final"
-    assert main(["calls", "price", "sat", "--tenant", "demo-salon", "--telephony-usd", "abc", "--database-url", url]) == 1
+    assert (
+        main(["calls", "price", "sat", "--tenant", "demo-salon", "--telephony-usd", "abc", "--database-url", url]) == 1
+    )

@@ -30,7 +30,6 @@ HIST = """<?xml version="1.0" encoding="UTF-8"?>
 </gesmes:Envelope>"""
 
 
-
 def test_daily_file():
     assert parse_ecb_xml(DAILY) == {date(2026, 11, 20): D("1.0412")}
     assert parse_ecb_xml(DAILY.encode(), "JPY") == {date(2026, 11, 20): D("161.52")}
@@ -41,12 +40,15 @@ def test_history_file():
     assert rates == {date(2026, 11, 23): D("1.0455"), date(2026, 11, 20): D("1.0412"), date(2026, 11, 19): D("1.0398")}
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("not xml at all", "not an XML file"),
-    ("<a><b/></a>", "not an ECB"),
-    (HIST.replace("USD", "XXX"), "no USD rates"),
-    (HIST.replace('rate="1.0455"', 'rate="abc"'), "bad USD rate"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("not xml at all", "not an XML file"),
+        ("<a><b/></a>", "not an ECB"),
+        (HIST.replace("USD", "XXX"), "no USD rates"),
+        (HIST.replace('rate="1.0455"', 'rate="abc"'), "bad USD rate"),
+    ],
+)
 def test_bad_files(text, reason):
     with pytest.raises(FxFileError, match=reason):
         parse_ecb_xml(text)

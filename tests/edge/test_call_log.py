@@ -75,9 +75,13 @@ async def test_every_function_call_is_recorded_as_sent_and_answered(server: Serv
         answers.append(await client.call(name, args, call_id="call_log_1", from_number=CALLER))
         clock.advance(7)
     # The per-function URL with bare arguments: the call id comes from the header.
-    bare = await client.post("/retell/functions/book_appointment", json.dumps({"service": "Herrenhaarschnitt",
-                             "date": "Montag", "time": "10 Uhr", "customer_name": "Lena Vogel"}).encode(),
-                             headers={"X-Call-Id": "call_log_1", "X-To-Number": "+4930555000100"})
+    bare = await client.post(
+        "/retell/functions/book_appointment",
+        json.dumps(
+            {"service": "Herrenhaarschnitt", "date": "Montag", "time": "10 Uhr", "customer_name": "Lena Vogel"}
+        ).encode(),
+        headers={"X-Call-Id": "call_log_1", "X-To-Number": "+4930555000100"},
+    )
     assert [a.status for a in answers] == [200, 200, 200] and bare.status == 200
     await server.services.call_log.flush()  # type: ignore[union-attr]
 
@@ -91,8 +95,12 @@ async def test_every_function_call_is_recorded_as_sent_and_answered(server: Serv
     assert [r["args"] for r in records[:3]] == [args for _name, args in sent]  # as sent: aliases, placeholders
     assert [r["response"] for r in records] == [*(a.body for a in answers), bare.body]  # the whole answer
     assert [r["at"] for r in records] == [NOW + timedelta(seconds=s) for s in (0, 7, 14, 21)]
-    assert records[0]["call"] == {"call_id": "call_log_1", "from_number": CALLER, "to_number": "+4930555000100",
-                                  "direction": "inbound"}
+    assert records[0]["call"] == {
+        "call_id": "call_log_1",
+        "from_number": CALLER,
+        "to_number": "+4930555000100",
+        "direction": "inbound",
+    }
     assert records[3]["call"] == {"call_id": "call_log_1", "to_number": "+4930555000100"}
     assert all(r["ms"] > 0 for r in records)
     assert await records_of_call(server.services.db, "demo-physio", "call_log_1") == []  # tenant-scoped

@@ -53,18 +53,37 @@ async def _drive(url: str) -> dict[str, Any]:
         await save_tenant(services.db, salon, clock.now())
         await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-physio.yaml"), clock.now())
         book = partial(insert_appointment, services.db, clock)
-        await book(salon, service_id="herrenhaarschnitt", staff_id="fabian", start=AT("2026-11-23T10:00:00+01:00"),
-                   customer=CustomerInput(name="Lena Vogel", phone=CALLER), reference="LENA")
-        await book(salon, service_id="damenhaarschnitt", staff_id="emma", start=AT("2026-11-24T10:00:00+01:00"),
-                   customer=CustomerInput(name="Jonas Richter", phone=OTHER_PHONE), reference="JONA")
-        await book(salon, service_id="herrenhaarschnitt", staff_id="david", start=AT("2026-11-30T10:00:00+01:00"),
-                   customer=CustomerInput(name="Kai Wolf", phone="+4916055544433"), reference="KAIW")
+        await book(
+            salon,
+            service_id="herrenhaarschnitt",
+            staff_id="fabian",
+            start=AT("2026-11-23T10:00:00+01:00"),
+            customer=CustomerInput(name="Lena Vogel", phone=CALLER),
+            reference="LENA",
+        )
+        await book(
+            salon,
+            service_id="damenhaarschnitt",
+            staff_id="emma",
+            start=AT("2026-11-24T10:00:00+01:00"),
+            customer=CustomerInput(name="Jonas Richter", phone=OTHER_PHONE),
+            reference="JONA",
+        )
+        await book(
+            salon,
+            service_id="herrenhaarschnitt",
+            staff_id="david",
+            start=AT("2026-11-30T10:00:00+01:00"),
+            customer=CustomerInput(name="Kai Wolf", phone="+4916055544433"),
+            reference="KAIW",
+        )
         clock.set(AT("2026-11-20T10:00:00+01:00"))
         server = TestServer(create_app(services))
         await server.start_server()
         base = str(server.make_url("")).rstrip("/")
         try:
             async with FunctionClient(base, KEY, clock=clock) as client:
+
                 async def event(name: str, call_id: str, **fields: Any) -> None:
                     call = {"call_id": call_id, "from_number": CALLER, "to_number": SALON, **fields}
                     body = {"event": name, "call": call}
@@ -84,16 +103,32 @@ async def _drive(url: str) -> dict[str, Any]:
                 move = {"new_datum": "Dienstag", "new_uhrzeit": "11 Uhr", "bestaetigung": True}
                 await function("reschedule_appointment", move)
                 await function("check_availability_v17", tuesday_at_10)
-                await function("book_appointment", {**tuesday_at_10, "name": "Mia Vogel",
-                                                    "notes": "Rückruf an 0151 12345678 oder mia.vogel@example.com"})
-                await event("call_ended", "call_cap", duration_ms=70000,
-                            call_cost={"product_costs": [], "combined_cost": 9.5, "total_duration_seconds": 70})
+                await function(
+                    "book_appointment",
+                    {
+                        **tuesday_at_10,
+                        "name": "Mia Vogel",
+                        "notes": "Rückruf an 0151 12345678 oder mia.vogel@example.com",
+                    },
+                )
+                await event(
+                    "call_ended",
+                    "call_cap",
+                    duration_ms=70000,
+                    call_cost={"product_costs": [], "combined_cost": 9.5, "total_duration_seconds": 70},
+                )
                 await event("call_ended", "call_silent", duration_ms=5000)  # a call that never called a function
                 clock.advance(3600)  # an hour later another caller books on the same Tuesday
-                later = {"service": "Damenhaarschnitt", "date": "2026-11-24", "time": "12:00", "staff": "Emma",
-                         "customer_name": "Otto Anders"}
+                later = {
+                    "service": "Damenhaarschnitt",
+                    "date": "2026-11-24",
+                    "time": "12:00",
+                    "staff": "Emma",
+                    "customer_name": "Otto Anders",
+                }
                 await function("book_appointment", later, call_id="call_later")
             async with aiohttp.ClientSession() as http:
+
                 async def admin(path: str, token: str | None = ADMIN) -> tuple[int, Any]:
                     headers = {"Authorization": f"Bearer {token}"} if token else {}
                     async with http.get(base + path, headers=headers) as response:
@@ -135,10 +170,12 @@ def test_admin_json_tells_the_call(driven: tuple[str, dict[str, Any]]) -> None:
     assert status == 200
     functions = view["functions"]
     assert [(f["seq"], f["name"], f["function"], f["status"]) for f in functions] == [
-        (1, "get_context", "get_context", "ok"), (2, "find_appointments", "find_appointments", "ok"),
+        (1, "get_context", "get_context", "ok"),
+        (2, "find_appointments", "find_appointments", "ok"),
         (3, "reschedule_appointment", "reschedule_appointment", "rescheduled"),
         (4, "check_availability_v17", "check_availability", "available"),
-        (5, "book_appointment", "book_appointment", "booked")]
+        (5, "book_appointment", "book_appointment", "booked"),
+    ]
     assert functions[3]["args"] == {"dienstleistung": "Damenhaarschnitt", "datum": "Dienstag", "uhrzeit": "10 Uhr"}
     assert [f["message"] for f in functions] == [a["message"] for a in out["answers"][:5]]
     assert [f["at"] for f in functions] == [f"2026-11-20T10:00:{s:02d}+01:00" for s in (3, 15, 27, 39, 51)]
@@ -148,7 +185,9 @@ def test_admin_json_tells_the_call(driven: tuple[str, dict[str, Any]]) -> None:
     # Behind the token, scoped to the tenant: another tenant's call answers like an unknown one.
     assert out["admin_no_token"][0] == 401
     assert out["admin_other_tenant"] == (
-        404, {"error": "not_found", "message": "no call 'call_cap' for tenant 'demo-physio'"})
+        404,
+        {"error": "not_found", "message": "no call 'call_cap' for tenant 'demo-physio'"},
+    )
     assert out["admin_unknown"][0] == 404
     assert out["admin_no_tenant"][0] == 400 and out["admin_no_tenant"][1]["tenants"] == ["demo-physio", "demo-salon"]
 
@@ -166,16 +205,23 @@ def test_calls_show_prints_a_timeline(driven: tuple[str, dict[str, Any]], capsys
     assert json.loads(capsys.readouterr().out) == out["admin"][1]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["calls", "show", "call_nope"], "no call 'call_nope'"),
-    (["calls", "show", "call_cap", "--tenant", "demo-physio"], "no call 'call_cap' for tenant 'demo-physio'"),
-    (["calls", "show", "call_cap", "--tenant", "nobody"], "unknown tenant 'nobody'"),
-    (["fixtures", "capture", "call_nope"], "no call 'call_nope'"),
-    (["fixtures", "capture", "call_cap", "--tenant", "demo-physio"], "no call 'call_cap' for tenant 'demo-physio'"),
-    (["fixtures", "capture", "call_silent"], "call 'call_silent' made no function call: there is nothing to replay"),
-])
-def test_bad_input_is_named_with_exit_code_1(driven: tuple[str, dict[str, Any]], capsys: pytest.CaptureFixture[str],
-                                             argv: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["calls", "show", "call_nope"], "no call 'call_nope'"),
+        (["calls", "show", "call_cap", "--tenant", "demo-physio"], "no call 'call_cap' for tenant 'demo-physio'"),
+        (["calls", "show", "call_cap", "--tenant", "nobody"], "unknown tenant 'nobody'"),
+        (["fixtures", "capture", "call_nope"], "no call 'call_nope'"),
+        (["fixtures", "capture", "call_cap", "--tenant", "demo-physio"], "no call 'call_cap' for tenant 'demo-physio'"),
+        (
+            ["fixtures", "capture", "call_silent"],
+            "call 'call_silent' made no function call: there is nothing to replay",
+        ),
+    ],
+)
+def test_bad_input_is_named_with_exit_code_1(
+    driven: tuple[str, dict[str, Any]], capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     url, _out = driven
     assert main([*argv, "--database-url", url]) == 1
     captured = capsys.readouterr()
@@ -189,7 +235,8 @@ def test_a_malformed_command_line_exits_2(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_capture_replays_and_fails_readably_when_the_answer_changes(
-        driven: tuple[str, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    driven: tuple[str, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url, _out = driven
     path = tmp_path / "captured.json"
     assert main(["fixtures", "capture", "call_cap", "--out", str(path), "--database-url", url]) == 0
@@ -199,16 +246,33 @@ def test_capture_replays_and_fails_readably_when_the_answer_changes(
     # Before the call: Lena's appointment at its old time, Jonas's; not what the call or a later caller
     # booked, nor the appointment on a day the call never looked at.
     assert [(a["reference"], a["start"], a["customer"]["name"]) for a in fixture["setup"]["appointments"]] == [
-        ("LENA", "2026-11-23T10:00:00+01:00", "Lena Vogel"), ("JONA", "2026-11-24T10:00:00+01:00", "Jonas Richter")]
+        ("LENA", "2026-11-23T10:00:00+01:00", "Lena Vogel"),
+        ("JONA", "2026-11-24T10:00:00+01:00", "Jonas Richter"),
+    ]
     functions = [s for s in fixture["steps"] if "function" in s]
-    assert [s["function"] for s in functions] == ["get_context", "find_appointments", "reschedule_appointment",
-                                                  "check_availability_v17", "book_appointment"]
-    assert functions[3]["expect"] == {"status": "available", "data": {"slot": {
-        "start": "2026-11-24T10:00:00+01:00", "staff": {"id": "fabian"}}}}
+    assert [s["function"] for s in functions] == [
+        "get_context",
+        "find_appointments",
+        "reschedule_appointment",
+        "check_availability_v17",
+        "book_appointment",
+    ]
+    assert functions[3]["expect"] == {
+        "status": "available",
+        "data": {"slot": {"start": "2026-11-24T10:00:00+01:00", "staff": {"id": "fabian"}}},
+    }
     assert functions[2]["expect"]["data"]["appointment"]["reference"] == "LENA"
     assert "reference" not in functions[4]["expect"]["data"]["appointment"]  # new each run
     assert [s.get("event") or s.get("advance_s") for s in fixture["steps"] if "function" not in s] == [
-        "call_started", 3.0, 12.0, 12.0, 12.0, 12.0, 12.0, "call_ended"]
+        "call_started",
+        3.0,
+        12.0,
+        12.0,
+        12.0,
+        12.0,
+        12.0,
+        "call_ended",
+    ]
 
     code, report = replay(path, url, capsys)
     assert code == 0, report
@@ -224,14 +288,26 @@ def test_capture_replays_and_fails_readably_when_the_answer_changes(
 
 
 def test_anonymised_capture_hides_callers_and_still_replays(
-        driven: tuple[str, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    driven: tuple[str, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url, _out = driven
     path = tmp_path / "shared.json"
     assert main(["fixtures", "capture", "call_cap", "--anonymise", "--out", str(path), "--database-url", url]) == 0
     assert "anonymised" in capsys.readouterr().err
     text = path.read_text()
-    for personal in ("Lena", "Vogel", "Jonas", "Richter", "Mia", CALLER, "15112345678", "0151 12345678", OTHER_PHONE,
-                     "mia.vogel", "example.com"):
+    for personal in (
+        "Lena",
+        "Vogel",
+        "Jonas",
+        "Richter",
+        "Mia",
+        CALLER,
+        "15112345678",
+        "0151 12345678",
+        OTHER_PHONE,
+        "mia.vogel",
+        "example.com",
+    ):
         assert personal not in text
     fixture = json.loads(text)
     setup = [a["customer"] for a in fixture["setup"]["appointments"]]

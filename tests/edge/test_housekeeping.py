@@ -21,14 +21,33 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def record(call_id: str, at: datetime) -> FunctionCallRecord:
-    return FunctionCallRecord(tenant_id="demo-salon", call_id=call_id, at=at, name="ping", function="ping", args={},
-                              call={}, status="ok", response={"status": "ok"}, ms=1.0)
+    return FunctionCallRecord(
+        tenant_id="demo-salon",
+        call_id=call_id,
+        at=at,
+        name="ping",
+        function="ping",
+        args={},
+        call={},
+        status="ok",
+        response={"status": "ok"},
+        ms=1.0,
+    )
 
 
 def hold(call_id: str, expires_at: datetime) -> m.Hold:
-    return m.Hold(id=call_id, tenant_id="demo-salon", call_id=call_id, service_id="herrenhaarschnitt", staff_id="fabian",
-                  start=NOW + timedelta(days=1), end=NOW + timedelta(days=1, minutes=30), segments=[],
-                  expires_at=expires_at, created_at=NOW - timedelta(hours=1))
+    return m.Hold(
+        id=call_id,
+        tenant_id="demo-salon",
+        call_id=call_id,
+        service_id="herrenhaarschnitt",
+        staff_id="fabian",
+        start=NOW + timedelta(days=1),
+        end=NOW + timedelta(days=1, minutes=30),
+        segments=[],
+        expires_at=expires_at,
+        created_at=NOW - timedelta(hours=1),
+    )
 
 
 async def test_sweep_deletes_only_what_expired(database_url: str) -> None:
@@ -37,17 +56,41 @@ async def test_sweep_deletes_only_what_expired(database_url: str) -> None:
     try:
         await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-salon.yaml"), NOW)
         async with services.db.write() as session:
-            session.add_all([hold("gone", NOW - timedelta(minutes=5)), hold("just-expired", NOW - timedelta(seconds=10)),
-                             hold("live", NOW + timedelta(minutes=3))])
-            session.add_all([SeenSignature(digest="old", signed_at=NOW - timedelta(minutes=20)),
-                             SeenSignature(digest="recent", signed_at=NOW - timedelta(minutes=4))])
-            session.add_all([FunctionClaim(tenant_id="demo-salon", call_id="c1", request_key="dead", token="t",
-                                           expires_at=real_now - timedelta(minutes=5)),
-                             FunctionClaim(tenant_id="demo-salon", call_id="c1", request_key="running", token="t",
-                                           expires_at=real_now + timedelta(seconds=10))])
+            session.add_all(
+                [
+                    hold("gone", NOW - timedelta(minutes=5)),
+                    hold("just-expired", NOW - timedelta(seconds=10)),
+                    hold("live", NOW + timedelta(minutes=3)),
+                ]
+            )
+            session.add_all(
+                [
+                    SeenSignature(digest="old", signed_at=NOW - timedelta(minutes=20)),
+                    SeenSignature(digest="recent", signed_at=NOW - timedelta(minutes=4)),
+                ]
+            )
+            session.add_all(
+                [
+                    FunctionClaim(
+                        tenant_id="demo-salon",
+                        call_id="c1",
+                        request_key="dead",
+                        token="t",
+                        expires_at=real_now - timedelta(minutes=5),
+                    ),
+                    FunctionClaim(
+                        tenant_id="demo-salon",
+                        call_id="c1",
+                        request_key="running",
+                        token="t",
+                        expires_at=real_now + timedelta(seconds=10),
+                    ),
+                ]
+            )
             # The call log keeps SLOTLINE_CALL_RECORD_DAYS (default 90) days.
-            session.add_all([record("old", NOW - timedelta(days=90, seconds=1)),
-                             record("kept", NOW - timedelta(days=89))])
+            session.add_all(
+                [record("old", NOW - timedelta(days=90, seconds=1)), record("kept", NOW - timedelta(days=89))]
+            )
         assert await sweep(services) == {"holds": 1, "signatures": 1, "claims": 1, "function_calls": 1}
         async with services.db.read() as session:
             assert set(await session.scalars(select(m.Hold.call_id))) == {"just-expired", "live"}

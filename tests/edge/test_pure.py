@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from agent_functions.signature import sign, verify
 from agent_functions.speech import say_duration, say_money, say_time, say_when
 from booking_core.tenant_file import TenantFileError, read_tenant_file
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 BODY = b'{"name":"get_context","args":{},"call":{"call_id":"c1"}}'
 
 
@@ -40,7 +40,16 @@ def test_signature_rejections(header: str | None, body: bytes, now: datetime, re
 
 
 def test_alias_functions_and_arguments() -> None:
-    r = resolve("check_availability_v17", {"datum": "morgen", "uhrzeit": "halb drei", "dienstleistung": "Ansatz", "mitarbeiter": "Fabi", "call_id": "None"})
+    r = resolve(
+        "check_availability_v17",
+        {
+            "datum": "morgen",
+            "uhrzeit": "halb drei",
+            "dienstleistung": "Ansatz",
+            "mitarbeiter": "Fabi",
+            "call_id": "None",
+        },
+    )
     assert r.function == "check_availability"
     assert r.args == {"date": "morgen", "time": "halb drei", "service": "Ansatz", "staff": "Fabi"}
     assert "call_id" in r.ignored
@@ -67,9 +76,22 @@ def test_german_and_english_speech() -> None:
 
 
 def test_matcher_language() -> None:
-    response = {"status": "available", "data": {"slot": {"segments": [1, 2, 3, 4]}, "gone": None}, "message": "Um halb drei"}
-    assert match({"status": "available", "data": {"slot": {"segments": {"$len": 4}}, "gone": {"$absent": True}},
-                  "message": {"$contains": "HALB"}}, response) == []
+    response = {
+        "status": "available",
+        "data": {"slot": {"segments": [1, 2, 3, 4]}, "gone": None},
+        "message": "Um halb drei",
+    }
+    assert (
+        match(
+            {
+                "status": "available",
+                "data": {"slot": {"segments": {"$len": 4}}, "gone": {"$absent": True}},
+                "message": {"$contains": "HALB"},
+            },
+            response,
+        )
+        == []
+    )
     problems = match({"status": "booked", "data": {"slot": {"segments": [1, 2]}}}, response)
     assert problems == ["$.status: expected 'booked', got 'available'", "$.data.slot.segments: expected 2 items, got 4"]
     assert match({"$includes": [{"a": 1}]}, [{"a": 2}, {"a": 1, "b": 3}]) == []
@@ -104,9 +126,11 @@ def test_echo_repeats_at_most_a_few_words() -> None:
 def test_every_text_argument_arrives_in_normal_form_c() -> None:
     from agent_functions.envelope import parse_function_call
 
-    wrapped = {"name": "book_appointment", "args": {"customer_name": "Jo\u0308rg Mu\u0308ller",
-                                                    "service": "Fa\u0308rben", "notes": ["a\u0308"]},
-               "call": {"call_id": "c1"}}
+    wrapped = {
+        "name": "book_appointment",
+        "args": {"customer_name": "Jo\u0308rg Mu\u0308ller", "service": "Fa\u0308rben", "notes": ["a\u0308"]},
+        "call": {"call_id": "c1"},
+    }
     fc = parse_function_call(wrapped, None, {})
     assert fc.args == {"customer_name": "Jörg Müller", "service": "Färben", "notes": ["ä"]}
     bare = parse_function_call({"service": "Stra\u0308hnen"}, "check_availability", {"X-Call-Id": "c2"})

@@ -45,8 +45,9 @@ def outdated(tmp_path: Path) -> Path:
     return path
 
 
-def test_files_that_are_no_fixture_are_named_and_not_counted(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_files_that_are_no_fixture_are_named_and_not_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "14.json").write_text(json.dumps(inline("14_alternatives_same_staff.json")), encoding="utf-8")
     (tmp_path / "tenant.json").write_text(json.dumps({"id": "x", "services": []}), encoding="utf-8")
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
@@ -81,14 +82,16 @@ def test_verbose_prints_every_request_and_whole_response(capsys: pytest.CaptureF
     assert trace[0]["response"] == response and trace[0]["http_status"] == 200
 
 
-def test_update_without_a_terminal_shows_the_diff_and_writes_nothing(tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_without_a_terminal_shows_the_diff_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = outdated(tmp_path)
     before = path.read_text(encoding="utf-8")
     assert main(["replay", "--update", str(path)]) == 1  # pytest's stdin is no terminal
     out = capsys.readouterr().out
-    changed = [line.replace(" ", "") for line in out.splitlines()
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line.replace(" ", "") for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert '-"reason":"closed",' in changed and '+"reason":"taken",' in changed and '-"$len":2' in changed
     assert out.index("FAIL") < out.index('"reason": "closed"')  # the failure first, then what would change
     assert "not updated" in out and "add --yes" in out
@@ -101,7 +104,9 @@ def test_update_with_yes_rewrites_only_what_fails(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert f"updated {path}" in out and "PASS" in out and "(updated)" in out
     expect = json.loads(path.read_text(encoding="utf-8"))["steps"][0]["expect"]
-    assert expect["message"] == inline("14_alternatives_same_staff.json")["steps"][0]["expect"]["message"]  # still holds
+    assert (
+        expect["message"] == inline("14_alternatives_same_staff.json")["steps"][0]["expect"]["message"]
+    )  # still holds
     assert expect["data"] == {"reason": "taken", "alternatives": {"$len": 3}, "retired_field": {"$absent": True}}
     assert path.read_text(encoding="utf-8").endswith("}\n")
     assert main(["replay", str(path)]) == 0
@@ -121,8 +126,9 @@ def converse(argv: list[str], answer: str) -> int:
     """`slotline ARGV` with a pseudo-terminal as stdin; `answer` typed at the question."""
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([*SLOTLINE, *argv], stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               cwd=ROOT, env=env)
+    process = subprocess.Popen(
+        [*SLOTLINE, *argv], stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env=env
+    )
     os.close(follower)
     try:
         output = b""
@@ -152,17 +158,23 @@ def _drain(process: subprocess.Popen[bytes]) -> bytes:
     return b""
 
 
-@pytest.mark.parametrize("expected, actual, refreshed", [
-    ({"a": 1, "b": {"$contains": "x"}}, {"a": 2, "b": "xyz"}, {"a": 2, "b": {"$contains": "x"}}),
-    ({"l": {"$len": 2}}, {"l": [1, 2, 3]}, {"l": {"$len": 3}}),
-    ({"v": {"$approx": "1.00", "tol": "0.01"}}, {"v": "1.50"}, {"v": {"$approx": "1.50", "tol": "0.01"}}),
-    ({"gone": {"$absent": True}}, {"gone": 5}, {"gone": 5}),
-    ({"here": {"$absent": False}}, {}, {"here": {"$absent": True}}),
-    ({"x": {"$regex": "^a"}}, {"x": "b"}, {"x": "b"}),
-    ({"list": [1, 2]}, {"list": [1, 2, 3]}, {"list": [1, 2, 3]}),
-    ({"list": [{"k": 1}, {"k": {"$any": [2, 3]}}]}, {"list": [{"k": 9}, {"k": 3}]},
-     {"list": [{"k": 9}, {"k": {"$any": [2, 3]}}]}),
-])
+@pytest.mark.parametrize(
+    "expected, actual, refreshed",
+    [
+        ({"a": 1, "b": {"$contains": "x"}}, {"a": 2, "b": "xyz"}, {"a": 2, "b": {"$contains": "x"}}),
+        ({"l": {"$len": 2}}, {"l": [1, 2, 3]}, {"l": {"$len": 3}}),
+        ({"v": {"$approx": "1.00", "tol": "0.01"}}, {"v": "1.50"}, {"v": {"$approx": "1.50", "tol": "0.01"}}),
+        ({"gone": {"$absent": True}}, {"gone": 5}, {"gone": 5}),
+        ({"here": {"$absent": False}}, {}, {"here": {"$absent": True}}),
+        ({"x": {"$regex": "^a"}}, {"x": "b"}, {"x": "b"}),
+        ({"list": [1, 2]}, {"list": [1, 2, 3]}, {"list": [1, 2, 3]}),
+        (
+            {"list": [{"k": 1}, {"k": {"$any": [2, 3]}}]},
+            {"list": [{"k": 9}, {"k": 3}]},
+            {"list": [{"k": 9}, {"k": {"$any": [2, 3]}}]},
+        ),
+    ],
+)
 def test_refresh_changes_only_what_fails(expected: Any, actual: Any, refreshed: Any) -> None:
     assert match(expected, actual), "the case must start failing"
     assert refresh(expected, actual) == refreshed

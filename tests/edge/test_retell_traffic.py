@@ -76,7 +76,9 @@ async def edge(database_url: str) -> AsyncIterator[Edge]:
     for tenant in tenants.values():
         await save_tenant(services.db, tenant, clock.now())
     await insert_appointment(
-        services.db, clock, tenants["demo-salon"],
+        services.db,
+        clock,
+        tenants["demo-salon"],
         service_id="herrenhaarschnitt",
         staff_id="fabian",
         start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),

@@ -102,12 +102,19 @@ class FakeServer:
             raise asyncio.CancelledError()
         elif mode == "500":
             record.answered = 500
-            return web.json_response({"status": "error", "error": {"code": "INTERNAL_SERVER_ERROR", "message": "boom"}}, status=500)
+            return web.json_response(
+                {"status": "error", "error": {"code": "INTERNAL_SERVER_ERROR", "message": "boom"}}, status=500
+            )
         elif mode == "429":
             record.answered = 429
             return web.json_response(
-                {"status": "error", "error": {"code": "TOO_MANY_REQUESTS", "message": "ThrottlerException: Too Many Requests"}},
-                status=429, headers={"Retry-After": str(self.retry_after_s)})
+                {
+                    "status": "error",
+                    "error": {"code": "TOO_MANY_REQUESTS", "message": "ThrottlerException: Too Many Requests"},
+                },
+                status=429,
+                headers={"Retry-After": str(self.retry_after_s)},
+            )
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
         response = await handler(request)

@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import itertools
-import uuid
-from datetime import datetime, timedelta, timezone
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -36,7 +36,7 @@ def _ok(data: Any, status: int = 200) -> web.Response:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _parse(value: str) -> datetime:
@@ -56,8 +56,15 @@ class FakeCalcom(FakeServer):
 
     def add_event_type(self, slug: str, length: int, **extra: Any) -> int:
         et_id = next(self._et_ids)
-        self.event_types[et_id] = {"id": et_id, "slug": slug, "title": slug, "lengthInMinutes": length,
-                                   "hidden": True, "afterEventBuffer": 0, **extra}
+        self.event_types[et_id] = {
+            "id": et_id,
+            "slug": slug,
+            "title": slug,
+            "lengthInMinutes": length,
+            "hidden": True,
+            "afterEventBuffer": 0,
+            **extra,
+        }
         return et_id
 
     def active_bookings(self) -> list[dict[str, Any]]:
@@ -97,15 +104,25 @@ class FakeCalcom(FakeServer):
         booking = self._new_booking(et, start, attendee, body.get("metadata") or {})
         return _ok(booking, 201)
 
-    def _new_booking(self, et: dict[str, Any], start: datetime, attendee: dict[str, Any], metadata: dict[str, Any],
-                     **extra: Any) -> dict[str, Any]:
+    def _new_booking(
+        self, et: dict[str, Any], start: datetime, attendee: dict[str, Any], metadata: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
         booking_id = next(self._ids)
         booking = {
-            "id": booking_id, "uid": uuid.uuid4().hex[:22], "title": et["title"], "status": "accepted",
-            "start": _iso(start), "end": _iso(start + timedelta(minutes=et["lengthInMinutes"])),
-            "duration": et["lengthInMinutes"], "eventTypeId": et["id"], "eventType": {"id": et["id"], "slug": et["slug"]},
-            "attendees": [attendee], "hosts": [{"id": 1, "name": "Owner", "email": "owner@example.com"}],
-            "metadata": dict(metadata), "createdAt": _iso(datetime.now(timezone.utc)), **extra,
+            "id": booking_id,
+            "uid": uuid.uuid4().hex[:22],
+            "title": et["title"],
+            "status": "accepted",
+            "start": _iso(start),
+            "end": _iso(start + timedelta(minutes=et["lengthInMinutes"])),
+            "duration": et["lengthInMinutes"],
+            "eventTypeId": et["id"],
+            "eventType": {"id": et["id"], "slug": et["slug"]},
+            "attendees": [attendee],
+            "hosts": [{"id": 1, "name": "Owner", "email": "owner@example.com"}],
+            "metadata": dict(metadata),
+            "createdAt": _iso(datetime.now(UTC)),
+            **extra,
         }
         self.bookings[booking["uid"]] = booking
         return booking
@@ -153,7 +170,9 @@ class FakeCalcom(FakeServer):
             return _err(400, "BAD_REQUEST", "Can't reschedule a cancelled booking.")
         body = await request.json()
         et = self.event_types[old["eventTypeId"]]
-        new = self._new_booking(et, _parse(body["start"]), old["attendees"][0], old["metadata"], rescheduledFromUid=old["uid"])
+        new = self._new_booking(
+            et, _parse(body["start"]), old["attendees"][0], old["metadata"], rescheduledFromUid=old["uid"]
+        )
         old["status"] = "cancelled"
         old["rescheduledToUid"] = new["uid"]
         return _ok(new, 201)

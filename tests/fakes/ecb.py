@@ -14,11 +14,14 @@ from tests.fakes.base import FakeServer
 def ecb_xml(rates: dict[date, Decimal]) -> str:
     cubes = "".join(
         f'<Cube time="{d.isoformat()}"><Cube currency="USD" rate="{r}"/><Cube currency="JPY" rate="161.5"/></Cube>'
-        for d, r in sorted(rates.items(), reverse=True))
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">'
-            '<gesmes:subject>Reference rates</gesmes:subject><gesmes:Sender><gesmes:name>European Central Bank</gesmes:name></gesmes:Sender>'
-            f'<Cube>{cubes}</Cube></gesmes:Envelope>')
+        for d, r in sorted(rates.items(), reverse=True)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">'
+        "<gesmes:subject>Reference rates</gesmes:subject><gesmes:Sender><gesmes:name>European Central Bank</gesmes:name></gesmes:Sender>"
+        f"<Cube>{cubes}</Cube></gesmes:Envelope>"
+    )
 
 
 class FakeEcb(FakeServer):

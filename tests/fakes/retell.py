@@ -32,6 +32,8 @@ class FakeRetell(FakeServer):
         if agents:
             ordered = [c for c in ordered if c.get("agent_id") in agents]
         offset = int(body.get("pagination_key") or 0)
-        page = ordered[offset: offset + limit]
+        page = ordered[offset : offset + limit]
         more = offset + limit < len(ordered)
-        return web.json_response({"items": page, "has_more": more, "pagination_key": str(offset + limit) if more else None})
+        return web.json_response(
+            {"items": page, "has_more": more, "pagination_key": str(offset + limit) if more else None}
+        )

@@ -22,8 +22,8 @@ class TcpProxy:
         self.target_host = target_host
         self.target_port = target_port
         self.port = 0
-        self.accepted = 0        # connections accepted since start
-        self.cut_count = 0       # connections cut by `cut()`
+        self.accepted = 0  # connections accepted since start
+        self.cut_count = 0  # connections cut by `cut()`
         self._server: asyncio.Server | None = None
         self._links: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._tasks: set[asyncio.Task[None]] = set()

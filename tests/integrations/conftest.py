@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+
 from booking_core.clock import FrozenClock
 from booking_core.storage.db import Database
-
 from tests.fakes.calcom import FakeCalcom
 from tests.integrations.helpers import API_KEY, T0, ensure_integration_tables
 

@@ -5,41 +5,60 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from aiohttp import web
+from sqlalchemy import select
+
 from agent_functions.bootstrap import build_services
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.context import SERVICES
 from agent_functions.settings import Settings
-from aiohttp import web
 from booking_core.domain import SlotRequest
 from booking_core.service import BookingService
 from booking_core.storage.models import ExternalBusy
 from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker
-from sqlalchemy import select
-
 from tests.integrations.helpers import API_KEY, ENV, SECRET, T0, appointment_payload, book, load_tenant, tenant_doc
 
-SLOT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)  # Monday 11:00 Berlin
+SLOT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 11:00 Berlin
 
 
-def event(trigger: str, uid: str, start: datetime, minutes: int = 60, *, organizer: str = "fabian@salon.example",
-          created: datetime = T0, **extra) -> dict:  # type: ignore[no-untyped-def]
-    return {"triggerEvent": trigger, "createdAt": created.isoformat().replace("+00:00", "Z"),
-            "payload": {"uid": uid, "title": "Privattermin", "type": "30min",
-                        "startTime": start.isoformat().replace("+00:00", "Z"),
-                        "endTime": (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z"),
-                        "organizer": {"id": 5, "name": "Fabian", "email": organizer, "timeZone": "Europe/Berlin"},
-                        "attendees": [{"name": "X", "email": "x@example.com"}], "metadata": {}, **extra}}
+def event(
+    trigger: str,
+    uid: str,
+    start: datetime,
+    minutes: int = 60,
+    *,
+    organizer: str = "fabian@salon.example",
+    created: datetime = T0,
+    **extra,
+) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "triggerEvent": trigger,
+        "createdAt": created.isoformat().replace("+00:00", "Z"),
+        "payload": {
+            "uid": uid,
+            "title": "Privattermin",
+            "type": "30min",
+            "startTime": start.isoformat().replace("+00:00", "Z"),
+            "endTime": (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z"),
+            "organizer": {"id": 5, "name": "Fabian", "email": organizer, "timeZone": "Europe/Berlin"},
+            "attendees": [{"name": "X", "email": "x@example.com"}],
+            "metadata": {},
+            **extra,
+        },
+    }
 
 
 def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
-    return {"X-Cal-Signature-256": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
-            "Content-Type": "application/json"}
+    return {
+        "X-Cal-Signature-256": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(),
+        "Content-Type": "application/json",
+    }
 
 
 @pytest.fixture
@@ -94,19 +113,34 @@ async def test_external_busy_block_makes_slot_unavailable(app_client, idb, clock
     assert len(rows) == 1 and rows[0].staff_id == "fabian" and rows[0].active
     outcome = await booking.check(app_client.tenant, request, None)
     assert not outcome.available
-    mia = await booking.check(app_client.tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=SLOT), None)
+    mia = await booking.check(
+        app_client.tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=SLOT), None
+    )
     assert mia.available  # the block is Fabian's only
 
     # Rescheduled in Cal.com: the old time frees up, the new one blocks
-    moved = json.dumps(event("BOOKING_RESCHEDULED", "ext-2", SLOT + timedelta(hours=3), rescheduleUid="ext-1",
-                             created=T0 + timedelta(minutes=1))).encode()
+    moved = json.dumps(
+        event(
+            "BOOKING_RESCHEDULED",
+            "ext-2",
+            SLOT + timedelta(hours=3),
+            rescheduleUid="ext-1",
+            created=T0 + timedelta(minutes=1),
+        )
+    ).encode()
     assert (await app_client.post("/calcom/webhook/salon", data=moved, headers=signed(moved))).status == 200
     assert (await booking.check(app_client.tenant, request, None)).available
     # Cancelled: free again; a late, older CREATED for it does not bring it back
-    cancel = json.dumps(event("BOOKING_CANCELLED", "ext-2", SLOT + timedelta(hours=3), created=T0 + timedelta(minutes=2))).encode()
+    cancel = json.dumps(
+        event("BOOKING_CANCELLED", "ext-2", SLOT + timedelta(hours=3), created=T0 + timedelta(minutes=2))
+    ).encode()
     await app_client.post("/calcom/webhook/salon", data=cancel, headers=signed(cancel))
-    late = json.dumps(event("BOOKING_CREATED", "ext-2", SLOT + timedelta(hours=3), created=T0 + timedelta(minutes=1))).encode()
-    assert (await (await app_client.post("/calcom/webhook/salon", data=late, headers=signed(late))).json())["result"] == {"ext-2": "stale"}
+    late = json.dumps(
+        event("BOOKING_CREATED", "ext-2", SLOT + timedelta(hours=3), created=T0 + timedelta(minutes=1))
+    ).encode()
+    assert (await (await app_client.post("/calcom/webhook/salon", data=late, headers=signed(late))).json())[
+        "result"
+    ] == {"ext-2": "stale"}
     assert [r.active for r in await busy_rows(idb)] == [False, False]
 
 
@@ -115,7 +149,9 @@ async def test_unmapped_organizer_blocks_everyone(app_client, idb, clock):
     await app_client.post("/calcom/webhook/salon", data=body, headers=signed(body))
     booking = BookingService(idb, clock)
     for staff in ("fabian", "mia"):
-        outcome = await booking.check(app_client.tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id=staff, start=SLOT), None)
+        outcome = await booking.check(
+            app_client.tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id=staff, start=SLOT), None
+        )
         assert not outcome.available
 
 
@@ -131,12 +167,20 @@ async def test_own_mirrored_bookings_are_not_double_counted(app_client, idb, clo
     echo = event("BOOKING_CREATED", mirrored["uid"], SLOT, minutes=30)
     echo["payload"]["metadata"] = mirrored["metadata"]
     body = json.dumps(echo).encode()
-    assert (await (await app_client.post("/calcom/webhook/salon", data=body, headers=signed(body))).json())["ignored"] == "own booking"
+    assert (await (await app_client.post("/calcom/webhook/salon", data=body, headers=signed(body))).json())[
+        "ignored"
+    ] == "own booking"
     # ... and by uid even when the metadata is stripped
     bare = json.dumps(event("BOOKING_CREATED", mirrored["uid"], SLOT, minutes=30)).encode()
-    assert (await (await app_client.post("/calcom/webhook/salon", data=bare, headers=signed(bare))).json())["ignored"] == "own booking"
+    assert (await (await app_client.post("/calcom/webhook/salon", data=bare, headers=signed(bare))).json())[
+        "ignored"
+    ] == "own booking"
     # a reschedule of ours (new uid unknown yet, old uid ours) too
-    moved = json.dumps(event("BOOKING_RESCHEDULED", "brand-new", SLOT + timedelta(hours=1), rescheduleUid=mirrored["uid"])).encode()
-    assert (await (await app_client.post("/calcom/webhook/salon", data=moved, headers=signed(moved))).json())["ignored"] == "own booking"
+    moved = json.dumps(
+        event("BOOKING_RESCHEDULED", "brand-new", SLOT + timedelta(hours=1), rescheduleUid=mirrored["uid"])
+    ).encode()
+    assert (await (await app_client.post("/calcom/webhook/salon", data=moved, headers=signed(moved))).json())[
+        "ignored"
+    ] == "own booking"
     await worker.aclose()
     assert await busy_rows(idb) == []

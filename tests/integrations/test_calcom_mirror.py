@@ -7,17 +7,19 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import select
+
 from booking_core.storage.integration_models import CalcomBooking
 from integrations.backoff import Backoff
 from integrations.breaker import BreakerPolicy
 from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker, WorkerConfig
-from sqlalchemy import select
-
 from tests.integrations.helpers import API_KEY, ENV, T0, appointment_payload, book, load_tenant, outbox_rows, tenant_doc
 
-CONFIG = WorkerConfig(max_attempts=6, backoff=Backoff(base_s=5, cap_s=600), breaker=BreakerPolicy(threshold=3, cooldown_s=30))
+CONFIG = WorkerConfig(
+    max_attempts=6, backoff=Backoff(base_s=5, cap_s=600), breaker=BreakerPolicy(threshold=3, cooldown_s=30)
+)
 
 
 async def setup(idb, calcom):  # type: ignore[no-untyped-def]
@@ -195,7 +197,9 @@ async def test_crash_mid_send_is_retried_without_duplicate(idb, calcom, clock):
 
         part = parts_of(payload, tenant)[0]
         et = await event_type_for(idb, tenant.integrations.calcom, "salon", part.service_id, part.key)
-        await mirror._create(CalcomClient(http, calcom.url, API_KEY), tenant.integrations.calcom, tenant, payload, part, et)
+        await mirror._create(
+            CalcomClient(http, calcom.url, API_KEY), tenant.integrations.calcom, tenant, payload, part, et
+        )
     assert len(calcom.active_bookings()) == 1
     worker = Worker(idb, clock, env=ENV, config=CONFIG)
     assert (await worker.drain_once()).claimed == 0  # lease still held by the dead worker
@@ -206,7 +210,7 @@ async def test_crash_mid_send_is_retried_without_duplicate(idb, calcom, clock):
     assert len(calcom.active_bookings()) == 1
     assert (await outbox_rows(idb))[0].attempts == 2
     assert len(await links(idb)) == 1
-    assert claimed and SendContext  # noqa: B018
+    assert claimed and SendContext
 
 
 async def test_missing_api_key_and_event_type_are_not_silent(idb, calcom, clock):

@@ -7,12 +7,20 @@ import sys
 from datetime import timedelta
 
 from integrations.worker import Worker, WorkerConfig
-
-from tests.integrations.helpers import ENV, appointment_payload, book, ensure_integration_tables, load_tenant, tenant_doc
+from tests.integrations.helpers import (
+    ENV,
+    appointment_payload,
+    book,
+    ensure_integration_tables,
+    load_tenant,
+    tenant_doc,
+)
 
 
 def slotline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent_functions.cli", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "agent_functions.cli", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 async def test_outbox_list_shows_dead_letters(sqlite_url, clock):

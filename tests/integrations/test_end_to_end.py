@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from aiohttp import web
+
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.service import BookingService
 from integrations.backoff import Backoff
@@ -17,11 +18,10 @@ from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.webhooks import verify
 from integrations.worker import Worker, WorkerConfig, run_worker
-
-from tests.integrations.helpers import API_KEY, ENV, T0, load_tenant, outbox_rows, tenant_doc
 from tests.fakes.base import FakeServer
+from tests.integrations.helpers import API_KEY, ENV, T0, load_tenant, outbox_rows, tenant_doc
 
-MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 Berlin
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 
 
 class FakeReceiver(FakeServer):
@@ -56,9 +56,15 @@ async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_ca
     for i in range(8):
         started = time.perf_counter()
         view, created = await service.book(
-            tenant, SlotRequest(service_id="ansatzfaerbung" if i % 2 else "herrenhaarschnitt",
-                                staff_id="mia" if i % 2 else "fabian", start=MONDAY + timedelta(hours=2 * (i // 2))),
-            CustomerInput(name=f"Kunde {i}", phone=f"+49151000000{i:02d}"), call_id=f"call_{i}")
+            tenant,
+            SlotRequest(
+                service_id="ansatzfaerbung" if i % 2 else "herrenhaarschnitt",
+                staff_id="mia" if i % 2 else "fabian",
+                start=MONDAY + timedelta(hours=2 * (i // 2)),
+            ),
+            CustomerInput(name=f"Kunde {i}", phone=f"+49151000000{i:02d}"),
+            call_id=f"call_{i}",
+        )
         timings.append(time.perf_counter() - started)
         assert created
     assert max(timings) < 0.5, timings  # nobody waits on Cal.com
@@ -87,8 +93,12 @@ async def test_outbound_webhooks_signed_and_retried(idb, clock, monkeypatch):
     url = f"{receiver.url}/hook"
     tenant = await load_tenant(idb, tenant_doc(None, webhooks=(url,)))
     service = BookingService(idb, clock)
-    view, _ = await service.book(tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=MONDAY),
-                                 CustomerInput(name="Max", phone="+4915100000001"), call_id="c1")
+    view, _ = await service.book(
+        tenant,
+        SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=MONDAY),
+        CustomerInput(name="Max", phone="+4915100000001"),
+        call_id="c1",
+    )
     receiver.fail_next(1, "500")
     worker = Worker(idb, clock, env=ENV, config=WorkerConfig(backoff=Backoff(base_s=5, cap_s=60)))
     assert (await worker.drain_once()).retried == 1
@@ -111,8 +121,12 @@ async def test_breaker_half_open_sends_one_probe(idb, clock, calcom):
         await sync_event_types(idb, T0, tenant, CalcomClient(http, calcom.url, API_KEY))
     service = BookingService(idb, clock)
     for i in range(5):
-        await service.book(tenant, SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=MONDAY + timedelta(hours=i)),
-                           CustomerInput(name="X", phone=None), call_id=f"h{i}")
+        await service.book(
+            tenant,
+            SlotRequest(service_id="herrenhaarschnitt", staff_id="mia", start=MONDAY + timedelta(hours=i)),
+            CustomerInput(name="X", phone=None),
+            call_id=f"h{i}",
+        )
     calcom.mode = "500"
     config = WorkerConfig(backoff=Backoff(base_s=1, cap_s=2), breaker=BreakerPolicy(threshold=2, cooldown_s=30))
     worker = Worker(idb, clock, env=ENV, config=config)

@@ -7,14 +7,24 @@ from collections import Counter
 from datetime import timedelta
 
 import httpx
+
 from booking_core.clock import FrozenClock
 from booking_core.storage.db import Database
 from integrations import outbox
 from integrations.calcom.client import CalcomClient
 from integrations.calcom.event_types import sync_event_types
 from integrations.worker import Worker, WorkerConfig
-
-from tests.integrations.helpers import API_KEY, ENV, T0, appointment_payload, book, ensure_integration_tables, load_tenant, outbox_rows, tenant_doc
+from tests.integrations.helpers import (
+    API_KEY,
+    ENV,
+    T0,
+    appointment_payload,
+    book,
+    ensure_integration_tables,
+    load_tenant,
+    outbox_rows,
+    tenant_doc,
+)
 
 
 async def test_two_workers_on_postgres_send_200_rows_exactly_once(postgres_url, calcom):
@@ -50,8 +60,14 @@ async def test_claims_do_not_overlap_and_keep_appointment_order(idb, clock):
     await load_tenant(idb, tenant_doc(None, webhooks=("http://127.0.0.1:9/hook",)))
     p = appointment_payload()
     await book(idb, clock.now(), p, targets=(), webhook_urls=("http://127.0.0.1:9/hook",))
-    await book(idb, clock.now(), {**p, "status": "cancelled"}, topic="appointment.cancelled", targets=(),
-               webhook_urls=("http://127.0.0.1:9/hook",))
+    await book(
+        idb,
+        clock.now(),
+        {**p, "status": "cancelled"},
+        topic="appointment.cancelled",
+        targets=(),
+        webhook_urls=("http://127.0.0.1:9/hook",),
+    )
     other = appointment_payload()
     await book(idb, clock.now(), other, targets=(), webhook_urls=("http://127.0.0.1:9/hook",))
     first = await outbox.claim(idb, clock.now(), limit=1)

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
+from sqlalchemy import select
+
 from booking_core.calls import call_record, record_event
 from booking_core.storage.call_models import FxRate
 from integrations.ecb import default_urls, update_rates
 from integrations.retell import reconcile_day
-from sqlalchemy import select
-
-from tests.integrations.helpers import T0, load_tenant, tenant_doc
 from tests.fakes.ecb import FakeEcb
 from tests.fakes.retell import FakeRetell
+from tests.integrations.helpers import T0, load_tenant, tenant_doc
 
 DAY = date(2026, 11, 19)
 
 
 def retell_call(call_id: str, start: datetime, *, cents: float | None = 11.59, analyzed: bool = True) -> dict:
     ms = int(start.timestamp() * 1000)
-    call = {"call_id": call_id, "agent_id": "agent_salon", "call_type": "phone_call", "call_status": "ended",
-            "direction": "inbound", "from_number": "+4915100000017", "to_number": "+4930555000100",
-            "start_timestamp": ms, "end_timestamp": ms + 94000, "duration_ms": 94000, "disconnection_reason": "user_hangup",
-            "transcript": "Agent: Hallo ...", "recording_url": "https://example.invalid/rec.wav"}
+    call = {
+        "call_id": call_id,
+        "agent_id": "agent_salon",
+        "call_type": "phone_call",
+        "call_status": "ended",
+        "direction": "inbound",
+        "from_number": "+4915100000017",
+        "to_number": "+4930555000100",
+        "start_timestamp": ms,
+        "end_timestamp": ms + 94000,
+        "duration_ms": 94000,
+        "disconnection_reason": "user_hangup",
+        "transcript": "Agent: Hallo ...",
+        "recording_url": "https://example.invalid/rec.wav",
+    }
     if cents is not None:
         call["call_cost"] = {"product_costs": [], "combined_cost": cents, "total_duration_seconds": 94}
     if analyzed:
@@ -39,14 +50,17 @@ async def test_reconcile_fills_missing_and_provisional_costs(idb, clock):
     doc["agent_ids"] = ["agent_salon"]
     doc["integrations"]["retell"] = {"base_url": retell.url, "api_key_env": "TEST_RETELL_KEY"}
     tenant = await load_tenant(idb, doc)
-    morning = datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc)
+    morning = datetime(2026, 11, 19, 9, 0, tzinfo=UTC)
     # c1: we only got call_ended without cost (provisional); c2: never heard of; c3: already final
     await record_event(idb, "salon", "call_ended", {**retell_call("c1", morning, cents=None, analyzed=False)}, T0)
     await record_event(idb, "salon", "call_analyzed", retell_call("c3", morning + timedelta(hours=2)), T0)
-    retell.calls_db = [retell_call("c1", morning), retell_call("c2", morning + timedelta(hours=1)),
-                       retell_call("c3", morning + timedelta(hours=2)),
-                       retell_call("next-day", morning + timedelta(days=1)),  # outside the day: ignored
-                       retell_call("day-before", morning - timedelta(days=1))]
+    retell.calls_db = [
+        retell_call("c1", morning),
+        retell_call("c2", morning + timedelta(hours=1)),
+        retell_call("c3", morning + timedelta(hours=2)),
+        retell_call("next-day", morning + timedelta(days=1)),  # outside the day: ignored
+        retell_call("day-before", morning - timedelta(days=1)),
+    ]
     async with httpx.AsyncClient() as http:
         report = await reconcile_day(idb, tenant, DAY, now=T0, env={"TEST_RETELL_KEY": "key_retell_test"}, http=http)
     await retell.stop()
@@ -64,7 +78,7 @@ async def test_reconcile_pages_through_many_calls(idb, clock):
     doc["agent_ids"] = ["agent_salon"]
     doc["integrations"]["retell"] = {"base_url": retell.url, "api_key_env": "K"}
     tenant = await load_tenant(idb, doc)
-    start = datetime(2026, 11, 19, 7, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 19, 7, 0, tzinfo=UTC)
     retell.calls_db = [retell_call(f"c{i}", start + timedelta(minutes=3 * i)) for i in range(450)]
     async with httpx.AsyncClient() as http:
         report = await reconcile_day(idb, tenant, DAY, now=T0, env={"K": "key_retell_test"}, http=http)

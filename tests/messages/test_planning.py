@@ -190,8 +190,10 @@ def test_channels_follow_the_tenant_and_the_customer():
     assert plan_change(TenantConfig.model_validate(doc), "appointment.created", appointment(), NOW).messages == ()
     english = salon().model_copy(update={"language": "en"})
     text = plan_change(english, "appointment.created", appointment(), NOW).messages[0].payload["text"]
-    assert text == ("Salon Lindenhof: You're booked for Tue 24 Nov, 2:30 pm, Ansatzfärbung with Fabian. Ref. K7M2. "
-                    "To change or cancel call +49 40 555000200")
+    assert text == (
+        "Salon Lindenhof: You're booked for Tue 24 Nov, 2:30 pm, Ansatzfärbung with Fabian. Ref. K7M2. "
+        "To change or cancel call +49 40 555000200"
+    )
 
 
 def test_a_callback_request_goes_to_the_team_in_the_tenant_language():

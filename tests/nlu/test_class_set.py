@@ -21,9 +21,11 @@ def test_every_class_phrase_is_right() -> None:
 
 def test_clarify_items_need_exactly_the_offered_days(tmp_path: Path) -> None:
     path = tmp_path / "set.json"
-    path.write_text('[{"id": "c1", "class": "stale_year", "text": "26.11.2024", "lang": "de",'
-                    ' "now": "2026-11-18T10:00:00+01:00", "tz": "Europe/Berlin", "kind": "clarify",'
-                    ' "expected_dates": ["2026-11-24"]}]')
+    path.write_text(
+        '[{"id": "c1", "class": "stale_year", "text": "26.11.2024", "lang": "de",'
+        ' "now": "2026-11-18T10:00:00+01:00", "tz": "Europe/Berlin", "kind": "clarify",'
+        ' "expected_dates": ["2026-11-24"]}]'
+    )
     report = evaluate_file(path)  # we offer the 24th and the 26th: not what this item expects
     assert (report.correct, report.total) == (0, 1)
     assert "options ['2026-11-24', '2026-11-26']" in report.to_text()

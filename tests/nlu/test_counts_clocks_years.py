@@ -22,12 +22,21 @@ def _next(wd: int, today: date) -> date:
 
 # --- 5. relative day counts ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("now", WEEK, ids=lambda n: n.strftime("%a"))
 def test_eight_days_is_one_week_and_fourteen_two(now: datetime) -> None:
     today = now.date()
-    for text, weeks in (("in acht Tagen", 1), ("heute in acht Tagen", 1), ("in 8 Tagen", 1), ("heute in 8 Tagen", 1),
-                        ("in vierzehn Tagen", 2), ("heute in vierzehn Tagen", 2), ("in 14 Tagen", 2),
-                        ("in einer Woche", 1), ("in drei Wochen", 3)):
+    for text, weeks in (
+        ("in acht Tagen", 1),
+        ("heute in acht Tagen", 1),
+        ("in 8 Tagen", 1),
+        ("heute in 8 Tagen", 1),
+        ("in vierzehn Tagen", 2),
+        ("heute in vierzehn Tagen", 2),
+        ("in 14 Tagen", 2),
+        ("in einer Woche", 1),
+        ("in drei Wochen", 3),
+    ):
         assert parse_when(text, now).day == today + timedelta(weeks=weeks), text
     assert parse_when("morgen in acht Tagen", now).day == today + timedelta(days=8)
     assert parse_when("übermorgen in einer Woche", now).day == today + timedelta(days=9)
@@ -41,7 +50,8 @@ def test_a_weekday_counted_on_in_days_or_weeks(now: datetime) -> None:
     assert parse_when("Montag in acht Tagen", now).day == monday + timedelta(weeks=1)
     assert parse_when("Montag in vierzehn Tagen", now).day == monday + timedelta(weeks=2)
     assert parse_when("Montag in 14 Tagen um 10", now).start == datetime.combine(
-        monday + timedelta(weeks=2), datetime.min.time(), BERLIN).replace(hour=10)
+        monday + timedelta(weeks=2), datetime.min.time(), BERLIN
+    ).replace(hour=10)
     assert parse_when("nächsten Dienstag in acht Tagen", now).day == _next(1, today) + timedelta(weeks=1)
 
 
@@ -67,28 +77,50 @@ def test_english_weeks_and_fortnights(now: datetime) -> None:
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BERLIN)  # Friday
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Montag 10.30", "2026-11-23 10:30"), ("Montag, 10.30", "2026-11-23 10:30"), ("morgen 9.15", "2026-11-21 09:15"),
-    ("morgen 14.00 Uhr", "2026-11-21 14:00"), ("heute 16.45", "2026-11-20 16:45"), ("Freitag 9.00", "2026-11-27 09:00"),
-    ("am 3.12. um 10.30", "2026-12-03 10:30"), ("am 3.12. 10.30", "2026-12-03 10:30"),
-    ("Dienstag, 24.11.2026, 10.30", "2026-11-24 10:30"), ("24.11.2026 9.15", "2026-11-24 09:15"),
-    ("2026-11-24 9.15", "2026-11-24 09:15"), ("Montag 10.11", "2026-11-23 10:11"), ("morgen um 10.05", "2026-11-21 10:05"),
-    ("Heiligabend 10.30", "2026-12-24 10:30"), ("Montag zwischen 10.30 und 12.00", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Montag 10.30", "2026-11-23 10:30"),
+        ("Montag, 10.30", "2026-11-23 10:30"),
+        ("morgen 9.15", "2026-11-21 09:15"),
+        ("morgen 14.00 Uhr", "2026-11-21 14:00"),
+        ("heute 16.45", "2026-11-20 16:45"),
+        ("Freitag 9.00", "2026-11-27 09:00"),
+        ("am 3.12. um 10.30", "2026-12-03 10:30"),
+        ("am 3.12. 10.30", "2026-12-03 10:30"),
+        ("Dienstag, 24.11.2026, 10.30", "2026-11-24 10:30"),
+        ("24.11.2026 9.15", "2026-11-24 09:15"),
+        ("2026-11-24 9.15", "2026-11-24 09:15"),
+        ("Montag 10.11", "2026-11-23 10:11"),
+        ("morgen um 10.05", "2026-11-21 10:05"),
+        ("Heiligabend 10.30", "2026-12-24 10:30"),
+        ("Montag zwischen 10.30 und 12.00", None),
+    ],
+)
 def test_a_dotted_time_beside_a_day_is_a_time(text: str, expected: str | None) -> None:
     w = parse_when(text, NOW)
     if expected is None:
-        assert (w.kind, w.start, w.end) == ("window", datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN),
-                                            datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN))
+        assert (w.kind, w.start, w.end) == (
+            "window",
+            datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN),
+            datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN),
+        )
         return
     assert w.kind == "datetime", (text, w)
     assert w.start == datetime.fromisoformat(expected).replace(tzinfo=BERLIN), text
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("3.12.", date(2026, 12, 3)), ("3.12", date(2026, 12, 3)), ("am 3.12", date(2026, 12, 3)),
-    ("Donnerstag 3.12.", date(2026, 12, 3)), ("Dienstag, den 1.12", date(2026, 12, 1)), ("vom 3.12 bis 10.12", None),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("3.12.", date(2026, 12, 3)),
+        ("3.12", date(2026, 12, 3)),
+        ("am 3.12", date(2026, 12, 3)),
+        ("Donnerstag 3.12.", date(2026, 12, 3)),
+        ("Dienstag, den 1.12", date(2026, 12, 1)),
+        ("vom 3.12 bis 10.12", None),
+    ],
+)
 def test_a_dotted_date_stays_a_date(text: str, day: date | None) -> None:
     w = parse_when(text, NOW)
     if day is None:
@@ -154,7 +186,9 @@ def test_a_weekday_said_with_the_stale_date_decides() -> None:
     en = parse_when("Tuesday 26 November 2024", WED.astimezone(LONDON), "en")
     assert en.day == date(2026, 11, 24)
     assert parse_when("2024-11-26 at 10am", WED.astimezone(LONDON), "en").alternatives == (
-        date(2026, 11, 24), date(2026, 11, 26))
+        date(2026, 11, 24),
+        date(2026, 11, 26),
+    )
 
 
 def test_a_past_date_of_this_year_is_still_moved_to_next_year() -> None:

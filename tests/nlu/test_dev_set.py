@@ -29,16 +29,43 @@ def test_report_shapes() -> None:
 
 def test_misses_are_listed(tmp_path: Path) -> None:
     items = [
-        {"id": "x1", "text": "morgen um 10", "lang": "de", "now": "2026-11-20T10:00:00+01:00",
-         "tz": "Europe/Berlin", "kind": "datetime", "expected_start": "2026-11-21T11:00:00+01:00"},
-        {"id": "x2", "text": "morgen", "lang": "de", "now": "2026-11-20T10:00:00+01:00",
-         "tz": "Europe/Berlin", "kind": "date", "expected_date": "2026-11-21"},
-        {"id": "x3", "text": "heute Abend", "lang": "de", "now": "2026-11-20T10:00:00+01:00",
-         "tz": "Europe/Berlin", "kind": "window",
-         "expected_window": ["2026-11-20T18:00:00+01:00", "2026-11-20T22:00:00+01:00"]},
-        {"id": "x4", "text": "um 8", "lang": "de", "now": "2026-11-20T10:00:00+01:00",
-         "tz": "Europe/Berlin", "kind": "datetime", "expected_start": "2026-11-20T20:00:00+01:00",
-         "hours": {"4": [["12:00", "21:00"]]}},
+        {
+            "id": "x1",
+            "text": "morgen um 10",
+            "lang": "de",
+            "now": "2026-11-20T10:00:00+01:00",
+            "tz": "Europe/Berlin",
+            "kind": "datetime",
+            "expected_start": "2026-11-21T11:00:00+01:00",
+        },
+        {
+            "id": "x2",
+            "text": "morgen",
+            "lang": "de",
+            "now": "2026-11-20T10:00:00+01:00",
+            "tz": "Europe/Berlin",
+            "kind": "date",
+            "expected_date": "2026-11-21",
+        },
+        {
+            "id": "x3",
+            "text": "heute Abend",
+            "lang": "de",
+            "now": "2026-11-20T10:00:00+01:00",
+            "tz": "Europe/Berlin",
+            "kind": "window",
+            "expected_window": ["2026-11-20T18:00:00+01:00", "2026-11-20T22:00:00+01:00"],
+        },
+        {
+            "id": "x4",
+            "text": "um 8",
+            "lang": "de",
+            "now": "2026-11-20T10:00:00+01:00",
+            "tz": "Europe/Berlin",
+            "kind": "datetime",
+            "expected_start": "2026-11-20T20:00:00+01:00",
+            "hours": {"4": [["12:00", "21:00"]]},
+        },
     ]
     path = tmp_path / "set.json"
     path.write_text(json.dumps(items))

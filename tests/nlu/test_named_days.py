@@ -27,16 +27,28 @@ def expected_dates(year: int) -> dict[str, date]:
     aug_last_monday = max(date(year, 8, d) for d in range(25, 32) if date(year, 8, d).weekday() == 0)
     fourth_advent = max(date(year, 12, d) for d in range(18, 25) if date(year, 12, d).weekday() == 6)
     return {
-        "new_years_day": date(year, 1, 1), "good_friday": e - timedelta(days=2), "easter_sunday": e,
-        "easter_monday": e + timedelta(days=1), "labour_day": date(year, 5, 1),
-        "ascension_day": e + timedelta(days=39), "whit_sunday": e + timedelta(days=49),
-        "whit_monday": e + timedelta(days=50), "corpus_christi": e + timedelta(days=60),
-        "german_unity_day": date(year, 10, 3), "reformation_day": date(year, 10, 31),
-        "all_saints_day": date(year, 11, 1), "christmas_eve": date(year, 12, 24),
-        "christmas_day": date(year, 12, 25), "boxing_day": date(year, 12, 26), "new_years_eve": date(year, 12, 31),
-        "advent_1": fourth_advent - timedelta(weeks=3), "advent_2": fourth_advent - timedelta(weeks=2),
-        "advent_3": fourth_advent - timedelta(weeks=1), "advent_4": fourth_advent,
-        "early_may_bank_holiday": may_first_monday, "spring_bank_holiday": may_last_monday,
+        "new_years_day": date(year, 1, 1),
+        "good_friday": e - timedelta(days=2),
+        "easter_sunday": e,
+        "easter_monday": e + timedelta(days=1),
+        "labour_day": date(year, 5, 1),
+        "ascension_day": e + timedelta(days=39),
+        "whit_sunday": e + timedelta(days=49),
+        "whit_monday": e + timedelta(days=50),
+        "corpus_christi": e + timedelta(days=60),
+        "german_unity_day": date(year, 10, 3),
+        "reformation_day": date(year, 10, 31),
+        "all_saints_day": date(year, 11, 1),
+        "christmas_eve": date(year, 12, 24),
+        "christmas_day": date(year, 12, 25),
+        "boxing_day": date(year, 12, 26),
+        "new_years_eve": date(year, 12, 31),
+        "advent_1": fourth_advent - timedelta(weeks=3),
+        "advent_2": fourth_advent - timedelta(weeks=2),
+        "advent_3": fourth_advent - timedelta(weeks=1),
+        "advent_4": fourth_advent,
+        "early_may_bank_holiday": may_first_monday,
+        "spring_bank_holiday": may_last_monday,
         "summer_bank_holiday": aug_last_monday,
     }
 
@@ -82,26 +94,54 @@ def _day(text: str, now: datetime, lang: str = "de") -> date | None:
 
 
 GERMAN = [
-    ("am zweiten Weihnachtsfeiertag", "boxing_day"), ("2. Weihnachtstag", "boxing_day"),
-    ("zweiter Weihnachtsfeiertag", "boxing_day"), ("am Stephanstag", "boxing_day"),
-    ("am ersten Weihnachtsfeiertag", "christmas_day"), ("an Weihnachten", "christmas_day"),
-    ("Heiligabend", "christmas_eve"), ("am Heiligen Abend", "christmas_eve"),
-    ("an Silvester", "new_years_eve"), ("Neujahr", "new_years_day"), ("am Neujahrstag", "new_years_day"),
-    ("am ersten Advent", "advent_1"), ("1. Advent", "advent_1"), ("zweiter Advent", "advent_2"),
-    ("am dritten Adventssonntag", "advent_3"), ("am vierten Advent", "advent_4"), ("am letzten Advent", "advent_4"),
-    ("Ostern", "easter_sunday"), ("Ostersonntag", "easter_sunday"), ("Ostermontag", "easter_monday"),
-    ("Karfreitag", "good_friday"), ("Pfingsten", "whit_sunday"), ("Pfingstmontag", "whit_monday"),
-    ("Christi Himmelfahrt", "ascension_day"), ("an Himmelfahrt", "ascension_day"),
-    ("Fronleichnam", "corpus_christi"), ("am Tag der Deutschen Einheit", "german_unity_day"),
-    ("Reformationstag", "reformation_day"), ("an Allerheiligen", "all_saints_day"), ("am Tag der Arbeit", "labour_day"),
+    ("am zweiten Weihnachtsfeiertag", "boxing_day"),
+    ("2. Weihnachtstag", "boxing_day"),
+    ("zweiter Weihnachtsfeiertag", "boxing_day"),
+    ("am Stephanstag", "boxing_day"),
+    ("am ersten Weihnachtsfeiertag", "christmas_day"),
+    ("an Weihnachten", "christmas_day"),
+    ("Heiligabend", "christmas_eve"),
+    ("am Heiligen Abend", "christmas_eve"),
+    ("an Silvester", "new_years_eve"),
+    ("Neujahr", "new_years_day"),
+    ("am Neujahrstag", "new_years_day"),
+    ("am ersten Advent", "advent_1"),
+    ("1. Advent", "advent_1"),
+    ("zweiter Advent", "advent_2"),
+    ("am dritten Adventssonntag", "advent_3"),
+    ("am vierten Advent", "advent_4"),
+    ("am letzten Advent", "advent_4"),
+    ("Ostern", "easter_sunday"),
+    ("Ostersonntag", "easter_sunday"),
+    ("Ostermontag", "easter_monday"),
+    ("Karfreitag", "good_friday"),
+    ("Pfingsten", "whit_sunday"),
+    ("Pfingstmontag", "whit_monday"),
+    ("Christi Himmelfahrt", "ascension_day"),
+    ("an Himmelfahrt", "ascension_day"),
+    ("Fronleichnam", "corpus_christi"),
+    ("am Tag der Deutschen Einheit", "german_unity_day"),
+    ("Reformationstag", "reformation_day"),
+    ("an Allerheiligen", "all_saints_day"),
+    ("am Tag der Arbeit", "labour_day"),
 ]
 ENGLISH = [
-    ("Christmas Eve", "christmas_eve"), ("on Christmas Day", "christmas_day"), ("Christmas", "christmas_day"),
-    ("Boxing Day", "boxing_day"), ("New Year's Eve", "new_years_eve"), ("New Year's Day", "new_years_day"),
-    ("Easter Sunday", "easter_sunday"), ("Easter Monday", "easter_monday"), ("Good Friday", "good_friday"),
-    ("Whit Monday", "whit_monday"), ("Ascension Day", "ascension_day"), ("the first Sunday of Advent", "advent_1"),
-    ("the early May bank holiday", "early_may_bank_holiday"), ("the spring bank holiday", "spring_bank_holiday"),
-    ("late May bank holiday", "spring_bank_holiday"), ("the August bank holiday", "summer_bank_holiday"),
+    ("Christmas Eve", "christmas_eve"),
+    ("on Christmas Day", "christmas_day"),
+    ("Christmas", "christmas_day"),
+    ("Boxing Day", "boxing_day"),
+    ("New Year's Eve", "new_years_eve"),
+    ("New Year's Day", "new_years_day"),
+    ("Easter Sunday", "easter_sunday"),
+    ("Easter Monday", "easter_monday"),
+    ("Good Friday", "good_friday"),
+    ("Whit Monday", "whit_monday"),
+    ("Ascension Day", "ascension_day"),
+    ("the first Sunday of Advent", "advent_1"),
+    ("the early May bank holiday", "early_may_bank_holiday"),
+    ("the spring bank holiday", "spring_bank_holiday"),
+    ("late May bank holiday", "spring_bank_holiday"),
+    ("the August bank holiday", "summer_bank_holiday"),
 ]
 
 
@@ -121,8 +161,11 @@ def test_a_named_day_with_a_time_or_part_of_day() -> None:
     w = parse_when("am zweiten Weihnachtsfeiertag um halb elf", now)
     assert (w.kind, w.start) == ("datetime", datetime(2026, 12, 26, 10, 30, tzinfo=BERLIN))
     w = parse_when("Silvester nachmittags", now)
-    assert (w.kind, w.start, w.end) == ("window", datetime(2026, 12, 31, 12, tzinfo=BERLIN),
-                                        datetime(2026, 12, 31, 18, tzinfo=BERLIN))
+    assert (w.kind, w.start, w.end) == (
+        "window",
+        datetime(2026, 12, 31, 12, tzinfo=BERLIN),
+        datetime(2026, 12, 31, 18, tzinfo=BERLIN),
+    )
     w = parse_when("Boxing Day at 10am", datetime(2026, 11, 20, 10, 0, tzinfo=LONDON), "en")
     assert w.start == datetime(2026, 12, 26, 10, 0, tzinfo=LONDON)
 
@@ -140,9 +183,17 @@ def test_named_days_in_ranges_and_weekends() -> None:
 
 # --- the class: an ordinal that counts a noun is not a day of the month -------------------------
 
-@pytest.mark.parametrize("text", [
-    "zum dritten Mal", "am ersten Arbeitstag", "am zweiten Tag", "am dritten Schultag um 10", "den zweiten Termin",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zum dritten Mal",
+        "am ersten Arbeitstag",
+        "am zweiten Tag",
+        "am dritten Schultag um 10",
+        "den zweiten Termin",
+    ],
+)
 def test_an_ordinal_counting_a_noun_asks_back(text: str) -> None:
     w = parse_when(text, datetime(2026, 11, 20, 10, 0, tzinfo=BERLIN))
     assert w.kind == "none" and "not_a_date" in w.issues, w
@@ -154,20 +205,34 @@ def test_an_english_ordinal_counting_a_noun_asks_back(text: str) -> None:
     assert w.kind == "none", w
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("am 3.", date(2026, 12, 3)), ("am 3. bitte", date(2026, 12, 3)), ("am dritten um 10", date(2026, 12, 3)),
-    ("am dritten nachmittags", date(2026, 12, 3)), ("am 3. bei Emma", date(2026, 12, 3)),
-    ("bis zum 25.", date(2026, 11, 20)), ("am 5. Dezember zum dritten Mal", date(2026, 12, 5)),
-    ("am ersten Montag im Dezember", date(2026, 12, 7)), ("am letzten Freitag im Januar", date(2027, 1, 29)),
-    ("den ersten Montag des nächsten Monats", date(2026, 12, 7)), ("am zweiten Samstag im Monat", date(2026, 12, 12)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("am 3.", date(2026, 12, 3)),
+        ("am 3. bitte", date(2026, 12, 3)),
+        ("am dritten um 10", date(2026, 12, 3)),
+        ("am dritten nachmittags", date(2026, 12, 3)),
+        ("am 3. bei Emma", date(2026, 12, 3)),
+        ("bis zum 25.", date(2026, 11, 20)),
+        ("am 5. Dezember zum dritten Mal", date(2026, 12, 5)),
+        ("am ersten Montag im Dezember", date(2026, 12, 7)),
+        ("am letzten Freitag im Januar", date(2027, 1, 29)),
+        ("den ersten Montag des nächsten Monats", date(2026, 12, 7)),
+        ("am zweiten Samstag im Monat", date(2026, 12, 12)),
+    ],
+)
 def test_an_ordinal_day_stays_a_date(text: str, day: date) -> None:
     assert _day(text, datetime(2026, 11, 20, 10, 0, tzinfo=BERLIN)) == day
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("on the 3rd please", date(2026, 12, 3)), ("the first Monday in December", date(2026, 12, 7)),
-    ("the last Friday of the month", date(2026, 11, 27)), ("on the 5th for a haircut", date(2026, 12, 5)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("on the 3rd please", date(2026, 12, 3)),
+        ("the first Monday in December", date(2026, 12, 7)),
+        ("the last Friday of the month", date(2026, 11, 27)),
+        ("on the 5th for a haircut", date(2026, 12, 5)),
+    ],
+)
 def test_an_english_ordinal_day_stays_a_date(text: str, day: date) -> None:
     assert _day(text, datetime(2026, 11, 20, 10, 0, tzinfo=LONDON), "en") == day

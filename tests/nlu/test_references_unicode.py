@@ -12,12 +12,32 @@ from nlu.normalize import fold
 from nlu.references import SPELLED
 
 
-@pytest.mark.parametrize("said", [
-    "K7M2", "k7m2", "K-7-M-2", "K-7-M-2.", "K7M2.", "k 7 m 2", "K 7 M 2!", "K.7.M.2", "  k7-m2 ", "K7 M2?",
-    "K wie Konrad, sieben, M wie Martha, zwei", "Ka sieben Em zwei", "Kilo Sieben Mike Zwei", "kilo seven mike two",
-    "K as in Kilo, 7, M as in Mike, 2", "K for Kilo 7 M for Mike 2", "Köln sieben München zwo",
-    "Kaufmann 7 Martha 2", "Buchungsnummer K7M2", "meine Buchungsnummer ist K-7-M-2", "my reference is k7m2",
-])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "K7M2",
+        "k7m2",
+        "K-7-M-2",
+        "K-7-M-2.",
+        "K7M2.",
+        "k 7 m 2",
+        "K 7 M 2!",
+        "K.7.M.2",
+        "  k7-m2 ",
+        "K7 M2?",
+        "K wie Konrad, sieben, M wie Martha, zwei",
+        "Ka sieben Em zwei",
+        "Kilo Sieben Mike Zwei",
+        "kilo seven mike two",
+        "K as in Kilo, 7, M as in Mike, 2",
+        "K for Kilo 7 M for Mike 2",
+        "Köln sieben München zwo",
+        "Kaufmann 7 Martha 2",
+        "Buchungsnummer K7M2",
+        "meine Buchungsnummer ist K-7-M-2",
+        "my reference is k7m2",
+    ],
+)
 def test_every_spelling_of_a_reference_is_the_reference(said: str) -> None:
     assert parse_reference(said) == "K7M2"
 
@@ -25,12 +45,12 @@ def test_every_spelling_of_a_reference_is_the_reference(said: str) -> None:
 def test_each_alphabet_spells_every_letter() -> None:
     alphabets = {
         "nato": "alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa "
-                "quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu",
+        "quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu",
         "din5009": "Aachen Berlin Chemnitz Düsseldorf Essen Frankfurt Goslar Hamburg Ingelheim Jena Köln Leipzig "
-                   "München Nürnberg Offenbach Potsdam Quickborn Rostock Salzwedel Tübingen Unna Völklingen Wuppertal "
-                   "Xanten Ypsilon Zwickau",
+        "München Nürnberg Offenbach Potsdam Quickborn Rostock Salzwedel Tübingen Unna Völklingen Wuppertal "
+        "Xanten Ypsilon Zwickau",
         "traditional": "Anton Berta Cäsar Dora Emil Friedrich Gustav Heinrich Ida Julius Kaufmann Ludwig Martha "
-                       "Nordpol Otto Paula Quelle Richard Samuel Theodor Ulrich Viktor Wilhelm Xanthippe Ypsilon Zacharias",
+        "Nordpol Otto Paula Quelle Richard Samuel Theodor Ulrich Viktor Wilhelm Xanthippe Ypsilon Zacharias",
     }
     for name, words in alphabets.items():
         assert parse_reference(words) == "ABCDEFGHIJKLMNOPQRSTUVWXYZ", name
@@ -63,10 +83,20 @@ def test_nfc_composes_and_leaves_ascii_alone() -> None:
 
 
 def test_arguments_are_normalised_all_the_way_down() -> None:
-    args = {"customer_name": "Jo\u0308rg", "service": ["Fa\u0308rben", {"x": "U\u0308"}], "n": 3, "ok": True,
-            "Gru\u0308n": None}
-    assert nfc_arguments(args) == {"customer_name": "Jörg", "service": ["Färben", {"x": "Ü"}], "n": 3, "ok": True,
-                                   "Grün": None}
+    args = {
+        "customer_name": "Jo\u0308rg",
+        "service": ["Fa\u0308rben", {"x": "U\u0308"}],
+        "n": 3,
+        "ok": True,
+        "Gru\u0308n": None,
+    }
+    assert nfc_arguments(args) == {
+        "customer_name": "Jörg",
+        "service": ["Färben", {"x": "Ü"}],
+        "n": 3,
+        "ok": True,
+        "Grün": None,
+    }
 
 
 def test_folding_is_the_same_for_both_forms() -> None:
@@ -74,11 +104,19 @@ def test_folding_is_the_same_for_both_forms() -> None:
         assert fold(unicodedata.normalize("NFD", word)) == fold(word)
 
 
-@pytest.mark.parametrize(("said", "name"), [
-    ("Jo\u0308rg Mu\u0308ller", "Jörg Müller"), ("mein Name ist Jo\u0308rg Mu\u0308ller", "Jörg Müller"),
-    ("Max", "Max"), ("John", "John"), ("Jane", "Jane"), ("ich bin Max", "Max"), ("Max Vogel", "Max Vogel"),
-    ("Zoe\u0308", "Zoë"),
-])
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Jo\u0308rg Mu\u0308ller", "Jörg Müller"),
+        ("mein Name ist Jo\u0308rg Mu\u0308ller", "Jörg Müller"),
+        ("Max", "Max"),
+        ("John", "John"),
+        ("Jane", "Jane"),
+        ("ich bin Max", "Max"),
+        ("Max Vogel", "Max Vogel"),
+        ("Zoe\u0308", "Zoë"),
+    ],
+)
 def test_decomposed_and_lone_first_names_are_names(said: str, name: str) -> None:
     assert parse_customer_name(said) == name
 

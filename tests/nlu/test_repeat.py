@@ -66,17 +66,43 @@ CASES = [
 
 
 @pytest.mark.parametrize(("phrase", "lang", "freq", "interval", "count", "until", "weekday", "nth"), CASES)
-def test_phrases(phrase: str, lang: str, freq: str, interval: int, count: int | None, until: date | None,
-                 weekday: int | None, nth: int | None) -> None:
+def test_phrases(
+    phrase: str,
+    lang: str,
+    freq: str,
+    interval: int,
+    count: int | None,
+    until: date | None,
+    weekday: int | None,
+    nth: int | None,
+) -> None:
     got = parse_repeat(phrase, NOW, lang)
     assert got is not None, phrase
     assert (got.freq, got.interval, got.count, got.until, got.weekday, got.nth) == (
-        freq, interval, count, until, weekday, nth), phrase
+        freq,
+        interval,
+        count,
+        until,
+        weekday,
+        nth,
+    ), phrase
     assert got.issues == (), phrase
 
 
-@pytest.mark.parametrize("phrase", ["morgen um zehn", "Dienstag", "nächste Woche", "tomorrow at 3", "", "am 3.12.",
-                                    "in zwei Wochen", "next Monday", "einmal schneiden bitte"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "morgen um zehn",
+        "Dienstag",
+        "nächste Woche",
+        "tomorrow at 3",
+        "",
+        "am 3.12.",
+        "in zwei Wochen",
+        "next Monday",
+        "einmal schneiden bitte",
+    ],
+)
 def test_not_a_repeat(phrase: str) -> None:
     assert parse_repeat(phrase, NOW, "de") is None
 

@@ -178,15 +178,18 @@ CASES: list[tuple[str, str, str, str]] = [
     # --- fillers, false starts, self-corrections ----------------------------------------------
     ("ähm ja also am besten Donnerstag so gegen halb fünf wenn's geht", "de", FRI, "dt 2026-11-26 16:30"),
     ("äh Montag, nee, doch lieber Dienstag um zehn", "de", FRI, "dt 2026-11-24 10:00"),
-    ("also ich dachte so an nächste Woche Mittwoch nachmittags", "de", FRI,
-     "win 2026-11-25 12:00 | 2026-11-25 18:00"),
+    ("also ich dachte so an nächste Woche Mittwoch nachmittags", "de", FRI, "win 2026-11-25 12:00 | 2026-11-25 18:00"),
     ("hätten Sie morgen zwischen zwei und vier was frei", "de", FRI, "win 2026-11-21 14:00 | 2026-11-21 16:00"),
     ("nicht Montag sondern Dienstag", "de", FRI, "date 2026-11-24"),
     ("Dienstag, nicht Montag", "de", FRI, "date 2026-11-24"),
     ("Montag geht nicht, aber Dienstag", "de", FRI, "date 2026-11-24"),
     ("um drei, nein, lieber um vier", "de", FRI, "dt 2026-11-20 16:00"),
-    ("ja hallo ich bräuchte mal einen Termin so Ende nächster Woche", "de", FRI,
-     "win 2026-11-26 00:00 | 2026-11-29 00:00"),
+    (
+        "ja hallo ich bräuchte mal einen Termin so Ende nächster Woche",
+        "de",
+        FRI,
+        "win 2026-11-26 00:00 | 2026-11-29 00:00",
+    ),
     # --- DST and year rollover -----------------------------------------------------------------
     ("morgen um 10", "de", DST_OCT, "dt 2026-10-25 10:00"),
     ("morgen um 10", "de", DST_MAR, "dt 2027-03-28 10:00"),
@@ -263,8 +266,7 @@ CASES: list[tuple[str, str, str, str]] = [
     ("not Monday, Tuesday", "en", FRI, "date 2026-11-24"),
     ("Monday doesn't work, how about Wednesday at 2", "en", FRI, "dt 2026-11-25 14:00"),
     ("uh so maybe like Wednesday at two thirty", "en", FRI, "dt 2026-11-25 14:30"),
-    ("could I come in sometime next week in the afternoon", "en", FRI,
-     "win 2026-11-23 12:00 | 2026-11-28 18:00"),
+    ("could I come in sometime next week in the afternoon", "en", FRI, "win 2026-11-23 12:00 | 2026-11-28 18:00"),
     ("between Monday and Wednesday", "en", FRI, "win 2026-11-23 00:00 | 2026-11-26 00:00"),
     ("not before 10", "en", FRI, "win 2026-11-20 10:00 | 2026-11-20 20:00"),
     ("this afternoon", "en", FRI, "win 2026-11-20 12:00 | 2026-11-20 18:00"),
@@ -299,7 +301,9 @@ def _check(text: str, lang: str, now_s: str, expected: str) -> None:
         a, b = (x.strip() for x in rest.split("|"))
         assert w.kind == "window", got
         assert (w.start.replace(tzinfo=None), w.end.replace(tzinfo=None)) == (
-            datetime.fromisoformat(a), datetime.fromisoformat(b)), got
+            datetime.fromisoformat(a),
+            datetime.fromisoformat(b),
+        ), got
     else:
         assert w.kind == "none", got
         assert rest in w.issues, got

@@ -22,6 +22,7 @@ def at(s: str, tz: ZoneInfo = BERLIN) -> datetime:
 
 # --- flags and issues ---------------------------------------------------------------------------
 
+
 def test_time_only_has_no_date() -> None:
     w = parse_when("vormittags ab 9 Uhr", NOW)
     assert (w.kind, w.start, w.end) == ("window", at("2026-11-20 09:00"), at("2026-11-20 12:00"))
@@ -83,9 +84,17 @@ def test_nothing_is_none() -> None:
 
 def test_to_dict_is_json_shape() -> None:
     d = parse_when("morgen um halb drei", NOW).to_dict()
-    assert d == {"kind": "datetime", "start": "2026-11-21T14:30:00+01:00", "end": None,
-                 "text": "morgen um halb drei", "has_date": True, "has_time": True, "formal": False,
-                 "issues": [], "alternatives": []}
+    assert d == {
+        "kind": "datetime",
+        "start": "2026-11-21T14:30:00+01:00",
+        "end": None,
+        "text": "morgen um halb drei",
+        "has_date": True,
+        "has_time": True,
+        "formal": False,
+        "issues": [],
+        "alternatives": [],
+    }
 
 
 # --- opening hours decide the 12-hour reading -----------------------------------------------------
@@ -116,6 +125,7 @@ def test_hours_drop_closed_days_from_week_windows() -> None:
 
 
 # --- DST ------------------------------------------------------------------------------------------
+
 
 def test_dst_autumn_keeps_wall_clock() -> None:
     now = datetime(2026, 10, 24, 18, 0, tzinfo=BERLIN)
@@ -152,6 +162,7 @@ def test_iso_offsets_convert_to_the_tenant_zone() -> None:
 
 
 # --- combine_when -----------------------------------------------------------------------------------
+
 
 def test_combine_spoken_day_and_time() -> None:
     w = combine_when(parse_when("morgen", NOW), parse_when("halb drei", NOW))
@@ -201,6 +212,7 @@ def test_combine_across_dst() -> None:
 
 # --- robustness ---------------------------------------------------------------------------------------
 
+
 def _consistent(w: When, now: datetime) -> None:
     assert isinstance(w, When)
     assert w.kind in ("datetime", "date", "window", "none")
@@ -219,26 +231,93 @@ def _consistent(w: When, now: datetime) -> None:
 
 
 def test_hostile_inputs_never_raise() -> None:
-    for text in ("x" * 100_000, "\x00\x01\x02 morgen \x7f", "🙂 morgen um 🕒", "99:99", "31.31.31",
-                 "9999-99-99T99:99", "am 0.", "um -5", "in 99999999999 Tagen", "halb 99",
-                 "viertel nach 77", None, 12345, "‮morgen", "\u2028heute\u2029", "in 1e9 stunden",
-                 "between 99 and 100", "vom 40. bis 50.", "2026-11-21T14:30:00+99:99"):
+    for text in (
+        "x" * 100_000,
+        "\x00\x01\x02 morgen \x7f",
+        "🙂 morgen um 🕒",
+        "99:99",
+        "31.31.31",
+        "9999-99-99T99:99",
+        "am 0.",
+        "um -5",
+        "in 99999999999 Tagen",
+        "halb 99",
+        "viertel nach 77",
+        None,
+        12345,
+        "‮morgen",
+        "\u2028heute\u2029",
+        "in 1e9 stunden",
+        "between 99 and 100",
+        "vom 40. bis 50.",
+        "2026-11-21T14:30:00+99:99",
+    ):
         w = parse_when(text, NOW)  # type: ignore[arg-type]
         _consistent(w, NOW)
     assert len(parse_when("a" * 10_000, NOW).text) <= 500
 
 
 _ALPHABET = st.sampled_from(
-    ["morgen", "um", "halb", "drei", "15:30", "nächste", "Woche", "Dienstag", "ab", "bis", "zwischen",
-     "und", "vormittags", "am", "5.", "12.", "2026-11-21", "at", "half", "past", "two", "next", "the",
-     "4th", "nicht", "oder", "in", "einer", "Stunde", "Wochen", "Ende", "Dezember", "31.02.", "0", "99",
-     "-", ":", ".", "über", "viertel", "vor", "Monat", "weekend", "pm", "Uhr", "1", "24", "heute"])
+    [
+        "morgen",
+        "um",
+        "halb",
+        "drei",
+        "15:30",
+        "nächste",
+        "Woche",
+        "Dienstag",
+        "ab",
+        "bis",
+        "zwischen",
+        "und",
+        "vormittags",
+        "am",
+        "5.",
+        "12.",
+        "2026-11-21",
+        "at",
+        "half",
+        "past",
+        "two",
+        "next",
+        "the",
+        "4th",
+        "nicht",
+        "oder",
+        "in",
+        "einer",
+        "Stunde",
+        "Wochen",
+        "Ende",
+        "Dezember",
+        "31.02.",
+        "0",
+        "99",
+        "-",
+        ":",
+        ".",
+        "über",
+        "viertel",
+        "vor",
+        "Monat",
+        "weekend",
+        "pm",
+        "Uhr",
+        "1",
+        "24",
+        "heute",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_ALPHABET, max_size=8).map(" ".join), st.sampled_from(["de", "en"]),
-       st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
-       st.sampled_from([BERLIN, LONDON, ZoneInfo("America/New_York"), ZoneInfo("UTC")]))
+@given(
+    st.lists(_ALPHABET, max_size=8).map(" ".join),
+    st.sampled_from(["de", "en"]),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from([BERLIN, LONDON, ZoneInfo("America/New_York"), ZoneInfo("UTC")]),
+)
 def test_grammar_words_never_raise(text: str, lang: str, naive: datetime, tz: ZoneInfo) -> None:
     # parse_when turns any exception into kind "none" with the issue "internal_error" (the phone line
     # must get an answer), so "never raises" is only shown by that issue's absence.

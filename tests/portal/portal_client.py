@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from agent_functions.context import SERVICES
+from agent_functions.replay.seed import insert_appointment
 from booking_core.domain import AppointmentView, CustomerInput
 from booking_core.storage.models import Appointment, AuditEntry
-from agent_functions.replay.seed import insert_appointment
 from portal import accounts as acc
 
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")  # a Friday
@@ -53,7 +53,8 @@ async def seed(client: TestClient) -> Seeded:
     physio = await svc.tenants.get("demo-physio")
     assert salon is not None and physio is not None
     a = await insert_appointment(
-        svc.db, svc.clock,
+        svc.db,
+        svc.clock,
         salon,
         service_id="ansatzfaerbung",
         staff_id="emma",
@@ -61,7 +62,8 @@ async def seed(client: TestClient) -> Seeded:
         customer=CustomerInput("Lena Vogel", "+4917612345678"),
     )
     b = await insert_appointment(
-        svc.db, svc.clock,
+        svc.db,
+        svc.clock,
         physio,
         service_id="follow-up",
         staff_id="olivia",

@@ -15,8 +15,9 @@ from portal import accounts as acc
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-async def invited_user(db: Database, email: str = "Anna@Salon.example", role: str = "owner",
-                       tenant: str = "demo-salon") -> acc.User:
+async def invited_user(
+    db: Database, email: str = "Anna@Salon.example", role: str = "owner", tenant: str = "demo-salon"
+) -> acc.User:
     token = await acc.invite(db, tenant_id=tenant, email=email, role=role, now=NOW)
     return await acc.accept_invitation(db, token, "correct horse battery", NOW)
 
@@ -29,7 +30,9 @@ async def test_an_invitation_is_stored_only_as_its_hash_and_emailed(db: Database
     assert len(rows) == 1 and rows[0].token_sha256 == acc.digest(token) and token not in rows[0].token_sha256
     assert rows[0].email == "anna@salon.example" and rows[0].expires_at == NOW + timedelta(hours=24)
     assert len(mails) == 1 and mails[0].payload["to"] == "anna@salon.example"
-    assert f"/portal/accept/{token}" in mails[0].payload["text"] and mails[0].payload["subject"].startswith("Your invitation")
+    assert f"/portal/accept/{token}" in mails[0].payload["text"] and mails[0].payload["subject"].startswith(
+        "Your invitation"
+    )
 
 
 async def test_a_new_invitation_revokes_the_pending_one(db: Database) -> None:
@@ -123,15 +126,37 @@ async def test_one_pending_invitation_is_enforced_by_the_database(db: Database) 
     await acc.invite(db, tenant_id="demo-salon", email="a@x.de", role="staff", now=NOW)
     with pytest.raises(Exception):
         async with db.write() as session:
-            session.add(PortalToken(token_sha256="f" * 64, tenant_id="demo-salon", email="a@x.de", kind="invitation",
-                                    role="staff", lang="de", created_at=NOW, expires_at=NOW + timedelta(hours=1)))
+            session.add(
+                PortalToken(
+                    token_sha256="f" * 64,
+                    tenant_id="demo-salon",
+                    email="a@x.de",
+                    kind="invitation",
+                    role="staff",
+                    lang="de",
+                    created_at=NOW,
+                    expires_at=NOW + timedelta(hours=1),
+                )
+            )
     async with db.write() as session:  # once revoked, a new pending row is fine
         await session.execute(update(PortalToken).values(revoked_at=NOW))
-        session.add(PortalToken(token_sha256="e" * 64, tenant_id="demo-salon", email="a@x.de", kind="invitation",
-                                role="staff", lang="de", created_at=NOW, expires_at=NOW + timedelta(hours=1)))
+        session.add(
+            PortalToken(
+                token_sha256="e" * 64,
+                tenant_id="demo-salon",
+                email="a@x.de",
+                kind="invitation",
+                role="staff",
+                lang="de",
+                created_at=NOW,
+                expires_at=NOW + timedelta(hours=1),
+            )
+        )
 
 
-@pytest.mark.parametrize(("email", "role", "code"), [("not-an-email", "staff", "bad_email"), ("a@x.de", "admin", "bad_role")])
+@pytest.mark.parametrize(
+    ("email", "role", "code"), [("not-an-email", "staff", "bad_email"), ("a@x.de", "admin", "bad_role")]
+)
 async def test_bad_invitations_write_nothing(db: Database, email: str, role: str, code: str) -> None:
     with pytest.raises(acc.AccountError) as refused:
         await acc.invite(db, tenant_id="demo-salon", email=email, role=role, now=NOW)

@@ -28,7 +28,9 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[TestClient]:
-    services = build_services(Settings(database_url=database_url, retell_api_keys=["k"], admin_token="t"), FrozenClock(NOW))
+    services = build_services(
+        Settings(database_url=database_url, retell_api_keys=["k"], admin_token="t"), FrozenClock(NOW)
+    )
     await save_tenant(services.db, read_tenant_file("fixtures/tenants/demo-salon.yaml"), NOW)
     async with TestClient(TestServer(create_app(services))) as test_client:
         yield test_client
@@ -59,11 +61,14 @@ async def invite(client: TestClient, email: str = "anna@salon.example", role: st
 async def test_invitation_accept_then_login_sets_a_safe_cookie(client: TestClient) -> None:
     token = await invite(client)
     csrf = await form_csrf(client, f"/portal/accept/{token}")
-    accepted = await client.post(f"/portal/accept/{token}", data={"csrf": csrf, "password": PASSWORD}, allow_redirects=False)
+    accepted = await client.post(
+        f"/portal/accept/{token}", data={"csrf": csrf, "password": PASSWORD}, allow_redirects=False
+    )
     assert accepted.status == 302 and accepted.headers["Location"] == "/portal/login?done=1"
     csrf = await form_csrf(client, "/portal/login")
-    logged_in = await client.post("/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD},
-                                  allow_redirects=False)
+    logged_in = await client.post(
+        "/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD}, allow_redirects=False
+    )
     assert logged_in.status == 302 and logged_in.headers["Location"] == "/portal/day"
     cookie = next(v for v in logged_in.headers.getall("Set-Cookie") if v.startswith("slotline_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/portal/" in cookie
@@ -75,14 +80,20 @@ async def test_secure_flag_behind_a_tls_proxy(client: TestClient) -> None:
     token = await invite(client)
     await acc.accept_invitation(client.app[SERVICES].db, token, PASSWORD, NOW)
     csrf = await form_csrf(client, "/portal/login")
-    logged_in = await client.post("/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD},
-                                  headers={"X-Forwarded-Proto": "https"}, allow_redirects=False)
+    logged_in = await client.post(
+        "/portal/login",
+        data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD},
+        headers={"X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+    )
     cookie = next(v for v in logged_in.headers.getall("Set-Cookie") if v.startswith("slotline_session="))
     assert "Secure" in cookie
 
 
 @pytest.mark.parametrize("csrf", [None, "", "forged-token"])
-async def test_forms_without_the_right_csrf_token_are_refused_and_write_nothing(client: TestClient, csrf: str | None) -> None:
+async def test_forms_without_the_right_csrf_token_are_refused_and_write_nothing(
+    client: TestClient, csrf: str | None
+) -> None:
     token = await invite(client)
     await client.get("/portal/login")  # the browser has its CSRF cookie
     data = {"password": PASSWORD} if csrf is None else {"password": PASSWORD, "csrf": csrf}
@@ -100,8 +111,9 @@ async def test_a_session_id_planted_before_login_is_not_the_one_after(client: Te
     planted = "attacker-chosen-session-id"
     client.session.cookie_jar.update_cookies({"slotline_session": planted})
     csrf = await form_csrf(client, "/portal/login")
-    logged_in = await client.post("/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD},
-                                  allow_redirects=False)
+    logged_in = await client.post(
+        "/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD}, allow_redirects=False
+    )
     issued = logged_in.cookies["slotline_session"].value
     assert issued != planted
     assert await acc.session_user(client.app[SERVICES].db, planted, NOW) is None
@@ -152,10 +164,14 @@ async def test_logout_ends_the_session(client: TestClient) -> None:
     token = await invite(client)
     await acc.accept_invitation(client.app[SERVICES].db, token, PASSWORD, NOW)
     csrf = await form_csrf(client, "/portal/login")
-    await client.post("/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD},
-                      allow_redirects=False)
-    _, session_csrf = await acc.session_user(client.app[SERVICES].db, client.session.cookie_jar.filter_cookies(
-        client.make_url("/portal/")).get("slotline_session").value, NOW) or (None, "")
+    await client.post(
+        "/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD}, allow_redirects=False
+    )
+    _, session_csrf = await acc.session_user(
+        client.app[SERVICES].db,
+        client.session.cookie_jar.filter_cookies(client.make_url("/portal/")).get("slotline_session").value,
+        NOW,
+    ) or (None, "")
     assert (await client.post("/portal/logout", data={"csrf": "wrong"}, allow_redirects=False)).status == 403
     assert await count(client, PortalSession) == 1
     out = await client.post("/portal/logout", data={"csrf": session_csrf}, allow_redirects=False)

@@ -20,13 +20,26 @@ async def statuses(client: TestClient) -> dict[str, str]:
 async def test_open_callbacks_first_then_mark_one_done(client: TestClient, seeded: Seeded) -> None:
     booking = client.app[SERVICES].booking
     first = await booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-salon"), call_id="call_1", customer_name="Lena Vogel", phone="+4917612345678", reason="Frage zur Farbe"
+        await client.app[SERVICES].tenants.get("demo-salon"),
+        call_id="call_1",
+        customer_name="Lena Vogel",
+        phone="+4917612345678",
+        reason="Frage zur Farbe",
     )
     second = await booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-salon"), call_id=None, customer_name="Jonas Berg", phone=None, reason="Terminwunsch Samstag"
+        await client.app[SERVICES].tenants.get("demo-salon"),
+        call_id=None,
+        customer_name="Jonas Berg",
+        phone=None,
+        reason="Terminwunsch Samstag",
     )
     other = await booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-physio"), call_id=None, customer_name="Tom Hill", phone=None, reason="x")
+        await client.app[SERVICES].tenants.get("demo-physio"),
+        call_id=None,
+        customer_name="Tom Hill",
+        phone=None,
+        reason="x",
+    )
     html = await (await client.get("/portal/callbacks")).text()
     assert "Tom Hill" not in html and other not in html
     assert 'href="/portal/calls/call_1"' in html and 'href="tel:+4917612345678"' in html
@@ -44,9 +57,11 @@ async def test_open_callbacks_first_then_mark_one_done(client: TestClient, seede
 async def test_marking_done_needs_csrf_and_an_own_callback(client: TestClient, seeded: Seeded) -> None:
     booking = client.app[SERVICES].booking
     mine = await booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-salon"), call_id=None, customer_name="A", phone=None, reason=None)
+        await client.app[SERVICES].tenants.get("demo-salon"), call_id=None, customer_name="A", phone=None, reason=None
+    )
     other = await booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-physio"), call_id=None, customer_name="B", phone=None, reason=None)
+        await client.app[SERVICES].tenants.get("demo-physio"), call_id=None, customer_name="B", phone=None, reason=None
+    )
     html = await (await client.get("/portal/callbacks")).text()
     forged = await client.post(f"/portal/callbacks/{mine}/done", data={"csrf": "forged"}, allow_redirects=False)
     assert forged.status == 403

@@ -14,10 +14,18 @@ def at(h: int, m: int = 0) -> datetime:
     return datetime(2026, 11, 23, h, m, tzinfo=Z)
 
 
-COLOUR = AppointmentIn("a1", "K7M2", "emma", "Ansatz färben", "Lena Vogel", "scheduled", (
-    SegmentIn("Auftragen", at(10), at(10, 30), True),
-    SegmentIn("Ausspülen", at(11, 15), at(11, 45), True),
-))
+COLOUR = AppointmentIn(
+    "a1",
+    "K7M2",
+    "emma",
+    "Ansatz färben",
+    "Lena Vogel",
+    "scheduled",
+    (
+        SegmentIn("Auftragen", at(10), at(10, 30), True),
+        SegmentIn("Ausspülen", at(11, 15), at(11, 45), True),
+    ),
+)
 
 
 def test_a_composite_shows_its_gap_as_free_time_between_busy_segments() -> None:
@@ -31,11 +39,24 @@ def test_a_composite_shows_its_gap_as_free_time_between_busy_segments() -> None:
 
 
 def test_processing_holds_absences_and_a_board_widened_to_fit() -> None:
-    perm = AppointmentIn("a2", "P1", "fabian", "Dauerwelle", "Max", "in_progress", (
-        SegmentIn("Wickeln", at(8), at(8, 45), True), SegmentIn("Einwirken", at(8, 45), at(9, 15), False)))
+    perm = AppointmentIn(
+        "a2",
+        "P1",
+        "fabian",
+        "Dauerwelle",
+        "Max",
+        "in_progress",
+        (SegmentIn("Wickeln", at(8), at(8, 45), True), SegmentIn("Einwirken", at(8, 45), at(9, 15), False)),
+    )
     hold = HoldIn("emma", "Schnitt", at(15), at(15, 30))
-    board = lay_out([("emma", "Emma"), ("fabian", "Fabian")], [(time(9), time(18))], [perm], [hold],
-                    {"emma": [(time(12), time(13))]}, None)
+    board = lay_out(
+        [("emma", "Emma"), ("fabian", "Fabian")],
+        [(time(9), time(18))],
+        [perm],
+        [hold],
+        {"emma": [(time(12), time(13))]},
+        None,
+    )
     assert board.first == 8 * 60  # widened to the 8:00 appointment
     fabian = [(b.kind, b.start) for b in board.columns[1].blocks]
     assert fabian == [("busy", "08:00"), ("processing", "08:45")]

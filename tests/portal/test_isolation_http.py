@@ -35,7 +35,11 @@ async def written(client: TestClient) -> tuple[object, ...]:
 
 async def test_every_route_refuses_another_tenants_ids(client: TestClient, seeded: Seeded) -> None:
     foreign_callback = await client.app[SERVICES].booking.create_callback(
-        await client.app[SERVICES].tenants.get("demo-physio"), call_id="call_physio", customer_name="Tom Hill", phone="+447700900123", reason="pain"
+        await client.app[SERVICES].tenants.get("demo-physio"),
+        call_id="call_physio",
+        customer_name="Tom Hill",
+        phone="+447700900123",
+        reason="pain",
     )
     await record_call(client, "demo-physio", "call_physio", {"service": "massage"}, "Sorry, fully booked.")
     markers = (

@@ -13,8 +13,6 @@ from typing import Any, Self
 import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, settings
-from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, scale
 from sqlalchemy import text
 
 from agent_functions.app import create_app
@@ -27,6 +25,8 @@ from booking_core.clock import FrozenClock
 from booking_core.domain import AppointmentView, CustomerInput
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, scale
 
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+01:00")
 SALON_NUMBER, PHYSIO_NUMBER = "+4930555000100", "+442071234567"
@@ -34,7 +34,16 @@ SALON_CALLER, PHYSIO_CALLER = "+4915100000017", "+447700900123"
 SALON_REF, PHYSIO_REF = "SAL7", "PHY7"
 ADMIN_TOKEN = "reliability-admin-token"
 # Tables whose rows or counts a request may change (which of them, depends on the answer).
-WATCHED = ("appointments", "appointment_segments", "holds", "callback_requests", "audit_log", "customers", "outbox", "calls")
+WATCHED = (
+    "appointments",
+    "appointment_segments",
+    "holds",
+    "callback_requests",
+    "audit_log",
+    "customers",
+    "outbox",
+    "calls",
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,13 @@ class Harness:
         return self.runner.run(coro)
 
     async def _start(self) -> None:
-        settings_ = Settings(database_url=self.database_url, retell_api_keys=[KEY], admin_token=self.admin_token,
-                             allow_unsigned=False, test_clock=False)
+        settings_ = Settings(
+            database_url=self.database_url,
+            retell_api_keys=[KEY],
+            admin_token=self.admin_token,
+            allow_unsigned=False,
+            test_clock=False,
+        )
         self.services = build_services(settings_, self.clock)
         tenants = {}
         for name in ("demo-salon", "demo-physio"):
@@ -97,13 +111,25 @@ class Harness:
         assert self.services is not None
         db, clock = self.services.db, self.services.clock
         self.seeded["demo-salon"] = await insert_appointment(
-            db, clock, tenants["demo-salon"], service_id="herrenhaarschnitt", staff_id="fabian",
+            db,
+            clock,
+            tenants["demo-salon"],
+            service_id="herrenhaarschnitt",
+            staff_id="fabian",
             start=datetime.fromisoformat("2026-11-24T10:00:00+01:00"),
-            customer=CustomerInput(name="Lena Vogel", phone=SALON_CALLER), reference=SALON_REF)
+            customer=CustomerInput(name="Lena Vogel", phone=SALON_CALLER),
+            reference=SALON_REF,
+        )
         self.seeded["demo-physio"] = await insert_appointment(
-            db, clock, tenants["demo-physio"], service_id="follow-up", staff_id="olivia",
+            db,
+            clock,
+            tenants["demo-physio"],
+            service_id="follow-up",
+            staff_id="olivia",
             start=datetime.fromisoformat("2026-11-24T10:00:00+00:00"),
-            customer=CustomerInput(name="Oliver Twist", phone=PHYSIO_CALLER), reference=PHYSIO_REF)
+            customer=CustomerInput(name="Oliver Twist", phone=PHYSIO_CALLER),
+            reference=PHYSIO_REF,
+        )
 
     async def _stop(self) -> None:
         if self.client is not None:
@@ -119,8 +145,9 @@ class Harness:
         counts = ", ".join(f'(SELECT count(*) FROM "{table}")' for table in WATCHED)
         async with self.services.db.read() as session:
             row = (await session.execute(text(f"SELECT {counts}"))).one()
-            appointments = (await session.execute(text(
-                'SELECT id, status, start, staff_id, version FROM appointments ORDER BY id'))).all()
+            appointments = (
+                await session.execute(text("SELECT id, status, start, staff_id, version FROM appointments ORDER BY id"))
+            ).all()
         state: dict[str, Any] = dict(zip(WATCHED, (int(n) for n in row)))
         state["appointments"] = (state["appointments"], tuple(tuple(str(v) for v in a) for a in appointments))
         return state
@@ -148,9 +175,12 @@ def database_for(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("reliability_pg"))
 
 
-
-
 def fuzz_settings(short: int, full: int) -> settings:
     """No example database (the working tree is shared), no deadline (a 2-core machine under load)."""
-    return settings(max_examples=scale(short, full), deadline=None, database=None, derandomize=False,
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=scale(short, full),
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.pg_support import require_postgres, scratch_name
 from tests.reliability.app_harness import Harness, database_for
 from tests.reliability.support import REPORT, Report, create_database, drop_database

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections import Counter
 from datetime import UTC, datetime
 

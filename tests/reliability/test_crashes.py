@@ -32,10 +32,6 @@ import aiohttp
 import asyncpg
 import psutil
 import pytest
-from tests.fakes.calcom import FakeCalcom
-from tests.fakes.tcp_proxy import TcpProxy
-from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, Report, scale
 
 from agent_functions.client import SALON_NUMBER, Answer, FunctionClient
 from agent_functions.server import FAILED_START_S
@@ -45,6 +41,10 @@ from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import read_tenant_file
 from booking_core.tenant_store import save_tenant
+from tests.fakes.calcom import FakeCalcom
+from tests.fakes.tcp_proxy import TcpProxy
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, scale
 
 pytestmark = pytest.mark.postgres
 
@@ -60,8 +60,22 @@ WISHES = (
     ("Ansatz färben", (None, "Emma", "Sarah", "Fabian")),
     ("Dauerwelle", (None, "Emma", "Sarah")),
 )
-STATUSES = frozenset({"ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
-                      "needs_clarification", "not_found", "policy_denied", "callback_requested", "error"})
+STATUSES = frozenset(
+    {
+        "ok",
+        "available",
+        "unavailable",
+        "booked",
+        "rescheduled",
+        "cancelled",
+        "needs_confirmation",
+        "needs_clarification",
+        "not_found",
+        "policy_denied",
+        "callback_requested",
+        "error",
+    }
+)
 LEAKS = ("traceback", "exception", "error", "asyncpg", "sqlalchemy", "postgres", 'file "', "errno")
 BROKEN = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
@@ -71,7 +85,9 @@ BROKEN = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
 def salon(*, hold_ttl_s: int | None = None, calcom: dict[str, Any] | None = None) -> TenantConfig:
     """The demo salon with a shorter hold or a Cal.com mirror: the tenant file validates both."""
-    doc = read_tenant_file(FIXTURES / "tenants" / f"{SALON}.yaml").model_dump(mode="json", by_alias=True, exclude_none=True)
+    doc = read_tenant_file(FIXTURES / "tenants" / f"{SALON}.yaml").model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
     if hold_ttl_s is not None:
         doc["booking"] = {**doc["booking"], "hold_ttl_s": hold_ttl_s}
     if calcom is not None:
@@ -95,8 +111,9 @@ def full_days(config: TenantConfig, count: int, *, after: date | None = None) ->
     out: list[date] = []
     while len(out) < count:
         day += timedelta(days=1)
-        if day.weekday() in (1, 2, 3, 4) and all(cal.working(s, day) and cal.working(s, day) == cal.raw_hours(s, day)
-                                                for s in ALL_STAFF):
+        if day.weekday() in (1, 2, 3, 4) and all(
+            cal.working(s, day) and cal.working(s, day) == cal.raw_hours(s, day) for s in ALL_STAFF
+        ):
             out.append(day)
     return out
 
@@ -134,7 +151,7 @@ class Tally:
     """Everything the simulated callers saw, for the assertions and the report."""
 
     requests: int = 0
-    broken: int = 0                 # connections that broke (a worker was killed under them)
+    broken: int = 0  # connections that broke (a worker was killed under them)
     retries: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
@@ -149,8 +166,17 @@ class Tally:
             self.errors.append((call_id, answer))
 
 
-async def send(client: FunctionClient, tally: Tally, function: str, args: dict[str, Any], call_id: str, *,
-               attempts: int = 4, from_number: str | None = None, to_number: str = SALON_NUMBER) -> Answer | None:
+async def send(
+    client: FunctionClient,
+    tally: Tally,
+    function: str,
+    args: dict[str, Any],
+    call_id: str,
+    *,
+    attempts: int = 4,
+    from_number: str | None = None,
+    to_number: str = SALON_NUMBER,
+) -> Answer | None:
     """One function call as a voice platform makes it: a broken connection is retried (signed anew);
     None when every attempt broke."""
     for attempt in range(attempts):
@@ -186,9 +212,15 @@ async def fetch(url: str, sql: str, *args: Any) -> list[asyncpg.Record]:
 async def appointment_problems(url: str, config: TenantConfig) -> tuple[int, list[str]]:
     """(appointments, problems): every appointment has exactly the segments its service defines, live
     while it stands; no call holds two appointments; no staff member is busy twice at once."""
-    appts = await fetch(url, 'SELECT id, call_id, service_id, status, start, "end" FROM appointments WHERE tenant_id = $1', SALON)
-    segs = await fetch(url, 'SELECT appointment_id, staff_id, key, position, start, "end", busy_until, staff_busy, live '
-                            "FROM appointment_segments WHERE tenant_id = $1 ORDER BY appointment_id, position", SALON)
+    appts = await fetch(
+        url, 'SELECT id, call_id, service_id, status, start, "end" FROM appointments WHERE tenant_id = $1', SALON
+    )
+    segs = await fetch(
+        url,
+        'SELECT appointment_id, staff_id, key, position, start, "end", busy_until, staff_busy, live '
+        "FROM appointment_segments WHERE tenant_id = $1 ORDER BY appointment_id, position",
+        SALON,
+    )
     by_appt: dict[str, list[asyncpg.Record]] = defaultdict(list)
     for seg in segs:
         by_appt[seg["appointment_id"]].append(seg)
@@ -225,7 +257,9 @@ def overlap_problems(busy: list[asyncpg.Record]) -> list[str]:
         busiest = rows[0]  # the segment reaching furthest so far
         for seg in rows[1:]:
             if seg["start"] < busiest["busy_until"]:
-                problems.append(f"{staff} busy twice: {busiest['appointment_id']} and {seg['appointment_id']} at {seg['start']}")
+                problems.append(
+                    f"{staff} busy twice: {busiest['appointment_id']} and {seg['appointment_id']} at {seg['start']}"
+                )
             if seg["busy_until"] > busiest["busy_until"]:
                 busiest = seg
     return problems
@@ -249,7 +283,11 @@ async def caller(client: FunctionClient, tally: Tally, rng: random.Random, days:
         call_id = f"load-{uuid.uuid4().hex[:12]}"
         service, staff_choices = rng.choice(WISHES)
         minute = rng.randrange(9 * 60, 16 * 60, 15)
-        args = {"service": service, "date": rng.choice(days).isoformat(), "time": f"{minute // 60:02d}:{minute % 60:02d}"}
+        args = {
+            "service": service,
+            "date": rng.choice(days).isoformat(),
+            "time": f"{minute // 60:02d}:{minute % 60:02d}",
+        }
         if staff := rng.choice(staff_choices):
             args["staff"] = staff
         phone = f"+49151{rng.randrange(10**7, 10**8)}"
@@ -259,22 +297,41 @@ async def caller(client: FunctionClient, tally: Tally, rng: random.Random, days:
         held = check.outcome == "available"
         if not held:
             # the first alternative on the load's days (the reserved day belongs to the orphaned holds)
-            alternatives = [a for a in check.body["data"].get("alternatives") or []
-                            if date.fromisoformat(when_args(a["start"])["date"]) in days]
+            alternatives = [
+                a
+                for a in check.body["data"].get("alternatives") or []
+                if date.fromisoformat(when_args(a["start"])["date"]) in days
+            ]
             if not alternatives:
                 continue
-            args = {"service": service, **when_args(alternatives[0]["start"]), "staff": alternatives[0]["staff"]["name"]}
-        booking = await send(client, tally, "book_appointment", {**args, "customer_name": "Lena Vogel"}, call_id, from_number=phone)
+            args = {
+                "service": service,
+                **when_args(alternatives[0]["start"]),
+                "staff": alternatives[0]["staff"]["name"],
+            }
+        booking = await send(
+            client, tally, "book_appointment", {**args, "customer_name": "Lena Vogel"}, call_id, from_number=phone
+        )
         if booking is not None and booking.outcome == "booked":
             appointment = booking.body["data"]["appointment"]
             tally.booked[call_id] = appointment
             if rng.random() < 0.3:  # changed their mind: frees capacity, and cancels run under SIGKILL too
-                cancel = await send(client, tally, "cancel_appointment", {"appointment": appointment["reference"], "confirm": True},
-                                    call_id, from_number=phone)
+                cancel = await send(
+                    client,
+                    tally,
+                    "cancel_appointment",
+                    {"appointment": appointment["reference"], "confirm": True},
+                    call_id,
+                    from_number=phone,
+                )
                 if cancel is not None and cancel.outcome != "cancelled":
-                    tally.broken_promises.append(f"{call_id}: booked, then cancel answered {cancel.outcome}: {cancel.body['message']}")
+                    tally.broken_promises.append(
+                        f"{call_id}: booked, then cancel answered {cancel.outcome}: {cancel.body['message']}"
+                    )
         elif booking is not None and held:
-            tally.broken_promises.append(f"{call_id}: held, then book answered {booking.outcome}: {booking.body['message']}")
+            tally.broken_promises.append(
+                f"{call_id}: held, then book answered {booking.outcome}: {booking.body['message']}"
+            )
 
 
 class WorkerKiller:
@@ -343,8 +400,8 @@ class Burst:
 
     abandoned: list[dict[str, str]]
     killed: list[dict[str, str]]
-    last_started: float = 0.0            # wall clock (the server runs on the real clock)
-    answers: dict[str, Answer | None] = field(default_factory=dict)   # call id -> answer, None when killed
+    last_started: float = 0.0  # wall clock (the server runs on the real clock)
+    answers: dict[str, Answer | None] = field(default_factory=dict)  # call id -> answer, None when killed
 
     @property
     def slots(self) -> list[dict[str, str]]:
@@ -353,15 +410,18 @@ class Burst:
 
 def burst_slots(day: date) -> list[dict[str, str]]:
     """Non-overlapping men's cuts (55 min + 5 buffer) on one reserved day, one per staff and hour."""
-    return [{"service": "Herrenhaarschnitt", "date": day.isoformat(), "time": f"{hour:02d}:00", "staff": staff}
-            for hour in range(10, 17) for staff in ("Fabian", "Emma", "David", "Michael")]
+    return [
+        {"service": "Herrenhaarschnitt", "date": day.isoformat(), "time": f"{hour:02d}:00", "staff": staff}
+        for hour in range(10, 17)
+        for staff in ("Fabian", "Emma", "David", "Michael")
+    ]
 
 
 async def orphan_holds(killer: WorkerKiller, client: FunctionClient, day: date) -> Burst:
     """Holds whose calls never come back: half the checks are answered and then abandoned, the other
     half are fired and a worker is SIGKILLed while they run (their holds may or may not be written)."""
     slots = burst_slots(day)
-    burst = Burst(slots[: len(slots) // 2], slots[len(slots) // 2:])
+    burst = Burst(slots[: len(slots) // 2], slots[len(slots) // 2 :])
 
     async def check(call_id: str, slot: dict[str, str]) -> None:
         try:
@@ -404,6 +464,7 @@ async def assert_answered_bookings_stored(url: str, tally: Tally) -> None:
 
 async def rebook_orphaned_slots(client: FunctionClient, tally: Tally, burst: Burst) -> None:
     """After the TTL every slot the burst held (answered or killed) is bookable by another call."""
+
     async def book(i: int, slot: dict[str, str]) -> bool:
         answer = await send(client, tally, "book_appointment", {**slot, "customer_name": "Max Muster"}, f"rebook-{i}")
         return answer is not None and answer.outcome == "booked"
@@ -431,7 +492,9 @@ def calcom_event_types(fake: FakeCalcom, config: TenantConfig) -> dict[str, int]
     for service in config.services:
         if service.segments:
             for seg in service.segments:
-                mapping[f"{service.id}/{seg.key}"] = fake.add_event_type(f"{service.id}-{seg.key}".lower(), seg.duration_min)
+                mapping[f"{service.id}/{seg.key}"] = fake.add_event_type(
+                    f"{service.id}-{seg.key}".lower(), seg.duration_min
+                )
         else:
             assert service.duration_min is not None
             mapping[service.id] = fake.add_event_type(service.id, service.duration_min)
@@ -442,8 +505,20 @@ class OutboxWorker:
     """`slotline worker` in its own process, with a short lease so a killed worker's rows come back soon."""
 
     def __init__(self, database_url: str, log_path: Path) -> None:
-        self.command = [sys.executable, "-m", "agent_functions.cli", "worker", "--database-url", database_url,
-                        "--poll", "0.2", "--batch", "2", "--lease", "2"]
+        self.command = [
+            sys.executable,
+            "-m",
+            "agent_functions.cli",
+            "worker",
+            "--database-url",
+            database_url,
+            "--poll",
+            "0.2",
+            "--batch",
+            "2",
+            "--lease",
+            "2",
+        ]
         self.env = {**os.environ, CALCOM_ENV: CALCOM_KEY, "SLOTLINE_LOG_FORMAT": "json"}
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -454,7 +529,9 @@ class OutboxWorker:
             self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=log, start_new_session=True)
 
     def kill(self) -> None:
-        assert self.process is not None and self.process.poll() is None, f"the worker died by itself (log: {self.log_path})"
+        assert self.process is not None and self.process.poll() is None, (
+            f"the worker died by itself (log: {self.log_path})"
+        )
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
         self.kills += 1
@@ -470,16 +547,21 @@ class OutboxWorker:
 
 
 async def outbox_status(url: str) -> Counter[str]:
-    return Counter({r["status"]: r["n"] for r in await fetch(url, "SELECT status, count(*) AS n FROM outbox GROUP BY status")})
+    return Counter(
+        {r["status"]: r["n"] for r in await fetch(url, "SELECT status, count(*) AS n FROM outbox GROUP BY status")}
+    )
 
 
-async def kill_outbox_worker_mid_send(worker: OutboxWorker, fake: FakeCalcom, url: str, kills: int, until: float) -> int:
+async def kill_outbox_worker_mid_send(
+    worker: OutboxWorker, fake: FakeCalcom, url: str, kills: int, until: float
+) -> int:
     """SIGKILL the draining worker `kills` times before `until`, each while one of its Cal.com requests
     is in flight, leaving rows claimed and unsettled; restart it a moment later (rows written meanwhile
     wait in the outbox). Returns how many times rows were still pending right after a kill."""
     left_pending = 0
     for k in range(kills):
         await asyncio.sleep(max(0.5, (until - time.monotonic()) / (kills - k + 1)))
+
         async def mid_send(created: int = len(fake.bookings)) -> bool:
             return len(fake.bookings) > created and any(r.answered is None for r in fake.requests)
 
@@ -495,13 +577,22 @@ async def mirror_problems(url: str, config: TenantConfig, fake: FakeCalcom) -> l
     """Every part of every appointment is in Cal.com exactly once, active exactly while the appointment
     stands (cancelled ones were created, then cancelled), and Cal.com holds nothing else."""
     appts = await fetch(url, "SELECT id, service_id, status FROM appointments WHERE tenant_id = $1", SALON)
-    seen = Counter((b["metadata"].get("slotline_appointment"), b["metadata"].get("slotline_segment")) for b in fake.bookings.values())
-    active = {(b["metadata"].get("slotline_appointment"), b["metadata"].get("slotline_segment"))
-              for b in fake.bookings.values() if b["status"] == "accepted"}
+    seen = Counter(
+        (b["metadata"].get("slotline_appointment"), b["metadata"].get("slotline_segment"))
+        for b in fake.bookings.values()
+    )
+    active = {
+        (b["metadata"].get("slotline_appointment"), b["metadata"].get("slotline_segment"))
+        for b in fake.bookings.values()
+        if b["status"] == "accepted"
+    }
     expected = {(a["id"], key): a["status"] for a in appts for key in mirrored_parts(config, a["service_id"])}
     problems = [f"{part} mirrored {seen[part]} times" for part in expected if seen[part] != 1]
-    problems += [f"{part} is {'active' if part in active else 'cancelled'} in Cal.com but {status} here"
-                 for part, status in expected.items() if (part in active) != (status == "scheduled")]
+    problems += [
+        f"{part} is {'active' if part in active else 'cancelled'} in Cal.com but {status} here"
+        for part, status in expected.items()
+        if (part in active) != (status == "scheduled")
+    ]
     problems += [f"unexpected Cal.com booking {part}" for part in seen if part not in expected]
     return problems
 
@@ -513,16 +604,23 @@ class CrashRun:
     tally: Tally
     burst: Burst
     server_kills: int
-    blocked: int                          # abandoned holds that refused another call the slot
-    left_pending: int                     # outbox kills after which rows were still undelivered
+    blocked: int  # abandoned holds that refused another call the slot
+    left_pending: int  # outbox kills after which rows were still undelivered
 
     @property
     def killed_mid_request(self) -> set[str]:
         return {call_id for call_id, answer in self.burst.answers.items() if answer is None}
 
 
-async def load_under_sigkill(server: ServerProcess, client: FunctionClient, outbox: OutboxWorker, fake: FakeCalcom,
-                             url: str, days: list[date], reserved: date) -> CrashRun:
+async def load_under_sigkill(
+    server: ServerProcess,
+    client: FunctionClient,
+    outbox: OutboxWorker,
+    fake: FakeCalcom,
+    url: str,
+    days: list[date],
+    reserved: date,
+) -> CrashRun:
     """Callers book on `days` while server workers and the outbox worker are SIGKILLed now and then;
     first of all, orphaned holds are left on the `reserved` day."""
     tally, rng, killer = Tally(), random.Random(9), WorkerKiller(server)
@@ -530,7 +628,9 @@ async def load_under_sigkill(server: ServerProcess, client: FunctionClient, outb
     stop_at = time.monotonic() + load_s
     callers = [asyncio.create_task(caller(client, tally, rng, days, stop_at)) for _ in range(scale(4, 10))]
     # outbox kills in the first two thirds of the load, while bookings still feed the outbox
-    outbox_kills = asyncio.create_task(kill_outbox_worker_mid_send(outbox, fake, url, scale(1, 4), stop_at - load_s / 3))
+    outbox_kills = asyncio.create_task(
+        kill_outbox_worker_mid_send(outbox, fake, url, scale(1, 4), stop_at - load_s / 3)
+    )
     await asyncio.sleep(1)
     burst = await orphan_holds(killer, client, reserved)
     blocked = await probe_holds_block(client, tally, burst)
@@ -569,10 +669,15 @@ async def assert_orphans_released(url: str, config: TenantConfig, client: Functi
 
 
 async def test_sigkill_under_load_keeps_appointments_whole_holds_short_and_the_outbox_delivered(
-        reliability_pg: str, server_log: Path, report: Report, tmp_path: Path) -> None:
+    reliability_pg: str, server_log: Path, report: Report, tmp_path: Path
+) -> None:
     fake = await FakeCalcom(api_key=CALCOM_KEY, latency_s=0.02).start()
-    calcom = {"base_url": fake.url, "api_key_env": CALCOM_ENV, "timeout_s": 5,
-              "event_types": calcom_event_types(fake, salon())}
+    calcom = {
+        "base_url": fake.url,
+        "api_key_env": CALCOM_ENV,
+        "timeout_s": 5,
+        "event_types": calcom_event_types(fake, salon()),
+    }
     config = salon(hold_ttl_s=HOLD_TTL_S, calcom=calcom)
     await store_tenant(reliability_pg, config)
     days = full_days(config, scale(4, 30))  # room enough that bookings (and outbox rows) go on all load long
@@ -584,7 +689,10 @@ async def test_sigkill_under_load_keeps_appointments_whole_holds_short_and_the_o
                 outbox.start()
                 run = await load_under_sigkill(server, client, outbox, fake, reliability_pg, days, reserved)
                 # Read before housekeeping may delete them (it removes holds a minute past their expiry).
-                orphans = {r["call_id"] for r in await fetch(reliability_pg, "SELECT call_id FROM holds WHERE call_id LIKE 'orphan-%'")}
+                orphans = {
+                    r["call_id"]
+                    for r in await fetch(reliability_pg, "SELECT call_id FROM holds WHERE call_id LIKE 'orphan-%'")
+                }
                 count = await assert_nothing_broken(reliability_pg, config, run)
                 await assert_orphans_released(reliability_pg, config, client, run)
 
@@ -613,7 +721,9 @@ async def test_sigkill_under_load_keeps_appointments_whole_holds_short_and_the_o
 # --- 2. the database connection cut mid-call ------------------------------------------------------
 
 
-async def db_caller(client: FunctionClient, tally: Tally, rng: random.Random, days: list[date], stop: asyncio.Event) -> None:
+async def db_caller(
+    client: FunctionClient, tally: Tally, rng: random.Random, days: list[date], stop: asyncio.Event
+) -> None:
     """Calls that read and write (context, check, book) while the database comes and goes; now and
     then a call to the English tenant, whose apologies must be English too."""
     while not stop.is_set():
@@ -623,18 +733,30 @@ async def db_caller(client: FunctionClient, tally: Tally, rng: random.Random, da
             await english_call(client, tally, call_id, phone)
             continue
         minute = rng.randrange(10 * 60, 16 * 60, 15)
-        args = {"service": rng.choice(("Herrenhaarschnitt", "Ansatz färben")), "date": rng.choice(days).isoformat(),
-                "time": f"{minute // 60:02d}:{minute % 60:02d}"}
+        args = {
+            "service": rng.choice(("Herrenhaarschnitt", "Ansatz färben")),
+            "date": rng.choice(days).isoformat(),
+            "time": f"{minute // 60:02d}:{minute % 60:02d}",
+        }
         await send(client, tally, "get_context", {}, call_id, from_number=phone, attempts=1)
         check = await send(client, tally, "check_availability", args, call_id, from_number=phone, attempts=1)
         if check is not None and check.outcome == "available":
-            await send(client, tally, "book_appointment", {**args, "customer_name": "Lena Vogel"}, call_id,
-                       from_number=phone, attempts=1)
+            await send(
+                client,
+                tally,
+                "book_appointment",
+                {**args, "customer_name": "Lena Vogel"},
+                call_id,
+                from_number=phone,
+                attempts=1,
+            )
 
 
 async def english_call(client: FunctionClient, tally: Tally, call_id: str, phone: str) -> None:
     for function in ("get_context", "list_services"):
-        answer = await send(client, tally, function, {}, call_id, from_number=phone, to_number=PHYSIO_NUMBER, attempts=1)
+        answer = await send(
+            client, tally, function, {}, call_id, from_number=phone, to_number=PHYSIO_NUMBER, attempts=1
+        )
         if answer is not None and answer.outcome == "error" and "sorry" not in answer.body["message"].lower():
             tally.problems.append(f"{function}: an English caller heard {answer.body['message']!r}")
 
@@ -645,13 +767,16 @@ async def assert_back_to_normal(client: FunctionClient, days: list[date]) -> Non
     args = {"service": "Herrenhaarschnitt", "date": days[-1].isoformat(), "time": "18:00", "staff": "Michael"}
     context = await send(client, tally, "get_context", {}, "after-outage", attempts=1)
     check = await send(client, tally, "check_availability", args, "after-outage", attempts=1)
-    booking = await send(client, tally, "book_appointment", {**args, "customer_name": "Max Muster"}, "after-outage", attempts=1)
+    booking = await send(
+        client, tally, "book_appointment", {**args, "customer_name": "Max Muster"}, "after-outage", attempts=1
+    )
     outcomes = [a.outcome if a else "broken" for a in (context, check, booking)]
     assert outcomes == ["ok", "available", "booked"], (outcomes, tally.problems, [a.body for _, a in tally.errors])
 
 
 async def unrecorded_callbacks(url: str, errors: list[tuple[str, Answer]]) -> list[str]:
     """Failed calls without a callback request in the database (given time to catch up)."""
+
     async def missing() -> list[str]:
         rows = {r["id"]: r["call_id"] for r in await fetch(url, "SELECT id, call_id FROM callback_requests")}
         out = []
@@ -668,7 +793,8 @@ async def unrecorded_callbacks(url: str, errors: list[tuple[str, Answer]]) -> li
 
 
 async def test_database_cut_mid_call_answers_speakably_and_calls_back(
-        reliability_pg: str, server_log: Path, report: Report) -> None:
+    reliability_pg: str, server_log: Path, report: Report
+) -> None:
     config = salon()
     days = full_days(config, 2)
     target = urlsplit(reliability_pg)
@@ -707,7 +833,9 @@ async def test_database_cut_mid_call_answers_speakably_and_calls_back(
     report.add("failures found", "failed calls without a callback request", len(missing))
     # Failures outside the function are spooled by the edge (agent_functions/callback_spool.py); a failure
     # inside it goes through dispatch._apologise, which queues on the same spool when the database is down.
-    assert not missing, f"{len(missing)} of {len(tally.errors)} failed answers have no callback request, e.g. {missing[:2]}"
+    assert not missing, (
+        f"{len(missing)} of {len(tally.errors)} failed answers have no callback request, e.g. {missing[:2]}"
+    )
 
 
 async def test_database_that_hangs_still_gets_an_answer(reliability_pg: str, server_log: Path, report: Report) -> None:
@@ -726,9 +854,14 @@ async def test_database_that_hangs_still_gets_an_answer(reliability_pg: str, ser
                 assert (await send(client, tally, "get_context", {}, "before-stall", attempts=1)) is not None
                 proxy.stall()
                 args = {"service": "Herrenhaarschnitt", "date": days[0].isoformat(), "time": "11:00"}
-                hung = await asyncio.gather(*(send(client, tally, function, fn_args, f"stalled-{i}", attempts=1)
-                                              for i, (function, fn_args) in enumerate(
-                                                  [("get_context", {}), ("check_availability", args)] * scale(2, 6))))
+                hung = await asyncio.gather(
+                    *(
+                        send(client, tally, function, fn_args, f"stalled-{i}", attempts=1)
+                        for i, (function, fn_args) in enumerate(
+                            [("get_context", {}), ("check_availability", args)] * scale(2, 6)
+                        )
+                    )
+                )
                 # Answered while the database still hangs: nothing here waited for it to come back.
                 assert all(a is not None and a.outcome == "error" for a in hung), [a.body if a else None for a in hung]
                 proxy.resume()

@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from nlu.names import parse_customer_name
 from tests.reliability.app_harness import (
     PHYSIO_CALLER,
     PHYSIO_NUMBER,
@@ -39,13 +41,23 @@ from tests.reliability.app_harness import (
 )
 from tests.reliability.support import Report
 
-from nlu.names import parse_customer_name
-
 # CONTRACT section 3.
-STATUSES = frozenset({
-    "ok", "available", "unavailable", "booked", "rescheduled", "cancelled", "needs_confirmation",
-    "needs_clarification", "not_found", "policy_denied", "callback_requested", "error",
-})
+STATUSES = frozenset(
+    {
+        "ok",
+        "available",
+        "unavailable",
+        "booked",
+        "rescheduled",
+        "cancelled",
+        "needs_confirmation",
+        "needs_clarification",
+        "not_found",
+        "policy_denied",
+        "callback_requested",
+        "error",
+    }
+)
 TRANSPORT_ERRORS = frozenset({400, 404, 413})
 MAX_BODY = 16 * 1024 * 1024  # CONTRACT section 14: bodies above this are refused with 413
 LEAK = re.compile(r"Traceback|Error:|Exception|File \"|\w+\.py\b|(?:/[\w.-]+){2,}/?|\\[\w.-]+\\")
@@ -125,8 +137,9 @@ def problems_with_answer(status: int, body: Any, args: Any) -> list[str]:
     return found
 
 
-def problems_with_writes(status: int, body: Any, before: dict[str, Any], after: dict[str, Any],
-                         callbacks_seen: set[str]) -> list[str]:
+def problems_with_writes(
+    status: int, body: Any, before: dict[str, Any], after: dict[str, Any], callbacks_seen: set[str]
+) -> list[str]:
     """Tables that changed although the answer does not announce such a change.
 
     A callback request is one new row, unless the answer is a retry's (the same `callback_id` as
@@ -146,34 +159,162 @@ def problems_with_writes(status: int, body: Any, before: dict[str, Any], after: 
 
 # --- generated input ----------------------------------------------------------------------------------
 
-CANONICAL_FUNCTIONS = ("get_context", "list_services", "check_availability", "book_appointment", "confirm_booking",
-                       "find_appointments", "reschedule_appointment", "cancel_appointment", "request_callback", "ping")
-ALIAS_FUNCTIONS = ("initialize_call", "get_current_context", "current_time_berlin", "check_customer",
-                   "get_available_services", "get_service_info", "check_availability_v17", "get_alternatives",
-                   "find_next_available", "parse_date", "collect_appointment_data", "book_appointment_v17",
-                   "start_booking", "query_appointment", "query_appointment_by_name", "get_customer_appointments")
-ARG_KEYS = ("service", "date", "time", "staff", "when", "query", "customer_name", "customer_phone", "notes",
-            "appointment", "old_date", "old_time", "new_date", "new_time", "reason", "confirm", "datetime",
-            "dienstleistung", "service_name", "service_id", "datum", "preferred_date", "appointment_date", "uhrzeit",
-            "preferred_time", "mitarbeiter", "preferred_staff_id", "staff_name", "name", "phone_number",
-            "telefonnummer", "new_datum", "new_uhrzeit", "old_datum", "old_uhrzeit", "bestaetigung", "call_id",
-            "function_name")
+CANONICAL_FUNCTIONS = (
+    "get_context",
+    "list_services",
+    "check_availability",
+    "book_appointment",
+    "confirm_booking",
+    "find_appointments",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "request_callback",
+    "ping",
+)
+ALIAS_FUNCTIONS = (
+    "initialize_call",
+    "get_current_context",
+    "current_time_berlin",
+    "check_customer",
+    "get_available_services",
+    "get_service_info",
+    "check_availability_v17",
+    "get_alternatives",
+    "find_next_available",
+    "parse_date",
+    "collect_appointment_data",
+    "book_appointment_v17",
+    "start_booking",
+    "query_appointment",
+    "query_appointment_by_name",
+    "get_customer_appointments",
+)
+ARG_KEYS = (
+    "service",
+    "date",
+    "time",
+    "staff",
+    "when",
+    "query",
+    "customer_name",
+    "customer_phone",
+    "notes",
+    "appointment",
+    "old_date",
+    "old_time",
+    "new_date",
+    "new_time",
+    "reason",
+    "confirm",
+    "datetime",
+    "dienstleistung",
+    "service_name",
+    "service_id",
+    "datum",
+    "preferred_date",
+    "appointment_date",
+    "uhrzeit",
+    "preferred_time",
+    "mitarbeiter",
+    "preferred_staff_id",
+    "staff_name",
+    "name",
+    "phone_number",
+    "telefonnummer",
+    "new_datum",
+    "new_uhrzeit",
+    "old_datum",
+    "old_uhrzeit",
+    "bestaetigung",
+    "call_id",
+    "function_name",
+)
 FRAGMENTS = (
-    "'; DROP TABLE appointments; --", "1 OR 1=1", "\" OR \"\"=\"", "%' UNION SELECT * FROM customers --",
-    "<script>alert(1)</script>", "<b>fett</b>", "&lt;&amp;", "{{7*7}}", "${jndi:ldap://x}", "../../etc/passwd",
-    "C:\\Windows\\system32", "\x00", "\u202e\u200b\ufeff", "𝕳𝖆𝖆𝖗𝖘𝖈𝖍𝖓𝖎𝖙𝖙", "😀💇‍♀️", "ÄÖÜäöüß", "\r\n\t",
-    "None", "null", "undefined", "NaN", "call_1", "dummy_call_id", "{}", "[]", "true", "-1", "0",
+    "'; DROP TABLE appointments; --",
+    "1 OR 1=1",
+    '" OR ""="',
+    "%' UNION SELECT * FROM customers --",
+    "<script>alert(1)</script>",
+    "<b>fett</b>",
+    "&lt;&amp;",
+    "{{7*7}}",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+    "C:\\Windows\\system32",
+    "\x00",
+    "\u202e\u200b\ufeff",
+    "𝕳𝖆𝖆𝖗𝖘𝖈𝖍𝖓𝖎𝖙𝖙",
+    "😀💇‍♀️",
+    "ÄÖÜäöüß",
+    "\r\n\t",
+    "None",
+    "null",
+    "undefined",
+    "NaN",
+    "call_1",
+    "dummy_call_id",
+    "{}",
+    "[]",
+    "true",
+    "-1",
+    "0",
 )
 DATES = (
-    "31.02.", "31.02.2026", "30.02.", "29.02.2027", "00.00.0000", "0000-01-01", "0001-01-01", "year 0",
-    "9999-12-31", "2026-13-45", "2026-11-31", "32.11.", "1.1.1", "26.10.2023", "Donnerstag", "gestern",
-    "morgen", "übermorgen", "nächste Woche Dienstag", "heute", "tomorrow", "yesterday", "next Monday",
-    "2026-11-21T14:30:00+01:00", "2026-11-21 25:61", "21.11.2026 14:30", "24:00", "25 Uhr", "halb dreizehn",
-    "-5", "99:99", "um drei", "16:16", "13th of Smarch", "1e308", "2026-W47-6", "Montag um halb elf",
+    "31.02.",
+    "31.02.2026",
+    "30.02.",
+    "29.02.2027",
+    "00.00.0000",
+    "0000-01-01",
+    "0001-01-01",
+    "year 0",
+    "9999-12-31",
+    "2026-13-45",
+    "2026-11-31",
+    "32.11.",
+    "1.1.1",
+    "26.10.2023",
+    "Donnerstag",
+    "gestern",
+    "morgen",
+    "übermorgen",
+    "nächste Woche Dienstag",
+    "heute",
+    "tomorrow",
+    "yesterday",
+    "next Monday",
+    "2026-11-21T14:30:00+01:00",
+    "2026-11-21 25:61",
+    "21.11.2026 14:30",
+    "24:00",
+    "25 Uhr",
+    "halb dreizehn",
+    "-5",
+    "99:99",
+    "um drei",
+    "16:16",
+    "13th of Smarch",
+    "1e308",
+    "2026-W47-6",
+    "Montag um halb elf",
 )
 ODD_IDS = ("\x00", "call\x00id", "+49\x00151", " ", "None", "x" * 101, "ä" * 40, "1e5", "<script>", "'; --")
-REAL = ("Herrenhaarschnitt", "Ansatz färben", "Fabian", "Emma", "Sports massage", "Olivia", SALON_REF, PHYSIO_REF,
-        "Lena Vogel", "mein Name ist Anna Schmidt", "+4915100000017", "0151 2345678", "ja", "nein")
+REAL = (
+    "Herrenhaarschnitt",
+    "Ansatz färben",
+    "Fabian",
+    "Emma",
+    "Sports massage",
+    "Olivia",
+    SALON_REF,
+    PHYSIO_REF,
+    "Lena Vogel",
+    "mein Name ist Anna Schmidt",
+    "+4915100000017",
+    "0151 2345678",
+    "ja",
+    "nein",
+)
 
 
 def huge_strings() -> st.SearchStrategy[str]:
@@ -187,15 +328,26 @@ def mostly(usual: st.SearchStrategy[Any], odd: st.SearchStrategy[Any], odd_in_te
 
 def scalars() -> st.SearchStrategy[Any]:
     return st.one_of(
-        st.none(), st.booleans(), st.integers(), st.integers(min_value=10**20, max_value=10**40),
-        st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40), st.text(st.characters(codec="utf-8"), max_size=20),
-        st.sampled_from(FRAGMENTS), st.sampled_from(DATES), st.sampled_from(REAL), huge_strings(),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=10**20, max_value=10**40),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=40),
+        st.text(st.characters(codec="utf-8"), max_size=20),
+        st.sampled_from(FRAGMENTS),
+        st.sampled_from(DATES),
+        st.sampled_from(REAL),
+        huge_strings(),
     )
 
 
 def values() -> st.SearchStrategy[Any]:
-    return st.recursive(scalars(), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-                        max_leaves=8)
+    return st.recursive(
+        scalars(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=8,
+    )
 
 
 def nested(depth: int) -> Any:
@@ -229,16 +381,24 @@ def function_names() -> st.SearchStrategy[Any]:
 
 
 def numbers() -> st.SearchStrategy[Any]:
-    return mostly(st.sampled_from([SALON_CALLER, PHYSIO_CALLER, "+4915100000099", "+447700900999"]),
-                  st.sampled_from(ODD_IDS) | scalars(), odd_in_ten=3)
+    return mostly(
+        st.sampled_from([SALON_CALLER, PHYSIO_CALLER, "+4915100000099", "+447700900999"]),
+        st.sampled_from(ODD_IDS) | scalars(),
+        odd_in_ten=3,
+    )
 
 
 def calls() -> st.SearchStrategy[Any]:
     call = st.fixed_dictionaries(
         {"to_number": st.sampled_from([SALON_NUMBER, PHYSIO_NUMBER])},
-        optional={"call_id": mostly(st.uuids().map(lambda u: f"call_{u.hex}"), st.sampled_from(ODD_IDS) | scalars()),
-                  "from_number": numbers(), "direction": scalars(), "agent_id": scalars(),
-                  "metadata": values(), "retell_llm_dynamic_variables": values()},
+        optional={
+            "call_id": mostly(st.uuids().map(lambda u: f"call_{u.hex}"), st.sampled_from(ODD_IDS) | scalars()),
+            "from_number": numbers(),
+            "direction": scalars(),
+            "agent_id": scalars(),
+            "metadata": values(),
+            "retell_llm_dynamic_variables": values(),
+        },
     )
     return mostly(call, st.one_of(call.map(lambda c: {**c, "to_number": "+4912345678"}), values()), odd_in_ten=1)
 
@@ -264,34 +424,86 @@ def function_requests(draw: st.DrawFn) -> Request:
     path = "/retell/functions/" + quote(str(name) if name is not None else "x", safe="")[:1000]
     if shape == "per_function_wrapped":
         return Request(path, _dump(envelope), args=args)
-    headers = {"X-Call-Id": draw(st.sampled_from(["call_hdr", "None", "", "x" * 200])),
-               "X-To-Number": draw(mostly(st.sampled_from([SALON_NUMBER, PHYSIO_NUMBER]), st.sampled_from(["+4912345678", "", "garbage"]), 1))}
+    headers = {
+        "X-Call-Id": draw(st.sampled_from(["call_hdr", "None", "", "x" * 200])),
+        "X-To-Number": draw(
+            mostly(st.sampled_from([SALON_NUMBER, PHYSIO_NUMBER]), st.sampled_from(["+4912345678", "", "garbage"]), 1)
+        ),
+    }
     if draw(st.booleans()):
         headers["X-From-Number"] = draw(st.sampled_from([SALON_CALLER, PHYSIO_CALLER, "0", "anonymous"]))
     return Request(path, _dump(args), headers, args=args)
 
 
 TEMPLATES: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
-    ("check_availability", SALON_NUMBER, SALON_CALLER,
-     {"service": "Herrenhaarschnitt", "date": "2026-11-24", "time": "11:00", "staff": "Fabian"}),
-    ("book_appointment", SALON_NUMBER, SALON_CALLER,
-     {"service": "Ansatz färben", "when": "Montag um halb elf", "staff": "Emma", "customer_name": "Lena Vogel"}),
-    ("collect_appointment_data", SALON_NUMBER, SALON_CALLER,
-     {"dienstleistung": "Herrenhaarschnitt", "datum": "25.11.2026", "uhrzeit": "14:00", "name": "Lena Vogel", "bestaetigung": False}),
+    (
+        "check_availability",
+        SALON_NUMBER,
+        SALON_CALLER,
+        {"service": "Herrenhaarschnitt", "date": "2026-11-24", "time": "11:00", "staff": "Fabian"},
+    ),
+    (
+        "book_appointment",
+        SALON_NUMBER,
+        SALON_CALLER,
+        {"service": "Ansatz färben", "when": "Montag um halb elf", "staff": "Emma", "customer_name": "Lena Vogel"},
+    ),
+    (
+        "collect_appointment_data",
+        SALON_NUMBER,
+        SALON_CALLER,
+        {
+            "dienstleistung": "Herrenhaarschnitt",
+            "datum": "25.11.2026",
+            "uhrzeit": "14:00",
+            "name": "Lena Vogel",
+            "bestaetigung": False,
+        },
+    ),
     ("cancel_appointment", SALON_NUMBER, SALON_CALLER, {"appointment": SALON_REF}),
-    ("reschedule_appointment", SALON_NUMBER, SALON_CALLER, {"appointment": SALON_REF, "new_date": "2026-11-26", "new_time": "15:00"}),
+    (
+        "reschedule_appointment",
+        SALON_NUMBER,
+        SALON_CALLER,
+        {"appointment": SALON_REF, "new_date": "2026-11-26", "new_time": "15:00"},
+    ),
     ("find_appointments", SALON_NUMBER, SALON_CALLER, {"customer_name": "Lena Vogel"}),
     ("request_callback", SALON_NUMBER, SALON_CALLER, {"customer_name": "Lena Vogel", "reason": "Frage zur Farbe"}),
-    ("check_availability", PHYSIO_NUMBER, PHYSIO_CALLER, {"service": "Sports massage", "when": "next Tuesday afternoon"}),
-    ("book_appointment", PHYSIO_NUMBER, PHYSIO_CALLER,
-     {"service": "follow up", "date": "2026-11-25", "time": "09:30", "staff": "Olivia", "customer_name": "Oliver Twist"}),
-    ("reschedule_appointment", PHYSIO_NUMBER, PHYSIO_CALLER, {"appointment": PHYSIO_REF, "new_when": "Thursday at 10am"}),
+    (
+        "check_availability",
+        PHYSIO_NUMBER,
+        PHYSIO_CALLER,
+        {"service": "Sports massage", "when": "next Tuesday afternoon"},
+    ),
+    (
+        "book_appointment",
+        PHYSIO_NUMBER,
+        PHYSIO_CALLER,
+        {
+            "service": "follow up",
+            "date": "2026-11-25",
+            "time": "09:30",
+            "staff": "Olivia",
+            "customer_name": "Oliver Twist",
+        },
+    ),
+    (
+        "reschedule_appointment",
+        PHYSIO_NUMBER,
+        PHYSIO_CALLER,
+        {"appointment": PHYSIO_REF, "new_when": "Thursday at 10am"},
+    ),
     ("cancel_appointment", PHYSIO_NUMBER, PHYSIO_CALLER, {"date": "2026-11-24"}),
 )
 ALIASES_OF: dict[str, tuple[str, ...]] = {
-    "service": ("dienstleistung", "service_name", "service_id"), "date": ("datum", "preferred_date", "appointment_date"),
-    "time": ("uhrzeit", "preferred_time"), "staff": ("mitarbeiter", "preferred_staff_id", "staff_name"),
-    "customer_name": ("name",), "new_date": ("new_datum",), "new_time": ("new_uhrzeit",), "confirm": ("bestaetigung",),
+    "service": ("dienstleistung", "service_name", "service_id"),
+    "date": ("datum", "preferred_date", "appointment_date"),
+    "time": ("uhrzeit", "preferred_time"),
+    "staff": ("mitarbeiter", "preferred_staff_id", "staff_name"),
+    "customer_name": ("name",),
+    "new_date": ("new_datum",),
+    "new_time": ("new_uhrzeit",),
+    "confirm": ("bestaetigung",),
 }
 
 
@@ -307,53 +519,92 @@ def near_valid_requests(draw: st.DrawFn) -> Request:
         if action == "garbage":
             args[key] = draw(values())
         elif action == "date":
-            args[draw(st.sampled_from(["date", "time", "when", "datetime", "new_date", "new_time", "old_date"]))] = draw(st.sampled_from(DATES))
+            args[draw(st.sampled_from(["date", "time", "when", "datetime", "new_date", "new_time", "old_date"]))] = (
+                draw(st.sampled_from(DATES))
+            )
         elif action == "alias" and key in ALIASES_OF and key in args:
             args[draw(st.sampled_from(ALIASES_OF[key]))] = args.pop(key)
         elif action == "drop":
             args.pop(key, None)
         elif action == "extra":
-            args[draw(st.sampled_from(["call_id", "function_name", "tenant", "to_number", "sql", "<b>"]))] = draw(values())
+            args[draw(st.sampled_from(["call_id", "function_name", "tenant", "to_number", "sql", "<b>"]))] = draw(
+                values()
+            )
         else:
             args["confirm"] = draw(st.sampled_from([False, "nein", 0, None, "maybe", [True], {"x": 1}]))
-    call = {"call_id": f"call_{draw(st.uuids()).hex}", "from_number": draw(st.sampled_from([caller, None, "unbekannt"])),
-            "to_number": to_number, "direction": "inbound"}
+    call = {
+        "call_id": f"call_{draw(st.uuids()).hex}",
+        "from_number": draw(st.sampled_from([caller, None, "unbekannt"])),
+        "to_number": to_number,
+        "direction": "inbound",
+    }
     return Request("/retell/functions", _dump({"name": function, "args": args, "call": call}), args=args)
 
 
 def numbers_of_any_kind() -> st.SearchStrategy[Any]:
     """What a timestamp, duration or cost may arrive as: huge, negative, fractional, infinite, text."""
     return st.one_of(
-        st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0, -1, 2**31, 2**63, 10**20]),
-        st.sampled_from(["94000", "1e9", "NaN", "", "eleven", "1e999999", "-0", "1E-999999", "Infinity"]), st.none(), st.booleans(),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([0, -1, 2**31, 2**63, 10**20]),
+        st.sampled_from(["94000", "1e9", "NaN", "", "eleven", "1e999999", "-0", "1E-999999", "Infinity"]),
+        st.none(),
+        st.booleans(),
     )
 
 
 def call_costs() -> st.SearchStrategy[Any]:
-    line = st.fixed_dictionaries({}, optional={"product": scalars(), "cost": numbers_of_any_kind(), "unit_price": numbers_of_any_kind()})
-    cost = st.fixed_dictionaries({}, optional={"product_costs": st.lists(line, max_size=3) | values(),
-                                               "combined_cost": numbers_of_any_kind(), "total_duration_seconds": numbers_of_any_kind()})
+    line = st.fixed_dictionaries(
+        {}, optional={"product": scalars(), "cost": numbers_of_any_kind(), "unit_price": numbers_of_any_kind()}
+    )
+    cost = st.fixed_dictionaries(
+        {},
+        optional={
+            "product_costs": st.lists(line, max_size=3) | values(),
+            "combined_cost": numbers_of_any_kind(),
+            "total_duration_seconds": numbers_of_any_kind(),
+        },
+    )
     return mostly(cost, values())
 
 
 @st.composite
 def event_requests(draw: st.DrawFn) -> Request:
     """A signed lifecycle webhook (CONTRACT section 7) with generated fields."""
-    call = draw(st.fixed_dictionaries(
-        {"to_number": mostly(st.sampled_from([SALON_NUMBER, PHYSIO_NUMBER]), scalars(), odd_in_ten=1),
-         "call_id": mostly(st.uuids().map(lambda u: f"call_{u.hex}"), st.sampled_from(ODD_IDS) | scalars())},
-        optional={key: numbers_of_any_kind() for key in ("start_timestamp", "end_timestamp", "duration_ms")} | {
-            "call_cost": call_costs(), "llm_token_usage": values(), "metadata": values() | deep_values(),
-            "call_status": st.sampled_from(["ended", "error", "ongoing"]) | scalars(),
-            "disconnection_reason": st.sampled_from(ODD_IDS) | scalars(),
-            "from_number": numbers(), "direction": scalars(), "agent_id": scalars(), "transcript": scalars(),
-            "call_analysis": values(), "llm_model": scalars(), "telephony_identifier": values()},
-    ))
-    event = draw(mostly(st.sampled_from(["call_started", "call_ended", "call_analyzed"]),
-                        st.one_of(st.sampled_from(["call_transferred", "", "CALL_ENDED"]), scalars())))
+    call = draw(
+        st.fixed_dictionaries(
+            {
+                "to_number": mostly(st.sampled_from([SALON_NUMBER, PHYSIO_NUMBER]), scalars(), odd_in_ten=1),
+                "call_id": mostly(st.uuids().map(lambda u: f"call_{u.hex}"), st.sampled_from(ODD_IDS) | scalars()),
+            },
+            optional={key: numbers_of_any_kind() for key in ("start_timestamp", "end_timestamp", "duration_ms")}
+            | {
+                "call_cost": call_costs(),
+                "llm_token_usage": values(),
+                "metadata": values() | deep_values(),
+                "call_status": st.sampled_from(["ended", "error", "ongoing"]) | scalars(),
+                "disconnection_reason": st.sampled_from(ODD_IDS) | scalars(),
+                "from_number": numbers(),
+                "direction": scalars(),
+                "agent_id": scalars(),
+                "transcript": scalars(),
+                "call_analysis": values(),
+                "llm_model": scalars(),
+                "telephony_identifier": values(),
+            },
+        )
+    )
+    event = draw(
+        mostly(
+            st.sampled_from(["call_started", "call_ended", "call_analyzed"]),
+            st.one_of(st.sampled_from(["call_transferred", "", "CALL_ENDED"]), scalars()),
+        )
+    )
     body: Any = {"event": event, "call": call}
     if draw(st.sampled_from(range(10))) == 9:
-        body = draw(st.sampled_from([{"event": event}, {"call": call}, [body], {"event": event, "call": draw(values())}]))
+        body = draw(
+            st.sampled_from([{"event": event}, {"call": call}, [body], {"event": event, "call": draw(values())}])
+        )
     return Request("/retell/events", _dump(body))
 
 
@@ -371,35 +622,59 @@ def problems_with_event_writes(status: int, body: Any, before: dict[str, Any], a
     """A recorded event may upsert its call record and (call_ended, call_analyzed) release the call's holds."""
     recorded = status == 200 and isinstance(body, dict) and body.get("status") == "ok"
     allowed = {"calls", "holds"} if recorded else set()
-    return [f"{table} changed on HTTP {status} {body!s:.120}" for table in WATCHED if before[table] != after[table] and table not in allowed]
+    return [
+        f"{table} changed on HTTP {status} {body!s:.120}"
+        for table in WATCHED
+        if before[table] != after[table] and table not in allowed
+    ]
 
 
 def raw_bodies() -> st.SearchStrategy[bytes]:
     """Bodies that are not a function call at all: bytes, text, bare JSON values, broken UTF-8,
     nesting past any recursion limit, numbers too long to convert, and bodies over the size limit."""
     deep = st.sampled_from([65, 1000, 5000, 100_000]).flatmap(
-        lambda n: st.sampled_from(["[" * n + "]" * n, '{"a":' * n + "1" + "}" * n, "[" * n]))
+        lambda n: st.sampled_from(["[" * n + "]" * n, '{"a":' * n + "1" + "}" * n, "[" * n])
+    )
     return st.one_of(
-        st.binary(max_size=300), st.text(max_size=300).map(str.encode), values().map(_dump), deep.map(str.encode),
-        st.sampled_from([b"", b"null", b"NaN", b"\xef\xbb\xbf{}", b'{"name": "\xff\xfe"}', b"1" * 5000, b'{"a": 1, "a": 2}',
-                         b'{"name": "get_context", "args": {}, "call": {"to_number": "+4930555000100"}', b"\x00" * 100,
-                         b" " * (MAX_BODY + 1), b'{"x": "' + b"y" * MAX_BODY + b'"}',
-                         # NaN and Infinity: Python's json reads them, PostgreSQL's json type does not.
-                         b'{"event": "call_ended", "call": {"call_id": "c1", "to_number": "+4930555000100", "start_timestamp": -Infinity}}',
-                         b'{"name": "request_callback", "args": {"reason": NaN}, "call": {"call_id": "c2", "to_number": "+4930555000100"}}']),
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        values().map(_dump),
+        deep.map(str.encode),
+        st.sampled_from(
+            [
+                b"",
+                b"null",
+                b"NaN",
+                b"\xef\xbb\xbf{}",
+                b'{"name": "\xff\xfe"}',
+                b"1" * 5000,
+                b'{"a": 1, "a": 2}',
+                b'{"name": "get_context", "args": {}, "call": {"to_number": "+4930555000100"}',
+                b"\x00" * 100,
+                b" " * (MAX_BODY + 1),
+                b'{"x": "' + b"y" * MAX_BODY + b'"}',
+                # NaN and Infinity: Python's json reads them, PostgreSQL's json type does not.
+                b'{"event": "call_ended", "call": {"call_id": "c1", "to_number": "+4930555000100", "start_timestamp": -Infinity}}',
+                b'{"name": "request_callback", "args": {"reason": NaN}, "call": {"call_id": "c2", "to_number": "+4930555000100"}}',
+            ]
+        ),
     )
 
 
 def _check(harness: Harness, request: Request) -> None:
     status, body, before, after = harness.run(harness.exchange(request))
-    found = problems_with_answer(status, body, request.args) + problems_with_writes(status, body, before, after, harness.callbacks_seen)
+    found = problems_with_answer(status, body, request.args) + problems_with_writes(
+        status, body, before, after, harness.callbacks_seen
+    )
     assert not found, f"{request.path} {request.body[:400]!r} {request.headers}: " + "; ".join(found)
 
 
 # --- the tests ---------------------------------------------------------------------------------------
 
 
-def test_generated_function_calls_get_a_speakable_answer_and_write_only_what_it_announces(harness: Harness, report: Report) -> None:
+def test_generated_function_calls_get_a_speakable_answer_and_write_only_what_it_announces(
+    harness: Harness, report: Report
+) -> None:
     """Envelopes of every shape with generated contents, and sensible calls with spoiled arguments."""
     tried = 0
 
@@ -435,9 +710,13 @@ def test_generated_call_events_are_recorded_or_ignored_and_reports_still_work(ha
     finally:
         report.add("bad inputs tried", "call events", tried)
     for tenant in ("demo-salon", "demo-physio"):
-        for path in (f"/admin/calls?tenant={tenant}", f"/admin/costs?tenant={tenant}&from=1970-01-01&to=1972-12-31",
-                     f"/admin/costs?tenant={tenant}&by=call", f"/admin/costs?tenant={tenant}&format=csv",
-                     f"/admin/costs/page?tenant={tenant}"):
+        for path in (
+            f"/admin/calls?tenant={tenant}",
+            f"/admin/costs?tenant={tenant}&from=1970-01-01&to=1972-12-31",
+            f"/admin/costs?tenant={tenant}&by=call",
+            f"/admin/costs?tenant={tenant}&format=csv",
+            f"/admin/costs/page?tenant={tenant}",
+        ):
             status, text_ = harness.run(harness.admin_get(path))
             assert status == 200, f"{path} after fuzzed events: HTTP {status} {text_[:300]}"
 

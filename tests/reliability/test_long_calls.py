@@ -235,9 +235,12 @@ async def test_call_events_during_a_database_outage_are_all_stored_once_it_is_ba
 
 async def send_copy(url: str, body: bytes, signature: str) -> tuple[int, Any]:
     """One copy over a connection of its own, so copies spread over the worker processes."""
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session, session.post(
-        url, data=body, headers={"Content-Type": "application/json", "X-Retell-Signature": signature}
-    ) as response:
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session,
+        session.post(
+            url, data=body, headers={"Content-Type": "application/json", "X-Retell-Signature": signature}
+        ) as response,
+    ):
         return response.status, await response.json()
 
 

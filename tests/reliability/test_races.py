@@ -25,8 +25,6 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, Report, scale
 from sqlalchemy import text
 
 from agent_functions.client import Answer, FunctionClient
@@ -34,6 +32,8 @@ from agent_functions.server_process import ServerProcess
 from booking_core.availability import calendar_for
 from booking_core.storage.db import Database
 from booking_core.tenant_file import read_tenant_file
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, scale
 
 SALON = read_tenant_file(FIXTURES / "tenants" / "demo-salon.yaml")
 ZONE = ZoneInfo(SALON.timezone)
@@ -76,8 +76,12 @@ async def one_caller(client: FunctionClient, index: int, day: date) -> Outcome:
     call_id = f"call_race_{index}_{uuid.uuid4().hex[:8]}"
     phone = f"+49172{uuid.uuid4().int % 10**7:07d}"
     name = f"{FIRST[index % len(FIRST)]} {LAST[index // len(FIRST) % len(LAST)]}"
-    wish = {"service": SERVICES[index % len(SERVICES)], "date": day.isoformat(), "time": TIMES[index % len(TIMES)],
-            "staff": "Emma"}
+    wish = {
+        "service": SERVICES[index % len(SERVICES)],
+        "date": day.isoformat(),
+        "time": TIMES[index % len(TIMES)],
+        "staff": "Emma",
+    }
     outcome = Outcome(index, direct=index % DIRECT_EVERY == DIRECT_EVERY - 1)
 
     async def send(function: str, args: dict[str, Any]) -> Answer:
@@ -94,16 +98,25 @@ async def one_caller(client: FunctionClient, index: int, day: date) -> Outcome:
             break
         chosen = alternatives[(index + attempt) % len(alternatives)]  # callers spread over what they are offered
         start = datetime.fromisoformat(chosen["start"])
-        answer = await send("book_appointment", {**wish, "date": start.date().isoformat(), "time": start.strftime("%H:%M"),
-                                                 "staff": chosen["staff"]["name"], "customer_name": name})
+        answer = await send(
+            "book_appointment",
+            {
+                **wish,
+                "date": start.date().isoformat(),
+                "time": start.strftime("%H:%M"),
+                "staff": chosen["staff"]["name"],
+                "customer_name": name,
+            },
+        )
     return outcome
 
 
 async def run_callers(base_url: str, callers: int, day: date) -> list[Outcome]:
     """All callers at once. A fresh connection per request, as independent calls from a platform would
     arrive: a kept-alive pool would pin every request to the worker that accepted the first burst."""
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=True),
-                                    timeout=aiohttp.ClientTimeout(total=60))
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, force_close=True), timeout=aiohttp.ClientTimeout(total=60)
+    )
     try:
         client = FunctionClient(base_url, KEY, session=session)
         return list(await asyncio.gather(*(one_caller(client, i, day) for i in range(callers))))
@@ -129,9 +142,14 @@ async def database_state(url: str) -> tuple[list[Any], dict[str, tuple[str, date
     try:
         async with db.read() as session:
             overlaps = list((await session.execute(text(OVERLAPS))).all())
-            rows = (await session.execute(text(
-                "SELECT a.id, a.status, a.start, count(s.id) FROM appointments a "
-                "LEFT JOIN appointment_segments s ON s.appointment_id = a.id GROUP BY a.id, a.status, a.start"))).all()
+            rows = (
+                await session.execute(
+                    text(
+                        "SELECT a.id, a.status, a.start, count(s.id) FROM appointments a "
+                        "LEFT JOIN appointment_segments s ON s.appointment_id = a.id GROUP BY a.id, a.status, a.start"
+                    )
+                )
+            ).all()
             holds = (await session.execute(text("SELECT count(*) FROM holds"))).scalar_one()
     finally:
         await db.dispose()
@@ -169,7 +187,9 @@ def check_each_caller(outcomes: list[Outcome]) -> list[dict[str, Any]]:
         assert sum(1 for _, a in o.answers if a.outcome == "booked") <= 1, (o.index, statuses)
         assert o.last.outcome in ("booked", "unavailable"), (o.index, statuses)
         if o.answers[0][1].outcome == "available":
-            assert o.answers[1][1].outcome == "booked", f"caller {o.index} was told the time is free and held, then: {statuses}"
+            assert o.answers[1][1].outcome == "booked", (
+                f"caller {o.index} was told the time is free and held, then: {statuses}"
+            )
     return booked
 
 
@@ -189,7 +209,11 @@ async def test_callers_racing_for_one_staff_member(reliability_pg: str, server_l
     assert len(appointments) == len(booked), (len(appointments), len(booked))
     for appointment in booked:
         status, start, segments = appointments[appointment["id"]]
-        assert status == "scheduled" and start == datetime.fromisoformat(appointment["start"]), (appointment, status, start)
+        assert status == "scheduled" and start == datetime.fromisoformat(appointment["start"]), (
+            appointment,
+            status,
+            start,
+        )
         assert segments == len(appointment["segments"]), (appointment, segments)
     assert holds == 0, "a hold outlived its booking"
     refusals = sum(1 for o in outcomes for _, a in o.answers if a.outcome == "unavailable")
@@ -202,5 +226,7 @@ async def test_callers_racing_for_one_staff_member(reliability_pg: str, server_l
     report.add("load held", "race processes that answered", len(processes))
     report.add("load held", "race bookings", len(booked))
     report.add("load held", "race refusals with alternatives", refusals)
-    report.add("load held", "race callers left with alternatives only", sum(1 for o in outcomes if o.last.outcome != "booked"))
+    report.add(
+        "load held", "race callers left with alternatives only", sum(1 for o in outcomes if o.last.outcome != "booked")
+    )
     assert sum(processes.values()) == requests

@@ -26,8 +26,6 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, Report, load_demo_tenants, scale
 from sqlalchemy import select, text
 
 from agent_functions.client import SALON_NUMBER, Answer, FunctionClient
@@ -42,6 +40,8 @@ from booking_core.storage.edge_models import FunctionClaim
 from booking_core.storage.migrate import upgrade
 from booking_core.storage.models import CallbackRequest
 from booking_core.tenant_file import read_tenant_file
+from tests.pg_support import FIXTURES
+from tests.reliability.support import KEY, Report, load_demo_tenants, scale
 
 COPIES = 3
 # Statuses of answers that wrote: every later copy of such a request gets the stored answer.
@@ -86,8 +86,12 @@ LAST = ("Vogel", "Krüger", "Lange", "Brandt", "Seidel", "Kühn", "Frank", "Berg
 
 def new_caller(tag: str, index: int) -> Caller:
     """A caller with a call id, mobile number and spoken name of its own (names must read like names)."""
-    return Caller(index, f"call_retry_{tag}_{index}_{uuid.uuid4().hex[:6]}", f"+49171{uuid.uuid4().int % 10**7:07d}",
-                  f"{FIRST[index % len(FIRST)]} {LAST[index // len(FIRST) % len(LAST)]}")
+    return Caller(
+        index,
+        f"call_retry_{tag}_{index}_{uuid.uuid4().hex[:6]}",
+        f"+49171{uuid.uuid4().int % 10**7:07d}",
+        f"{FIRST[index % len(FIRST)]} {LAST[index // len(FIRST) % len(LAST)]}",
+    )
 
 
 @dataclass
@@ -112,13 +116,21 @@ class Platform:
         return self.clients[(caller.index + copy) % len(self.clients)]
 
 
-async def send_copies(platform: Platform, name: str, args: dict[str, Any], caller: Caller, *, at_once: bool,
-                      sent: Sent) -> list[Answer]:
+async def send_copies(
+    platform: Platform, name: str, args: dict[str, Any], caller: Caller, *, at_once: bool, sent: Sent
+) -> list[Answer]:
     """The same function call `COPIES` times, each send signed anew (as Retell signs a retry), either
     one after another or all at once."""
-    envelope = {"name": name, "args": args,
-                "call": {"call_id": caller.call_id, "from_number": caller.phone, "to_number": SALON_NUMBER,
-                         "direction": "inbound"}}
+    envelope = {
+        "name": name,
+        "args": args,
+        "call": {
+            "call_id": caller.call_id,
+            "from_number": caller.phone,
+            "to_number": SALON_NUMBER,
+            "direction": "inbound",
+        },
+    }
     body = json.dumps(envelope, ensure_ascii=False).encode()
     sent.requests += COPIES
     sent.duplicates += COPIES - 1
@@ -127,7 +139,11 @@ async def send_copies(platform: Platform, name: str, args: dict[str, Any], calle
         header = {"X-Retell-Signature": platform.signer.header(body)}
         return platform.target(caller, copy).post(PATH, body, sign=False, headers=header)
 
-    answers = [await post(k) for k in range(COPIES)] if not at_once else await asyncio.gather(*[post(k) for k in range(COPIES)])
+    answers = (
+        [await post(k) for k in range(COPIES)]
+        if not at_once
+        else await asyncio.gather(*[post(k) for k in range(COPIES)])
+    )
     sent.write_duplicates += COPIES - 1 if answers[0].outcome in WRITTEN else 0
     return list(answers)
 
@@ -171,7 +187,9 @@ class Ledger:
         return await self.count("SELECT count(*) FROM appointments WHERE call_id = :c", c=call_id)
 
     async def audit(self, call_id: str, action: str) -> int:
-        return await self.count("SELECT count(*) FROM audit_log WHERE call_id = :c AND action = :a", c=call_id, a=action)
+        return await self.count(
+            "SELECT count(*) FROM audit_log WHERE call_id = :c AND action = :a", c=call_id, a=action
+        )
 
     async def callbacks(self, call_id: str) -> int:
         return await self.count("SELECT count(*) FROM callback_requests WHERE call_id = :c", c=call_id)
@@ -181,7 +199,9 @@ class Ledger:
 
     async def callback_created(self, call_id: str) -> datetime:
         async with self.db.read() as session:
-            return (await session.scalars(select(CallbackRequest.created_at).where(CallbackRequest.call_id == call_id))).one()
+            return (
+                await session.scalars(select(CallbackRequest.created_at).where(CallbackRequest.call_id == call_id))
+            ).one()
 
     async def claims(self) -> int:
         return await self.count("SELECT count(*) FROM function_claims")
@@ -189,10 +209,17 @@ class Ledger:
     async def appointment(self, appointment_id: str) -> tuple[str, int, int]:
         """Status, reschedule count and live segments of one appointment."""
         async with self.db.read() as session:
-            status, moves = (await session.execute(text(
-                "SELECT status, reschedule_count FROM appointments WHERE id = :i"), {"i": appointment_id})).one()
-            live = (await session.execute(text(
-                "SELECT count(*) FROM appointment_segments WHERE appointment_id = :i AND live"), {"i": appointment_id})).scalar_one()
+            status, moves = (
+                await session.execute(
+                    text("SELECT status, reschedule_count FROM appointments WHERE id = :i"), {"i": appointment_id}
+                )
+            ).one()
+            live = (
+                await session.execute(
+                    text("SELECT count(*) FROM appointment_segments WHERE appointment_id = :i AND live"),
+                    {"i": appointment_id},
+                )
+            ).scalar_one()
         return status, int(moves), int(live)
 
     async def close(self) -> None:
@@ -202,10 +229,12 @@ class Ledger:
 # --- one caller's whole call, every function sent three times ---------------------------------------------------
 
 
-async def whole_call(platform: Platform, ledger: Ledger, caller: Caller, day: date, hour: int, *, at_once: bool,
-                     sent: Sent) -> None:
+async def whole_call(
+    platform: Platform, ledger: Ledger, caller: Caller, day: date, hour: int, *, at_once: bool, sent: Sent
+) -> None:
     """Check, book, look up, move (asked, then confirmed), cancel (likewise), ask for a callback: each
     function's copies write once and answer alike; the database shows exactly one of each write."""
+
     def send(name: str, args: dict[str, Any]) -> Any:
         return send_copies(platform, name, args, caller, at_once=at_once, sent=sent)
 
@@ -245,12 +274,16 @@ async def whole_call(platform: Platform, ledger: Ledger, caller: Caller, day: da
     assert question["status"] == "needs_confirmation", question
     assert await ledger.audit(caller.call_id, "cancelled") == 0
 
-    cancelled = same_answer(await send("cancel_appointment", {"appointment": appointment["reference"], "confirm": True}))
+    cancelled = same_answer(
+        await send("cancel_appointment", {"appointment": appointment["reference"], "confirm": True})
+    )
     assert cancelled["status"] == "cancelled", cancelled
     assert await ledger.audit(caller.call_id, "cancelled") == 1
     assert await ledger.appointment(appointment["id"]) == ("cancelled", 1, 0)
 
-    callback = same_answer(await send("request_callback", {"customer_name": caller.name, "reason": "Frage zur Rechnung"}))
+    callback = same_answer(
+        await send("request_callback", {"customer_name": caller.name, "reason": "Frage zur Rechnung"})
+    )
     assert callback["status"] == "callback_requested", callback
     assert await ledger.callbacks(caller.call_id) == 1
 
@@ -294,8 +327,20 @@ async def run_calls(url: str, servers: list[ServerProcess], callers: int, tag: s
     try:
         platform = Platform([s.url for s in servers], session)
         # Each caller has an hour of Emma's of its own: the subject is retries, not competition.
-        await asyncio.gather(*(whole_call(platform, ledger, new_caller(tag, i), days[i // PER_DAY], 9 + 2 * (i % PER_DAY),
-                                          at_once=i % 2 == 1, sent=sent) for i in range(callers)))
+        await asyncio.gather(
+            *(
+                whole_call(
+                    platform,
+                    ledger,
+                    new_caller(tag, i),
+                    days[i // PER_DAY],
+                    9 + 2 * (i % PER_DAY),
+                    at_once=i % 2 == 1,
+                    sent=sent,
+                )
+                for i in range(callers)
+            )
+        )
         assert await ledger.claims() == 0, "an answer claim was left behind"
     finally:
         await session.close()
@@ -322,8 +367,10 @@ async def test_retried_calls_write_once_across_processes(reliability_pg: str, se
     callers = scale(6, 16)
     logs = [server_log, server_log.with_name("server-b.log"), server_log.with_name("server-c.log")]
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(ServerProcess(reliability_pg, key=KEY, workers=w, log_path=p))
-                   for w, p in zip((4, 1, 1), logs, strict=True)]
+        servers = [
+            stack.enter_context(ServerProcess(reliability_pg, key=KEY, workers=w, log_path=p))
+            for w, p in zip((4, 1, 1), logs, strict=True)
+        ]
         sent = await run_calls(reliability_pg, servers, callers, "pg")
     log = ServerLog.read(logs)
     # The copies of every request were answered by processes of their own (three servers, three processes).
@@ -364,9 +411,15 @@ async def plant_claim(url: str, caller: Caller, name: str, args: dict[str, Any],
     db = Database(url)
     try:
         async with db.write() as session:
-            session.add(FunctionClaim(tenant_id="demo-salon", call_id=caller.call_id, token="dead-process",
-                                      request_key=request_key(resolved.function or name, resolved.args or {}, resolved.mode),
-                                      expires_at=expires_at))
+            session.add(
+                FunctionClaim(
+                    tenant_id="demo-salon",
+                    call_id=caller.call_id,
+                    token="dead-process",
+                    request_key=request_key(resolved.function or name, resolved.args or {}, resolved.mode),
+                    expires_at=expires_at,
+                )
+            )
     finally:
         await db.dispose()
 

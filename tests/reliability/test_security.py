@@ -34,10 +34,18 @@ import pytest
 import structlog
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, Report
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+
+from agent_functions import logs
+from agent_functions.phones import mask
+from agent_functions.replay.runner import run_fixture
+from agent_functions.server_process import ServerProcess
+from agent_functions.signature import digest, sign
+from booking_core.storage.db import Database
+from booking_core.storage.migrate import upgrade
+from nlu.names import parse_customer_name
+from tests.pg_support import FIXTURES
 from tests.reliability.app_harness import (
     ADMIN_TOKEN,
     NOW,
@@ -51,15 +59,7 @@ from tests.reliability.app_harness import (
     database_for,
     fuzz_settings,
 )
-
-from agent_functions import logs
-from agent_functions.phones import mask
-from agent_functions.replay.runner import run_fixture
-from agent_functions.server_process import ServerProcess
-from agent_functions.signature import digest, sign
-from booking_core.storage.db import Database
-from booking_core.storage.migrate import upgrade
-from nlu.names import parse_customer_name
+from tests.reliability.support import KEY, Report
 
 CALLS = FIXTURES / "calls"
 
@@ -127,16 +127,18 @@ async def seen_signatures(harness: Harness) -> int:
         return int((await session.execute(text("SELECT count(*) FROM seen_signatures"))).scalar_one())
 
 
-async def send(harness: Harness, path: str, body: bytes, signature: str | None,
-               headers: dict[str, str] | None = None) -> tuple[int, Any]:
+async def send(
+    harness: Harness, path: str, body: bytes, signature: str | None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     assert harness.client is not None
     all_headers = {**(headers or {}), **({} if signature is None else {"X-Retell-Signature": signature})}
     answer = await harness.client.post(path, body, sign=False, headers=all_headers)
     return answer.status, answer.body
 
 
-def expect_refused(harness: Harness, path: str, body: bytes, signature: str | None, what: str,
-                   headers: dict[str, str] | None = None) -> str:
+def expect_refused(
+    harness: Harness, path: str, body: bytes, signature: str | None, what: str, headers: dict[str, str] | None = None
+) -> str:
     """Send, expect 401 with a JSON error, and no write at all; returns the error message."""
     before, seen_before = harness.run(harness.snapshot()), harness.run(seen_signatures(harness))
     status, answer = harness.run(send(harness, path, body, signature, headers))
@@ -151,8 +153,11 @@ def test_bad_signatures_are_refused_and_write_nothing(harness: Harness, report: 
     bodies = {
         "/retell/functions": envelope("request_callback", {"customer_name": "Eve Muster", "reason": "Rückruf"}),
         "/retell/functions/book_appointment": json.dumps(
-            {"service": "Herrenhaarschnitt", "date": "2026-11-25", "time": "11:00", "customer_name": "Eve Muster"}).encode(),
-        "/retell/events": json.dumps({"event": "call_started", "call": {"call_id": "call_sec_ev", "to_number": SALON_NUMBER}}).encode(),
+            {"service": "Herrenhaarschnitt", "date": "2026-11-25", "time": "11:00", "customer_name": "Eve Muster"}
+        ).encode(),
+        "/retell/events": json.dumps(
+            {"event": "call_started", "call": {"call_id": "call_sec_ev", "to_number": SALON_NUMBER}}
+        ).encode(),
     }
     headers = {"/retell/functions/book_appointment": {"X-Call-Id": "call_sec_args", "X-To-Number": SALON_NUMBER}}
     tried = 0
@@ -177,7 +182,9 @@ def expect_first_answer(harness: Harness, path: str, body: bytes, signature: str
     assert harness.run(seen_signatures(harness)) == seen_before, f"{what}: the copy was recorded as a new request"
 
 
-def test_a_byte_identical_copy_is_answered_as_a_retry_on_either_url_and_in_any_spelling(harness: Harness, report: Report) -> None:
+def test_a_byte_identical_copy_is_answered_as_a_retry_on_either_url_and_in_any_spelling(
+    harness: Harness, report: Report
+) -> None:
     """A request sent again unchanged (a retry Retell did not re-sign, or a captured request) gets the
     first answer and writes nothing: to the same URL, to the per-function URL (same body, so the same
     digest), and with the header respelled (upper-case digest, spaces)."""
@@ -198,7 +205,11 @@ def test_generated_signature_headers_are_refused(sqlite_harness: Harness, report
     body = envelope("request_callback", {"customer_name": "Eve Muster"}, call_id="call_gen_sig")
     ms = int(NOW.timestamp() * 1000)
     printable = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=120)
-    shaped = st.builds(lambda v, d: f"v={v},d={d}", st.integers(ms - 10**9, ms + 10**9) | st.integers(), st.text("0123456789abcdef", min_size=60, max_size=68))
+    shaped = st.builds(
+        lambda v, d: f"v={v},d={d}",
+        st.integers(ms - 10**9, ms + 10**9) | st.integers(),
+        st.text("0123456789abcdef", min_size=60, max_size=68),
+    )
     tried = 0
 
     @fuzz_settings(100, 1000)
@@ -253,11 +264,15 @@ async def _count(url: str, table: str) -> int:
 
 
 @pytest.mark.postgres
-def test_a_copy_at_another_worker_process_gets_the_first_answer(reliability_pg: str, server_log: Path, report: Report) -> None:
+def test_a_copy_at_another_worker_process_gets_the_first_answer(
+    reliability_pg: str, server_log: Path, report: Report
+) -> None:
     """Answers to handled requests are shared across processes (PostgreSQL): the copy reaches a
     different worker of a two-worker server, proven by that worker's own metrics, and gets the first
     answer there without a second callback request."""
-    body = envelope("request_callback", {"customer_name": "Eve Muster", "reason": "replay"}, call_id="call_cross_worker")
+    body = envelope(
+        "request_callback", {"customer_name": "Eve Muster", "reason": "replay"}, call_id="call_cross_worker"
+    )
     with ServerProcess(reliability_pg, key=KEY, workers=2, log_path=server_log) as server:
         signature = sign(body, KEY, datetime.now().astimezone())
         status, first, counted = asyncio.run(_send_original(server.url, body, signature))
@@ -271,8 +286,13 @@ def test_a_copy_at_another_worker_process_gets_the_first_answer(reliability_pg: 
 
 # --- admin endpoints ------------------------------------------------------------------------------
 
-ADMIN_PATHS = ("/admin/costs?tenant=demo-salon", "/admin/costs?tenant=demo-salon&format=csv", "/admin/calls?tenant=demo-salon",
-               "/admin/calls?tenant=demo-salon&call_id=call_x", "/admin/costs/page?tenant=demo-salon")
+ADMIN_PATHS = (
+    "/admin/costs?tenant=demo-salon",
+    "/admin/costs?tenant=demo-salon&format=csv",
+    "/admin/calls?tenant=demo-salon",
+    "/admin/calls?tenant=demo-salon&call_id=call_x",
+    "/admin/costs/page?tenant=demo-salon",
+)
 
 
 def bad_admin_credentials() -> list[tuple[str, dict[str, str], str]]:
@@ -314,7 +334,9 @@ def test_admin_endpoints_refuse_requests_without_the_right_token(sqlite_harness:
             tried += 1
             status, body, response_headers = harness.run(admin_get(harness, path + query, headers))
             assert _refused(status, body), f"{path}, {what}: HTTP {status} {body[:200]}"
-            assert "rows" not in body and "calls" not in body and "Salon Sonnenschein" not in body, f"{path}, {what}: data in a refusal"
+            assert "rows" not in body and "calls" not in body and "Salon Sonnenschein" not in body, (
+                f"{path}, {what}: data in a refusal"
+            )
             assert response_headers.get("WWW-Authenticate", "").startswith("Bearer")
         # The query token is for the HTML page only (a browser link cannot send a header).
         if not path.startswith("/admin/costs/page"):
@@ -335,7 +357,12 @@ def tokenless_harness(sqlite_url: str) -> Iterator[Harness]:
 def test_a_server_without_an_admin_token_refuses_every_admin_request(tokenless_harness: Harness) -> None:
     """Never open by default: with no token configured, no token (not even an empty one) gets in."""
     for path in ADMIN_PATHS:
-        for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}, {"Authorization": "Bearer null"}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer "},
+            {"Authorization": "Bearer None"},
+            {"Authorization": "Bearer null"},
+        ):
             status, body, _ = tokenless_harness.run(admin_get(tokenless_harness, path + "&token=", headers))
             assert _refused(status, body), f"{path} {headers}: HTTP {status} {body[:200]}"
 
@@ -352,10 +379,20 @@ def test_the_test_clock_routes_do_not_exist_on_a_normal_server(sqlite_harness: H
 # --- tenant isolation -----------------------------------------------------------------------------
 
 TENANTS = {
-    "demo-salon": {"number": SALON_NUMBER, "caller": SALON_CALLER, "reference": SALON_REF, "customer": "Lena Vogel",
-                   "words": ("Herrenhaarschnitt", "Fabian", "Salon Sonnenschein")},
-    "demo-physio": {"number": PHYSIO_NUMBER, "caller": PHYSIO_CALLER, "reference": PHYSIO_REF, "customer": "Oliver Twist",
-                    "words": ("Follow-up", "Olivia", "Riverside Physio")},
+    "demo-salon": {
+        "number": SALON_NUMBER,
+        "caller": SALON_CALLER,
+        "reference": SALON_REF,
+        "customer": "Lena Vogel",
+        "words": ("Herrenhaarschnitt", "Fabian", "Salon Sonnenschein"),
+    },
+    "demo-physio": {
+        "number": PHYSIO_NUMBER,
+        "caller": PHYSIO_CALLER,
+        "reference": PHYSIO_REF,
+        "customer": "Oliver Twist",
+        "words": ("Follow-up", "Olivia", "Riverside Physio"),
+    },
 }
 
 
@@ -370,21 +407,48 @@ def attempts_on(other: str, other_id: str) -> list[tuple[str, dict[str, Any], st
     return [
         ("cancel_appointment", {"appointment": them["reference"], "confirm": True}, None, NOT_FOUND),
         ("cancel_appointment", {"appointment": other_id, "confirm": True}, None, NOT_FOUND),
-        ("cancel_appointment", {"appointment": them["reference"].lower(), "confirm": True, "reason": "x"}, them["caller"], NOT_FOUND),
+        (
+            "cancel_appointment",
+            {"appointment": them["reference"].lower(), "confirm": True, "reason": "x"},
+            them["caller"],
+            NOT_FOUND,
+        ),
         ("cancel_appointment", {"confirm": True, "date": "2026-11-24"}, them["caller"], NOT_FOUND),
-        ("reschedule_appointment", {"appointment": them["reference"], "new_date": "2026-11-26", "new_time": "11:00", "confirm": True},
-         None, NOT_FOUND),
-        ("reschedule_appointment", {"appointment": other_id, "new_date": "2026-11-26", "new_time": "11:00", "confirm": True},
-         None, NOT_FOUND),
-        ("reschedule_appointment", {"new_date": "2026-11-26", "new_time": "11:00", "confirm": True}, them["caller"], NOT_FOUND),
+        (
+            "reschedule_appointment",
+            {"appointment": them["reference"], "new_date": "2026-11-26", "new_time": "11:00", "confirm": True},
+            None,
+            NOT_FOUND,
+        ),
+        (
+            "reschedule_appointment",
+            {"appointment": other_id, "new_date": "2026-11-26", "new_time": "11:00", "confirm": True},
+            None,
+            NOT_FOUND,
+        ),
+        (
+            "reschedule_appointment",
+            {"new_date": "2026-11-26", "new_time": "11:00", "confirm": True},
+            them["caller"],
+            NOT_FOUND,
+        ),
         ("find_appointments", {"customer_name": them["customer"]}, None, NOT_FOUND),
         ("find_appointments", {"customer_phone": them["caller"]}, None, NOT_FOUND),
         ("find_appointments", {}, them["caller"], NOT_FOUND),
         ("get_context", {}, them["caller"], frozenset({"ok"})),
         ("list_services", {"query": them["words"][0]}, them["caller"], frozenset({"not_found", "needs_clarification"})),
-        ("check_availability", {"service": them["words"][0], "staff": them["words"][1], "date": "2026-11-25", "time": "11:00"},
-         None, frozenset({"needs_clarification"})),
-        ("request_callback", {"tenant": other, "customer_name": "Eve Muster"}, them["caller"], frozenset({"callback_requested"})),
+        (
+            "check_availability",
+            {"service": them["words"][0], "staff": them["words"][1], "date": "2026-11-25", "time": "11:00"},
+            None,
+            frozenset({"needs_clarification"}),
+        ),
+        (
+            "request_callback",
+            {"tenant": other, "customer_name": "Eve Muster"},
+            them["caller"],
+            frozenset({"callback_requested"}),
+        ),
     ]
 
 
@@ -395,7 +459,11 @@ def leaks(answer: Any, other: str, other_id: str, said: Any = None) -> list[str]
     raw = json.dumps(answer, ensure_ascii=False)
     message = answer.get("message", "") if isinstance(answer, dict) else ""
     heard = json.dumps(said, ensure_ascii=False).lower()
-    words = [w for w in (other_id, them["customer"], them["caller"], *them["words"]) if w.lower() not in heard or w == other_id]
+    words = [
+        w
+        for w in (other_id, them["customer"], them["caller"], *them["words"])
+        if w.lower() not in heard or w == other_id
+    ]
     found = [word for word in words if word.lower() in raw.lower()]
     # The reference the caller said may be read back ("P H Y 7"); it must not appear as data.
     data = json.dumps(answer.get("data", {}), ensure_ascii=False) if isinstance(answer, dict) else raw
@@ -412,9 +480,18 @@ def test_a_tenant_cannot_reach_another_tenants_appointments(harness: Harness, re
             tried += 1
             before = harness.run(harness.snapshot())
             assert harness.client is not None
-            answer = harness.run(harness.client.call(function, args, call_id=f"call_iso_{own}_{index}",
-                                                     from_number=from_number, to_number=TENANTS[own]["number"]))
-            assert answer.status == 200 and answer.outcome in expected, f"{own} → {other}, {function} {args}: {answer.body}"
+            answer = harness.run(
+                harness.client.call(
+                    function,
+                    args,
+                    call_id=f"call_iso_{own}_{index}",
+                    from_number=from_number,
+                    to_number=TENANTS[own]["number"],
+                )
+            )
+            assert answer.status == 200 and answer.outcome in expected, (
+                f"{own} → {other}, {function} {args}: {answer.body}"
+            )
             if function == "get_context":
                 assert answer.body["data"]["context"]["caller"]["known"] is False, answer.body
             after = harness.run(harness.snapshot())
@@ -423,14 +500,18 @@ def test_a_tenant_cannot_reach_another_tenants_appointments(harness: Harness, re
             assert not found, f"{own} → {other}, {function} {args} reveals {found}: {answer.body}"
         view = harness.run(harness.services.booking.get_appointment(_config(harness, other), theirs.id))  # type: ignore[union-attr]
         assert view is not None and view.status == "scheduled" and view.start == theirs.start
-        assert harness.run(_callback_tenants(harness, f"call_iso_{own}_%")) == {own}  # the callback went to the dialled tenant
+        assert harness.run(_callback_tenants(harness, f"call_iso_{own}_%")) == {
+            own
+        }  # the callback went to the dialled tenant
     report.add("bad inputs tried", "cross-tenant attempts", tried)
 
 
 async def _callback_tenants(harness: Harness, call_ids: str) -> set[str]:
     assert harness.services is not None
     async with harness.services.db.read() as session:
-        rows = await session.execute(text("SELECT tenant_id FROM callback_requests WHERE call_id LIKE :ids"), {"ids": call_ids})
+        rows = await session.execute(
+            text("SELECT tenant_id FROM callback_requests WHERE call_id LIKE :ids"), {"ids": call_ids}
+        )
         return {row[0] for row in rows}
 
 
@@ -444,15 +525,33 @@ def test_the_tenant_comes_from_the_envelope_never_from_arguments(sqlite_harness:
     number decides (CONTRACT section 1)."""
     harness = sqlite_harness
     assert harness.client is not None
-    salon = {"call_id": "call_env", "from_number": PHYSIO_CALLER, "to_number": SALON_NUMBER,
-             "metadata": {"tenant": "demo-physio"}, "retell_llm_dynamic_variables": {"tenant": "demo-physio"}}
-    body = json.dumps({"name": "find_appointments", "args": {"tenant": "demo-physio", "tenant_id": "demo-physio"}, "call": salon}).encode()
+    salon = {
+        "call_id": "call_env",
+        "from_number": PHYSIO_CALLER,
+        "to_number": SALON_NUMBER,
+        "metadata": {"tenant": "demo-physio"},
+        "retell_llm_dynamic_variables": {"tenant": "demo-physio"},
+    }
+    body = json.dumps(
+        {"name": "find_appointments", "args": {"tenant": "demo-physio", "tenant_id": "demo-physio"}, "call": salon}
+    ).encode()
     answer = harness.run(harness.client.post("/retell/functions", body))
     assert answer.status == 200 and answer.body["status"] == "not_found", answer.body
-    assert "Ich finde" in answer.body["message"] and not leaks(answer.body, "demo-physio", harness.seeded["demo-physio"].id)
-    headers = {"X-Call-Id": "call_env_hdr", "X-To-Number": SALON_NUMBER, "X-Tenant": "demo-physio", "X-From-Number": PHYSIO_CALLER}
-    answer = harness.run(harness.client.post("/retell/functions/find_appointments", b'{"tenant": "demo-physio"}', headers=headers))
-    assert answer.status == 200 and answer.body["status"] == "not_found" and "Ich finde" in answer.body["message"], answer.body
+    assert "Ich finde" in answer.body["message"] and not leaks(
+        answer.body, "demo-physio", harness.seeded["demo-physio"].id
+    )
+    headers = {
+        "X-Call-Id": "call_env_hdr",
+        "X-To-Number": SALON_NUMBER,
+        "X-Tenant": "demo-physio",
+        "X-From-Number": PHYSIO_CALLER,
+    }
+    answer = harness.run(
+        harness.client.post("/retell/functions/find_appointments", b'{"tenant": "demo-physio"}', headers=headers)
+    )
+    assert answer.status == 200 and answer.body["status"] == "not_found" and "Ich finde" in answer.body["message"], (
+        answer.body
+    )
 
 
 # --- logs -----------------------------------------------------------------------------------------
@@ -483,7 +582,7 @@ def fixture_phones_and_names() -> tuple[set[str], set[str]]:
 def revealed(output: str, phones: set[str], names: set[str]) -> list[str]:
     """The fixtures' phone numbers (whole, or any 8 consecutive digits of one) and names found in `output`."""
     digit_runs = set(re.findall(r"\d{8,}", output))
-    windows = {phone: {phone[1:][i:i + 8] for i in range(len(phone) - 8)} for phone in phones}
+    windows = {phone: {phone[1:][i : i + 8] for i in range(len(phone) - 8)} for phone in phones}
     return sorted(
         {phone for phone in phones if phone in output}
         | {phone for phone, parts in windows.items() if any(part in run for run in digit_runs for part in parts)}
@@ -492,7 +591,11 @@ def revealed(output: str, phones: set[str], names: set[str]) -> list[str]:
 
 
 def function_steps() -> int:
-    return sum("function" in step for path in CALLS.glob("*.json") for step in json.loads(path.read_text(encoding="utf-8"))["steps"])
+    return sum(
+        "function" in step
+        for path in CALLS.glob("*.json")
+        for step in json.loads(path.read_text(encoding="utf-8"))["steps"]
+    )
 
 
 @contextlib.contextmanager
@@ -519,7 +622,9 @@ async def replay_all(workdir: Path, template: Path) -> list[str]:
     for index, path in enumerate(sorted(CALLS.glob("*.json"))):
         copy = workdir / f"fixture-{index}.db"
         shutil.copy(template, copy)
-        result = await run_fixture(path, json.loads(path.read_text(encoding="utf-8")), f"sqlite+aiosqlite:///{copy}", KEY)
+        result = await run_fixture(
+            path, json.loads(path.read_text(encoding="utf-8")), f"sqlite+aiosqlite:///{copy}", KEY
+        )
         if not result.ok:
             failures.append(f"{path.name}: {result.problems[:2]}")
     return failures
@@ -540,7 +645,9 @@ def test_logs_of_a_full_replay_hold_no_phone_number_and_no_customer_name(tmp_pat
     assert revealed('{"phone": "4915100000017"}', phones, names) and revealed('{"x": "Lena Vogel"}', phones, names)
     assert not revealed(f'{{"caller": "{mask("+4915100000017")}"}}', phones, names)
     found = revealed(output, phones, names)
-    assert not found, f"logs reveal {found}: " + "; ".join(line for line in lines if any(f in line for f in found))[:1500]
+    assert not found, (
+        f"logs reveal {found}: " + "; ".join(line for line in lines if any(f in line for f in found))[:1500]
+    )
     report.add("bad inputs tried", "log lines checked for phone numbers and names", len(lines))
 
 
@@ -559,7 +666,12 @@ async def _tamper(db: Database, statement: str) -> str | None:
 
 async def _audit_rows(db: Database) -> list[tuple[Any, ...]]:
     async with db.read() as session:
-        return [tuple(row) for row in (await session.execute(text("SELECT id, actor, action, entity_id FROM audit_log ORDER BY id"))).all()]
+        return [
+            tuple(row)
+            for row in (
+                await session.execute(text("SELECT id, actor, action, entity_id FROM audit_log ORDER BY id"))
+            ).all()
+        ]
 
 
 def test_the_audit_log_refuses_update_and_delete(harness: Harness) -> None:
@@ -568,8 +680,12 @@ def test_the_audit_log_refuses_update_and_delete(harness: Harness) -> None:
     db = harness.services.db
     rows = harness.run(_audit_rows(db))
     assert rows, "the seeded appointments left no audit entries"
-    for statement in ("UPDATE audit_log SET actor = 'attacker'", f"UPDATE audit_log SET reason = 'x' WHERE id = {rows[0][0]}",
-                      "DELETE FROM audit_log", f"DELETE FROM audit_log WHERE id = {rows[-1][0]}"):
+    for statement in (
+        "UPDATE audit_log SET actor = 'attacker'",
+        f"UPDATE audit_log SET reason = 'x' WHERE id = {rows[0][0]}",
+        "DELETE FROM audit_log",
+        f"DELETE FROM audit_log WHERE id = {rows[-1][0]}",
+    ):
         refusal = harness.run(_tamper(db, statement))
         assert refusal is not None and "append-only" in refusal, f"{statement}: {refusal!r}"
     assert harness.run(_audit_rows(db)) == rows

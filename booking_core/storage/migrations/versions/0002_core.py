@@ -5,6 +5,7 @@ The core engineer's 0002 replaces this file (same revision id "0002").
 Revision ID: 0002
 Revises: 0001
 """
+
 from __future__ import annotations
 
 revision = "0002"

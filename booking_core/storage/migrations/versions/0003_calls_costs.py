@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -37,7 +38,9 @@ def upgrade() -> None:
         sa.Column("reconciled", sa.Boolean(), nullable=False),
         sa.Column("created_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_calls_tenant_id_tenants"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_calls_tenant_id_tenants"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "call_id", name=op.f("pk_calls")),
     )
     with op.batch_alter_table("calls", schema=None) as batch_op:

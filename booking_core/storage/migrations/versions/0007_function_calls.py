@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0010
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

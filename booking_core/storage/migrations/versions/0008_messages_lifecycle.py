@@ -27,8 +27,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("subject", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(op.f("uq_outbox_tenant_id_idempotency_key"), ["tenant_id", "idempotency_key"])
         batch_op.create_index("ix_outbox_subject", ["tenant_id", "subject"], unique=False)
-    op.add_column("callback_requests",
-                  sa.Column("done_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column(
+        "callback_requests", sa.Column("done_at", booking_core.storage.types.UTCDateTime(timezone=True), nullable=True)
+    )
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.create_index("ix_appointments_status_start", ["status", "start"], unique=False)
 

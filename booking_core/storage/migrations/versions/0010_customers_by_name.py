@@ -6,6 +6,7 @@ The unique (tenant, phone) becomes unique (tenant, phone, name_key); `name_key` 
 Revision ID: 0010
 Revises: 0006
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-CUSTOMERS = sa.table("customers", sa.column("id", sa.String), sa.column("name", sa.String),
-                     sa.column("name_key", sa.String))
+CUSTOMERS = sa.table(
+    "customers", sa.column("id", sa.String), sa.column("name", sa.String), sa.column("name_key", sa.String)
+)
 
 
 def _sqlite_foreign_keys(on: bool) -> None:
@@ -53,8 +55,9 @@ def upgrade() -> None:
         connection.execute(CUSTOMERS.update().where(CUSTOMERS.c.id == row_id).values(name_key=fold_name(name)))
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_constraint("uq_customers_tenant_id_phone", type_="unique")
-        batch_op.create_unique_constraint(op.f("uq_customers_tenant_id_phone_name_key"),
-                                          ["tenant_id", "phone", "name_key"])
+        batch_op.create_unique_constraint(
+            op.f("uq_customers_tenant_id_phone_name_key"), ["tenant_id", "phone", "name_key"]
+        )
     _sqlite_foreign_keys(True)
 
 

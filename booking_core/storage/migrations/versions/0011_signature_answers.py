@@ -3,6 +3,7 @@
 Revision ID: 0011
 Revises: 0007
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

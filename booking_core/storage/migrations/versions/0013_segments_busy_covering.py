@@ -9,6 +9,7 @@ PostgreSQL: an index-only scan once the table is vacuumed). Plans: benchmarks/RE
 Revision ID: 0013
 Revises: 0007
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,8 +27,13 @@ COLUMNS = ["tenant_id", "staff_id", "start", "busy_until", "live", "staff_busy"]
 def upgrade() -> None:
     with op.batch_alter_table("appointment_segments", schema=None) as batch_op:
         batch_op.drop_index("ix_appointment_segments_busy")
-        batch_op.create_index("ix_appointment_segments_live_busy", COLUMNS, unique=False,
-                              sqlite_where=LIVE_BUSY, postgresql_where=LIVE_BUSY)
+        batch_op.create_index(
+            "ix_appointment_segments_live_busy",
+            COLUMNS,
+            unique=False,
+            sqlite_where=LIVE_BUSY,
+            postgresql_where=LIVE_BUSY,
+        )
 
 
 def downgrade() -> None:

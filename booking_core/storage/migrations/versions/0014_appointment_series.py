@@ -4,6 +4,7 @@ appointments.visit_id (the visit of several services it is a part of), CONTRACT 
 Revision ID: 0014
 Revises: 0009
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 Revision ID: 0015
 Revises: 0014
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -50,9 +51,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_tokens")),
         sa.UniqueConstraint("token_sha256", name=op.f("uq_portal_tokens_token_sha256")),
     )
-    op.create_index("uq_portal_tokens_pending", "portal_tokens", ["tenant_id", "email", "kind"], unique=True,
-                    sqlite_where=sa.text("used_at IS NULL AND revoked_at IS NULL"),
-                    postgresql_where=sa.text("used_at IS NULL AND revoked_at IS NULL"))
+    op.create_index(
+        "uq_portal_tokens_pending",
+        "portal_tokens",
+        ["tenant_id", "email", "kind"],
+        unique=True,
+        sqlite_where=sa.text("used_at IS NULL AND revoked_at IS NULL"),
+        postgresql_where=sa.text("used_at IS NULL AND revoked_at IS NULL"),
+    )
     op.create_table(
         "portal_sessions",
         sa.Column("id_sha256", sa.String(length=64), nullable=False),

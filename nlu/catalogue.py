@@ -53,10 +53,16 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 
 #: Words that carry no service meaning: politeness, articles, request verbs.
 STOPWORDS = frozenset(
-    ["und", "and", "mit", "with", "fuer", "for", "die", "der", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "a", "an", "the", "bitte", "please", "ich", "i", "moechte", "mochte", "haette", "hatte", "gern", "gerne", "wuerde", "wurde", "will", "want", "would", "like", "need", "brauche", "mal", "einmal", "zum", "zur", "bei", "also", "ja", "aehm", "aeh", "aehh", "hm", "hmm", "mhm", "uh", "um", "so", "lassen", "machen", "mir", "me", "my", "mein", "meine", "noch", "nur", "just", "some", "etwas", "was", "auch", "gleich", "dann", "of", "to", "get", "have", "book", "buchen", "vereinbaren", "reservieren", "termin", "termine", "appointment", "session", "sitzung", "oder", "or"]
+    """
+    und and mit with fuer for die der das den dem des ein eine einen einem einer a an the bitte please
+    ich i moechte mochte haette hatte gern gerne wuerde wurde will want would like need brauche mal
+    einmal zum zur bei also ja aehm aeh aehh hm hmm mhm uh um so lassen machen mir me my mein meine
+    noch nur just some etwas was auch gleich dann of to get have book buchen vereinbaren reservieren
+    termin termine appointment session sitzung oder or
+    """.split()
 )
 #: Words too generic to identify a service on their own ("Haare", "Termin").
-GENERIC = frozenset(["haar", "haare", "hair", "service", "dienstleistung", "behandlung", "treatment", "frisur"])
+GENERIC = frozenset("haar haare hair service dienstleistung behandlung treatment frisur".split())
 
 _SUFFIXES = ("ungen", "ung", "ing", "en", "er", "es", "e", "n", "s")
 

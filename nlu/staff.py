@@ -24,16 +24,24 @@ CANDIDATE_SCORE = 70.0
 
 _ANY_PHRASES = re.compile(
     r"\b(?:egal|ist mir egal|gleich(?:gueltig)?|irgendwer|irgendwen|irgendjemand\w*|irgendein\w*|beliebig\w*"
-    r"|(?:wer|wem) (?:auch )?immer|keine?n? (?:praeferenz|vorliebe|wunsch|bestimmte\w*|besondere\w*)|wer (?:auch immer|gerade )?(?:frei|zeit|da)"
+    r"|(?:wer|wem) (?:auch )?immer|keine?n? (?:praeferenz|vorliebe|wunsch|bestimmte\w*|besondere\w*)"
+    r"|wer (?:auch immer|gerade )?(?:frei|zeit|da)"
     r"|wer frei ist|jede[rn]?|anyone|anybody|any(?:one| one| body)?|whoever\w*|no preference|doesnt matter|dont care"
     r"|does not matter|either|whichever|no one in particular|nobody in particular|first available|next available"
     r"|der naechste freie|die naechste freie|hauptsache)\b"
 )
 _PLACEHOLDERS = frozenset(
-    ["none", "null", "nil", "undefined", "unknown", "unbekannt", "n/a", "na", "-", "?", "any", "staff", "mitarbeiter", "mitarbeiterin", "stylist", "friseur", "friseurin", "therapist", "egal"]
+    "none null nil undefined unknown unbekannt n/a na - ? any staff mitarbeiter mitarbeiterin stylist "
+    "friseur friseurin therapist egal".split()
 )
 _FILLERS = frozenset(
-    ["bei", "mit", "zu", "zur", "zum", "von", "to", "with", "by", "frau", "herr", "herrn", "hr", "fr", "mr", "mrs", "ms", "miss", "dr", "doktor", "der", "die", "dem", "den", "das", "the", "am", "liebsten", "gerne", "gern", "bitte", "please", "wieder", "again", "ich", "i", "moechte", "wuerde", "haette", "will", "would", "like", "want", "want", "termin", "appointment", "stylist", "stylistin", "friseur", "friseurin", "therapist", "physio", "physiotherapeut", "physiotherapeutin", "wenn", "if", "moeglich", "possible", "geht", "es", "also", "ja", "so", "und", "and", "oder", "or", "mal", "einen", "einem", "einer", "ein", "a", "an", "gerade", "heute", "morgen", "see", "book", "buchen", "beim"]
+    """
+    bei mit zu zur zum von to with by frau herr herrn hr fr mr mrs ms miss dr doktor der die dem den das
+    the am liebsten gerne gern bitte please wieder again ich i moechte wuerde haette will would like want
+    want termin appointment stylist stylistin friseur friseurin therapist physio physiotherapeut
+    physiotherapeutin wenn if moeglich possible geht es also ja so und and oder or mal einen einem einer
+    ein a an gerade heute morgen see book buchen beim
+    """.split()
 )
 
 

@@ -57,7 +57,10 @@ WORDS: dict[str, dict[str, str]] = {
         "policy": "Stornoregel",
         "set_status": "Status setzen",
         "history": "Verlauf",
-        "stale": "Inzwischen geändert: der Termin wurde seit dem Öffnen dieser Seite geändert. Hier ist der aktuelle Stand; nichts wurde gespeichert.",
+        "stale": (
+            "Inzwischen geändert: der Termin wurde seit dem Öffnen dieser Seite geändert. "
+            "Hier ist der aktuelle Stand; nichts wurde gespeichert."
+        ),
         "bad_time": "Bitte ein gültiges Datum und eine gültige Uhrzeit angeben.",
         "slot_taken": "Diese Zeit ist nicht frei. Nichts wurde geändert.",
         "policy_denied": "Nach der Stornoregel nicht mehr möglich.",
@@ -146,7 +149,10 @@ WORDS: dict[str, dict[str, str]] = {
         "policy": "Cancellation policy",
         "set_status": "Set status",
         "history": "History",
-        "stale": "Changed meanwhile: the appointment changed since this page was opened. This is its current state; nothing was saved.",
+        "stale": (
+            "Changed meanwhile: the appointment changed since this page was opened. "
+            "This is its current state; nothing was saved."
+        ),
         "bad_time": "Please give a valid date and time.",
         "slot_taken": "That time is not free. Nothing was changed.",
         "policy_denied": "No longer possible under the cancellation policy.",

@@ -67,6 +67,16 @@ GENERIC = frozenset("haar haare hair service dienstleistung behandlung treatment
 _SUFFIXES = ("ungen", "ung", "ing", "en", "er", "es", "e", "n", "s")
 
 
+def ranked(best: dict[int, float]) -> tuple[list[tuple[int, float]], float]:
+    """Scores best first (ties by entry index) and the runner-up's score (0 when there is none).
+
+    `best` maps an entry index to its score (0-100, rapidfuzz); a match needs a clear lead over the
+    runner-up, which both the service and the staff matcher check.
+    """
+    order = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return order, order[1][1] if len(order) > 1 else 0.0
+
+
 @lru_cache(maxsize=8192)
 def stem(token: str) -> str:
     """A light German/English stem: färben/färbung -> faerb, strähnen -> straehn, massages ->

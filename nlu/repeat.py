@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from nlu.calendar_words import WEEKDAYS
 from nlu.normalize import clean_input, fold, squash_spaces
 from nlu.numbers import words_to_digits
 
@@ -40,23 +41,7 @@ DEFAULT_COUNT = 6
 
 Freq = Literal["weekly", "monthly"]
 
-_WEEKDAYS = {
-    "montag": 0,
-    "dienstag": 1,
-    "mittwoch": 2,
-    "donnerstag": 3,
-    "freitag": 4,
-    "samstag": 5,
-    "sonnabend": 5,
-    "sonntag": 6,
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
+_WEEKDAYS = WEEKDAYS
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 # "montags", "mondays": the plural/adverbial form alone already means "every".
 _PLURAL_WD = re.compile(rf"\b(?:immer |on |jeweils )?({_WD})s\b")

@@ -43,6 +43,27 @@ async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no
     raise AssertionError("condition not reached in time")
 
 
+async def test_a_booking_never_waits_on_calcom_even_when_it_hangs(idb, clock, calcom):
+    """Cal.com answering nothing for a minute while the worker talks to it: bookings are answered at once
+    (a booking that waited on Cal.com would sit out the minute, far past the bound) and only queue rows."""
+    tenant = await load_tenant(idb, tenant_doc(calcom.url))
+    async with httpx.AsyncClient() as http:
+        await sync_event_types(idb, T0, tenant, CalcomClient(http, calcom.url, API_KEY))
+    calcom.mode, calcom.delay_s = "slow", 60.0
+    task = asyncio.create_task(run_worker(idb, clock, stop=asyncio.Event(), poll_s=0.05, env=ENV))
+    try:
+        service = BookingService(idb, clock)
+        for i in range(2):
+            request = SlotRequest(service_id="herrenhaarschnitt", staff_id="fabian", start=MONDAY + timedelta(hours=i))
+            customer = CustomerInput(name=f"Kunde {i}", phone=f"+49151000000{i:02d}")
+            _view, created = await asyncio.wait_for(service.book(tenant, request, customer, call_id=f"c{i}"), 30)
+            assert created
+        rows = await outbox_rows(idb)
+        assert len(rows) == 2 and {r.status for r in rows} == {"pending"}
+    finally:
+        task.cancel()
+
+
 async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_catches_up(idb, clock, calcom):
     tenant = await load_tenant(idb, tenant_doc(calcom.url))
     async with httpx.AsyncClient() as http:
@@ -52,9 +73,7 @@ async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_ca
     config = WorkerConfig(backoff=Backoff(base_s=5, cap_s=60), breaker=BreakerPolicy(threshold=3, cooldown_s=30))
     task = asyncio.create_task(run_worker(idb, clock, stop=stop, poll_s=0.05, env=ENV, config=config))
     service = BookingService(idb, clock)
-    timings = []
     for i in range(8):
-        started = time.perf_counter()
         _view, created = await service.book(
             tenant,
             SlotRequest(
@@ -65,9 +84,7 @@ async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_ca
             CustomerInput(name=f"Kunde {i}", phone=f"+49151000000{i:02d}"),
             call_id=f"call_{i}",
         )
-        timings.append(time.perf_counter() - started)
         assert created
-    assert max(timings) < 0.5, timings  # nobody waits on Cal.com
     await asyncio.sleep(0.3)  # the worker is failing in the background meanwhile
     rows = await outbox_rows(idb)
     assert len(rows) == 8 and all(r.status == "pending" for r in rows)

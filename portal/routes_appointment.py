@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency
 
 from booking_core.domain import AppointmentView, SlotRequest
@@ -66,7 +66,13 @@ async def _page(
     loc = _locale(user.lang)
 
     def when(moment: datetime) -> str:
-        return format_datetime(moment.astimezone(zone), format="medium", locale=loc)
+        return format_datetime(moment.astimezone(zone), format="short", locale=loc)
+
+    def day_of(moment: datetime) -> str:
+        return format_date(moment.astimezone(zone), format="full", locale=loc)
+
+    def time_of(moment: datetime) -> str:
+        return format_time(moment.astimezone(zone), format="short", locale=loc)
 
     history = await appointment_history(svc.db, config.id, view.id)
     try:
@@ -81,6 +87,8 @@ async def _page(
         csrf=csrf,
         a=view,
         when=when,
+        day_of=day_of,
+        time_of=time_of,
         money=lambda amount, currency: format_currency(amount, currency, locale=loc),
         local=view.start.astimezone(zone),
         history=history.changes,

@@ -29,16 +29,17 @@ run: install
 		SLOTLINE_ADMIN_TOKEN="$${SLOTLINE_ADMIN_TOKEN:-$(DEMO_ADMIN_TOKEN)}" \
 		$(BIN)/slotline serve --host 127.0.0.1 --port $(PORT)
 
-# The whole suite: types (mypy, strict on nlu), pytest (every DB test on SQLite and PostgreSQL) and the call
+# The whole suite: lint and types (`make lint`), pytest (every DB test on SQLite and PostgreSQL) and the call
 # replays on both engines.
-test: install
-	$(BIN)/mypy --strict nlu
+test: lint
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(BIN)/slotline replay fixtures/calls
 	$(BIN)/python scripts/with_postgres.py $(PG_URL) -- $(BIN)/slotline replay --database-url {database_url} fixtures/calls
 
-# ruff (rules and their reasons in pyproject.toml) and mypy (the packages listed under [tool.mypy]).
+# ruff (layout, and the rules with their reasons in pyproject.toml) and mypy (the packages listed under
+# [tool.mypy]: strict on booking_core, nlu and textfold, checked on the edges).
 lint: install
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

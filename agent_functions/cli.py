@@ -173,6 +173,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             verbose=args.verbose,
             update=args.update,
             assume_yes=args.yes,
+            wipe=args.wipe,
         )
     )
 
@@ -266,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--yes", action="store_true", help="with --update: write without asking")
     replay.add_argument("--verbose", "-v", action="store_true", help="print every step's request and whole response")
     replay.add_argument("--database-url", help="PostgreSQL URL to replay on (emptied per fixture)")
+    replay.add_argument(
+        "--wipe", action="store_true", help="with --database-url: empty it even if it holds tables replay did not make"
+    )
     replay.add_argument("--url", help="a live server started with --test-clock")
     replay.set_defaults(func=cmd_replay)
 

@@ -288,7 +288,8 @@ def main() -> None:
             print(
                 json.dumps(result)
                 if args.json
-                else f"{args.weeks}-week window, {'any staff' if args.any_staff else 'named staff'}, {args.staff} staff: "
+                else f"{args.weeks}-week window, {'any staff' if args.any_staff else 'named staff'}, "
+                f"{args.staff} staff: "
                 f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  max {result['max_ms']} ms (n={args.runs})"
             )
         else:

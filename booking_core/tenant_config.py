@@ -74,7 +74,10 @@ class TenantConfig(Frozen):
     currency: str = "EUR"
     phone_numbers: tuple[str, ...] = ()
     # Retell agent ids that reach this tenant (web calls carry no number); `retell_agent_ids` in the file.
-    agent_ids: tuple[str, ...] = Field(default=(), validation_alias=AliasChoices("retell_agent_ids", "agent_ids"))
+    # The plugin cannot see through AliasChoices; the field has a default, so no alias is required.
+    agent_ids: tuple[str, ...] = Field(  # type: ignore[pydantic-alias]
+        default=(), validation_alias=AliasChoices("retell_agent_ids", "agent_ids")
+    )
     holidays: Holidays | None = None
     opening_hours: dict[str, tuple[TimeRange, ...]] = Field(default_factory=dict)
     closures: tuple[Closure, ...] = ()

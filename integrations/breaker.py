@@ -16,7 +16,7 @@ from typing import Literal
 
 from sqlalchemy import select, update
 
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, affected_rows
 from booking_core.storage.integration_models import CircuitBreakerState as B
 
 Pair = tuple[str, str]
@@ -48,7 +48,7 @@ class Breakers:
         async with self.db.read() as session:
             return list((await session.scalars(select(B).order_by(B.tenant_id, B.target))).all())
 
-    async def _ensure(self, session, pair: Pair, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    async def _ensure(self, session, pair: Pair, now: datetime) -> None:
         values = {"tenant_id": pair[0], "target": pair[1], "state": "closed", "failures": 0, "updated_at": now}
         await session.execute(self.db.insert(B).values(**values).on_conflict_do_nothing())
 
@@ -72,7 +72,7 @@ class Breakers:
                 )
                 .values(state="half_open", open_until=now + timedelta(seconds=self.policy.cooldown_s), updated_at=now)
             )
-        return "probe" if result.rowcount == 1 else "blocked"
+        return "probe" if affected_rows(result) == 1 else "blocked"
 
     async def success(self, pair: Pair, now: datetime) -> None:
         async with self.db.read() as session:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, not_, or_, select, update
 
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, affected_rows
 from booking_core.storage.models import OutboxMessage as O
 
 Pair = tuple[str, str]
@@ -95,7 +95,7 @@ async def claim(
         ]
 
 
-def _ours(message: Claimed):  # type: ignore[no-untyped-def]
+def _ours(message: Claimed):
     return and_(O.id == message.id, O.status == "pending", O.locked_until == message.lease)
 
 
@@ -104,7 +104,7 @@ async def mark_sent(db: Database, message: Claimed, now: datetime, note: str | N
         result = await session.execute(
             update(O).where(_ours(message)).values(status="sent", sent_at=now, locked_until=None, last_error=note)
         )
-    return result.rowcount == 1
+    return affected_rows(result) == 1
 
 
 async def schedule_retry(db: Database, message: Claimed, now: datetime, delay_s: float, error: str) -> bool:
@@ -114,7 +114,7 @@ async def schedule_retry(db: Database, message: Claimed, now: datetime, delay_s:
             .where(_ours(message))
             .values(next_attempt_at=now + timedelta(seconds=delay_s), locked_until=None, last_error=error[:1000])
         )
-    return result.rowcount == 1
+    return affected_rows(result) == 1
 
 
 async def mark_dead(db: Database, message: Claimed, now: datetime, error: str) -> bool:
@@ -122,7 +122,7 @@ async def mark_dead(db: Database, message: Claimed, now: datetime, error: str) -
         result = await session.execute(
             update(O).where(_ours(message)).values(status="dead", locked_until=None, last_error=error[:1000])
         )
-    return result.rowcount == 1
+    return affected_rows(result) == 1
 
 
 async def release(db: Database, message: Claimed, not_before: datetime | None = None) -> bool:
@@ -132,7 +132,7 @@ async def release(db: Database, message: Claimed, not_before: datetime | None = 
         values["next_attempt_at"] = not_before
     async with db.write() as session:
         result = await session.execute(update(O).where(_ours(message)).values(**values))
-    return result.rowcount == 1
+    return affected_rows(result) == 1
 
 
 async def requeue(db: Database, ids: Iterable[int], now: datetime) -> int:
@@ -143,7 +143,7 @@ async def requeue(db: Database, ids: Iterable[int], now: datetime) -> int:
             .where(O.id.in_(list(ids)), O.status == "dead")
             .values(status="pending", attempts=0, next_attempt_at=now, locked_until=None)
         )
-    return result.rowcount
+    return affected_rows(result)
 
 
 async def list_messages(

@@ -54,7 +54,7 @@ class WebhookSender:
 
     timeout_s = 10.0
 
-    async def send(self, message: Claimed, ctx) -> str | None:  # type: ignore[no-untyped-def]
+    async def send(self, message: Claimed, ctx) -> str | None:
         url = message.payload.get("url")
         if not url or not str(url).startswith(("http://", "https://")):
             raise PermanentError(f"webhook row without a valid url: {url!r}")

@@ -11,6 +11,7 @@ holds up another tenant's mirror.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Mapping
@@ -59,8 +60,8 @@ class WorkerConfig:
     batch: int = 50
     lease_s: float = 120.0
     max_attempts: int = 10
-    backoff: Backoff = Backoff()
-    breaker: BreakerPolicy = BreakerPolicy()
+    backoff: Backoff = field(default_factory=Backoff)
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     max_batches_per_drain: int = 100
     # Appointments are moved by the clock this often (CONTRACT section 9: every minute); 0 turns it off.
     lifecycle_every_s: float = 60.0
@@ -229,7 +230,7 @@ class Worker:
         now,
         delay: float,
         error: str,
-        report: DrainReport,  # type: ignore[no-untyped-def]
+        report: DrainReport,
         sender: Sender | None = None,
     ) -> None:
         schedule = getattr(sender, "retry_delays_s", None)
@@ -252,7 +253,7 @@ class Worker:
             await self._settle(outbox.schedule_retry(self.db, message, now, delay, error), report, "retried")
 
     @staticmethod
-    async def _settle(operation, report: DrainReport, counter: str) -> None:  # type: ignore[no-untyped-def]
+    async def _settle(operation, report: DrainReport, counter: str) -> None:
         if await operation:
             setattr(report, counter, getattr(report, counter) + 1)
         else:
@@ -282,10 +283,8 @@ class Worker:
                         log.info("worker.drained", **report.as_dict())
                 except Exception:
                     log.exception("worker.drain_failed")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=poll_s)
-                except TimeoutError:
-                    pass
         finally:
             log.info("worker.stop")
 

@@ -53,12 +53,28 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 
 #: Words that carry no service meaning: politeness, articles, request verbs.
 STOPWORDS = frozenset(
-    ["und", "and", "mit", "with", "fuer", "for", "die", "der", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "a", "an", "the", "bitte", "please", "ich", "i", "moechte", "mochte", "haette", "hatte", "gern", "gerne", "wuerde", "wurde", "will", "want", "would", "like", "need", "brauche", "mal", "einmal", "zum", "zur", "bei", "also", "ja", "aehm", "aeh", "aehh", "hm", "hmm", "mhm", "uh", "um", "so", "lassen", "machen", "mir", "me", "my", "mein", "meine", "noch", "nur", "just", "some", "etwas", "was", "auch", "gleich", "dann", "of", "to", "get", "have", "book", "buchen", "vereinbaren", "reservieren", "termin", "termine", "appointment", "session", "sitzung", "oder", "or"]
+    """
+    und and mit with fuer for die der das den dem des ein eine einen einem einer a an the bitte please
+    ich i moechte mochte haette hatte gern gerne wuerde wurde will want would like need brauche mal
+    einmal zum zur bei also ja aehm aeh aehh hm hmm mhm uh um so lassen machen mir me my mein meine
+    noch nur just some etwas was auch gleich dann of to get have book buchen vereinbaren reservieren
+    termin termine appointment session sitzung oder or
+    """.split()
 )
 #: Words too generic to identify a service on their own ("Haare", "Termin").
-GENERIC = frozenset(["haar", "haare", "hair", "service", "dienstleistung", "behandlung", "treatment", "frisur"])
+GENERIC = frozenset("haar haare hair service dienstleistung behandlung treatment frisur".split())
 
 _SUFFIXES = ("ungen", "ung", "ing", "en", "er", "es", "e", "n", "s")
+
+
+def ranked(best: dict[int, float]) -> tuple[list[tuple[int, float]], float]:
+    """Scores best first (ties by entry index) and the runner-up's score (0 when there is none).
+
+    `best` maps an entry index to its score (0-100, rapidfuzz); a match needs a clear lead over the
+    runner-up, which both the service and the staff matcher check.
+    """
+    order = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return order, order[1][1] if len(order) > 1 else 0.0
 
 
 @lru_cache(maxsize=8192)

@@ -256,7 +256,7 @@ def _h_trigger(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
-_DOT_GLUE = frozenset(["um", "at", "gegen", "around", "ca", "circa", "etwa", "ungefaehr", "about", "so"])
+_DOT_GLUE = frozenset("um at gegen around ca circa etwa ungefaehr about so".split())
 
 
 def _h_dot_clock(w: Work, m: re.Match[str]) -> bool:

@@ -118,7 +118,8 @@ NTH_WEEKDAY = compile_pattern(
     + THIS
     + r""")\s+)?(?P<ofmonth>monats?|month)\b))?"""
 )
-ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|es\s+geht)|schnellstmoeglich|baldmoeglichst
+ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|es\s+geht)
+    |schnellstmoeglich|baldmoeglichst
     |naechstmoeglich\w*|moeglichst\s+(?:bald|schnell|frueh)|fruehestmoeglich\w*|asap
     |as\s+(?:soon|early)\s+as\s+possible|earliest(?:\s+possible)?|(?:next|first)\s+(?:available|free)
     |(?:der|den|dem)\s+naechsten?\s+freien?)\b""")
@@ -342,7 +343,16 @@ def _h_nth_weekday(w: Work, m: re.Match[str]) -> bool:
 # a part of the day, a month reference, a connector or a filler. Any other word is a noun the
 # ordinal counts ("zum dritten Mal", "am ersten Arbeitstag", "for the third time"): not a date.
 _DATE_FOLLOWERS = frozenset(
-    ["um", "gegen", "ab", "bis", "von", "vom", "zwischen", "at", "from", "between", "by", "until", "till", "before", "after", "around", "about", "ca", "circa", "etwa", "ungefaehr", "vor", "nach", "halb", "viertel", "dreiviertel", "kurz", "uhr", "punkt", "morgens", "vormorgens", "vormittag", "vormittags", "mittag", "mittags", "nachmittag", "nachmittags", "abend", "abends", "frueh", "nachts", "morning", "mornings", "afternoon", "evening", "noon", "midday", "night", "tonight", "in", "im", "des", "dieses", "diesen", "naechsten", "kommenden", "of", "this", "next", "oder", "und", "or", "and", "to", "-", "bitte", "please", "gerne", "gern", "wenn", "falls", "if", "geht", "ginge", "gehts", "waere", "waers", "passt", "passen", "ist", "is", "would", "works", "work", "moeglich", "vielleicht", "maybe", "perhaps", "dann", "then", "also", "ja", "yes", "genau", "da", "there", "wieder", "again", "so", "nicht", "not", "statt", "instead", "lieber", "rather", "bei", "with", "for", "fuer", "zum", "zur", "mit", "dem", "den", "der", "the", "a", "an", "einen", "einem", "einer", "ein", "eine", "was", "etwas", "something", "anything", "frei", "free", "noch", "still", "auch", "too"]
+    """
+    um gegen ab bis von vom zwischen at from between by until till before after around about ca circa etwa
+    ungefaehr vor nach halb viertel dreiviertel kurz uhr punkt morgens vormorgens vormittag vormittags mittag
+    mittags nachmittag nachmittags abend abends frueh nachts morning mornings afternoon evening noon midday
+    night tonight in im des dieses diesen naechsten kommenden of this next oder und or and to - bitte please
+    gerne gern wenn falls if geht ginge gehts waere waers passt passen ist is would works work moeglich
+    vielleicht maybe perhaps dann then also ja yes genau da there wieder again so nicht not statt instead
+    lieber rather bei with for fuer zum zur mit dem den der the a an einen einem einer ein eine
+    was etwas something anything frei free noch still auch too
+""".split()
 )
 
 

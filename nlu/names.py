@@ -14,7 +14,13 @@ import re
 from nlu.normalize import clean_input, fold, squash_spaces
 
 _PLACEHOLDERS = frozenset(
-    ["user", "users", "unbekannt", "unknown", "none", "null", "nil", "undefined", "nan", "kunde", "kundin", "customer", "client", "anrufer", "anruferin", "caller", "n/a", "na", "n.a.", "test", "tester", "testuser", "name", "vorname", "nachname", "firstname", "lastname", "anonymous", "anonym", "gast", "guest", "patient", "patientin", "person", "herr", "frau", "mr", "mrs", "ms", "-", "--", "?", "x", "xx", "xxx", "mustermann", "maxmustermann", "doe", "johndoe", "janedoe", "string", "placeholder", "default", "noname", "kein", "name", "keine", "angabe", "nicht", "angegeben", "not", "provided", "not", "given", "unbekannter", "anrufer"]
+    """
+    user users unbekannt unknown none null nil undefined nan kunde kundin customer client anrufer
+    anruferin caller n/a na n.a. test tester testuser name vorname nachname firstname lastname
+    anonymous anonym gast guest patient patientin person herr frau mr mrs ms - -- ? x xx xxx
+    mustermann maxmustermann doe johndoe janedoe string placeholder default noname
+    kein name keine angabe nicht angegeben not provided not given unbekannter anrufer
+    """.split()
 )
 _PLACEHOLDER_PHRASES = frozenset(
     (
@@ -38,7 +44,8 @@ _PLACEHOLDER_PHRASES = frozenset(
 )
 _INTRO = re.compile(
     r"^(?:(?:ja|hallo|hi|hello|also|aeh|aehm|ahm|uh|um|guten tag|good morning|yes|yeah|ok|okay|gerne|sure)[\s,.!]+)*"
-    r"(?:(?:ich bins(?: der| die)?|mein name ist|mein name waere|mein name lautet|ich heisse|ich bin(?: der| die)?|hier ist|hier spricht|"
+    r"(?:(?:ich bins(?: der| die)?|mein name ist|mein name waere|mein name lautet|ich heisse|ich bin(?: der| die)?"
+    r"|hier ist|hier spricht|"
     r"am apparat ist|my name is|my names|the name is|the names|names|name is|this is|it is|its|i am|im|name)"
     r"[\s:,]+)",
     re.IGNORECASE,
@@ -48,7 +55,7 @@ _TRAILING = re.compile(
     r"und ich|and i|ich wollte|i wanted|i would|ich moechte|ich haette)\b.*)$",
     re.IGNORECASE,
 )
-_PARTICLES = frozenset(["von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "zu", "vom", "zum", "ten", "ter"])
+_PARTICLES = frozenset("von van der den de del della di da du la le zu vom zum ten ter".split())
 _VALID = re.compile(r"^[^\W\d_]+\.?(?:[ '\-][^\W\d_]+\.?)*$")
 
 

@@ -176,7 +176,11 @@ _LETTER_NAMES = {
 }
 SPELLED: dict[str, str] = {**_LETTER_NAMES, **_GERMAN_TRADITIONAL, **_DIN_5009, **_NATO}
 _FRAMING = frozenset(
-    ["buchungsnummer", "buchungscode", "buchungsreferenz", "referenznummer", "terminnummer", "nummer", "referenz", "reference", "ref", "booking", "code", "number", "nr", "no", "ist", "lautet", "is", "its", "it", "meine", "mein", "my", "die", "the", "das", "lautet", "und", "and", "dann", "then", "also", "aeh", "aehm", "ahm", "uh", "um", "bitte", "please", "ja", "yes", "ok", "okay", "genau"]
+    """
+    buchungsnummer buchungscode buchungsreferenz referenznummer terminnummer nummer referenz reference ref
+    booking code number nr no ist lautet is its it meine mein my die the das lautet und and dann then also
+    aeh aehm ahm uh um bitte please ja yes ok okay genau
+""".split()
 )
 _ZERO = frozenset({"null", "zero", "nought"})
 _WIE = frozenset({"wie", "like", "for"})

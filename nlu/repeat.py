@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from nlu.calendar_words import WEEKDAYS
 from nlu.normalize import clean_input, fold, squash_spaces
 from nlu.numbers import words_to_digits
 
@@ -40,23 +41,7 @@ DEFAULT_COUNT = 6
 
 Freq = Literal["weekly", "monthly"]
 
-_WEEKDAYS = {
-    "montag": 0,
-    "dienstag": 1,
-    "mittwoch": 2,
-    "donnerstag": 3,
-    "freitag": 4,
-    "samstag": 5,
-    "sonnabend": 5,
-    "sonntag": 6,
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
+_WEEKDAYS = WEEKDAYS
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 # "montags", "mondays": the plural/adverbial form alone already means "every".
 _PLURAL_WD = re.compile(rf"\b(?:immer |on |jeweils )?({_WD})s\b")
@@ -74,19 +59,24 @@ _WEEKS_EVERY = re.compile(
 )
 _MONTHS_EVERY = re.compile(r"\b(?:alle|every) (\d+|other|second) (?:monate|monat|months|month)\b")
 _FORTNIGHT = re.compile(
-    r"\b(?:vierzehntaegig|14-? ?taegig|zweiwoechentlich|2-? ?woechentlich|fortnightly|biweekly|bi-weekly|alle 14 tage|every 14 days|every fortnight)\b"
+    r"\b(?:vierzehntaegig|14-? ?taegig|zweiwoechentlich|2-? ?woechentlich|fortnightly|biweekly|bi-weekly|alle 14 tage"
+    r"|every 14 days|every fortnight)\b"
 )
 _WEEKLY = re.compile(
-    r"\b(?:jede woche|jeder woche|woechentlich|einmal (?:die|pro|in der|je) woche|1x (?:die|pro|in der) woche|every week|each week|weekly|once a week|once every week|1 ?(?:mal|x) (?:die|pro) woche)\b"
+    r"\b(?:jede woche|jeder woche|woechentlich|einmal (?:die|pro|in der|je) woche|1x (?:die|pro|in der) woche"
+    r"|every week|each week|weekly|once a week|once every week|1 ?(?:mal|x) (?:die|pro) woche)\b"
 )
 _MONTHLY = re.compile(
-    r"\b(?:monatlich|einmal (?:im|pro|je) monat|1 ?(?:mal|x) (?:im|pro) monat|jeden monat|every month|each month|monthly|once a month|once every month)\b"
+    r"\b(?:monatlich|einmal (?:im|pro|je) monat|1 ?(?:mal|x) (?:im|pro) monat|jeden monat|every month|each month"
+    r"|monthly|once a month|once every month)\b"
 )
 _VAGUE = re.compile(
-    r"\b(?:regelmaessig|regelmassig|oefter|ofter|ab und zu|immer wieder|dauerhaft|fest(?:en|er)? termin|regularly|recurring|repeatedly|on a regular basis|standing appointment)\b"
+    r"\b(?:regelmaessig|regelmassig|oefter|ofter|ab und zu|immer wieder|dauerhaft|fest(?:en|er)? termin|regularly"
+    r"|recurring|repeatedly|on a regular basis|standing appointment)\b"
 )
 _COUNT = re.compile(
-    r"\b(\d+) ?(?:mal|x|termine|terminen|sitzungen|behandlungen|besuche|times|sessions|appointments|visits|treatments)\b"
+    r"\b(\d+) ?(?:mal|x|termine|terminen|sitzungen|behandlungen|besuche|times|sessions|appointments|visits"
+    r"|treatments)\b"
 )
 _DURATION = re.compile(
     r"\b(?:fuer |ueber |for )?(\d+) (wochen|woche|monate|monat|weeks|week|months|month)(?: lang| long)?\b"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from nlu.catalogue import CatalogueEntry, Match, content_tokens, raw_tokens
+from nlu.catalogue import CatalogueEntry, Match, content_tokens, ranked, raw_tokens
 
 #: A confident match needs this score (0-100) ...
 MIN_SCORE = 84.0
@@ -128,12 +128,11 @@ class ServiceMatcher:
         best = self.scores(text)
         if not best:
             return Match("none")
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        top_i, top = ranked[0]
-        runner = ranked[1][1] if len(ranked) > 1 else 0.0
+        order, runner = ranked(best)
+        top_i, top = order[0]
         if top >= MIN_SCORE and top - runner >= MARGIN:
             return Match("match", self.entries[top_i], (self.entries[top_i],), top)
-        close = [self.entries[i] for i, s in ranked if s >= CANDIDATE_SCORE and top - s < 10.0][:3]
+        close = [self.entries[i] for i, s in order if s >= CANDIDATE_SCORE and top - s < 10.0][:3]
         if not close:
             return Match("none", score=top)
         return Match("ambiguous", None, tuple(close), top)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from nlu.catalogue import CatalogueEntry, Match, raw_tokens
+from nlu.catalogue import CatalogueEntry, Match, ranked, raw_tokens
 from nlu.normalize import clean_input, fold, squash_spaces
 from nlu.phonetics import cologne
 
@@ -24,16 +24,24 @@ CANDIDATE_SCORE = 70.0
 
 _ANY_PHRASES = re.compile(
     r"\b(?:egal|ist mir egal|gleich(?:gueltig)?|irgendwer|irgendwen|irgendjemand\w*|irgendein\w*|beliebig\w*"
-    r"|(?:wer|wem) (?:auch )?immer|keine?n? (?:praeferenz|vorliebe|wunsch|bestimmte\w*|besondere\w*)|wer (?:auch immer|gerade )?(?:frei|zeit|da)"
+    r"|(?:wer|wem) (?:auch )?immer|keine?n? (?:praeferenz|vorliebe|wunsch|bestimmte\w*|besondere\w*)"
+    r"|wer (?:auch immer|gerade )?(?:frei|zeit|da)"
     r"|wer frei ist|jede[rn]?|anyone|anybody|any(?:one| one| body)?|whoever\w*|no preference|doesnt matter|dont care"
     r"|does not matter|either|whichever|no one in particular|nobody in particular|first available|next available"
     r"|der naechste freie|die naechste freie|hauptsache)\b"
 )
 _PLACEHOLDERS = frozenset(
-    ["none", "null", "nil", "undefined", "unknown", "unbekannt", "n/a", "na", "-", "?", "any", "staff", "mitarbeiter", "mitarbeiterin", "stylist", "friseur", "friseurin", "therapist", "egal"]
+    "none null nil undefined unknown unbekannt n/a na - ? any staff mitarbeiter mitarbeiterin stylist "
+    "friseur friseurin therapist egal".split()
 )
 _FILLERS = frozenset(
-    ["bei", "mit", "zu", "zur", "zum", "von", "to", "with", "by", "frau", "herr", "herrn", "hr", "fr", "mr", "mrs", "ms", "miss", "dr", "doktor", "der", "die", "dem", "den", "das", "the", "am", "liebsten", "gerne", "gern", "bitte", "please", "wieder", "again", "ich", "i", "moechte", "wuerde", "haette", "will", "would", "like", "want", "want", "termin", "appointment", "stylist", "stylistin", "friseur", "friseurin", "therapist", "physio", "physiotherapeut", "physiotherapeutin", "wenn", "if", "moeglich", "possible", "geht", "es", "also", "ja", "so", "und", "and", "oder", "or", "mal", "einen", "einem", "einer", "ein", "a", "an", "gerade", "heute", "morgen", "see", "book", "buchen", "beim"]
+    """
+    bei mit zu zur zum von to with by frau herr herrn hr fr mr mrs ms miss dr doktor der die dem den das
+    the am liebsten gerne gern bitte please wieder again ich i moechte wuerde haette will would like want
+    want termin appointment stylist stylistin friseur friseurin therapist physio physiotherapeut
+    physiotherapeutin wenn if moeglich possible geht es also ja so und and oder or mal einen einem einer
+    ein a an gerade heute morgen see book buchen beim
+    """.split()
 )
 
 
@@ -98,9 +106,8 @@ class StaffMatcher:
                     best_word[i] = word
         if not best:
             return Match("none")
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        top_i, top = ranked[0]
-        runner = ranked[1][1] if len(ranked) > 1 else 0.0
+        order, runner = ranked(best)
+        top_i, top = order[0]
         if top >= MIN_SCORE and top - runner >= MARGIN:
             # a near miss that sounds like several people is not safe ("Meyer": Meier or Maier?)
             alike = self._sound_alikes(best_word[top_i]) if top < 90 else set()
@@ -108,7 +115,7 @@ class StaffMatcher:
                 return Match("match", self.entries[top_i], (self.entries[top_i],), top)
             ordered = sorted(alike, key=lambda i: (-best.get(i, 0.0), i))
             return Match("ambiguous", None, tuple(self.entries[i] for i in ordered[:3]), top)
-        near = [(i, s) for i, s in ranked if s >= CANDIDATE_SCORE and top - s < MARGIN + 2]
+        near = [(i, s) for i, s in order if s >= CANDIDATE_SCORE and top - s < MARGIN + 2]
         if not near:
             return Match("none", score=top)
         # Kölner Phonetik: only as a tie-breaker, and only when it singles out one person

@@ -178,7 +178,7 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Conte
         day = resolve_days(sc.text, sc.days, now, today, issues)
         t = resolve_times(sc.text, sc.times)
     except Unresolvable as bad:
-        return _none(ctx, text, issues + [bad.issue], bad.alternatives, has_date, bool(sc.times))
+        return _none(ctx, text, [*issues, bad.issue], bad.alternatives, has_date, bool(sc.times))
     has_time = t is not None and (t.kind != "part" or t.part is not None)
     if t is not None and t.part_today and day is None:
         day = single_day(today)
@@ -197,9 +197,7 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Conte
 
     try:
         if t is not None and t.kind == "offset":
-            stamp = (
-                now.replace(second=0, microsecond=0).astimezone(UTC) + timedelta(minutes=t.minutes)
-            ).astimezone(tz)
+            stamp = (now.replace(second=0, microsecond=0).astimezone(UTC) + timedelta(minutes=t.minutes)).astimezone(tz)
             has_date = bool(sc.days)
             return result("datetime", stamp, None)
         if day is None:
@@ -236,7 +234,7 @@ def _parse(text: str, now: datetime, lang: str, hours: Hours | None, ctx: _Conte
             "window", conv.at(first, time_span(t, first, hours)[0], tz), conv.at(last, time_span(t, last, hours)[1], tz)
         )
     except Unresolvable as bad:
-        return _none(ctx, text, issues + [bad.issue], bad.alternatives, has_date, has_time)
+        return _none(ctx, text, [*issues, bad.issue], bad.alternatives, has_date, has_time)
 
 
 def combine_when(day: When, clock: When) -> When:
@@ -282,7 +280,7 @@ def combine_when(day: When, clock: When) -> When:
                 has_date=True,
                 has_time=True,
                 formal=reread.formal,
-                issues=issues + ["clock_ignored_for_range"],
+                issues=[*issues, "clock_ignored_for_range"],
             )
         all_days = [first + timedelta(days=k) for k in range(span_days)]
         open_days = [x for x in all_days if conv.is_workday(hours, x)] or all_days

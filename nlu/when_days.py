@@ -137,8 +137,8 @@ def _month(data: dict[str, Any], today: date) -> DaySpan:
     return DaySpan(max(start, today), end)
 
 
-_GLUE = frozenset(["den", "dem", "der", "the", "am", "on", "also", "ist", "is", "das", "that", "naemlich", "of", ","])
-_DAY_RANGE_CONN = frozenset(["bis", "to", "till", "until", "through", "und", "and", "oder", "or", "-", "bis-zum"])
+_GLUE = frozenset("den dem der the am on also ist is das that naemlich of ,".split())
+_DAY_RANGE_CONN = frozenset("bis to till until through und and oder or - bis-zum".split())
 
 
 def _adjacent(text: str, a: Mention, b: Mention) -> bool:

@@ -29,12 +29,14 @@ def monday_of(d: date) -> date:
 
 
 _LEAD_FILLERS = frozenset(
-    ["like", "so", "etwa", "ca", "ca.", "circa", "ungefaehr", "about", "around", "approximately", "gegen", "um", "at", "erst", "dann", "ja", "mal", "gerne", "lieber", "dem", "der", "den", "the", "noch", "schon", "auch", "liebsten", "besten", "irgendwann", "maybe", "vielleicht", "zum", "zur", "am", "on", "also", "naja", "eher", "rather", "just", "only", "nur"]
+    "like so etwa ca ca. circa ungefaehr about around approximately gegen um at erst dann ja mal gerne "
+    "lieber dem der den the noch schon auch liebsten besten irgendwann maybe vielleicht zum zur am on "
+    "also naja eher rather just only nur".split()
 )
-START_LEADS = frozenset(["ab", "nach", "after", "from", "seit", "fruehestens", "starting", "since"])
-END_LEADS = frozenset(["bis", "vor", "before", "until", "till", "til", "by", "spaetestens"])
-RANGE_LEADS = frozenset(["zwischen", "between", "von", "vom", "from"])
-_NEGATIONS = frozenset(["nicht", "not", "kein", "keinen", "keine", "nie", "never", "statt", "anstatt", "anstelle"])
+START_LEADS = frozenset("ab nach after from seit fruehestens starting since".split())
+END_LEADS = frozenset("bis vor before until till til by spaetestens".split())
+RANGE_LEADS = frozenset("zwischen between von vom from".split())
+_NEGATIONS = frozenset("nicht not kein keinen keine nie never statt anstatt anstelle".split())
 _NEGATION_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 
 

@@ -40,8 +40,8 @@ class TimeWish:
     minutes: int = 0
 
 
-_TIME_FILLERS = frozenset(["um", "at", "so", "gegen", "ca", "etwa", "around", "about"])
-_TIME_RANGE_CONN = frozenset(["und", "and", "bis", "to", "till", "until", "-", "oder", "or"])
+_TIME_FILLERS = frozenset("um at so gegen ca etwa around about".split())
+_TIME_RANGE_CONN = frozenset("und and bis to till until - oder or".split())
 
 
 def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:

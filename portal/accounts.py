@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, affected_rows
 from booking_core.storage.portal_models import LoginFailure, PortalSession, PortalToken, PortalUser
 from portal.mail import queue_email
 
@@ -184,7 +184,7 @@ async def _take_token(db: Database, token: str, kind: str, now: datetime) -> Por
         taken = await session.execute(
             update(PortalToken).where(PortalToken.id == row.id, PortalToken.used_at.is_(None)).values(used_at=now)
         )
-        if taken.rowcount != 1:
+        if affected_rows(taken) != 1:
             raise AccountError("bad_token", "this link is invalid, used or expired")
         session.expunge(row)
         return row

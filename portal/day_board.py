@@ -146,20 +146,20 @@ def lay_out(
     columns = []
     for sid, name in staff:
         column = Column(sid, name)
-        for kind, a, b, label, appt in sorted(raw.get(sid, []), key=lambda r: (r[1], r[0])):
-            a, b = max(a, first), min(b, last)
-            if b <= a:
+        for kind, start, end, label, owner in sorted(raw.get(sid, []), key=lambda r: (r[1], r[0])):
+            lo, hi = max(start, first), min(end, last)
+            if hi <= lo:
                 continue
             column.blocks.append(
                 Block(
                     kind,
-                    a - first,
-                    b - a,
-                    label if kind != "busy" or not appt else f"{appt.customer} · {label}",
-                    _hm(a),
-                    _hm(b),
-                    appt.id if appt else None,
-                    appt.status if appt else None,
+                    lo - first,
+                    hi - lo,
+                    label if kind != "busy" or not owner else f"{owner.customer} · {label}",
+                    _hm(lo),
+                    _hm(hi),
+                    owner.id if owner else None,
+                    owner.status if owner else None,
                 )
             )
         columns.append(column)

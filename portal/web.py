@@ -60,7 +60,7 @@ async def current(request: web.Request) -> tuple[User, str] | None:
     if _USER not in request:
         svc = services(request)
         request[_USER] = await session_user(svc.db, request.cookies.get(SESSION_COOKIE), svc.clock.now())
-    return request[_USER]  # type: ignore[no-any-return]
+    return request[_USER]
 
 
 async def require_user(request: web.Request) -> tuple[User, str]:

@@ -7,6 +7,7 @@ tests.pg_support import ...` (the test folders are packages; nothing is imported
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
@@ -90,7 +91,5 @@ def create_scratch_database(name: str) -> str:
 
 def drop_scratch_database(name: str) -> None:
     """Drop `name`; errors are ignored (the server may be gone at the end of a failed run)."""
-    try:
+    with contextlib.suppress(Exception):  # cleanup only
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    except Exception:  # noqa: BLE001 - cleanup only
-        pass

@@ -188,7 +188,8 @@ def render_page(tenant: TenantConfig, report: Report, token: str | None = None, 
         f"LLM {escape(_eur(t['llm_eur']))}. "
         + (f"{t['estimated_calls']} Anruf(e) noch geschätzt. " if t["estimated_calls"] else "")
         + (
-            f"Beträge in EUR; {t['fallback_fx_calls']} Anruf(e) mit Ersatzkurs umgerechnet (kein EZB-Kurs gespeichert). "
+            f"Beträge in EUR; {t['fallback_fx_calls']} Anruf(e) mit Ersatzkurs umgerechnet (kein EZB-Kurs "
+            "gespeichert). "
             if t["fallback_fx_calls"]
             else "Beträge in EUR zum EZB-Kurs des Anruftags. "
         )

@@ -60,8 +60,10 @@ async def pick_appointment(
                 reply=Reply(
                     "not_found",
                     ctx.say(
-                        f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich keinen offenen Termin.",
-                        f"I can't find an open appointment under {'reference ' + spelled if spelled else 'that reference'}.",
+                        f"Unter {'der Buchungsnummer ' + spelled if spelled else 'dieser Buchungsnummer'} finde ich "
+                        "keinen offenen Termin.",
+                        "I can't find an open appointment under "
+                        f"{'reference ' + spelled if spelled else 'that reference'}.",
                     ),
                     {"missing": ["appointment"]},
                 )
@@ -72,7 +74,8 @@ async def pick_appointment(
             reply=Reply(
                 "needs_clarification",
                 ctx.say(
-                    "Ihre Nummer ist unterdrückt, daher brauche ich Ihre Buchungsnummer. Oder soll ich einen Rückruf für Sie notieren?",
+                    "Ihre Nummer ist unterdrückt, daher brauche ich Ihre Buchungsnummer. Oder soll ich einen "
+                    "Rückruf für Sie notieren?",
                     "Your number is withheld, so I need your booking reference. Or shall I arrange a callback for you?",
                 ),
                 {"missing": ["appointment"], "options": ["request_callback"]},
@@ -88,8 +91,10 @@ async def pick_appointment(
             reply=Reply(
                 "not_found",
                 ctx.say(
-                    f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben Sie eine Buchungsnummer?",
-                    f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you have a booking reference?",
+                    f"Unter Ihrer Nummer finde ich keinen passenden Termin{' für ' + name if name else ''}. Haben "
+                    "Sie eine Buchungsnummer?",
+                    f"I can't find a matching appointment{' for ' + name if name else ''} under your number. Do you "
+                    "have a booking reference?",
                 ),
                 {"appointments": []},
             )

@@ -110,7 +110,8 @@ def _ask_email(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
     return Reply(
         "needs_clarification",
         ctx.say(
-            "Die E-Mail-Adresse habe ich leider nicht richtig verstanden. Können Sie sie bitte noch einmal buchstabieren?",
+            "Die E-Mail-Adresse habe ich leider nicht richtig verstanden. Können Sie sie bitte noch einmal "
+            "buchstabieren?",
             "I didn't quite catch that email address. Could you spell it for me once more?",
         ),
         {**data, "missing": ["customer_email"]},
@@ -158,7 +159,8 @@ async def _hold_for_confirmation(
     return Reply(
         "needs_confirmation",
         ctx.say(
-            f"{capital(when)} {with_staff(ctx, slot.staff_id)} ist frei. Soll ich den Termin verbindlich für Sie buchen?",
+            f"{capital(when)} {with_staff(ctx, slot.staff_id)} ist frei. Soll ich den Termin verbindlich für Sie "
+            "buchen?",
             f"{capital(when)} {with_staff(ctx, slot.staff_id)} is free. Shall I confirm the booking?",
         ),
         {**data, "slot": slot_data(slot, ctx.tenant, outcome.hold_expires_at)},

@@ -157,9 +157,11 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
         return Reply(
             "needs_confirmation",
             ctx.say(
-                f"Ich kann Ihren Termin {speak_appointment(ctx, view)} auf {new_when} {with_staff(ctx, outcome.slot.staff_id)} verschieben. "
+                f"Ich kann Ihren Termin {speak_appointment(ctx, view)} auf {new_when} "
+                f"{with_staff(ctx, outcome.slot.staff_id)} verschieben. "
                 f"{fee_sentence(ctx, decision)} Soll ich das so machen?",
-                f"I can move your appointment, {speak_appointment(ctx, view)}, to {new_when} {with_staff(ctx, outcome.slot.staff_id)}. "
+                f"I can move your appointment, {speak_appointment(ctx, view)}, to {new_when} "
+                f"{with_staff(ctx, outcome.slot.staff_id)}. "
                 f"{fee_sentence(ctx, decision)} Shall I go ahead?",
             ),
             {

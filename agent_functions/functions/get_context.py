@@ -21,7 +21,9 @@ NO_SHOW_NOTE = 2
 
 
 def _today_sentence(ctx: FunctionContext, today: DayHours) -> str:
-    """'Salon Sonnenschein hat heute von 09:00 bis 19:00 Uhr geöffnet.' / '... ist heute wegen Weihnachten geschlossen.'"""
+    """'Salon Sonnenschein hat heute von 09:00 bis 19:00 Uhr geöffnet.'
+
+    or '... ist heute wegen Weihnachten geschlossen.'"""
     name = ctx.tenant.name
     if today.hours:
         hours = today.pairs()

@@ -28,7 +28,8 @@ from booking_core.tenant_config import Service, Staff
 from nlu import When
 
 ASAP = re.compile(
-    r"\b(nächst\w*|frühest\w*|schnellst\w*|baldmöglichst|so bald|asap|earliest|soonest|next (free|available)|first available)\b",
+    r"\b(nächst\w*|frühest\w*|schnellst\w*|baldmöglichst|so bald|asap|earliest|soonest|next (free|available)"
+    r"|first available)\b",
     re.I,
 )
 
@@ -81,8 +82,10 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             return Reply(
                 "needs_clarification",
                 ctx.say(
-                    f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum Beispiel {join_words(examples, 'de')}.",
-                    f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, {join_words(examples, 'en')}.",
+                    f"„{echo(service.heard)}“ habe ich leider nicht in unserem Angebot gefunden. Wir haben zum "
+                    f"Beispiel {join_words(examples, 'de')}.",
+                    f"I couldn't find “{echo(service.heard)}” among our services. We have, for example, "
+                    f"{join_words(examples, 'en')}.",
                 ),
                 {**data, "missing": ["service"], "options": [ref(s.id, s.name) for s in ctx.tenant.services[:3]]},
             )
@@ -103,8 +106,10 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         return Reply(
             "needs_clarification",
             ctx.say(
-                f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen bei uns {join_words(team, 'de')}.",
-                f"I don't know “{echo(staff.heard or '')}”. {say_service(service.item.name, 'en')} is done by {join_words(team, 'en')}.",
+                f"„{echo(staff.heard or '')}“ kenne ich leider nicht. {say_service(service.item.name, 'de')} machen "
+                f"bei uns {join_words(team, 'de')}.",
+                f"I don't know “{echo(staff.heard or '')}”. {say_service(service.item.name, 'en')} is done by "
+                f"{join_words(team, 'en')}.",
             ),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified_staff(ctx, service.item)]},
         )
@@ -114,8 +119,10 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         return Reply(
             "needs_clarification",
             ctx.say(
-                f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das machen bei uns {spoken}. Wäre Ihnen das recht?",
-                f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {spoken} can do it for you. Would that be all right?",
+                f"{first_name(staff.item.name)} macht leider keine {say_service(service.item.name, 'de')}. Das "
+                f"machen bei uns {spoken}. Wäre Ihnen das recht?",
+                f"{first_name(staff.item.name)} doesn't do {say_service(service.item.name, 'en')}. {spoken} can do "
+                "it for you. Would that be all right?",
             ),
             {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in qualified]},
         )

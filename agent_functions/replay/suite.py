@@ -15,16 +15,36 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agent_functions.cli_support import CommandError
 from agent_functions.replay.runner import FixtureResult, collect, run_fixture, run_live, signing_key
 from booking_core.storage.migrate import upgrade
 
+#: An empty table replay leaves in a PostgreSQL database it emptied: the next replay may empty it again.
+SCRATCH_MARK = "slotline_replay_scratch"
 
-async def _pg_reset(url: str) -> None:
+
+async def _pg_reset(url: str, *, wipe: bool) -> None:
+    """Empty the public schema of `url` for one fixture.
+
+    Raises CommandError, and drops nothing, when the database holds tables that a replay did not
+    leave (someone's real data) unless `wipe` says to empty it anyway.
+    """
     import asyncpg
 
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        tables = {
+            row[0]
+            for row in await conn.fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
+        }
+        if tables and SCRATCH_MARK not in tables and not wipe:
+            raise CommandError(
+                f"the database holds {len(tables)} tables that a replay did not create, and replay empties it: "
+                "use a scratch database (scripts/with_postgres.py makes one) or pass --wipe"
+            )
+        await conn.execute(f"DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE TABLE {SCRATCH_MARK} ();")
     finally:
         await conn.close()
 
@@ -32,8 +52,11 @@ async def _pg_reset(url: str) -> None:
 class Engines:
     """Where each fixture runs: a copy of a migrated SQLite template, an emptied PostgreSQL, or a live server."""
 
-    def __init__(self, workdir: Path, key: str, database_url: str | None, url: str | None) -> None:
+    def __init__(
+        self, workdir: Path, key: str, database_url: str | None, url: str | None, *, wipe: bool = False
+    ) -> None:
         self.workdir, self.key, self.database_url, self.url = workdir, key, database_url, url
+        self.wipe = wipe
         self.template = workdir / "template.db"
         self.runs = 0
 
@@ -47,7 +70,7 @@ class Engines:
             return await run_live(path, fixture, self.url, self.key)
         if self.database_url is not None:
             if "postgresql" in self.database_url:
-                await _pg_reset(self.database_url)
+                await _pg_reset(self.database_url, wipe=self.wipe)
             await asyncio.to_thread(upgrade, self.database_url)
             return await run_fixture(path, fixture, self.database_url, self.key)
         copy = self.workdir / f"fixture-{self.runs}.db"
@@ -67,9 +90,11 @@ async def run_paths(
     verbose: bool = False,
     update: bool = False,
     assume_yes: bool = False,
+    wipe: bool = False,
 ) -> int:
     """Run every fixture under `paths`; 0 when all pass, 1 otherwise (including unloadable files and
     when nothing was run). A JSON file that is not a fixture is named as such and not counted.
+    `wipe`: empty a PostgreSQL `database_url` even when it holds tables a replay did not create.
     `verbose`: every step's request and whole answer. `update`: a failing fixture's `expect` rewritten
     from the current answers, after showing the diff and a confirmation (`assume_yes` skips it)."""
     logging.getLogger().setLevel(logging.WARNING)
@@ -80,7 +105,7 @@ async def run_paths(
     logs.configure("console", "ERROR")
     report = Report(as_json=as_json, verbose=verbose)
     workdir = Path(tempfile.mkdtemp(prefix="slotline-replay-"))
-    engines = Engines(workdir, signing_key(), database_url, url)
+    engines = Engines(workdir, signing_key(), database_url, url, wipe=wipe)
     try:
         await engines.prepare()
         for path in collect(paths):

@@ -88,7 +88,7 @@ def statement_csv(statement: Statement) -> bytes:
 
 def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], bold_from: int | None = None) -> Table:
     table = Table([list(r) for r in rows], colWidths=widths, repeatRows=1)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
         ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
         ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),

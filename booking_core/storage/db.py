@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from booking_core.storage.urls import SQLITE_DEFAULT, normalise_url
 
-__all__ = ["SQLITE_DEFAULT", "Database", "normalise_url"]
+__all__ = ["SQLITE_DEFAULT", "Database", "affected_rows", "normalise_url"]
 
 
 def _sqlite_engine(url: str, immediate: bool) -> AsyncEngine:
@@ -144,3 +144,12 @@ class Database:
         await self.engine.dispose()
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
+
+
+def affected_rows(result: object) -> int:
+    """Rows an UPDATE or DELETE touched (0 when the driver does not say).
+
+    `AsyncSession.execute` is typed as returning `Result`, but for DML it is a `CursorResult` whose
+    `rowcount` the compare-and-set updates (claims, leases, tokens) rely on.
+    """
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -154,7 +154,7 @@ async def _cancel(client: CalcomClient, uid: str, reason: str) -> None:
 class CalcomMirror:
     """Outbox sender for target "calcom"."""
 
-    async def send(self, message: Claimed, ctx) -> str | None:  # type: ignore[no-untyped-def]
+    async def send(self, message: Claimed, ctx) -> str | None:
         tenant: TenantConfig | None = ctx.tenant
         cfg = tenant.integrations.calcom if tenant else None
         if tenant is None or cfg is None or not cfg.enabled:
@@ -168,10 +168,10 @@ class CalcomMirror:
         links = await _links(ctx.db, tenant.id, appointment_id)
 
         if message.topic == "appointment.cancelled" or payload.get("status") in ("cancelled", "no_show"):
-            for link in links.values():
-                if link.status == "active":
-                    await _cancel(client, link.uid, "Cancelled in Slotline")
-                    await _set_status(ctx.db, link, "cancelled", ctx.clock.now())
+            for mirrored in links.values():
+                if mirrored.status == "active":
+                    await _cancel(client, mirrored.uid, "Cancelled in Slotline")
+                    await _set_status(ctx.db, mirrored, "cancelled", ctx.clock.now())
             return None
 
         wanted = parts_of(payload, tenant)
@@ -192,12 +192,12 @@ class CalcomMirror:
                     )
                 await _save_link(ctx.db, tenant.id, appointment_id, part, booking, event_type_id, ctx.clock.now())
                 continue
-            booking = None
+            found = None
             if message.attempt > 1 or link is not None:
-                booking = await _find_ours(client, event_type_id, part, appointment_id)
-            if booking is None:
-                booking = await self._create(client, cfg, tenant, payload, part, event_type_id)
-            await _save_link(ctx.db, tenant.id, appointment_id, part, booking, event_type_id, ctx.clock.now())
+                found = await _find_ours(client, event_type_id, part, appointment_id)
+            if found is None:
+                found = await self._create(client, cfg, tenant, payload, part, event_type_id)
+            await _save_link(ctx.db, tenant.id, appointment_id, part, found, event_type_id, ctx.clock.now())
 
         wanted_keys = {p.key for p in wanted}
         for key, link in links.items():

@@ -97,7 +97,6 @@ async def test_exclusion_constraint_is_the_last_guard(postgres_url):
     db = Database(postgres_url)
     try:
         await save_tenant(db, tenant, clock.now())
-        svc = BookingService(db, clock)
         v = await insert_appointment(
             db,
             clock,

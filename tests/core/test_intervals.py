@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +17,7 @@ def points(ivs) -> set[int]:
 
 
 def well_formed(ivs) -> bool:
-    return all(s < e for s, e in ivs) and all(a[1] < b[0] for a, b in zip(ivs, ivs[1:]))
+    return all(s < e for s, e in ivs) and all(a[1] < b[0] for a, b in itertools.pairwise(ivs))
 
 
 @given(raw)

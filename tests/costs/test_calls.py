@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from typing import ClassVar
 
 from agent_functions.call_events import handle_call_event
 from booking_core.calls import call_record, call_records, record_event, set_telephony_price, store_fx_rates
@@ -142,7 +143,7 @@ async def test_call_ended_uses_the_booking_services_release_when_present(db):
     tenant = await load_tenant(db, "demo-salon")
 
     class Booking:
-        released: list[tuple[str, str]] = []
+        released: ClassVar[list[tuple[str, str]]] = []
 
         async def release_holds(self, tenant_id, call_id):
             self.released.append((tenant_id, call_id))

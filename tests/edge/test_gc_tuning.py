@@ -14,7 +14,6 @@ from agent_functions.gc_tuning import THRESHOLDS, attach_gc_tuning
 async def test_startup_freezes_the_heap_and_sets_thresholds():
     before = gc.get_threshold()
     gc.unfreeze()
-    startup_object = {"made": "before startup"}
     app = web.Application()
     app.router.add_get("/", lambda _request: web.Response(text="ok"))
     attach_gc_tuning(app)

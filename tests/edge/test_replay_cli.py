@@ -179,3 +179,40 @@ def test_refresh_changes_only_what_fails(expected: Any, actual: Any, refreshed: 
     assert match(expected, actual), "the case must start failing"
     assert refresh(expected, actual) == refreshed
     assert match(refreshed, actual) == []
+
+
+def test_replay_refuses_to_empty_a_postgresql_database_it_did_not_make(capsys: pytest.CaptureFixture[str]) -> None:
+    """Replay empties the database it is given per fixture; one holding other tables (someone's data)
+    is refused with the reason and left alone, unless --wipe says so."""
+    import asyncio
+
+    import asyncpg
+
+    from tests.pg_support import create_scratch_database, drop_scratch_database, require_postgres, scratch_name
+
+    require_postgres()
+    name = scratch_name("replay_guard")
+    url = create_scratch_database(name)
+
+    async def sql(statement: str) -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            if statement.startswith("SELECT"):
+                return await conn.fetchval(statement)
+            return await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    fixture = str(ROOT / "fixtures/calls/14_alternatives_same_staff.json")
+    try:
+        asyncio.run(sql("CREATE TABLE precious (id int); INSERT INTO precious VALUES (1)"))
+        assert main(["replay", "--database-url", url, fixture]) == 1
+        assert "scratch database" in capsys.readouterr().err
+        assert asyncio.run(sql("SELECT count(*) FROM precious")) == 1
+
+        assert main(["replay", "--database-url", url, "--wipe", fixture]) == 0
+        assert asyncio.run(sql("SELECT to_regclass('public.precious') IS NULL")) is True
+        # what replay left behind it may empty again without --wipe
+        assert main(["replay", "--database-url", url, fixture]) == 0
+    finally:
+        drop_scratch_database(name)

@@ -19,7 +19,8 @@ def ecb_xml(rates: dict[date, Decimal]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">'
-        "<gesmes:subject>Reference rates</gesmes:subject><gesmes:Sender><gesmes:name>European Central Bank</gesmes:name></gesmes:Sender>"
+        "<gesmes:subject>Reference rates</gesmes:subject><gesmes:Sender><gesmes:name>European Central "
+        "Bank</gesmes:name></gesmes:Sender>"
         f"<Cube>{cubes}</Cube></gesmes:Envelope>"
     )
 

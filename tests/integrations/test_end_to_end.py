@@ -55,7 +55,7 @@ async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_ca
     timings = []
     for i in range(8):
         started = time.perf_counter()
-        view, created = await service.book(
+        _view, created = await service.book(
             tenant,
             SlotRequest(
                 service_id="ansatzfaerbung" if i % 2 else "herrenhaarschnitt",

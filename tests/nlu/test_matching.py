@@ -22,7 +22,7 @@ def _entries(key: str) -> list[CatalogueEntry]:
 
 SALON = ServiceMatcher(_entries("services"))
 PHYSIO = ServiceMatcher(_entries("physio_services"))
-TEAM = StaffMatcher(_entries("staff") + [CatalogueEntry("anna", "Anna Schulz"), CatalogueEntry("anna-m", "Anna Maier")])
+TEAM = StaffMatcher([*_entries("staff"), CatalogueEntry("anna", "Anna Schulz"), CatalogueEntry("anna-m", "Anna Maier")])
 
 
 def test_catalogue_fixture_is_the_real_one() -> None:

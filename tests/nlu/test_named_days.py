@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,7 @@ def test_advent_sundays_are_the_four_sundays_before_christmas(year: int) -> None
     assert all(d.weekday() == 6 for d in sundays)
     assert date(year, 11, 27) <= sundays[0] <= date(year, 12, 3)
     assert date(year, 12, 18) <= sundays[3] <= date(year, 12, 24)
-    assert [(b - a).days for a, b in zip(sundays, sundays[1:])] == [7, 7, 7]
+    assert [(b - a).days for a, b in itertools.pairwise(sundays)] == [7, 7, 7]
 
 
 def test_bank_holiday_mondays_come_from_the_holidays_data() -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from booking_core.storage.db import Database
 from booking_core.storage.models import OutboxMessage
@@ -124,7 +125,7 @@ async def test_password_reset_sets_a_new_password_and_ends_sessions(db: Database
 
 async def test_one_pending_invitation_is_enforced_by_the_database(db: Database) -> None:
     await acc.invite(db, tenant_id="demo-salon", email="a@x.de", role="staff", now=NOW)
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         async with db.write() as session:
             session.add(
                 PortalToken(

@@ -654,8 +654,10 @@ def raw_bodies() -> st.SearchStrategy[bytes]:
                 b" " * (MAX_BODY + 1),
                 b'{"x": "' + b"y" * MAX_BODY + b'"}',
                 # NaN and Infinity: Python's json reads them, PostgreSQL's json type does not.
-                b'{"event": "call_ended", "call": {"call_id": "c1", "to_number": "+4930555000100", "start_timestamp": -Infinity}}',
-                b'{"name": "request_callback", "args": {"reason": NaN}, "call": {"call_id": "c2", "to_number": "+4930555000100"}}',
+                b'{"event": "call_ended", "call": {"call_id": "c1", "to_number": "+4930555000100", '
+                b'"start_timestamp": -Infinity}}',
+                b'{"name": "request_callback", "args": {"reason": NaN}, '
+                b'"call": {"call_id": "c2", "to_number": "+4930555000100"}}',
             ]
         ),
     )

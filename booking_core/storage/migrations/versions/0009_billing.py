@@ -6,6 +6,8 @@ Revises: 0007
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,7 +21,7 @@ depends_on = None
 APPEND_ONLY = "balance_transactions"
 
 
-def _ledger_money() -> sa.types.TypeEngine:
+def _ledger_money() -> sa.types.TypeEngine[Any]:
     """NUMERIC(28, 10) on PostgreSQL, text on SQLite (billing_models.LedgerMoney)."""
     return sa.String(length=40) if op.get_bind().dialect.name == "sqlite" else sa.Numeric(28, 10)
 

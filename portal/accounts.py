@@ -23,7 +23,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -322,7 +322,7 @@ async def session_user(db: Database, session_id: str | None, now: datetime) -> t
                 .where(PortalSession.id_sha256 == digest(session_id), PortalSession.expires_at > now)
             )
         ).first()
-    return (User(row[0], row[1], row[2], row[3], row[4]), row[5]) if row else None
+    return (User(row[0], row[1], row[2], cast(Role, row[3]), row[4]), row[5]) if row else None
 
 
 async def end_session(db: Database, session_id: str | None) -> None:

@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from agent_functions.replay.seed import insert_appointment
 from booking_core.clock import SystemClock
 from booking_core.domain import CustomerInput
+from booking_core.opening import day_hours
 from booking_core.service import BookingService
 from booking_core.storage.db import Database
 from booking_core.storage.models import Appointment, AuditEntry, CallbackRequest
@@ -87,10 +88,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def visiting_day(today: date) -> date:
-    """A weekday at least three days ahead (moves and cancels are free then; no Christmas closure)."""
+def visiting_day(tenant: TenantConfig, today: date) -> date:
+    """A weekday at least three days ahead on which the salon is open (moves and cancels are free then;
+    no public holiday or closure, whatever the date the test runs)."""
     day = today + timedelta(days=3)
-    while day.weekday() >= 5 or (day.month == 12 and 24 <= day.day <= 26):
+    while day.weekday() >= 5 or day_hours(tenant, day).closed is not None or not day_hours(tenant, day).hours:
         day += timedelta(days=1)
     return day
 
@@ -270,7 +272,7 @@ def test_owner_from_invitation_email_to_moving_an_appointment_and_closing_a_call
     database_url: str, server: str, tmp_path: Path
 ) -> None:
     chromium, driver = browser_binaries()
-    day = visiting_day(datetime.now(ZONE).date())
+    day = visiting_day(big_salon(), datetime.now(ZONE).date())
     moved_id, callback_id = asyncio.run(seed(database_url, day))
     sink = SmtpSink().start()
     try:

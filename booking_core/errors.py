@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["DomainError", "InvalidTransition", "NotFound", "NotQualified", "PolicyDenied", "SlotUnavailable"]
+__all__ = [
+    "ChangedMeanwhile",
+    "DomainError",
+    "InvalidTransition",
+    "NotFound",
+    "NotQualified",
+    "PolicyDenied",
+    "SlotUnavailable",
+]
 
 if TYPE_CHECKING:
     from booking_core.domain import PolicyDecision, Slot
@@ -78,3 +86,17 @@ class InvalidTransition(DomainError):
         super().__init__(f"cannot go from {old} to {new}")
         self.old = old
         self.new = new
+
+
+class ChangedMeanwhile(DomainError):
+    """The appointment's stored `version` is not the one the change was based on (someone changed it
+    since the form or answer was made): optimistic locking, checked inside the write transaction, so
+    nothing is written. `expected` is the version the caller saw, `current` the stored one (None when
+    a concurrent writer won between our read and our compare-and-set update)."""
+
+    code = "changed_meanwhile"
+
+    def __init__(self, expected: int, current: int | None) -> None:
+        super().__init__(f"changed meanwhile: expected version {expected}, stored {current}")
+        self.expected = expected
+        self.current = current

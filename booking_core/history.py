@@ -28,13 +28,18 @@ __all__ = ["AppointmentHistory", "Change", "appointment_history", "histories"]
 
 @dataclass(frozen=True)
 class Change:
-    """One audit row of an appointment: when, by which call (None: staff, setup, the clock), what."""
+    """One audit row of an appointment: when, by which call (None: staff, setup, the clock), what; who
+    (`actor`: "agent", "system", "portal:<email>", ...), why (`reason`) and under which policy decision
+    (`policy`, as `PolicyDecision.to_dict`, with ``"overridden": true`` when an owner overrode it)."""
 
     at: datetime
     call_id: str | None
     action: str
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    actor: str | None = None
+    reason: str | None = None
+    policy: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,9 @@ async def _changes(session: Any, tenant_id: str, ids: Sequence[str]) -> dict[str
             .order_by(m.AuditEntry.id)
         )
         for row in await session.scalars(query):
-            out.setdefault(row.entity_id, []).append(Change(row.at, row.call_id, row.action, row.old, row.new))
+            out.setdefault(row.entity_id, []).append(
+                Change(row.at, row.call_id, row.action, row.old, row.new, row.actor, row.reason, row.policy)
+            )
     return out
 
 

@@ -199,10 +199,13 @@ class BookingService:
         call_id: str | None,
         reason: str | None,
         actor: str = Actor.AGENT,
+        expected_version: int | None = None,
     ) -> tuple[AppointmentView, PolicyDecision]:
-        """Move an appointment (id or reference) to `new`, under the reschedule policy."""
+        """Move an appointment (id or reference) to `new`, under the reschedule policy; with
+        `expected_version`, only if it is still that version (else ChangedMeanwhile, nothing written)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
-        return await move.reschedule(ctx, wish_for(ctx.cal, new.service_id, new.staff_id), appointment_id, new, reason)
+        wish = wish_for(ctx.cal, new.service_id, new.staff_id)
+        return await move.reschedule(ctx, wish, appointment_id, new, reason, expected_version)
 
     async def cancel(
         self,
@@ -212,10 +215,16 @@ class BookingService:
         call_id: str | None,
         reason: str | None,
         actor: str = Actor.AGENT,
+        expected_version: int | None = None,
+        override_policy: bool = False,
     ) -> tuple[AppointmentView, PolicyDecision]:
-        """Cancel an appointment (id or reference), under the cancel policy."""
+        """Cancel an appointment (id or reference), under the cancel policy; with `expected_version`,
+        only if it is still that version (else ChangedMeanwhile); `override_policy` (with a reason)
+        cancels although the policy refuses, audited as overridden (`changes.cancel.cancel_row`)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
-        return await cancel.cancel(ctx, appointment_id, reason)
+        return await cancel.cancel(
+            ctx, appointment_id, reason, expected_version=expected_version, override_policy=override_policy
+        )
 
     async def cancelled_by(self, tenant: TenantConfig, appointment_id: str, call_id: str | None) -> bool:
         """Whether `call_id` is the call that cancelled this appointment."""
@@ -236,10 +245,12 @@ class BookingService:
         actor: str,
         call_id: str | None = None,
         reason: str | None = None,
+        expected_version: int | None = None,
     ) -> AppointmentView:
-        """Set a status as staff asked (confirmed, no_show, cancelled, ...), as the lifecycle allows."""
+        """Set a status as staff asked (confirmed, no_show, cancelled, ...), as the lifecycle allows;
+        with `expected_version`, only if it is still that version (else ChangedMeanwhile)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
-        return await status.transition(ctx, appointment_id, new_status, reason)
+        return await status.transition(ctx, appointment_id, new_status, reason, expected_version)
 
     async def progress(self, tenant: TenantConfig) -> int:
         """Move appointments along with time (in progress, paused, completed) and drop expired holds;

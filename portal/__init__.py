@@ -16,6 +16,7 @@ def add_portal_routes(app: web.Application) -> None:
     """Mount every portal page on ``app`` (the app must carry ``agent_functions.context.SERVICES``)."""
     from portal.routes_appointment import add_appointment_routes
     from portal.routes_auth import add_auth_routes
+    from portal.routes_balance import add_balance_routes
     from portal.routes_callbacks import add_callback_routes
     from portal.routes_calls import add_call_routes
     from portal.routes_costs import add_cost_routes
@@ -29,3 +30,4 @@ def add_portal_routes(app: web.Application) -> None:
     add_call_routes(app)
     add_user_routes(app)
     add_cost_routes(app)
+    add_balance_routes(app)

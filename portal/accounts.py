@@ -23,7 +23,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -307,15 +307,22 @@ async def session_user(db: Database, session_id: str | None, now: datetime) -> t
     """(user, CSRF token) of a live session id from a cookie, else None."""
     if not session_id:
         return None
-    async with db.read() as session:
+    async with db.read_connection() as conn:  # every page asks: plain columns, no ORM session (bench_portal.py)
         row = (
-            await session.execute(
-                select(PortalUser, PortalSession.csrf_token)
+            await conn.execute(
+                select(
+                    PortalUser.id,
+                    PortalUser.tenant_id,
+                    PortalUser.email,
+                    PortalUser.role,
+                    PortalUser.lang,
+                    PortalSession.csrf_token,
+                )
                 .join(PortalSession, PortalSession.user_id == PortalUser.id)
                 .where(PortalSession.id_sha256 == digest(session_id), PortalSession.expires_at > now)
             )
         ).first()
-    return (_user(row[0]), row[1]) if row else None
+    return (User(row[0], row[1], row[2], cast(Role, row[3]), row[4]), row[5]) if row else None
 
 
 async def end_session(db: Database, session_id: str | None) -> None:

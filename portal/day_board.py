@@ -12,6 +12,10 @@ block sits as minutes from the board's first minute, and what kind it is:
 
 The board spans the opening hours of the day (or 08:00-20:00 when it has none), widened to fit any
 block outside them.
+
+The value classes are plain slotted dataclasses, not frozen ones: a frozen dataclass sets each field
+through ``object.__setattr__``, which for the 600 blocks of a full day (15 staff x 40) was a measurable
+part of the page (benchmarks/bench_portal.py).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ __all__ = ["AppointmentIn", "Block", "Board", "Column", "HoldIn", "SegmentIn", "
 BlockKind = Literal["busy", "processing", "gap", "hold", "absence"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SegmentIn:
     """A stored segment: local start/end, whether it keeps the staff member busy."""
 
@@ -35,7 +39,7 @@ class SegmentIn:
     staff_busy: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AppointmentIn:
     """An appointment of the day with its segments (local times)."""
 
@@ -48,7 +52,7 @@ class AppointmentIn:
     segments: tuple[SegmentIn, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HoldIn:
     staff_id: str
     service: str
@@ -56,7 +60,7 @@ class HoldIn:
     end: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
     """One drawn rectangle: ``top``/``height`` in minutes from the board's start."""
 

@@ -1,10 +1,13 @@
 """One appointment: ``GET /portal/appointments/{id}`` and its forms (move, cancel, set status).
 
-Every form carries the appointment's ``version`` as the page showed it. A form whose version is no longer
-the stored one is refused with "changed meanwhile" (409) and the current state, nothing written: two
-people editing one appointment never overwrite each other unseen (optimistic concurrency). The changes
-themselves are the booking core's (``BookingService.reschedule``/``cancel``/``transition``): the same
-availability rules, alternatives, policy and status transitions (CONTRACT section 3) as on the phone.
+Every form carries the appointment's ``version`` as the page showed it, and the change is made with
+``expected_version`` of that form: the booking core compares it inside its own write transaction (and its
+row update is a compare-and-set), so a form whose version is no longer the stored one is refused with
+"changed meanwhile" (409) and the current state, nothing written, with no gap between check and write.
+The changes themselves are the booking core's (``BookingService.reschedule``/``cancel``/``transition``):
+the same availability rules, alternatives, policy and status transitions (CONTRACT section 3) as on the
+phone. Cancelling shows the policy's outcome; an owner may override a refusal with a reason (audited with
+the reason and the owner as actor), a staff user may not (403, nothing written).
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency
 
 from booking_core.domain import AppointmentView, SlotRequest
-from booking_core.errors import DomainError, InvalidTransition, PolicyDenied, SlotUnavailable
+from booking_core.errors import ChangedMeanwhile, DomainError, InvalidTransition, PolicyDenied, SlotUnavailable
 from booking_core.history import appointment_history
 from booking_core.tenant_config import TenantConfig
 from portal.accounts import User
@@ -63,7 +66,13 @@ async def _page(
     loc = _locale(user.lang)
 
     def when(moment: datetime) -> str:
-        return format_datetime(moment.astimezone(zone), format="medium", locale=loc)
+        return format_datetime(moment.astimezone(zone), format="short", locale=loc)
+
+    def day_of(moment: datetime) -> str:
+        return format_date(moment.astimezone(zone), format="full", locale=loc)
+
+    def time_of(moment: datetime) -> str:
+        return format_time(moment.astimezone(zone), format="short", locale=loc)
 
     history = await appointment_history(svc.db, config.id, view.id)
     try:
@@ -78,6 +87,8 @@ async def _page(
         csrf=csrf,
         a=view,
         when=when,
+        day_of=day_of,
+        time_of=time_of,
         money=lambda amount, currency: format_currency(amount, currency, locale=loc),
         local=view.start.astimezone(zone),
         history=history.changes,
@@ -91,16 +102,6 @@ async def _page(
     )
 
 
-async def _stale(request: web.Request, form: dict[str, str]) -> web.Response | None:
-    """The "changed meanwhile" page (409) when the form's version is not the stored one, else None."""
-    user, csrf, config, view = await _load(request)
-    if form.get("version", "") != str(view.version):
-        return await _page(
-            request, user, csrf, config, view, message=translator(user.lang)("stale"), error=True, status=409
-        )
-    return None
-
-
 async def show(request: web.Request) -> web.Response:
     user, csrf, config, view = await _load(request)
     done = request.query.get("done")
@@ -111,12 +112,16 @@ async def show(request: web.Request) -> web.Response:
 async def _act(request: web.Request, action: str) -> web.Response:
     user, csrf, config, view = await _load(request)
     form = await check_csrf(request, csrf)
-    stale = await _stale(request, form)
-    if stale is not None:
-        return stale
     t = translator(user.lang)
     booking = services(request).booking
     actor = f"portal:{user.email}"
+    version = int(form["version"]) if form.get("version", "").isdigit() else 0  # 0 is never stored: stale
+    reason = form.get("reason", "").strip() or None
+    override = action == "cancel" and form.get("override") == "1"
+    if override and user.role != "owner":
+        return await _page(request, user, csrf, config, view, message=t("override_owner"), error=True, status=403)
+    if override and reason is None:
+        return await _page(request, user, csrf, config, view, message=t("override_reason"), error=True, status=400)
     try:
         if action == "move":
             zone = ZoneInfo(config.timezone)
@@ -127,15 +132,29 @@ async def _act(request: web.Request, action: str) -> web.Response:
                 view.id,
                 SlotRequest(view.service_id, staff_id, start),
                 call_id=None,
-                reason=form.get("reason") or None,
+                reason=reason,
                 actor=actor,
+                expected_version=version,
             )
         elif action == "cancel":
-            await booking.cancel(config, view.id, call_id=None, reason=form.get("reason") or None, actor=actor)
+            await booking.cancel(
+                config,
+                view.id,
+                call_id=None,
+                reason=reason,
+                actor=actor,
+                expected_version=version,
+                override_policy=override,
+            )
         else:
             if form.get("status") not in STATUS_CHOICES:
                 raise InvalidTransition(view.status, form.get("status", ""))
-            await booking.transition(config, view.id, form["status"], actor=actor, reason=form.get("reason") or None)
+            await booking.transition(
+                config, view.id, form["status"], actor=actor, reason=reason, expected_version=version
+            )
+    except ChangedMeanwhile:
+        user, csrf, config, view = await _load(request)  # the current state
+        return await _page(request, user, csrf, config, view, message=t("stale"), error=True, status=409)
     except ValueError:
         return await _page(request, user, csrf, config, view, message=t("bad_time"), error=True, status=400)
     except SlotUnavailable as exc:

@@ -11,8 +11,18 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import select
 
-from portal.accounts import AccountError, accept_invitation, end_session, login, request_reset, reset_password
+from booking_core.storage.portal_models import PortalToken
+from portal.accounts import (
+    AccountError,
+    accept_invitation,
+    digest,
+    end_session,
+    login,
+    request_reset,
+    reset_password,
+)
 from portal.web import CSRF_COOKIE, SESSION_COOKIE, anon_csrf, check_csrf, current, render, services, set_session_cookie
 
 __all__ = ["add_auth_routes"]
@@ -62,20 +72,39 @@ async def logout_post(request: web.Request) -> web.Response:
     raise redirect
 
 
-def _password_page(request: web.Request, action: str, error: str | None = None, status: int = 200) -> web.Response:
+async def _link_holder(request: web.Request, kind: str) -> tuple[str, str] | None:
+    """(email, lang) of the URL's one-time link while it is usable (read only; using it is
+    ``accounts``' job, in one transaction with the new password), else None."""
+    svc = services(request)
+    async with svc.db.read() as session:
+        row = await session.scalar(
+            select(PortalToken).where(PortalToken.token_sha256 == digest(request.match_info["token"]))
+        )
+    if row is None or row.kind != kind or row.used_at or row.revoked_at or row.expires_at <= svc.clock.now():
+        return None
+    return row.email, row.lang
+
+
+async def _password_page(request: web.Request, kind: str, error: str | None = None, status: int = 200) -> web.Response:
+    """The set-password form of a link, in the invitee's language with their email; a link that can no
+    longer be used says so at once (the same words as after a POST)."""
+    holder = await _link_holder(request, "invitation" if kind == "accept" else "reset")
+    if holder is None and error is None:
+        error, status = "bad_token", 400
     return render(
         request,
         "set_password.html",
-        lang=_lang(request),
+        lang=holder[1] if holder else _lang(request),
         csrf=anon_csrf(request),
-        action=action,
+        action=f"/portal/{kind}/{request.match_info['token']}",
+        email=holder[0] if holder else None,
         error=error,
         status=status,
     )
 
 
 async def accept_page(request: web.Request) -> web.Response:
-    return _password_page(request, f"/portal/accept/{request.match_info['token']}")
+    return await _password_page(request, "accept")
 
 
 async def _set_password(request: web.Request, kind: str, apply: SetPassword) -> web.Response:
@@ -83,12 +112,12 @@ async def _set_password(request: web.Request, kind: str, apply: SetPassword) -> 
     page, else on to the login page."""
     form = await check_csrf(request, request.cookies.get(CSRF_COOKIE))
     svc = services(request)
-    token = request.match_info["token"]
+    holder = await _link_holder(request, "invitation" if kind == "accept" else "reset")
     try:
-        await apply(svc.db, token, form.get("password", ""), svc.clock.now())
+        await apply(svc.db, request.match_info["token"], form.get("password", ""), svc.clock.now())
     except AccountError as exc:
-        return _password_page(request, f"/portal/{kind}/{token}", exc.code, status=400)
-    raise web.HTTPFound("/portal/login?done=1")
+        return await _password_page(request, kind, exc.code, status=400)
+    raise web.HTTPFound(f"/portal/login?done=1&lang={holder[1] if holder else _lang(request)}")
 
 
 async def accept_post(request: web.Request) -> web.Response:
@@ -107,7 +136,7 @@ async def reset_request_post(request: web.Request) -> web.Response:
 
 
 async def reset_page(request: web.Request) -> web.Response:
-    return _password_page(request, f"/portal/reset/{request.match_info['token']}")
+    return await _password_page(request, "reset")
 
 
 async def reset_post(request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from babel.dates import format_date
 
+from portal.day_html import columns_html
 from portal.day_queries import day_board
 from portal.web import render, require_user, services
 
@@ -38,6 +39,7 @@ async def day_page(request: web.Request) -> web.Response:
         user=user,
         csrf=csrf,
         board=board,
+        columns=columns_html(board),
         day=day,
         label=label,
         prev=(day - timedelta(days=1)).isoformat(),

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, lifecycle
 from booking_core.booking_store import views
+from booking_core.changes import versions
 from booking_core.changes.allowance import decide
 from booking_core.changes.status import set_status
 from booking_core.domain import AppointmentView, PolicyDecision, appointment_to_dict
@@ -24,31 +25,52 @@ __all__ = ["cancel", "cancel_row", "cancelled_by"]
 
 
 async def cancel(
-    ctx: BookingContext, appointment_id: str, reason: str | None
+    ctx: BookingContext,
+    appointment_id: str,
+    reason: str | None,
+    *,
+    expected_version: int | None = None,
+    override_policy: bool = False,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """Cancel the appointment (id or reference): (the cancelled appointment, the policy decision with
-    its fee). A retry by the call that cancelled it answers the same again.
+    its fee). A retry by the call that cancelled it answers the same again. With `expected_version`
+    the change is refused unless the stored version is that one (`changes.versions`); with
+    `override_policy` a policy refusal is overridden (see `cancel_row`).
 
-    Raises NotFound, InvalidTransition (not cancellable), PolicyDenied."""
-    async with ctx.db.write() as session:
+    Raises NotFound, ChangedMeanwhile, InvalidTransition (not cancellable), PolicyDenied, ValueError
+    (an override without a reason)."""
+    async with versions.compare_and_set(expected_version), ctx.db.write() as session:
         appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
-        return await cancel_row(session, ctx, appt, reason)
+        versions.check(appt, expected_version)
+        return await cancel_row(session, ctx, appt, reason, override_policy=override_policy)
 
 
 async def cancel_row(
-    session: AsyncSession, ctx: BookingContext, appt: m.Appointment, reason: str | None
+    session: AsyncSession,
+    ctx: BookingContext,
+    appt: m.Appointment,
+    reason: str | None,
+    *,
+    override_policy: bool = False,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
 
-    Raises InvalidTransition (not cancellable), PolicyDenied."""
+    `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
+    the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
+    ``"overridden": true``. Who may override is the edge's rule (the portal allows owners only).
+
+    Raises InvalidTransition (not cancellable), PolicyDenied, ValueError (override without a reason)."""
+    if override_policy and not (reason or "").strip():
+        raise ValueError("a policy override needs a reason")
     if not lifecycle.can(appt.status, AppointmentStatus.CANCELLED):
         earlier = await _cancelled_by(session, ctx.tenant.id, appt, ctx.call_id)
         if earlier is not None:  # this call cancelled it already: a retry after a lost answer
             return (await views(session, ctx.cal, [appt]))[0], earlier
         raise InvalidTransition(appt.status, AppointmentStatus.CANCELLED)
     decision = await decide(session, ctx, appt, "cancel")
-    if not decision.allowed:
+    overridden = override_policy and not decision.allowed
+    if not decision.allowed and not overridden:
         raise PolicyDenied(decision)
     old = (await views(session, ctx.cal, [appt]))[0]
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
@@ -61,7 +83,7 @@ async def cancel_row(
         old=appointment_to_dict(old),
         new=appointment_to_dict(new),
         reason=reason,
-        policy=decision.to_dict(),
+        policy={**decision.to_dict(), "overridden": True} if overridden else decision.to_dict(),
     )
     await outbox(
         session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)}

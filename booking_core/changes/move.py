@@ -15,7 +15,7 @@ from booking_core import appointments, holds
 from booking_core.appointment_rows import segment_rows
 from booking_core.availability import from_minute, to_minute
 from booking_core.booking_store import view, views
-from booking_core.changes import Refused
+from booking_core.changes import Refused, versions
 from booking_core.changes.allowance import decide
 from booking_core.domain import AppointmentView, PolicyDecision, SlotRequest, appointment_to_dict
 from booking_core.errors import InvalidTransition, PolicyDenied
@@ -33,16 +33,23 @@ __all__ = ["replace_plan", "reschedule"]
 
 
 async def reschedule(
-    ctx: BookingContext, wish: Wish, appointment_id: str, new: SlotRequest, reason: str | None
+    ctx: BookingContext,
+    wish: Wish,
+    appointment_id: str,
+    new: SlotRequest,
+    reason: str | None,
+    expected_version: int | None = None,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """Move the appointment (id or reference) to `new`: (the moved appointment, the policy decision).
-    Moving it where it already is changes nothing and costs nothing (a retried request).
+    Moving it where it already is changes nothing and costs nothing (a retried request). With
+    `expected_version` the move is refused unless the stored version is that one (`changes.versions`).
 
-    Raises NotFound, InvalidTransition (not scheduled or confirmed), PolicyDenied, NotQualified or
+    Raises NotFound, ChangedMeanwhile, InvalidTransition (not scheduled or confirmed), PolicyDenied, NotQualified or
     SlotUnavailable (with alternatives near the new time, its staff member first)."""
     start = to_minute(new.start)
     try:
-        return await _move(ctx, wish, appointment_id, start, reason)
+        async with versions.compare_and_set(expected_version):
+            return await _move(ctx, wish, appointment_id, start, reason, expected_version)
     except (Refused, IntegrityError) as exc:
         why = exc.refusal if isinstance(exc, Refused) else Refusal("taken")
         async with ctx.db.read() as session:
@@ -53,11 +60,12 @@ async def reschedule(
 
 
 async def _move(
-    ctx: BookingContext, wish: Wish, appointment_id: str, start: int, reason: str | None
+    ctx: BookingContext, wish: Wish, appointment_id: str, start: int, reason: str | None, expected_version: int | None
 ) -> tuple[AppointmentView, PolicyDecision]:
     tenant, service, requested = ctx.tenant, wish.service, wish.requested
     async with ctx.db.write() as session:
         appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
+        versions.check(appt, expected_version)
         if appt.status not in CHANGEABLE:
             raise InvalidTransition(appt.status, "rescheduled")
         if to_minute(appt.start) == start and appt.service_id == service.id and requested in (None, appt.staff_id):

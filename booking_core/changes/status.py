@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds, lifecycle
 from booking_core.booking_store import views
+from booking_core.changes import versions
 from booking_core.domain import AppointmentView, appointment_to_dict
 from booking_core.lifecycle_clock import advance
 from booking_core.records import audit, outbox
@@ -21,11 +22,19 @@ from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 __all__ = ["progress", "set_status", "transition"]
 
 
-async def transition(ctx: BookingContext, appointment_id: str, new_status: str, reason: str | None) -> AppointmentView:
-    """Set the appointment's status as staff asked. Raises NotFound, InvalidTransition (an unknown
+async def transition(
+    ctx: BookingContext,
+    appointment_id: str,
+    new_status: str,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> AppointmentView:
+    """Set the appointment's status as staff asked. Raises NotFound, ChangedMeanwhile (the stored
+    version is not `expected_version`, when given; `changes.versions`), InvalidTransition (an unknown
     status or a step the lifecycle does not allow). Cancelling tells the outside world (outbox)."""
-    async with ctx.db.write() as session:
+    async with versions.compare_and_set(expected_version), ctx.db.write() as session:
         appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
+        versions.check(appt, expected_version)
         lifecycle.check(appt.status, new_status)
         status = AppointmentStatus(new_status)
         old = (await views(session, ctx.cal, [appt]))[0]

@@ -43,9 +43,9 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-async def form_csrf(client: TestClient, path: str) -> str:
+async def form_csrf(client: TestClient, path: str, status: int = 200) -> str:
     response = await client.get(path)
-    assert response.status == 200
+    assert response.status == status
     return csrf_of(await response.text())
 
 
@@ -64,7 +64,7 @@ async def test_invitation_accept_then_login_sets_a_safe_cookie(client: TestClien
     accepted = await client.post(
         f"/portal/accept/{token}", data={"csrf": csrf, "password": PASSWORD}, allow_redirects=False
     )
-    assert accepted.status == 302 and accepted.headers["Location"] == "/portal/login?done=1"
+    assert accepted.status == 302 and accepted.headers["Location"] == "/portal/login?done=1&lang=de"
     csrf = await form_csrf(client, "/portal/login")
     logged_in = await client.post(
         "/portal/login", data={"csrf": csrf, "email": "anna@salon.example", "password": PASSWORD}, allow_redirects=False
@@ -122,12 +122,24 @@ async def test_a_session_id_planted_before_login_is_not_the_one_after(client: Te
 
 async def test_used_expired_and_tampered_invitation_links_show_an_error(client: TestClient) -> None:
     token = await invite(client)
+    fresh = await form_csrf(client, f"/portal/accept/{token}")  # a usable link: the form, with the email
     await acc.accept_invitation(client.app[SERVICES].db, token, PASSWORD, NOW)
-    for bad in (token, token[:-1] + ("x" if token[-1] != "x" else "y")):
-        csrf = await form_csrf(client, f"/portal/accept/{bad}")
+    late = await invite(client, "ben@salon.example")
+    client.app[SERVICES].clock.advance(24 * 3600)  # exactly 24 h later: expired
+    for bad in (token, token[:-1] + ("x" if token[-1] != "x" else "y"), late):
+        csrf = await form_csrf(client, f"/portal/accept/{bad}", status=400)  # said at once
+        assert csrf == fresh  # the same browser's double-submit token
         page = await client.post(f"/portal/accept/{bad}", data={"csrf": csrf, "password": PASSWORD})
-        assert page.status == 400 and "ungültig" in await page.text()
+        assert page.status == 400 and "ungültig" in await page.text(), bad
     assert await count(client, PortalUser) == 1
+
+
+async def test_a_usable_invitation_link_shows_its_email_in_the_invitees_language(client: TestClient) -> None:
+    token = await acc.invite(
+        client.app[SERVICES].db, tenant_id="demo-salon", email="jo@salon.example", role="staff", now=NOW, lang="en"
+    )
+    page = await (await client.get(f"/portal/accept/{token}", headers={"Accept-Language": "de-DE"})).text()
+    assert 'lang="en"' in page and "jo@salon.example" in page and "New password" in page
 
 
 async def test_login_timing_does_not_tell_whether_an_email_exists(client: TestClient) -> None:

@@ -69,3 +69,19 @@ def test_a_closed_day_without_hours_still_has_a_board() -> None:
     board = lay_out([("emma", "Emma")], [], [], [], {"emma": [(time(0), time(23, 59))]}, "Weihnachten")
     assert board.closed == "Weihnachten" and (board.first, board.last) == (8 * 60, 20 * 60)  # the default span
     assert board.columns[0].blocks[0].kind == "absence" and board.columns[0].blocks[0].height == 12 * 60
+
+
+def test_columns_html_escapes_names_and_links_only_appointments() -> None:
+    from dataclasses import replace
+
+    from portal.day_html import columns_html
+
+    evil = replace(COLOUR, customer='<script>alert("x")</script>')
+    hold = HoldIn("emma", "Schnitt", at(15), at(15, 30))
+    board = lay_out([("emma", "Emma <b>")], [(time(9), time(19))], [evil], [hold], {}, None)
+    html = str(columns_html(board))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "Emma &lt;b&gt;" in html
+    assert html.count('href="/portal/appointments/a1"') == 2  # the two busy segments, not the gap
+    assert html.count('data-kind="gap"') == 1 and 'data-kind="hold"' in html and "15:00 Schnitt" in html
+    assert 'class="b busy" style="top:calc(60 * var(--px));height:calc(30 * var(--px))"' in html
+    assert html.count('class="col"') == 1 and html.count('class="mark"') == len(board.hours)

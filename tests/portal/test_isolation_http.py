@@ -78,10 +78,17 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
             continue
         if "{id}" not in path:
             assert method == "GET", f"{method} {path}: a form without an id; add it to this walk"
-            for query in ("", f"?date={MONDAY}"):
+            queries = ("", f"?date={MONDAY}")
+            if path == "/portal/balance/statement":  # the month's statement of the session's tenant only
+                queries = ("?month=2026-11&format=csv", "?month=2026-11&tenant=demo-physio&format=csv", "?tenant=x")
+            for query in queries:
                 response = await client.get(path + query)
-                text = await response.text()
-                assert response.status in (200, 403), (path, response.status)
+                text = (await response.read()).decode("utf-8", "replace")
+                assert response.status in (200, 403) or (query == "?tenant=x" and response.status == 400), (
+                    path + query,
+                    response.status,
+                )
+                assert "demo-physio" not in text and "Physio" not in text, path + query
                 assert not [m for m in markers if m in text], (path, [m for m in markers if m in text])
             continue
         prefix = next((p for p in ids if path.startswith(p)), None)
@@ -108,5 +115,7 @@ async def test_every_route_refuses_another_tenants_ids(client: TestClient, seede
         ("GET", "/portal/costs"),
         ("GET", "/portal/users"),
         ("POST", "/portal/users/invite"),
+        ("GET", "/portal/balance"),
+        ("GET", "/portal/balance/statement"),
     }
     assert expected <= walked

@@ -116,7 +116,12 @@ async def run_paths(
             if isinstance(loaded, FixtureResult):
                 report.add(loaded)
                 continue
-            result = await engines.run(path, loaded)
+            try:
+                result = await engines.run(path, loaded)
+            except CommandError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the database could not be reached or reset: this fixture failed
+                result = FixtureResult(str(path), path.stem, False, [f"could not run: {type(exc).__name__}: {exc}"])
             report.add(result)
             if update and not result.ok and offer_update(path, loaded, result, assume_yes):
                 result = await engines.run(path, json.loads(path.read_text(encoding="utf-8")))

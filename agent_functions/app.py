@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agent_functions.admin import add_admin_routes, add_message_routes
 from agent_functions.admin.calls import add_call_routes
+from agent_functions.admin.packages import add_package_routes
 from agent_functions.billing_routes import add_billing_routes
 from agent_functions.calcom_webhook import add_calcom_routes
 from agent_functions.call_events import handle_call_event
@@ -132,6 +133,7 @@ def create_app(services: AppServices) -> web.Application:
     add_message_routes(app)
     add_call_routes(app)
     add_billing_routes(app)
+    add_package_routes(app)
     add_calcom_routes(app)
     add_portal_routes(app)
     if services.settings.test_clock:

@@ -290,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
         "agent_functions.cli_calls",
         "agent_functions.cli_messages",
         "agent_functions.cli_billing",
+        "agent_functions.cli_packages",
         "portal.cli",
     ):
         try:

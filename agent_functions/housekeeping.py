@@ -4,7 +4,9 @@
   that checked a time and hung up),
 - handled signatures (and their answers) older than the signature window (a stale timestamp is refused anyway),
 - retry claims of a process that died, long expired (the next copy takes them over meanwhile),
-- call log records older than SLOTLINE_CALL_RECORD_DAYS (retention of what callers said).
+- call log records older than SLOTLINE_CALL_RECORD_DAYS (retention of what callers said);
+and it writes the `expiry` rows of multi-session cards whose validity ended (booking_core.packages:
+idempotent; a booking never uses an expired card even before its row is written).
 
 Every server process runs this once a minute; the deletes are idempotent, so several processes doing
 it at once is harmless, and a failure (the database away, two processes' deletes colliding) is logged
@@ -25,6 +27,7 @@ from agent_functions.call_log.store import delete_records_before
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.seen_signatures import WINDOW
 from agent_functions.stores import claims, holds
+from booking_core.packages import expire_lapsed
 
 log = structlog.get_logger("slotline.housekeeping")
 EVERY_S = 60.0
@@ -32,7 +35,7 @@ GRACE = timedelta(minutes=1)  # keep just-expired rows a little longer: clocks o
 
 
 async def sweep(services: AppServices) -> dict[str, int]:
-    """Delete what has expired; how many rows of each kind."""
+    """Delete what has expired, and let lapsed package credits expire; how many rows of each kind."""
     now = services.clock.now()
     return {
         "holds": await holds.delete_expired(services.db, now - GRACE),
@@ -42,6 +45,7 @@ async def sweep(services: AppServices) -> dict[str, int]:
         "function_calls": await _delete_call_records(
             services, now - timedelta(days=services.settings.call_record_days)
         ),
+        "package_cards_lapsed": await expire_lapsed(services.db, now),
     }
 
 

@@ -89,6 +89,7 @@ CANONICAL_ARGS: frozenset[str] = frozenset(
         "count",
         "until",
         "scope",
+        "package",
     }
 )
 

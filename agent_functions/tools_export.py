@@ -65,6 +65,7 @@ TOOLS: list[tuple[str, str, dict[str, Any], list[str]]] = [
             customer_phone="a callback number if different from the calling number",
             customer_email="the caller's email address, if they want a confirmation by email",
             notes="anything the salon should know",
+            package="'yes' when the caller says they have a multi-session card ('Zehnerkarte', 'a package')",
             **SERIES,
         ),
         ["service"],

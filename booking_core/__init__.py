@@ -26,6 +26,9 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.series",
     "booking_core.series_search",
     "booking_core.visits",
+    # packages, multi-session cards (CONTRACT section 10): sell, balances, expiry; the rules of validity
+    "booking_core.packages",
+    "booking_core.package_rules",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

@@ -7,11 +7,12 @@ PostgreSQL their exclusion constraint is the last guard against a double booking
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import lifecycle
+from booking_core import lifecycle, package_credits
 from booking_core.availability import from_minute
 from booking_core.booking_store import view
 from booking_core.customers import fold_name
@@ -95,11 +96,16 @@ async def insert_recorded(
     visit_id: str | None = None,
 ) -> AppointmentView:
     """`insert_appointment` for one part of a series or a visit, with its `created` audit row and
-    outbox message written in the same session: the appointment as the caller is told it."""
+    outbox message written in the same session: the appointment as the caller is told it. A card of
+    the customer's for the service pays for it while it has credits (booking_core.package_credits)."""
     appt, segments = await insert_appointment(
         session, ctx, service, plan, customer, notes=notes, series_id=series_id, visit_id=visit_id
     )
     v = view(ctx.cal, appt, segments, customer)
+    if customer is not None and ctx.tenant.packages_for(service.id):
+        v = replace(
+            v, package=await package_credits.use_credit(session, ctx, service.id, customer.id, appt.id, v.start)
+        )
     audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
     await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from booking_core.vocabulary import AppointmentStatus
 
@@ -17,6 +17,8 @@ __all__ = [
     "AppointmentView",
     "CheckOutcome",
     "CustomerInput",
+    "PackageOutcome",
+    "PackageUse",
     "PolicyDecision",
     "Slot",
     "SlotRequest",
@@ -99,6 +101,27 @@ class CustomerInput:
     email: str | None = None  # checked by the edge (booking_core.messages.channels.valid_email)
 
 
+PackageOutcome = Literal["used", "refunded", "kept", "used_up", "expired"]
+"""What a booking or a cancellation did with the customer's card for the service (booking_core.package_rules)."""
+
+
+@dataclass(frozen=True)
+class PackageUse:
+    """The customer's multi-session card met by a booking or a cancellation (CONTRACT section 10).
+
+    `outcome`: `used` (one credit paid for the appointment), `refunded` (a cancellation without fee gave it
+    back), `kept` (a cancellation with a fee: the credit stays used), `used_up` (a card of the service but
+    no credit left: the appointment is paid normally), `expired` (the card's validity ends before the
+    appointment: paid normally). `remaining`: the card's credits after it; `expires_at` aware UTC."""
+
+    outcome: PackageOutcome
+    package_id: str
+    package_name: str
+    sale_id: str
+    remaining: int
+    expires_at: datetime
+
+
 @dataclass(frozen=True)
 class AppointmentView:
     """An appointment as the caller is told it: local times, service and staff names, segments,
@@ -127,6 +150,7 @@ class AppointmentView:
     series_id: str | None = None  # the recurring series it belongs to (CONTRACT section 10)
     visit_id: str | None = None  # the visit of several services it is a part of (CONTRACT section 10)
     customer_email: str | None = None
+    package: PackageUse | None = None  # the card this booking or cancellation used or refunded (section 10)
 
 
 @dataclass(frozen=True)

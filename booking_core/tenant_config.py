@@ -32,6 +32,7 @@ from booking_core.tenant_catalogue import (
 from booking_core.tenant_hours import Absence, Closure, Holidays, TimeRange, WeekHours, check_week
 from booking_core.tenant_integrations import Billing, CalcomConfig, Integrations, RetellApiConfig
 from booking_core.tenant_notifications import Notifications
+from booking_core.tenant_packages import Package
 from booking_core.vocabulary import ChangeKind
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Holidays",
     "Integrations",
     "Notifications",
+    "Package",
     "PausePolicy",
     "Policies",
     "PolicyOverride",
@@ -88,6 +90,7 @@ class TenantConfig(Frozen):
     staff: tuple[Staff, ...] = ()
     integrations: Integrations = Integrations()
     notifications: Notifications | None = None
+    packages: tuple[Package, ...] = ()  # multi-session cards (tenant_packages, CONTRACT section 10)
 
     @field_validator("timezone")
     @classmethod
@@ -129,6 +132,13 @@ class TenantConfig(Frozen):
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def package(self, package_id: str) -> Package | None:
+        return next((p for p in self.packages if p.id == package_id), None)
+
+    def packages_for(self, service_id: str) -> tuple[Package, ...]:
+        """The cards sold for `service_id` (usually none: the booking path asks nothing more then)."""
+        return tuple(p for p in self.packages if p.service == service_id)
 
     def staff_member(self, staff_id: str) -> Staff | None:
         return next((s for s in self.staff if s.id == staff_id), None)

@@ -30,7 +30,8 @@ def _ids(items: list[tuple[int, Mapping[str, Any]]]) -> list[str]:
 def reference_problems(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(path, reason) for every broken reference: repeated service or staff ids, a staff member offering
     or pricing an unknown service, a service nobody on the staff does, and Cal.com mappings naming an
-    unknown service, segment or staff member. Shapes that are wrong are the field check's business and
+    unknown service, segment or staff member, and packages for a service the tenant does not have
+    (or with repeated ids). Shapes that are wrong are the field check's business and
     are skipped here."""
     problems: list[tuple[str, str]] = []
     services, staff = _items(doc, "services"), _items(doc, "staff")
@@ -61,6 +62,25 @@ def reference_problems(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         if isinstance(sid, str) and not everything and sid not in offered:
             problems.append((f"services.{i}", f"nobody on staff does {sid!r}"))
     problems.extend(_calcom_problems(doc, services, set(_ids(staff))))
+    problems.extend(_package_problems(doc, known))
+    return problems
+
+
+def _package_problems(doc: Mapping[str, Any], services: set[str]) -> list[tuple[str, str]]:
+    """A package (multi-session card) for a service the tenant does not have, and repeated package ids."""
+    packages = _items(doc, "packages")
+    ids = _ids(packages)
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    problems = [("packages", f"ids repeat: {dupes}")] if dupes else []
+    for i, package in packages:
+        sid = package.get("service")
+        if isinstance(sid, str) and sid not in services:
+            problems.append(
+                (
+                    f"packages.{i}.service",
+                    f"unknown service {sid!r}: a package must be for one of the tenant's services",
+                )
+            )
     return problems
 
 

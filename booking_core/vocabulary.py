@@ -20,6 +20,7 @@ __all__ = [
     "CallStatus",
     "CallbackStatus",
     "ChangeKind",
+    "CreditKind",
     "OutboxStatus",
     "OutboxTarget",
     "OutboxTopic",
@@ -78,6 +79,17 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     DEAD = "dead"  # gave up after its attempts; `slotline outbox retry` revives it
     WITHDRAWN = "withdrawn"  # a planned message that no longer applies (a reminder of a moved time)
+
+
+class CreditKind(StrEnum):
+    """A row of a package's credit ledger (CONTRACT section 10; booking_core.package_credits): the
+    sessions bought, one used by a booking, one given back by a cancellation without fee, the rest
+    lapsed when the card expired. The balance is the sum of the rows' credits."""
+
+    PURCHASE = "purchase"  # +sessions
+    USE = "use"  # -1, for one appointment
+    REFUND = "refund"  # +1, that appointment cancelled without fee
+    EXPIRY = "expiry"  # -what was left, once the card's validity ended
 
 
 class CallbackStatus(StrEnum):

@@ -15,6 +15,7 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.check_availability import answer_check
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import service_summary, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.package_speech import booked_sentence, claims_card, package_data
 from agent_functions.functions.series import book_series_reply, understand_series, wants_series
 from agent_functions.functions.visits import book_visit_reply, understand_visit
 from agent_functions.functions.wish import understand_wish
@@ -81,11 +82,17 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             ctx,
             wish.data,
             request,
-            {"customer_name": name, "customer_phone": phone, "customer_email": email, "notes": notes},
+            {
+                "customer_name": name,
+                "customer_phone": phone,
+                "customer_email": email,
+                "notes": notes,
+                "package": text_arg(args, "package"),
+            },
         )
     if name is None:
         return _ask_name(ctx, wish.data)
-    return await book(ctx, request, CustomerInput(name, phone, email), notes, wish.data)
+    return await book(ctx, request, CustomerInput(name, phone, email), notes, wish.data, claims_card(ctx, args))
 
 
 async def _customer(ctx: FunctionContext, args: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -119,8 +126,15 @@ def _ask_email(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
 
 
 async def book(
-    ctx: FunctionContext, request: SlotRequest, customer: CustomerInput, notes: str | None, data: dict[str, Any]
+    ctx: FunctionContext,
+    request: SlotRequest,
+    customer: CustomerInput,
+    notes: str | None,
+    data: dict[str, Any],
+    claimed_card: bool = False,
 ) -> Reply:
+    """Book the exact `request` and say so; a multi-session card that paid for it (or could not) is
+    said instead of the price (package_speech)."""
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
         view, _created = await booking.book(tenant, request, customer, ctx.call.call_id, notes=notes)
@@ -134,13 +148,20 @@ async def book(
         f"Ich habe Sie für {when} {with_staff(ctx, view.staff_id)} eingetragen.",
         f"You're booked for {when} {with_staff(ctx, view.staff_id)}.",
     )
-    if service is not None:
+    card = booked_sentence(ctx, [view.package], view.price, claimed_card)
+    if card:
+        message += " " + card
+    elif service is not None:
         message += " " + service_summary(ctx, service, view.price)
     message += " " + ctx.say(
         f"Ihre Buchungsnummer ist {spell_reference(view.reference)}.",
         f"Your booking reference is {spell_reference(view.reference)}.",
     )
-    return Reply("booked", message, {**data, "appointment": appointment_data(view, tenant)})
+    return Reply(
+        "booked",
+        message,
+        {**data, "appointment": appointment_data(view, tenant), **package_data(ctx, [view.package], claimed_card)},
+    )
 
 
 async def _hold_for_confirmation(
@@ -192,6 +213,12 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     email = valid_email(email) or memory.pending.get("customer_email")
     if name is None:
         return _ask_name(ctx, {})
+    notes = text_arg(args, "notes") or memory.pending.get("notes")
     return await book(
-        ctx, request, CustomerInput(name, phone, email), text_arg(args, "notes") or memory.pending.get("notes"), {}
+        ctx,
+        request,
+        CustomerInput(name, phone, email),
+        notes,
+        {},
+        claims_card(ctx, {"package": memory.pending.get("package"), **args, "notes": notes}),
     )

@@ -16,6 +16,7 @@ from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
+from agent_functions.functions.package_speech import cancelled_sentence, package_data
 from agent_functions.functions.visits import move_visit_reply
 from agent_functions.functions.wish import understand_wish
 from agent_functions.registry import truthy
@@ -113,8 +114,16 @@ async def cancel_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Repl
             f"Die Stornogebühr beträgt {say_money(decision.fee, decision.currency, 'de')}.",
             f"The cancellation fee is {say_money(decision.fee, decision.currency, 'en')}.",
         )
+    card = cancelled_sentence(ctx, [cancelled.package])
+    message += f" {card}" if card else ""
     return Reply(
-        "cancelled", message, {"appointment": appointment_data(cancelled, tenant), "policy": policy_data(decision, ctx)}
+        "cancelled",
+        message,
+        {
+            "appointment": appointment_data(cancelled, tenant),
+            "policy": policy_data(decision, ctx),
+            **package_data(ctx, [cancelled.package]),
+        },
     )
 
 

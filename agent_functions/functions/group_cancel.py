@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext
+from agent_functions.functions.package_speech import cancelled_sentence, package_data
 from agent_functions.functions.series import booked_brief
 from agent_functions.registry import truthy
 from agent_functions.replies import Reply, appointment_data
@@ -78,6 +79,9 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
             f"Bestehen bleibt der Termin am {kept}, der ist zu kurzfristig.",
             f"The appointment on {kept} stays booked; it's too late to cancel it.",
         )
+    uses = [v.package for v, _ in cancelled]
+    card = cancelled_sentence(ctx, uses)
+    message += f" {card}" if card else ""
     return Reply(
         "cancelled",
         message,
@@ -85,6 +89,7 @@ async def cancel_group_reply(ctx: FunctionContext, args: dict[str, Any], view: A
             "appointments": [booked_brief(ctx, v) for v, _ in cancelled],
             "policies": [_policy(ctx, d) for _, d in cancelled],
             "kept": [booked_brief(ctx, v) for v, _ in done.refused],
+            **package_data(ctx, uses),
         },
     )
 

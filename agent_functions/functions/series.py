@@ -17,6 +17,7 @@ from typing import Any
 from agent_functions.call_memory import forget_offers
 from agent_functions.functions.base import FunctionContext
 from agent_functions.functions.offer_speech import offer_list, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.package_speech import booked_sentence, package_data
 from agent_functions.functions.wish import Wish
 from agent_functions.replies import Reply, iso, ref, slot_data
 from agent_functions.speech import DE_SMALL, EN_SMALL, join_and, say_clock, say_date, say_time
@@ -187,6 +188,9 @@ def _booked(ctx: FunctionContext, data: dict[str, Any], outcome: SeriesOutcome, 
     if outcome.conflicts:
         skipped = join_and([_day_said(ctx, c.day, c.label) for c in outcome.conflicts], ctx.lang)
         message += " " + ctx.say(f"Nicht eingetragen ist {skipped}.", f"Not booked: {skipped}.")
+    uses = [v.package for v in views]
+    card = booked_sentence(ctx, uses, None, claimed=False)  # one credit per occurrence while they last
+    message += f" {card}" if card else ""
     message += " " + ctx.say(
         f"Ihre Buchungsnummer ist {spell_reference(views[0].reference)}.",
         f"Your booking reference is {spell_reference(views[0].reference)}.",
@@ -194,7 +198,14 @@ def _booked(ctx: FunctionContext, data: dict[str, Any], outcome: SeriesOutcome, 
     left_out = [{"date": c["date"], "reason": c["reason"]} for c in data["series"]["conflicts"]]
     series_out = {"id": views[0].series_id, "conflicts": left_out, "count": data["series"]["count"]}
     return Reply(
-        "booked", message, {**data, "series": series_out, "appointments": [booked_brief(ctx, v) for v in views]}
+        "booked",
+        message,
+        {
+            **data,
+            "series": series_out,
+            "appointments": [booked_brief(ctx, v) for v in views],
+            **package_data(ctx, uses),
+        },
     )
 
 

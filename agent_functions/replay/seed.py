@@ -18,13 +18,14 @@ from booking_core.customers import customer_for
 from booking_core.domain import AppointmentView, CustomerInput, appointment_to_dict
 from booking_core.errors import InvalidTransition
 from booking_core.layout import layout
+from booking_core.packages import Sale, sell
 from booking_core.records import audit
 from booking_core.request import open_context, wish_for
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import Actor, AppointmentStatus, AuditAction
 
-__all__ = ["insert_appointment"]
+__all__ = ["insert_appointment", "sell_package"]
 
 
 async def insert_appointment(
@@ -66,3 +67,19 @@ async def insert_appointment(
         v = view(ctx.cal, appt, rows, cust)
         audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason="setup")
     return v
+
+
+async def sell_package(db: Database, clock: Clock, tenant: TenantConfig, item: dict[str, object]) -> Sale:
+    """A fixture's `setup.packages[]` item: `{"package", "phone", "name"?, "sold_at"?}` (ISO, default the
+    fixture's now), sold as `slotline packages sell` would. Raises UnknownPackage, BadPhone."""
+    sold_at = item.get("sold_at")
+    at = datetime.fromisoformat(sold_at) if isinstance(sold_at, str) else clock.now()
+    name = item.get("name")
+    return await sell(
+        db,
+        tenant,
+        at,
+        phone=str(item.get("phone") or ""),
+        package_id=str(item.get("package") or ""),
+        name=name if isinstance(name, str) else None,
+    )

@@ -15,10 +15,11 @@ from sqlalchemy import text
 
 from agent_functions.context import AppServices
 from agent_functions.replay.messages import message_state
-from agent_functions.replay.seed import insert_appointment
+from agent_functions.replay.seed import insert_appointment, sell_package
 from agent_functions.replies import appointment_data
 from booking_core.calls import call_records, store_fx_rates
 from booking_core.domain import CustomerInput
+from booking_core.packages import balances, ledger_of
 from booking_core.storage.models import Base
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_file import parse_tenant, read_tenant_file
@@ -53,10 +54,14 @@ async def prepare(
             reference=item.get("reference"),
             call_id=item.get("call_id"),
         )
+    for item in (setup or {}).get("packages", []):
+        await sell_package(services.db, services.clock, tenant, item)
 
 
 async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, Any]:
-    """`expect_final`'s view: every appointment (service and staff as ids) and every call record."""
+    """`expect_final`'s view: every appointment (service and staff as ids), every call record, the
+    messages, and every package sold (`packages`: the sale with its `credits` and `ledger`, the kinds
+    of its credit rows in order)."""
     appointments = []
     for view in await services.booking.appointments_for_tenant(tenant):
         data = appointment_data(view, tenant)
@@ -69,11 +74,15 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         "appointments": appointments,
         "calls": await call_records(services.db, tenant.id),
         "messages": await message_state(services, tenant),
+        "packages": [
+            {**sale.to_dict(), "ledger": [kind for kind, _, _ in await ledger_of(services.db, tenant.id, sale.id)]}
+            for sale in await balances(services.db, tenant, None)
+        ],
     }
 
 
-# Tables whose DELETE trigger refuses deletion (migrations 0001 and 0009).
-APPEND_ONLY = ("audit_log", "balance_transactions")
+# Tables whose DELETE trigger refuses deletion (migrations 0001, 0009 and 0016).
+APPEND_ONLY = ("audit_log", "balance_transactions", "package_credits")
 
 
 async def wipe(services: AppServices) -> None:

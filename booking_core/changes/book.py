@@ -5,11 +5,13 @@ person of the same call, a family booking together (CONTRACT section 14)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import holds
+from booking_core import holds, package_credits
 from booking_core.appointment_rows import insert_appointment
 from booking_core.availability import from_minute, to_minute
 from booking_core.booking_store import view, views
@@ -74,6 +76,10 @@ async def _book(
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)
         v = view(ctx.cal, appt, segments, cust)
+        if cust is not None and tenant.packages_for(service.id):  # the one query more, only then
+            v = replace(
+                v, package=await package_credits.use_credit(session, ctx, service.id, cust.id, appt.id, v.start)
+            )
         audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
         await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v, True
@@ -97,13 +103,17 @@ async def _booked_by_call(
         q = q.where(m.Appointment.staff_id == wish.requested)
     found = await views(session, ctx.cal, list((await session.scalars(q.order_by(m.Appointment.created_at))).all()))
     if not found or not customer.name:
-        return found[0] if found else None
-    known = await existing_customer(session, ctx.tenant.id, customer)
-    return next(
-        (
-            v
-            for v in found
-            if (known is not None and v.customer_id == known.id) or same_name(v.customer_name, customer.name)
-        ),
-        None,
-    )
+        earlier = found[0] if found else None
+    else:
+        known = await existing_customer(session, ctx.tenant.id, customer)
+        earlier = next(
+            (
+                v
+                for v in found
+                if (known is not None and v.customer_id == known.id) or same_name(v.customer_name, customer.name)
+            ),
+            None,
+        )
+    if earlier is not None and ctx.tenant.packages_for(earlier.service_id):  # the retry hears the card again
+        earlier = replace(earlier, package=await package_credits.credit_of(session, ctx.tenant.id, earlier.id))
+    return earlier

@@ -4,10 +4,12 @@ live) and keeps its row, reference and audit history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import appointments, lifecycle
+from booking_core import appointments, lifecycle, package_credits
 from booking_core.booking_store import views
 from booking_core.changes import versions
 from booking_core.changes.allowance import decide
@@ -55,6 +57,8 @@ async def cancel_row(
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
+    A package credit the appointment used is given back when the policy asks no fee, and stays used
+    when it does (`AppointmentView.package` says which).
 
     `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
     the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
@@ -75,6 +79,9 @@ async def cancel_row(
     old = (await views(session, ctx.cal, [appt]))[0]
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
     new = (await views(session, ctx.cal, [appt]))[0]
+    if ctx.tenant.packages_for(appt.service_id):  # a credit it used comes back when no fee is due
+        card = await package_credits.refund_credit(session, ctx, appt.id, free=decision.fee == 0)
+        new = replace(new, package=card)
     audit(
         session,
         ctx,

@@ -7,5 +7,6 @@ from booking_core.storage import (
     edge_models,  # noqa: F401
     integration_models,  # noqa: F401
     models,  # noqa: F401
+    package_models,  # noqa: F401
     portal_models,  # noqa: F401
 )

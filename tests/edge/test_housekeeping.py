@@ -91,12 +91,24 @@ async def test_sweep_deletes_only_what_expired(database_url: str) -> None:
             session.add_all(
                 [record("old", NOW - timedelta(days=90, seconds=1)), record("kept", NOW - timedelta(days=89))]
             )
-        assert await sweep(services) == {"holds": 1, "signatures": 1, "claims": 1, "function_calls": 1}
+        assert await sweep(services) == {
+            "holds": 1,
+            "signatures": 1,
+            "claims": 1,
+            "function_calls": 1,
+            "package_cards_lapsed": 0,
+        }
         async with services.db.read() as session:
             assert set(await session.scalars(select(m.Hold.call_id))) == {"just-expired", "live"}
             assert set(await session.scalars(select(SeenSignature.digest))) == {"recent"}
             assert set(await session.scalars(select(FunctionClaim.request_key))) == {"running"}
             assert set(await session.scalars(select(FunctionCallRecord.call_id))) == {"kept"}
-        assert await sweep(services) == {"holds": 0, "signatures": 0, "claims": 0, "function_calls": 0}
+        assert await sweep(services) == {
+            "holds": 0,
+            "signatures": 0,
+            "claims": 0,
+            "function_calls": 0,
+            "package_cards_lapsed": 0,
+        }
     finally:
         await services.db.dispose()

@@ -63,7 +63,8 @@ def package_data(ctx: FunctionContext, uses: Sequence[PackageUse | None], claime
 def _the_card(uses: Sequence[PackageUse | None]) -> PackageUse | None:
     known = [u for u in uses if u is not None]
     moved = [u for u in known if u.outcome in ("used", "refunded")]
-    return (moved or known or [None])[-1]
+    chosen = moved or known
+    return chosen[-1] if chosen else None
 
 
 def booked_sentence(ctx: FunctionContext, uses: Sequence[PackageUse | None], price: Any, claimed: bool) -> str:

@@ -47,7 +47,7 @@ def cmd_sell(args: argparse.Namespace) -> int:
         except UnknownPackage as exc:
             raise CommandError(f"unknown package {args.package!r} (known: {', '.join(exc.known) or 'none'})") from None
         if args.json:
-            print(json.dumps({"tenant": tenant.id, **sale.to_dict()}, ensure_ascii=False, indent=2))
+            print(json.dumps({"tenant": tenant.id, **sale.to_dict(tenant.zone)}, ensure_ascii=False, indent=2))
         else:
             print("sold: " + _line(sale))
         return 0
@@ -63,7 +63,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         phone = _phone(tenant, args.phone)
         sales = await balances(db, tenant, phone)
         if args.json:
-            print(json.dumps({"tenant": tenant.id, "phone": phone, "sales": [s.to_dict() for s in sales]}, indent=2))
+            print(
+                json.dumps(
+                    {"tenant": tenant.id, "phone": phone, "sales": [s.to_dict(tenant.zone) for s in sales]}, indent=2
+                )
+            )
             return 0
         for sale in sales:
             print(_line(sale))

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -64,8 +65,9 @@ class Sale:
     customer_name: str | None
     customer_phone: str | None
 
-    def to_dict(self) -> dict[str, object]:
-        """The JSON of `POST /admin/packages/sales` and `slotline packages list --json`."""
+    def to_dict(self, zone: ZoneInfo) -> dict[str, object]:
+        """The JSON of `POST /admin/packages/sales` and `slotline packages list --json`: times in ISO 8601
+        with `zone`'s offset (the tenant's), money as a decimal string."""
         return {
             "id": self.id,
             "package": {"id": self.package_id, "name": self.package_name},
@@ -73,8 +75,8 @@ class Sale:
             "sessions": self.sessions,
             "credits": self.remaining,
             "price": {"amount": str(self.price), "currency": self.currency},
-            "sold_at": self.sold_at.isoformat(),
-            "expires_at": self.expires_at.isoformat(),
+            "sold_at": self.sold_at.astimezone(zone).isoformat(),
+            "expires_at": self.expires_at.astimezone(zone).isoformat(),
             "customer": {"name": self.customer_name, "phone": self.customer_phone},
         }
 

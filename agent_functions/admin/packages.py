@@ -57,7 +57,7 @@ async def sell_route(request: web.Request, services: AppServices) -> web.Respons
     except UnknownPackage as exc:
         known = ", ".join(exc.known) or "none"
         raise Refusal(400, "unknown_package", f"unknown package {package_id[:64]!r} (known: {known})") from None
-    return web.json_response({"tenant": tenant.id, **sale.to_dict()}, status=201, headers=SECURITY_HEADERS)
+    return web.json_response({"tenant": tenant.id, **sale.to_dict(tenant.zone)}, status=201, headers=SECURITY_HEADERS)
 
 
 @admin_only
@@ -66,7 +66,8 @@ async def list_route(request: web.Request, services: AppServices) -> web.Respons
     phone = phone_of(tenant, request.query.get("phone"))
     sales = await balances(services.db, tenant, phone)
     return web.json_response(
-        {"tenant": tenant.id, "phone": phone, "sales": [s.to_dict() for s in sales]}, headers=SECURITY_HEADERS
+        {"tenant": tenant.id, "phone": phone, "sales": [s.to_dict(tenant.zone) for s in sales]},
+        headers=SECURITY_HEADERS,
     )
 
 

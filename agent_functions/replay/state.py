@@ -75,7 +75,10 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         "calls": await call_records(services.db, tenant.id),
         "messages": await message_state(services, tenant),
         "packages": [
-            {**sale.to_dict(), "ledger": [kind for kind, _, _ in await ledger_of(services.db, tenant.id, sale.id)]}
+            {
+                **sale.to_dict(tenant.zone),
+                "ledger": [kind for kind, _, _ in await ledger_of(services.db, tenant.id, sale.id)],
+            }
             for sale in await balances(services.db, tenant, None)
         ],
     }

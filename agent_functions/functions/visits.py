@@ -15,6 +15,7 @@ from typing import Any
 from agent_functions.functions.base import FunctionContext
 from agent_functions.functions.group_cancel import fee_total
 from agent_functions.functions.offer_speech import offer_list, spell_reference, unavailable_reply, with_staff
+from agent_functions.functions.package_speech import booked_sentence, package_data
 from agent_functions.functions.series import booked_brief
 from agent_functions.functions.wish import Wish
 from agent_functions.registry import truthy
@@ -163,7 +164,9 @@ async def book_visit_reply(
     first = views[0]
     when = say_when(first.start.astimezone(ctx.zone), ctx.lang, ctx.now().date())
     end = say_clock(max(v.end for v in views).astimezone(ctx.zone), ctx.lang)
-    total = say_money(sum((v.price for v in views), Decimal(0)), tenant.currency, ctx.lang)
+    paid_by_card = [v.package is not None and v.package.outcome == "used" for v in views]
+    due = sum((v.price for v, card in zip(views, paid_by_card) if not card), Decimal(0))  # a card's part is paid
+    total = say_money(due, tenant.currency, ctx.lang)
     staff, parts_said = with_staff(ctx, first.staff_id), _parts_said(ctx, views, first.staff_id)
     message = ctx.say(
         f"Ich habe Sie {when} {staff} eingetragen: {parts_said}; "
@@ -171,6 +174,9 @@ async def book_visit_reply(
         f"You're booked {when} {staff}: {parts_said}; "
         f"done by {end}, {total} altogether. Your booking reference is {spell_reference(first.reference)}.",
     )
+    uses = [v.package for v in views if v.package is not None]
+    card = booked_sentence(ctx, uses, None, claimed=False) if any(paid_by_card) else ""
+    message += f" {card}" if card else ""
     parts = [
         {
             "id": v.id,
@@ -189,6 +195,7 @@ async def book_visit_reply(
         {
             **wish.data,
             "visit": {**_visit_data(ctx, services, parts), "id": first.visit_id, "reference": first.reference},
+            **package_data(ctx, uses),
         },
     )
 

@@ -4,12 +4,13 @@ end). The allowed steps are `booking_core.lifecycle`'s."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking_core import appointments, holds, lifecycle
+from booking_core import appointments, holds, lifecycle, package_credits
 from booking_core.booking_store import views
 from booking_core.changes import versions
 from booking_core.domain import AppointmentView, appointment_to_dict
@@ -31,7 +32,8 @@ async def transition(
 ) -> AppointmentView:
     """Set the appointment's status as staff asked. Raises NotFound, ChangedMeanwhile (the stored
     version is not `expected_version`, when given; `changes.versions`), InvalidTransition (an unknown
-    status or a step the lifecycle does not allow). Cancelling tells the outside world (outbox)."""
+    status or a step the lifecycle does not allow). Cancelling tells the outside world (outbox) and,
+    as staff charge no fee, gives back a package credit the appointment used (a no-show keeps it)."""
     async with versions.compare_and_set(expected_version), ctx.db.write() as session:
         appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
         versions.check(appt, expected_version)
@@ -41,6 +43,8 @@ async def transition(
         await set_status(session, appt, status, ctx.now)
         new = (await views(session, ctx.cal, [appt]))[0]
         cancelled = status == AppointmentStatus.CANCELLED
+        if cancelled and ctx.tenant.packages_for(appt.service_id):  # staff cancel without fee: the credit returns
+            new = replace(new, package=await package_credits.refund_credit(session, ctx, appt.id, free=True))
         audit(
             session,
             ctx,

@@ -205,3 +205,26 @@ async def test_the_booking_path_of_a_tenant_without_packages_never_reads_the_car
     view, _ = await svc.book(plain, SlotRequest("cut", "anna", at(2026, 11, 23, 10)), CustomerInput("Max", PHONE), "c1")
     await svc.cancel(plain, view.id, call_id="c1", reason=None)
     assert statements and not [s for s in statements if "package_" in s]
+
+
+async def test_a_visit_uses_a_credit_for_the_cards_service_only(svc, tenant, clock, db):
+    await sell(db, tenant, clock.now(), phone=PHONE, package_id="dreierkarte", name="Max Muster")
+    views, _ = await svc.book_visit(
+        tenant, ["cut", "colour-free"], "anna", at(2026, 11, 23, 10), CustomerInput("Max Muster", PHONE), "c1"
+    )
+    assert {v.service_id: (v.package.outcome, v.package.remaining) if v.package else None for v in views} == {
+        "cut": ("used", 2),
+        "colour-free": None,
+    }
+
+
+async def test_staff_cancel_gives_the_credit_back_and_a_no_show_keeps_it(svc, tenant, clock, db):
+    sale = await sell(db, tenant, clock.now(), phone=PHONE, package_id="dreierkarte", name="Max Muster")
+    first = await _book(svc, tenant, at(2026, 11, 20, 11, 15), call="c1")
+    second = await _book(svc, tenant, at(2026, 11, 21, 10), call="c2")
+    cancelled = await svc.transition(tenant, second.id, "cancelled", actor="staff")
+    assert cancelled.package is not None and (cancelled.package.outcome, cancelled.package.remaining) == ("refunded", 2)
+    clock.advance(3600 * 2)  # 12:00: the first appointment is over
+    no_show = await svc.transition(tenant, first.id, "no_show", actor="staff")
+    assert no_show.package is None
+    assert [k for k, _, _ in await ledger_of(db, tenant.id, sale.id)] == ["purchase", "use", "use", "refund"]

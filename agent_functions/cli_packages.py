@@ -1,6 +1,6 @@
 """CLI of packages, multi-session cards (CONTRACT section 10):
 
-    slotline packages sell --tenant ID --phone P --package ID [--name N] [--json]
+    slotline packages sell --tenant ID --phone P --package ID [--name N] [--ref KEY] [--json]
     slotline packages list --tenant ID --phone P [--json]
     slotline packages expire            (write the expiry rows of lapsed cards now; the server does it every minute)
 
@@ -43,7 +43,9 @@ def cmd_sell(args: argparse.Namespace) -> int:
         tenant = await _tenant(db, args.tenant)
         phone = _phone(tenant, args.phone)
         try:
-            sale = await sell(db, tenant, SystemClock().now(), phone=phone, package_id=args.package, name=args.name)
+            sale = await sell(
+                db, tenant, SystemClock().now(), phone=phone, package_id=args.package, name=args.name, ref=args.ref
+            )
         except UnknownPackage as exc:
             raise CommandError(f"unknown package {args.package!r} (known: {', '.join(exc.known) or 'none'})") from None
         if args.json:
@@ -97,6 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sell.add_argument("--phone", required=True, help="the customer's phone number")
     sell.add_argument("--package", required=True, help="a package id of the tenant file")
     sell.add_argument("--name", help="the customer's name (one number may stand for several people)")
+    sell.add_argument("--ref", help="an idempotency key: selling again with the same key sells nothing more")
     sell.add_argument("--json", action="store_true")
     sell.set_defaults(func=cmd_sell)
     ls = group.add_parser("list", help="the cards sold to a phone number, with their balances")

@@ -117,10 +117,11 @@ async def customer_for(
     found, adopt = pick_customer(rows, name)
     if found is not None and not adopt:
         return found
+    unnamed = found  # a stored row the booking names, or None for a new customer
     try:
         async with session.begin_nested():
-            if found is not None and name:
-                found.name, found.name_key = name, fold_name(name)
+            if unnamed is not None and name:
+                unnamed.name, unnamed.name_key = name, fold_name(name)
             else:
                 found = m.Customer(
                     id=str(uuid.uuid4()),
@@ -133,8 +134,8 @@ async def customer_for(
                 session.add(found)
             await session.flush()
     except IntegrityError:
-        if found is not None:
-            await session.refresh(found)
+        if unnamed is not None:  # (a new row that lost the race is not in the session any more)
+            await session.refresh(unnamed)
         found, _ = pick_customer(await _by_phone(session, tenant_id, customer.phone), name)
     if found is not None and customer.email:  # the address given on this call is the one to use
         found.email = customer.email

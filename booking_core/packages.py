@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from booking_core.customers import customer_for
 from booking_core.domain import CustomerInput
@@ -25,7 +26,7 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.storage.package_models import PackageCredit, PackageSale
 from booking_core.tenant_base import E164
-from booking_core.tenant_config import TenantConfig
+from booking_core.tenant_config import Package, TenantConfig
 from booking_core.vocabulary import CreditKind
 
 __all__ = ["BadPhone", "Sale", "UnknownPackage", "balances", "expire_lapsed", "ledger_of", "sell"]
@@ -107,15 +108,52 @@ async def sell(
     package_id: str,
     name: str | None = None,
     call_id: str | None = None,
+    ref: str | None = None,
 ) -> Sale:
     """Sell the tenant's package `package_id` to the customer (`phone` E.164, `name` as said; the same
     customer rules as a booking, booking_core.customers): the sale and its `purchase` row of `sessions`
-    credits in one transaction. Raises UnknownPackage, BadPhone; nothing is written then."""
+    credits in one transaction. `ref`: the seller's idempotency key; a sale with the same key (a retried
+    request) is answered again, not sold twice. Raises UnknownPackage, BadPhone; nothing is written then."""
     package = tenant.package(package_id)
     if package is None:
         raise UnknownPackage(package_id, [p.id for p in tenant.packages])
     if not E164.match(phone or ""):
         raise BadPhone(f"not a phone number in E.164 form: {phone[:40]!r}")
+    if ref is not None:
+        earlier = await _sold_as(db, tenant.id, ref[:100])
+        if earlier is not None:
+            return earlier
+    try:
+        return await _sell(db, tenant, now, package, phone, name, call_id, ref[:100] if ref else None)
+    except IntegrityError:
+        earlier = await _sold_as(db, tenant.id, ref[:100]) if ref else None
+        if earlier is None:
+            raise
+        return earlier  # the same key sold meanwhile by a concurrent retry
+
+
+async def _sold_as(db: Database, tenant_id: str, ref: str) -> Sale | None:
+    async with db.read() as session:
+        found = (
+            await session.execute(
+                select(PackageSale, m.Customer)
+                .join(m.Customer, m.Customer.id == PackageSale.customer_id)
+                .where(PackageSale.tenant_id == tenant_id, PackageSale.ref == ref)
+            )
+        ).first()
+    return _sale(found[0], found[1]) if found is not None else None
+
+
+async def _sell(
+    db: Database,
+    tenant: TenantConfig,
+    now: datetime,
+    package: Package,
+    phone: str,
+    name: str | None,
+    call_id: str | None,
+    ref: str | None,
+) -> Sale:
     async with db.write() as session:
         customer = await customer_for(session, tenant.id, CustomerInput((name or "").strip() or None, phone), now)
         assert customer is not None  # a phone is given
@@ -133,6 +171,7 @@ async def sell(
             sold_at=now,
             expires_at=expiry_of(now, package.valid_days, tenant.zone),
             call_id=call_id,
+            ref=ref,
         )
         session.add(row)
         await session.flush()

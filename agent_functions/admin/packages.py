@@ -1,7 +1,8 @@
 """Packages over HTTP (CONTRACT section 10): sell a multi-session card, list a phone's cards.
 
-- `POST /admin/packages/sales {"tenant", "phone", "package", "name"?}` → 201 with the sale
-  (`booking_core.packages.Sale.to_dict`: `id`, `package`, `credits`, `expires_at`, ...).
+- `POST /admin/packages/sales {"tenant", "phone", "package", "name"?, "ref"?}` → 201 with the sale
+  (`booking_core.packages.Sale.to_dict`: `id`, `package`, `credits`, `expires_at`, ...). An
+  `Idempotency-Key` header (or `ref`) makes a retried request answer the first sale instead of a second.
 - `GET /admin/packages/sales?tenant=ID&phone=P` → `{"tenant", "phone", "sales": [...]}` with balances.
 
 Admin bearer token as every /admin route. Errors are JSON `{"error", "message"}` and write nothing:
@@ -50,9 +51,12 @@ async def sell_route(request: web.Request, services: AppServices) -> web.Respons
         raise Refusal(400, "bad_request", "package is required (a package id of the tenant)")
     if name is not None and not isinstance(name, str):
         raise Refusal(400, "bad_request", "name must be text")
+    ref = request.headers.get("Idempotency-Key") or body.get("ref")
+    if ref is not None and not isinstance(ref, str):
+        raise Refusal(400, "bad_request", "ref must be text")
     try:
         sale = await sell(
-            services.db, tenant, services.clock.now(), phone=phone, package_id=package_id.strip(), name=name
+            services.db, tenant, services.clock.now(), phone=phone, package_id=package_id.strip(), name=name, ref=ref
         )
     except UnknownPackage as exc:
         known = ", ".join(exc.known) or "none"

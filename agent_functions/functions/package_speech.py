@@ -107,9 +107,13 @@ def booked_sentence(ctx: FunctionContext, uses: Sequence[PackageUse | None], pri
                 f"Ihre {card.package_name} galt nur bis zum {day_de}, {due_de}.",
                 f"Your {card.package_name} was valid until {day_en} only, so {due_en}.",
             )
+        later_de, later_en = (
+            due_de.replace("dieser Termin", "dieser spätere Termin"),
+            due_en.replace("this", "this later"),
+        )
         return ctx.say(
-            f"Ihre {card.package_name} gilt nur bis zum {day_de}, der Termin liegt danach; {due_de}.",
-            f"Your {card.package_name} is valid until {day_en} only, which is before the appointment; so {due_en}.",
+            f"Ihre {card.package_name} gilt nur bis zum {day_de}; {later_de}.",
+            f"Your {card.package_name} is valid until {day_en} only, so {later_en}.",
         )
     if claimed:
         return ctx.say(

@@ -34,6 +34,7 @@ class PackageSale(Base):
         Index("ix_package_sales_customer", "tenant_id", "customer_id", "service_id"),
         Index("ix_package_sales_lapsing", "expires_at", "remaining"),
         CheckConstraint("remaining >= 0 AND remaining <= sessions", name="remaining_in_range"),
+        UniqueConstraint("tenant_id", "ref"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -48,6 +49,8 @@ class PackageSale(Base):
     sold_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     call_id: Mapped[str | None] = mapped_column(String(100))
+    # The seller's idempotency key (`Idempotency-Key`, `--ref`): the same key sells once.
+    ref: Mapped[str | None] = mapped_column(String(100))
 
 
 class PackageCredit(Base):

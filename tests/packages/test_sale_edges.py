@@ -85,6 +85,15 @@ async def test_admin_sale_answers_the_sale_and_lists_the_balance(http, salon):
     assert response.status == 200 and [s["id"] for s in listed["sales"]] == [body["id"]]
 
 
+async def test_a_retried_sale_with_the_same_idempotency_key_sells_once(http, salon):
+    url, db = http
+    sale = {"tenant": "demo-salon", "phone": "+4915100000017", "package": "zweierkarte-kinder", "ref": "order-17"}
+    answers = await asyncio.gather(*(_post(url, sale) for _ in range(3)))
+    assert {status for status, _ in answers} == {201} and len({body["id"] for _, body in answers}) == 1
+    _, other = await _post(url, {**sale, "ref": "order-18"})
+    assert len(await balances(db, salon, None)) == 2 and other["id"] != answers[0][1]["id"]
+
+
 @pytest.mark.parametrize(
     ("body", "token", "status", "error"),
     [

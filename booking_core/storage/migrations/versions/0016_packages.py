@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("sold_at", UTC(timezone=True), nullable=False),
         sa.Column("expires_at", UTC(timezone=True), nullable=False),
         sa.Column("call_id", sa.String(length=100), nullable=True),
+        sa.Column("ref", sa.String(length=100), nullable=True),
         sa.CheckConstraint(
             "remaining >= 0 AND remaining <= sessions", name=op.f("ck_package_sales_remaining_in_range")
         ),
@@ -45,6 +46,7 @@ def upgrade() -> None:
             ["tenant_id"], ["tenants.id"], name=op.f("fk_package_sales_tenant_id_tenants"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_package_sales")),
+        sa.UniqueConstraint("tenant_id", "ref", name=op.f("uq_package_sales_tenant_id_ref")),
     )
     op.create_index("ix_package_sales_customer", "package_sales", ["tenant_id", "customer_id", "service_id"])
     op.create_index("ix_package_sales_lapsing", "package_sales", ["expires_at", "remaining"])

@@ -15,6 +15,7 @@ from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock
 from agent_functions.understanding import customer_phone
 from booking_core.domain import AppointmentView
 from booking_core.opening import ClosedReason, DayHours, week_hours
+from booking_core.packages import balances
 
 # From this many no-shows on, the agent is told (a business may ask such callers for a deposit; issue 16).
 NO_SHOW_NOTE = 2
@@ -85,6 +86,19 @@ async def get_context(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             "no_shows": facts.no_shows,
             "appointments": [appointment_data(a, tenant) for a in upcoming],
         }
+        if tenant.packages:  # the caller's cards with credits left, so the agent can answer "wie viele noch?"
+            caller["packages"] = [
+                {
+                    "id": s.package_id,
+                    "name": s.package_name,
+                    "service": s.service_id,
+                    "remaining": s.remaining,
+                    "expires_at": s.expires_at.astimezone(ctx.zone).isoformat(),
+                    "customer": s.customer_name,
+                }
+                for s in await balances(ctx.services.db, tenant, phone)
+                if s.remaining > 0 and s.expires_at > now
+            ]
 
     weekday = (DE_WEEKDAYS if ctx.lang == "de" else EN_WEEKDAYS)[now.weekday()]
     sentences = [

@@ -82,7 +82,11 @@ def booked_sentence(ctx: FunctionContext, uses: Sequence[PackageUse | None], pri
             f"Ich habe {sessions_de} von Ihrer {last.package_name} abgebucht; {_left_de(last.remaining)}.",
             f"I've used {sessions_en} of your {last.package_name}; {_left_en(last.remaining)}.",
         )
-        if unpaid:
+        if unpaid == 1:
+            text = text[:-1] + ctx.say(
+                ", der übrige Termin wird normal berechnet.", ", and the other one is paid normally."
+            )
+        elif unpaid:
             text = text[:-1] + ctx.say(
                 f", die übrigen {unpaid} Termine werden normal berechnet.",
                 f", and the other {unpaid} are paid normally.",

@@ -226,8 +226,8 @@ async def expire_lapsed(db: Database, now: datetime, limit: int = 500) -> int:
     if not due:
         return 0
     lapsed = 0
-    async with db.write() as session:
-        for sale_id in sorted(due):
+    for sale_id in due:  # one transaction and one lock each: never a lock order to fight a booking over
+        async with db.write() as session:
             sale = await session.get(PackageSale, sale_id, with_for_update=True, populate_existing=True)
             if sale is None or sale.remaining <= 0 or sale.expires_at > now:
                 continue

@@ -27,11 +27,15 @@ def _phone(tenant: Any, raw: str) -> str:
     return phone
 
 
-def _line(sale: Any) -> str:
+def _line(sale: Any, zone: Any) -> str:
+    """One card: id, name, credits left of sessions, its last valid local day (it expires at the midnight after)."""
+    from datetime import timedelta
+
     who = sale.customer_name or "-"
+    last_day = (sale.expires_at.astimezone(zone) - timedelta(minutes=1)).date()
     return (
         f"{sale.id}  {sale.package_name[:24]:<24} {sale.remaining:>3}/{sale.sessions:<3} credits  "
-        f"valid until {sale.expires_at.isoformat()[:16]}  {who[:24]}"
+        f"valid through {last_day.isoformat()}  {who[:24]}"
     )
 
 
@@ -51,7 +55,7 @@ def cmd_sell(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"tenant": tenant.id, **sale.to_dict(tenant.zone)}, ensure_ascii=False, indent=2))
         else:
-            print("sold: " + _line(sale))
+            print("sold: " + _line(sale, tenant.zone))
         return 0
 
     return run_with_database(args, work)
@@ -72,7 +76,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             )
             return 0
         for sale in sales:
-            print(_line(sale))
+            print(_line(sale, tenant.zone))
         if not sales:
             print(f"no packages sold to {phone}")
         return 0

@@ -57,8 +57,8 @@ async def cancel_row(
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
-    A package credit the appointment used is given back when the policy asks no fee, and stays used
-    when it does (`AppointmentView.package` says which).
+    A package credit the appointment used is given back when the policy allows the cancel without a
+    fee, and stays used when it asks one or refused it (`AppointmentView.package` says which).
 
     `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
     the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
@@ -79,8 +79,9 @@ async def cancel_row(
     old = (await views(session, ctx.cal, [appt]))[0]
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
     new = (await views(session, ctx.cal, [appt]))[0]
-    if ctx.tenant.packages_for(appt.service_id):  # a credit it used comes back when no fee is due
-        card = await package_credits.refund_credit(session, ctx, appt.id, free=decision.fee == 0)
+    if ctx.tenant.packages_for(appt.service_id):  # a credit it used comes back when the policy allows it free
+        free = decision.allowed and decision.fee == 0  # (an owner's override of a refusal keeps it used)
+        card = await package_credits.refund_credit(session, ctx, appt.id, free=free)
         new = replace(new, package=card)
     audit(
         session,

@@ -40,7 +40,7 @@ def say_refusal(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     de = lang == "de"
     day = wish.at.date()
     when_de = capital(say_time(wish.at, "de")) if wish.exact else capital(_on_de(day, today))
-    when_en = capital(say_time(wish.at, "en")) if wish.exact else capital(_on_en(day, today))
+    when_en = capital(say_time(wish.at, "en")) if wish.exact else capital(say_on_day(day, "en", today))
     code: str = refusal.code if refusal.code in get_args(RefusalCode) else "taken"  # never a wrong excuse
     if code == "closed":
         return _closed(refusal, wish, lang, today)
@@ -85,7 +85,7 @@ def _closed(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
         return (
             f"{capital(_on_de(day, today))} haben wir{why_de} geschlossen."
             if de
-            else f"We're closed on {say_date(day, 'en', today)}{why_en}, I'm afraid."
+            else f"We're closed {say_on_day(day, 'en', today)}{why_en}, I'm afraid."
         )
     if refusal.detail == "holiday":
         holiday_de = f"des Feiertags {refusal.name}" if refusal.name else "eines Feiertags"
@@ -130,15 +130,9 @@ def _closed(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
         first = first[:-1] + (
             f"; {_on_de(day, today)} haben wir {hours_de} geöffnet."
             if de
-            else f"; {_on_en(day, today)} we're open {hours_en}."
+            else f"; {say_on_day(day, 'en', today)} we're open {hours_en}."
         )
     return first
-
-
-def _on_en(day: date, today: date) -> str:
-    """'tomorrow, Saturday 21 November' / 'on Monday 23 November' (no 'on' before today or tomorrow)."""
-    said = say_date(day, "en", today)
-    return said if said.split(",")[0] in ("today", "tomorrow") else f"on {said}"
 
 
 def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
@@ -147,7 +141,7 @@ def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
     name = wish.staff if refusal.staff_id else None
     if name is None:
         when_de = say_time(wish.at, "de") if wish.exact else _on_de(day, today)
-        when_en = f"at {say_clock(wish.at, 'en')}" if wish.exact else f"on {say_date(day, 'en', today)}"
+        when_en = f"at {say_clock(wish.at, 'en')}" if wish.exact else f"{say_on_day(day, 'en', today)}"
         return (
             f"{capital(when_de)} ist für {wish.service} leider niemand von uns da."
             if de
@@ -164,12 +158,12 @@ def _staff_off(refusal: Refusal, wish: Wish, lang: str, today: date) -> str:
             return (
                 f"{name} ist {_on_de(day, today)} {say_time(wish.at, 'de')} leider nicht da."
                 if de
-                else f"{name} isn't in on {say_date(day, 'en', today)} at {say_clock(wish.at, 'en')}, I'm afraid."
+                else f"{name} isn't in {say_on_day(day, 'en', today)} at {say_clock(wish.at, 'en')}, I'm afraid."
             )
         return (
             f"{name} ist {_on_de(day, today)} leider nicht da."
             if de
-            else f"{name} isn't in on {say_date(day, 'en', today)}, I'm afraid."
+            else f"{name} isn't in {say_on_day(day, 'en', today)}, I'm afraid."
         )
     on_de, on_en = _on_de(day, today), say_date(day, "en", today)
     start, end = _clock(day, refusal.hours[0][0], wish.at), _clock(day, refusal.hours[-1][1], wish.at)

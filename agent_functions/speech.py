@@ -120,6 +120,14 @@ def say_when(at: datetime, lang: str, today: date | None = None) -> str:
     return f"{say_date(at.date(), lang, today)}{joiner}{say_time(at, lang)}"
 
 
+def say_on_when(at: datetime, lang: str, today: date | None = None) -> str:
+    """The day and time after a noun: 'am Samstag, den 21. November, um halb drei' / 'morgen, Samstag, den
+    21. November, um 10 Uhr' / 'on Saturday 21 November at 2:30 pm' / 'tomorrow, Saturday 21 November at 10 am'
+    (never 'am morgen' or 'on tomorrow')."""
+    joiner = ", " if lang == "de" else " "
+    return f"{say_on_day(at.date(), lang, today)}{joiner}{say_time(at, lang)}"
+
+
 def say_duration(minutes: int, lang: str) -> str:
     """Rounded to the quarter hour above an hour: 'etwa zweieinhalb Stunden', 'about an hour and a half'."""
     if minutes < 60:

@@ -11,7 +11,15 @@ from typing import Any
 from agent_functions.call_context import caller_facts, hours_text
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.replies import Reply, appointment_data
-from agent_functions.speech import DE_WEEKDAYS, EN_WEEKDAYS, join_and, say_clock, say_date, say_service, say_when
+from agent_functions.speech import (
+    DE_WEEKDAYS,
+    EN_WEEKDAYS,
+    join_and,
+    say_clock,
+    say_date,
+    say_on_when,
+    say_service,
+)
 from agent_functions.understanding import customer_phone
 from booking_core.domain import AppointmentView
 from booking_core.opening import ClosedReason, DayHours, week_hours
@@ -62,8 +70,8 @@ def _caller_sentence(ctx: FunctionContext, names: list[str], first: AppointmentV
     when = first.start.astimezone(ctx.zone)
     today = ctx.now().date()
     return ctx.say(
-        f"{who}, nächster Termin: {service}{whom_de} am {say_when(when, 'de', today)}.",
-        f"{who}, next appointment: {service}{whom_en} on {say_when(when, 'en', today)}.",
+        f"{who}, nächster Termin: {service}{whom_de} {say_on_when(when, 'de', today)}.",
+        f"{who}, next appointment: {service}{whom_en} {say_on_when(when, 'en', today)}.",
     )
 
 

@@ -19,9 +19,9 @@ from agent_functions.speech import (
     join_words,
     say_duration,
     say_money,
+    say_on_when,
     say_service,
     say_time,
-    say_when,
 )
 from agent_functions.spoken_offers import SpokenOffer, say_offers
 from booking_core.domain import AppointmentView, Slot, SlotRequest
@@ -120,8 +120,8 @@ def speak_appointment(
     local = view.start.astimezone(ctx.zone)
     today = ctx.now().date()
     whom = view.customer_name if for_whom and view.customer_name else None
-    when_de = say_time(local, "de") if day_said else f"am {say_when(local, 'de', today)}"
-    when_en = say_time(local, "en") if day_said else f"on {say_when(local, 'en', today)}"
+    when_de = say_time(local, "de") if day_said else say_on_when(local, "de", today)
+    when_en = say_time(local, "en") if day_said else say_on_when(local, "en", today)
     whom_de, whom_en = (f" für {whom}", f" for {whom}") if whom else ("", "")
     return ctx.say(
         f"{say_service(view.service_name, 'de')} {when_de} {with_staff(ctx, view.staff_id)}{whom_de}",

@@ -205,3 +205,29 @@ def test_a_closed_time_with_the_days_hours_stays_one_sentence_and_says_tomorrow_
     late = Wish(at(21, 13, 30), True, None, "Sports massage")
     en = say_refusal(Refusal("closed", "hours", hours=((8 * 60, 13 * 60),)), late, "en", TODAY)
     assert en.count(".") == 1 and "On tomorrow" not in en and "; tomorrow, Saturday 21 November" in en
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        Refusal("closed", "closure", "Betriebsausflug"),
+        Refusal("staff_off", "absence", staff_id="fabian"),
+        Refusal("staff_off", "away", staff_id="fabian"),
+    ],
+)
+@pytest.mark.parametrize("day", [20, 21])  # today and tomorrow
+def test_today_and_tomorrow_take_no_preposition(refusal: Refusal, day: int) -> None:
+    """'am morgen', 'am heute', 'on tomorrow' and 'on today' are not German or English: a relative day is
+    said bare ('morgen, Samstag, den 21. November'), in refusals and in appointments alike."""
+    from agent_functions.speech import say_on_when
+
+    w = Wish(at(day, 10), True, "Fabian", "Herrenhaarschnitt")
+    spoken = [say_refusal(refusal, w, lang, TODAY) for lang in ("de", "en")]
+    spoken += [say_on_when(at(day, 10), lang, TODAY) for lang in ("de", "en")]
+    word = "heute" if day == 20 else "morgen"
+    assert any(word in s.lower() for s in spoken)
+    for s in spoken:
+        lowered = s.lower()
+        assert not any(bad in lowered for bad in ("am heute", "am morgen", "on today", "on tomorrow")), s
+    assert say_on_when(at(23, 10), "de", TODAY) == "am Montag, den 23. November, um 10 Uhr"
+    assert say_on_when(at(23, 10), "en", TODAY) == "on Monday 23 November at 10 am"

@@ -26,6 +26,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "booking_core.series",
     "booking_core.series_search",
     "booking_core.visits",
+    # the waitlist (CONTRACT section 10): join, list, expire; offers are made inside the changes
+    "booking_core.waitlist",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

@@ -8,4 +8,5 @@ from booking_core.storage import (
     integration_models,  # noqa: F401
     models,  # noqa: F401
     portal_models,  # noqa: F401
+    waitlist_models,  # noqa: F401
 )

@@ -20,12 +20,22 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from booking_core.errors import DomainError, NotFound
+from booking_core.messages.waitlist import can_offer, keeps_waitlist
 from booking_core.storage.db import Database
 from booking_core.storage.waitlist_models import WaitlistEntry as W
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import WaitlistStatus
 
-__all__ = ["WaitlistEntryView", "WaitlistRefused", "WaitlistWish", "entries", "expire", "join"]
+__all__ = [
+    "WaitlistEntryView",
+    "WaitlistRefused",
+    "WaitlistWish",
+    "can_offer",
+    "entries",
+    "expire",
+    "join",
+    "keeps_waitlist",
+]
 
 
 class WaitlistRefused(DomainError):
@@ -68,6 +78,7 @@ class WaitlistEntryView:
     offered_at: datetime | None
     offered_start: datetime | None
     offered_staff_id: str | None
+    call_id: str | None = None  # the call that put the caller on the list
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: instants as ISO 8601 strings."""
@@ -89,6 +100,7 @@ def _view(row: W) -> WaitlistEntryView:
         row.offered_at,
         row.offered_start,
         row.offered_staff_id,
+        row.call_id,
     )
 
 

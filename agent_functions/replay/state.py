@@ -17,6 +17,7 @@ from agent_functions.context import AppServices
 from agent_functions.replay.messages import message_state
 from agent_functions.replay.seed import insert_appointment
 from agent_functions.replies import appointment_data
+from booking_core import waitlist
 from booking_core.calls import call_records, store_fx_rates
 from booking_core.domain import CustomerInput
 from booking_core.storage.models import Base
@@ -56,7 +57,8 @@ async def prepare(
 
 
 async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, Any]:
-    """`expect_final`'s view: every appointment (service and staff as ids) and every call record."""
+    """`expect_final`'s view: every appointment (service and staff as ids), every call record, the
+    messages in the outbox and the waitlist (oldest first, times in the tenant's zone)."""
     appointments = []
     for view in await services.booking.appointments_for_tenant(tenant):
         data = appointment_data(view, tenant)
@@ -69,7 +71,19 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         "appointments": appointments,
         "calls": await call_records(services.db, tenant.id),
         "messages": await message_state(services, tenant),
+        "waitlist": [_local(e.to_dict(), tenant) for e in await waitlist.entries(services.db, tenant.id)],
     }
+
+
+def _local(entry: dict[str, Any], tenant: TenantConfig) -> dict[str, Any]:
+    """A waitlist entry with its instants in the tenant's zone, as fixtures write them."""
+    return {
+        k: (datetime.fromisoformat(v).astimezone(tenant.zone).isoformat() if k in LOCAL_TIMES and v else v)
+        for k, v in entry.items()
+    }
+
+
+LOCAL_TIMES = ("window_start", "window_end", "created_at", "offered_at", "offered_start")
 
 
 # Tables whose DELETE trigger refuses deletion (migrations 0001 and 0009).

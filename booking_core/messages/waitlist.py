@@ -20,7 +20,7 @@ from booking_core.messages.texts import SMS_MAX, Lang, short_when
 from booking_core.messages.timing import after_quiet
 from booking_core.tenant_config import TenantConfig
 
-__all__ = ["OfferFacts", "can_offer", "offer_sms", "plan_waitlist_offer"]
+__all__ = ["OfferFacts", "can_offer", "keeps_waitlist", "offer_sms", "plan_waitlist_offer"]
 
 OFFER_SMS = {
     "de": "{b}: Ein Termin ist frei geworden: {w}, {s} bei {p}. Wer zuerst anruft, bekommt ihn.{call}",
@@ -71,10 +71,14 @@ def reply_phone(tenant: TenantConfig) -> str | None:
     )
 
 
+def keeps_waitlist(tenant: TenantConfig) -> bool:
+    """Whether the tenant can keep a waitlist: its offers go by SMS, so the tenant must send SMS."""
+    return bool(tenant.notifications and tenant.notifications.sms)
+
+
 def can_offer(tenant: TenantConfig, phone: str | None) -> bool:
     """Whether a waitlist offer could reach `phone`: the tenant sends SMS and the number is a mobile one."""
-    notes = tenant.notifications
-    return bool(notes and notes.sms and sms_number(phone))
+    return keeps_waitlist(tenant) and sms_number(phone) is not None
 
 
 def plan_waitlist_offer(tenant: TenantConfig, facts: OfferFacts, now: datetime) -> Plan:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from booking_core.errors import DomainError, NotFound
 from booking_core.messages.waitlist import can_offer, keeps_waitlist
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, affected_rows
 from booking_core.storage.waitlist_models import WaitlistEntry as W
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import WaitlistStatus
@@ -186,4 +186,4 @@ async def expire(db: Database, now: datetime, *, tenant_id: str | None = None) -
         query = query.where(W.tenant_id == tenant_id)
     async with db.write() as session:
         result = await session.execute(query)
-        return int(getattr(result, "rowcount", 0) or 0)
+        return affected_rows(result)

@@ -30,6 +30,7 @@ from booking_core.messages.store import write_plan
 from booking_core.messages.waitlist import OfferFacts, plan_waitlist_offer
 from booking_core.request import BookingContext
 from booking_core.slots import first_free
+from booking_core.storage.db import affected_rows
 from booking_core.storage.waitlist_models import WaitlistEntry as W
 from booking_core.vocabulary import WaitlistStatus
 
@@ -117,7 +118,7 @@ async def _offer_one(session: AsyncSession, ctx: BookingContext, staff_id: str, 
                 offered_staff_id=staff_id,
             )
         )
-        if not getattr(claimed, "rowcount", 0):
+        if not affected_rows(claimed):
             continue  # another change offered it a moment ago
         local = from_minute(plan[0].start, cal.zone)
         first_name = member.name.split()[0] if member.name.strip() else member.name

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import Any
 
 from agent_functions.cli_support import command_group, run_with_database
@@ -22,11 +21,7 @@ def cmd_waitlist_list(args: argparse.Namespace) -> int:
 
     async def work(db: Any) -> int:
         tenant = await _tenant(db, args.tenant)
-        rows = [e.to_dict() for e in await entries(db, tenant.id, args.status)]
-        for row in rows:
-            for key in ("window_start", "window_end", "created_at", "offered_at", "offered_start"):
-                if row[key]:
-                    row[key] = datetime.fromisoformat(row[key]).astimezone(tenant.zone).isoformat()
+        rows = [e.to_dict(tenant.zone) for e in await entries(db, tenant.id, args.status)]
         if args.json:
             print(json.dumps({"waitlist": rows}, ensure_ascii=False, indent=2))
             return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select, update
@@ -80,9 +80,12 @@ class WaitlistEntryView:
     offered_staff_id: str | None
     call_id: str | None = None  # the call that put the caller on the list
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able: instants as ISO 8601 strings."""
-        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
+    def to_dict(self, zone: tzinfo | None = None) -> dict[str, Any]:
+        """JSON-able: instants as ISO 8601 strings, in `zone` (the tenant's) when given, else UTC."""
+        return {
+            k: (v.astimezone(zone or UTC).isoformat() if isinstance(v, datetime) else v)
+            for k, v in asdict(self).items()
+        }
 
 
 def _view(row: W) -> WaitlistEntryView:

@@ -43,18 +43,24 @@ SCAN = 50  # waiting entries looked at per freed stretch, oldest first
 
 
 def freed_by(appointments: Iterable[AppointmentView]) -> list[Freed]:
-    """The time the appointments kept their staff busy (work and blocked stretches, buffers included),
-    merged per staff member where stretches touch (a visit's services back to back are one stretch)."""
+    """The time the appointments kept their staff: per appointment and staff member, from the first
+    busy segment's start to the last one's blocked end (buffers included; a composite's processing gap
+    inside counts as the appointment's time), merged where stretches touch (a visit's services back to
+    back are one stretch)."""
     by_staff: dict[str, list[Interval]] = {}
     for view in appointments:
+        spans: dict[str, Interval] = {}
         for seg in view.segments:
             if seg.staff_busy:
-                end = seg.busy_until or seg.end
-                by_staff.setdefault(seg.staff_id, []).append((to_minute(seg.start), to_minute_ceil(end)))
+                lo, hi = to_minute(seg.start), to_minute_ceil(seg.busy_until or seg.end)
+                was = spans.get(seg.staff_id)
+                spans[seg.staff_id] = (min(was[0], lo), max(was[1], hi)) if was else (lo, hi)
+        for staff_id, span in spans.items():
+            by_staff.setdefault(staff_id, []).append(span)
     out: list[Freed] = []
-    for staff_id, spans in by_staff.items():
+    for staff_id, stretches in by_staff.items():
         merged: list[list[int]] = []
-        for lo, hi in sorted(spans):
+        for lo, hi in sorted(stretches):
             if merged and lo <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:

@@ -71,19 +71,8 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
         "appointments": appointments,
         "calls": await call_records(services.db, tenant.id),
         "messages": await message_state(services, tenant),
-        "waitlist": [_local(e.to_dict(), tenant) for e in await waitlist.entries(services.db, tenant.id)],
+        "waitlist": [e.to_dict(tenant.zone) for e in await waitlist.entries(services.db, tenant.id)],
     }
-
-
-def _local(entry: dict[str, Any], tenant: TenantConfig) -> dict[str, Any]:
-    """A waitlist entry with its instants in the tenant's zone, as fixtures write them."""
-    return {
-        k: (datetime.fromisoformat(v).astimezone(tenant.zone).isoformat() if k in LOCAL_TIMES and v else v)
-        for k, v in entry.items()
-    }
-
-
-LOCAL_TIMES = ("window_start", "window_end", "created_at", "offered_at", "offered_start")
 
 
 # Tables whose DELETE trigger refuses deletion (migrations 0001 and 0009).

@@ -1,7 +1,7 @@
 """The waitlist end to end on both engines (CONTRACT section 10): a caller joins over real HTTP,
 another caller's cancellation over real HTTP frees a fitting time, the worker sends the one offer
 to the fake Twilio; the worker's minute tick expires entries whose window has ended; the CLI lists
-them."""
+them (CLI and GET /admin/waitlist)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from booking_core.storage import models as m
 from booking_core.waitlist import WaitlistWish
 from tests.core.helpers import at
 from tests.messages.message_helpers import (
+    ADMIN,
     MOBILE,
     NOW,
     call,
@@ -63,6 +64,16 @@ async def test_a_cancellation_sends_the_waiting_caller_one_offer(client, service
     )
     [entry] = await waitlist.entries(services.db, tenant.id)
     assert entry.status == "offered" and entry.offered_start == at(2026, 11, 23, 9)
+    listed = await client.get("/admin/waitlist?tenant=messages-salon&status=offered", headers=ADMIN)
+    assert listed.status == 200
+    [shown] = (await listed.json())["waitlist"]
+    assert (shown["id"], shown["offered_start"], shown["customer_name"]) == (
+        entry.id,
+        "2026-11-23T09:00:00+01:00",
+        "Lena Vogel",
+    )
+    assert (await client.get("/admin/waitlist?tenant=messages-salon&status=gone", headers=ADMIN)).status == 400
+    assert (await client.get("/admin/waitlist?tenant=messages-salon")).status == 401
     # A second drain sends nothing again (one offer, delivered once).
     await drain(services.db, clock, env)
     assert len([sms for sms in twilio.delivered if sms.to == WAITING]) == 1
@@ -85,7 +96,8 @@ async def test_the_worker_tick_expires_ended_windows_once(services, clock, tenan
         assert await w.expire_waitlist() == 0
     finally:
         await w.aclose()
-    assert [e.status for e in await waitlist.entries(services.db, tenant.id)] == ["expired", "waiting"]
+    statuses = {e.when_text: e.status for e in await waitlist.entries(services.db, tenant.id)}
+    assert statuses == {"Montag nachmittag": "expired", "Dienstag": "waiting"}
     async with services.db.read() as session:  # expiring tells nobody anything
         assert (await session.scalars(select(m.OutboxMessage))).all() == []
 

@@ -206,3 +206,33 @@ async def test_two_cancels_at_once_offer_each_entry_once(svc: BookingService, sa
             )
             == 1
         )
+
+
+async def test_a_visit_cancelled_as_a_whole_is_one_freed_stretch(svc: BookingService, salon: TenantConfig):
+    # Cut 10:00-10:30, then the colour 10:30-12:15 (its processing gap inside): one stretch for Fabian.
+    parts, _ = await svc.book_visit(
+        salon,
+        ["herrenhaarschnitt", "ansatzfaerbung"],
+        "fabian",
+        at(2026, 11, 23, 10),
+        CustomerInput("Karl Brandt", "+4915100000099"),
+        "call-visit",
+    )
+    assert [p.start for p in parts] == [at(2026, 11, 23, 10), at(2026, 11, 23, 10, 30)]
+    # The rest of Fabian's Monday is booked, so only the visit's time can serve anyone.
+    taken = [at(2026, 11, 23, 8) + timedelta(minutes=30 * k) for k in range(4)]  # 8:00-10:00
+    taken += [at(2026, 11, 23, 12, 15) + timedelta(minutes=30 * k) for k in range(13)]  # 12:15-18:45
+    for start in taken:
+        await booked(svc, salon, start)
+    colour = wish(service="ansatzfaerbung", staff="fabian", name="Colour")
+    await waitlist.join(svc.db, salon, colour, NOW)
+    await waitlist.join(
+        svc.db, salon, wish(staff="fabian", name="Cut", phone="+4915100000026"), NOW + timedelta(minutes=1)
+    )
+
+    await svc.cancel_visit(salon, parts[0].id, call_id="call-visit-cancel", reason=None)
+
+    # The colour (1 h 45) fits only the whole freed stretch; it is the older entry and gets the one offer.
+    assert await statuses(svc.db, salon) == {"Colour": "offered", "Cut": "waiting"}
+    [sms] = await offers(svc.db)
+    assert "Mo., 23.11., 10:00 Uhr, Ansatzfärbung bei Fabian" in sms.payload["text"]

@@ -109,8 +109,8 @@ async def _offer_one(session: AsyncSession, ctx: BookingContext, staff_id: str, 
         if service is None or not member.does(service.id):
             continue
         start, end = max(lo, to_minute(entry.window_start)), min(hi, to_minute_ceil(entry.window_end))
-        if start >= end:
-            continue
+        if start >= end or service.total_min > hi - start:
+            continue  # cannot fit in what is left of the freed stretch (total_min: the shortest it takes)
         plan = first_free(board, service, [staff_id], start, end, ctx.rules)
         if plan is None or max(p.end for p in plan) > hi:
             continue

@@ -236,3 +236,13 @@ async def test_a_visit_cancelled_as_a_whole_is_one_freed_stretch(svc: BookingSer
     assert await statuses(svc.db, salon) == {"Colour": "offered", "Cut": "waiting"}
     [sms] = await offers(svc.db)
     assert "Mo., 23.11., 10:00 Uhr, Ansatzfärbung bei Fabian" in sms.payload["text"]
+
+
+async def test_staff_cancelling_offers_the_freed_time_too(svc: BookingService, salon: TenantConfig):
+    appt = await booked(svc, salon, at(2026, 11, 23, 10))
+    await waitlist.join(svc.db, salon, wish(), NOW)
+    await svc.transition(salon, appt.id, "confirmed", actor="staff:test")
+    assert await offers(svc.db) == []  # confirming frees nothing
+    await svc.transition(salon, appt.id, "cancelled", actor="staff:test", reason="krank")
+    assert await statuses(svc.db, salon) == {"Lena Wolf": "offered"}
+    assert len(await offers(svc.db)) == 1

@@ -80,7 +80,7 @@ async def join_waitlist(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     entry_wish = WaitlistWish(
         service.id,
         staff.id if staff else None,
-        max(start, ctx.now()),
+        start,  # as said, not clamped to now: asking again later in the day is the same entry
         end,
         customer_name(args),
         phone,

@@ -88,6 +88,13 @@ async def test_join_once_per_caller_and_window(svc: BookingService, salon: Tenan
     assert listed[0].window_start == MONDAY and listed[0].customer_phone == "+4915100000021"
 
 
+async def test_a_window_under_way_is_joined_once_whenever_asked(svc: BookingService, salon: TenantConfig):
+    today = wish(start=at(2026, 11, 20), hours=24)  # "heute", asked at 10:00 and again at 11:30
+    first, created = await waitlist.join(svc.db, salon, today, NOW)
+    again, created_again = await waitlist.join(svc.db, salon, today, NOW + timedelta(minutes=90))
+    assert created and not created_again and again.id == first.id
+
+
 @pytest.mark.parametrize(
     ("bad", "code"),
     [

@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         "agent_functions.bench.cli",
         "agent_functions.cli_calls",
         "agent_functions.cli_messages",
+        "agent_functions.cli_waitlist",
         "agent_functions.cli_billing",
         "agent_functions.cli_packages",
         "portal.cli",

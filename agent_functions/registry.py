@@ -20,6 +20,7 @@ CANONICAL: tuple[str, ...] = (
     "reschedule_appointment",
     "cancel_appointment",
     "request_callback",
+    "join_waitlist",
     "ping",  # no-op: liveness and the benchmark floor; not exported as a tool
 )
 

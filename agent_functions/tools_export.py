@@ -119,6 +119,18 @@ TOOLS: list[tuple[str, str, dict[str, Any], list[str]]] = [
         _props(customer_name="the caller's name", customer_phone="number to call back", reason="what it is about"),
         [],
     ),
+    (
+        "join_waitlist",
+        "Put the caller on the waiting list when nothing fits; they get a text when a fitting time frees up.",
+        _props(
+            service="service wanted",
+            when=f"the day or span wanted, {SPOKEN}",
+            staff="staff member, if any",
+            customer_name="the caller's name",
+            customer_phone="mobile number for the text, if not the one calling",
+        ),
+        [],
+    ),
 ]
 
 

@@ -29,6 +29,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     # packages, multi-session cards (CONTRACT section 10): sell, balances, expiry; the rules of validity
     "booking_core.packages",
     "booking_core.package_rules",
+    # the waitlist (CONTRACT section 10): join, list, expire; offers are made inside the changes
+    "booking_core.waitlist",
     # tenants
     "booking_core.tenant_config",
     "booking_core.tenant_file",

@@ -32,6 +32,7 @@ from booking_core.request import BookingContext, Wish
 from booking_core.storage import models as m
 from booking_core.visits import fit_visit, visit_reason, visit_staff, visit_wishes
 from booking_core.vocabulary import AppointmentStatus
+from booking_core.waitlist_offer import freed_by, offer_freed
 
 __all__ = ["book_visit", "cancel_visit", "move_visit", "parts"]
 
@@ -171,7 +172,8 @@ async def _move(
         cust = await session.get(m.Customer, picked.customer_id) if picked.customer_id else None
         moved = []
         for row, plan, before, decision in zip(rows, plans, old, decisions, strict=True):
-            moved.append(await replace_plan(session, ctx, row, plan, cust, before, decision, reason))
+            moved.append(await replace_plan(session, ctx, row, plan, cust, before, decision, reason, offer=False))
+        await offer_freed(session, ctx, freed_by(old))  # the visit's old time, once all of it has moved
         if ctx.call_id:
             await holds.drop(session, tenant.id, ctx.call_id)
     return moved, decisions

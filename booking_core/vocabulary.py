@@ -24,6 +24,7 @@ __all__ = [
     "OutboxStatus",
     "OutboxTarget",
     "OutboxTopic",
+    "WaitlistStatus",
 ]
 
 
@@ -96,6 +97,16 @@ class CallbackStatus(StrEnum):
     """A callback request's state: open until staff deal with it."""
 
     OPEN = "open"
+
+
+class WaitlistStatus(StrEnum):
+    """A waitlist entry's state (CONTRACT section 10): waiting until a fitting time frees up (then
+    offered, by SMS), or its window ends (expired), or staff or the caller take it off (cancelled)."""
+
+    WAITING = "waiting"
+    OFFERED = "offered"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
 
 
 class CallEvent(StrEnum):

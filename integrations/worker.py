@@ -1,5 +1,6 @@
 """The outbox worker: drains pending rows to Cal.com, outbound webhooks, SMS and email, out of the
-caller's way; and once a minute moves appointments by the clock (`lifecycle_every_s`).
+caller's way; and once a minute moves appointments by the clock (`lifecycle_every_s`) and expires
+waitlist entries whose window has ended.
 
 `run_worker(db, clock, stop=...)` loops until `stop` is set (the `slotline worker` command and the
 in-process task of `serve --with-worker`); `drain_once(db, clock)` claims and settles until nothing is
@@ -26,6 +27,7 @@ from booking_core.lifecycle_clock import AdvanceReport, advance
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import TenantDirectory
+from booking_core.waitlist import expire
 from integrations import outbox
 from integrations.backoff import Backoff
 from integrations.breaker import BreakerPolicy, Breakers
@@ -266,6 +268,13 @@ class Worker:
             log.info("lifecycle.advanced", moved=report.moved, transitions=report.transitions, **report.by_status)
         return report
 
+    async def expire_waitlist(self) -> int:
+        """Waitlist entries whose window has ended become expired (booking_core.waitlist; idempotent)."""
+        expired = await expire(self.db, self.clock.now())
+        if expired:
+            log.info("waitlist.expired", entries=expired)
+        return expired
+
     async def run(self, stop: asyncio.Event, poll_s: float = 1.0) -> None:
         log.info("worker.start", poll_s=poll_s)
         next_tick = 0.0
@@ -277,6 +286,10 @@ class Worker:
                         await self.advance_lifecycle()
                     except Exception:
                         log.exception("lifecycle.advance_failed")
+                    try:
+                        await self.expire_waitlist()
+                    except Exception:
+                        log.exception("waitlist.expire_failed")
                 try:
                     report = await self.drain_once()
                     if report.claimed:

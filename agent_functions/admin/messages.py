@@ -3,6 +3,8 @@
 - `GET /admin/callbacks?tenant=ID&status=open|done|all` -> `{"tenant", "callbacks": [...]}`
 - `POST /admin/callbacks/{id}/done[?tenant=ID]` -> `{"id", "status": "done", "changed"}`; 404 unknown
 - `GET /admin/messages?tenant=ID[&call_id=...][&status=queued|sent|dead|withdrawn]` -> `{"tenant", "messages"}`
+- `GET /admin/waitlist?tenant=ID[&status=waiting|offered|expired|cancelled]` -> `{"tenant", "waitlist": [...]}`
+  (oldest first, the order offers are made in; times in the tenant's zone; CONTRACT section 10)
 - `POST /admin/appointments/{id}/status` `{"status", "reason"}` -> `{"appointment"}`; 409 with the reason
   for an illegal transition (nothing written), 404 unknown, 400 a body that is not `{"status": ...}`.
 """
@@ -17,10 +19,12 @@ from aiohttp import web
 from agent_functions.admin.routes import SECURITY_HEADERS, _error, _tenant, json_admin_route
 from agent_functions.context import AppServices
 from agent_functions.replies import appointment_data
+from booking_core import waitlist
 from booking_core.callback_inbox import close_callback, list_callbacks
 from booking_core.errors import InvalidTransition, NotFound
 from booking_core.messages.store import STORED_STATUS, list_messages
 from booking_core.staff_status import set_status
+from booking_core.vocabulary import WaitlistStatus
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:
@@ -55,6 +59,16 @@ async def messages_route(request: web.Request, services: AppServices) -> web.Res
     tenant = await _tenant(services, request)
     rows = await list_messages(services.db, tenant.id, call_id=request.query.get("call_id") or None, status=status)
     return _json({"tenant": tenant.id, "messages": rows})
+
+
+@json_admin_route
+async def waitlist_route(request: web.Request, services: AppServices) -> web.Response:
+    status = request.query.get("status") or None
+    if status is not None and status not in set(WaitlistStatus):
+        return _error(400, "bad_query", f"status must be one of {', '.join(WaitlistStatus)}")
+    tenant = await _tenant(services, request)
+    rows = [e.to_dict(tenant.zone) for e in await waitlist.entries(services.db, tenant.id, status)]
+    return _json({"tenant": tenant.id, "waitlist": rows})
 
 
 @json_admin_route
@@ -95,4 +109,5 @@ def add_message_routes(app: web.Application) -> None:
     app.router.add_get("/admin/callbacks", callbacks_route)
     app.router.add_post("/admin/callbacks/{id}/done", callback_done_route)
     app.router.add_get("/admin/messages", messages_route)
+    app.router.add_get("/admin/waitlist", waitlist_route)
     app.router.add_post("/admin/appointments/{id}/status", appointment_status_route)

@@ -9,6 +9,7 @@ from agent_functions.functions import (  # noqa: F401  (registration)
     list_services,
     ping,
     request_callback,
+    waitlist,
 )
 from agent_functions.functions.base import HANDLERS
 

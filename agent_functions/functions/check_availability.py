@@ -24,7 +24,8 @@ from agent_functions.functions.wish import Wish, understand_wish
 from agent_functions.replies import Reply, slot_data
 from agent_functions.speech import capital, say_on_day, say_when
 from agent_functions.understanding import text_arg
-from booking_core.domain import CheckOutcome, SlotRequest
+from booking_core.domain import CheckOutcome, Slot, SlotRequest
+from booking_core.waitlist import keeps_waitlist
 
 
 @handler("check_availability")
@@ -61,7 +62,22 @@ async def answer_check(ctx: FunctionContext, wish: Wish) -> Reply:
         later = await booking.check(tenant, replace(request, start=request.end or request.start, end=None), None)
         alternatives = later.slots or later.alternatives
     await remember_offers(ctx.services, tenant.id, ctx.call.call_id, alternatives)
-    return unavailable_reply(ctx, request, outcome.reason, alternatives, wish.data, outcome.refusal)
+    waitlist = _waitlist_possible(ctx, request, outcome.reason, alternatives)
+    return unavailable_reply(ctx, request, outcome.reason, alternatives, wish.data, outcome.refusal, waitlist=waitlist)
+
+
+def _waitlist_possible(
+    ctx: FunctionContext, request: SlotRequest, reason: str | None, offered: tuple[Slot, ...]
+) -> bool:
+    """Nothing fits the wished window because it is booked out (not closed, not off, not too soon):
+    a cancellation could free it, so the caller may join the waitlist (CONTRACT section 10). The
+    window of an exact time is its day: nothing offered on that day means the day is full."""
+    if reason != "taken" or not keeps_waitlist(ctx.tenant):
+        return False
+    if not request.exact:
+        return True
+    day = request.start.astimezone(ctx.zone).date()
+    return all(s.start.astimezone(ctx.zone).date() != day for s in offered)
 
 
 def _available(ctx: FunctionContext, wish: Wish, outcome: CheckOutcome) -> Reply:

@@ -73,10 +73,13 @@ def unavailable_reply(
     alternatives: tuple[Slot, ...],
     data: dict[str, Any],
     refusal: Refusal | None = None,
+    *,
+    waitlist: bool = False,
 ) -> Reply:
     """'Fabian arbeitet samstags nicht. Ich könnte Ihnen am Samstag, den 5. Dezember, um 10 Uhr bei Sarah
     anbieten.' The reason is the refusal's (`data.reason`, with `data.reason_detail`), the options in
-    time order in the message and in `data.alternatives` alike."""
+    time order in the message and in `data.alternatives` alike. `waitlist`: nothing fits the wished
+    window and the tenant keeps a waitlist, so the question offers it too (`data.waitlist_possible`)."""
     local = request.start.astimezone(ctx.zone)
     refusal = refusal if refusal is not None and refusal.code == (reason or "taken") else Refusal(reason or "taken")  # type: ignore[arg-type]
     service = ctx.tenant.service(request.service_id)
@@ -94,17 +97,30 @@ def unavailable_reply(
         "reason": refusal.code,
         "reason_detail": refusal.to_dict(),
     }
+    if waitlist:
+        payload["waitlist_possible"] = True
 
     def message(count: int) -> str:
         if count:
             offer = offer_list(ctx, ordered[:count], local.date(), request.staff_id)
+            question = (
+                ctx.say(
+                    "Passt Ihnen davon etwas, oder soll ich Sie auf die Warteliste setzen?",
+                    "Would any of those suit you, or shall I put you on the waiting list?",
+                )
+                if waitlist
+                else ctx.say("Passt Ihnen davon etwas?", "Would any of those suit you?")
+            )
             return (
                 first
                 + " "
-                + ctx.say(
-                    f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-                    f"I could offer you {offer}. Would any of those suit you?",
-                )
+                + ctx.say(f"Ich könnte Ihnen {offer} anbieten.", f"I could offer you {offer}.")
+                + " "
+                + question
+            )
+        if waitlist:
+            return (
+                first + " " + ctx.say("Soll ich Sie auf die Warteliste setzen?", "Shall I put you on the waiting list?")
             )
         return first + " " + ctx.say("Möchten Sie einen anderen Tag versuchen?", "Would you like to try another day?")
 

@@ -17,6 +17,7 @@ from agent_functions.context import AppServices
 from agent_functions.replay.messages import message_state
 from agent_functions.replay.seed import insert_appointment, sell_package
 from agent_functions.replies import appointment_data
+from booking_core import waitlist
 from booking_core.calls import call_records, store_fx_rates
 from booking_core.domain import CustomerInput
 from booking_core.packages import balances, ledger_of
@@ -60,8 +61,8 @@ async def prepare(
 
 async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, Any]:
     """`expect_final`'s view: every appointment (service and staff as ids), every call record, the
-    messages, and every package sold (`packages`: the sale with its `credits` and `ledger`, the kinds
-    of its credit rows in order)."""
+    messages, every package sold (`packages`: the sale with its `credits` and `ledger`, the kinds
+    of its credit rows in order) and the waitlist (oldest first, times in the tenant's zone)."""
     appointments = []
     for view in await services.booking.appointments_for_tenant(tenant):
         data = appointment_data(view, tenant)
@@ -81,6 +82,7 @@ async def final_state(services: AppServices, tenant: TenantConfig) -> dict[str, 
             }
             for sale in await balances(services.db, tenant, None)
         ],
+        "waitlist": [e.to_dict(tenant.zone) for e in await waitlist.entries(services.db, tenant.id)],
     }
 
 

@@ -22,6 +22,7 @@ from booking_core.storage import models as m
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
+from booking_core.waitlist_offer import freed_by, offer_freed
 
 __all__ = ["cancel", "cancel_row", "cancelled_by"]
 
@@ -54,11 +55,13 @@ async def cancel_row(
     reason: str | None,
     *,
     override_policy: bool = False,
+    offer: bool = True,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
     A package credit the appointment used is given back when the policy allows the cancel without a
     fee, and stays used when it asks one or refused it (`AppointmentView.package` says which).
+    `offer`: offer the freed time to the waitlist now (a group cancel offers once, after all of it).
 
     `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
     the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
@@ -96,6 +99,8 @@ async def cancel_row(
     await outbox(
         session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, {**appointment_to_dict(new), "fee": str(decision.fee)}
     )
+    if offer:
+        await offer_freed(session, ctx, freed_by([old]))
     return new, decision
 
 

@@ -17,6 +17,7 @@ from booking_core.errors import InvalidTransition, PolicyDenied
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus
+from booking_core.waitlist_offer import freed_by, offer_freed
 
 __all__ = ["GroupCancellation", "Members", "cancel_group"]
 
@@ -46,11 +47,13 @@ async def cancel_group(
         status = picked.status
         for row in await members(session, ctx, picked):
             try:
-                cancelled.append(await cancel_row(session, ctx, row, reason))
+                cancelled.append(await cancel_row(session, ctx, row, reason, offer=False))
             except PolicyDenied as denied:
                 refused.append(((await views(session, ctx.cal, [row]))[0], denied.decision))
             except InvalidTransition:
                 continue  # already cancelled or under way: not this cancel's to change
+        # The freed time as a whole (a visit's services back to back are one stretch) to the waitlist.
+        await offer_freed(session, ctx, freed_by(v for v, _ in cancelled))
     if not cancelled and not refused:
         raise InvalidTransition(status, AppointmentStatus.CANCELLED)
     return GroupCancellation(tuple(cancelled), tuple(refused))

@@ -28,6 +28,7 @@ from booking_core.slots import Plan, bookable_plan
 from booking_core.storage import models as m
 from booking_core.tenant_config import Service
 from booking_core.vocabulary import AuditAction, OutboxTopic
+from booking_core.waitlist_offer import freed_by, offer_freed
 
 __all__ = ["replace_plan", "reschedule"]
 
@@ -110,10 +111,12 @@ async def replace_plan(
     reason: str | None,
     *,
     service: Service | None = None,
+    offer: bool = True,
 ) -> AppointmentView:
     """Put `appt` (its old segments already deleted) on `plan`: staff, times, the staff member's
     price for `service` (default: its own), one more reschedule; new segment rows, the audit row
-    and the outbox message. The moved appointment as the caller is told it."""
+    and the outbox message; `offer`: the old time to the waitlist (a visit offers once, after all of
+    its parts moved). The moved appointment as the caller is told it."""
     service = service or ctx.cal.services[appt.service_id]
     member = ctx.cal.staff[plan[0].staff_id]
     appt.service_id = service.id
@@ -149,4 +152,6 @@ async def replace_plan(
             "fee": str(decision.fee),
         },
     )
+    if offer:
+        await offer_freed(session, ctx, freed_by([old_view]))
     return new_view

@@ -19,6 +19,7 @@ from booking_core.records import audit, outbox
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
+from booking_core.waitlist_offer import freed_by, offer_freed
 
 __all__ = ["progress", "set_status", "transition"]
 
@@ -56,6 +57,7 @@ async def transition(
         )
         if cancelled:
             await outbox(session, ctx, OutboxTopic.APPOINTMENT_CANCELLED, appointment_to_dict(new))
+            await offer_freed(session, ctx, freed_by([old]))
     return new
 
 

@@ -9,4 +9,5 @@ from booking_core.storage import (
     models,  # noqa: F401
     package_models,  # noqa: F401
     portal_models,  # noqa: F401
+    waitlist_models,  # noqa: F401
 )

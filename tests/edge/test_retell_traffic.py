@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -346,26 +345,6 @@ async def test_the_inbound_webhooks_hours_today_reflect_holidays_and_closures(
     for number, expected in ((SALON, salon), (PHYSIO, physio)):
         status, answer = await edge.post("/retell/inbound", inbound_body(to_number=number, agent_id=None))
         assert (status, answer["call_inbound"]["dynamic_variables"]["opening_hours_today"]) == (200, expected)
-
-
-async def test_the_inbound_webhook_answers_in_under_50_ms(edge: Edge) -> None:
-    """The phone rings while Retell waits: the median of 20 known-caller lookups over HTTP stays under
-    50 ms on both engines. The best of three rounds counts (the machine is shared with other test
-    runs); benchmarks/bench_inbound.py measures it properly."""
-    body = inbound_body(to_number=SALON, from_number=LENA)
-    medians = []
-    for _ in range(3):
-        times = []
-        for _ in range(20):
-            signature = edge.signer.header(body)  # a distinct timestamp: each one a new request
-            started = time.perf_counter()
-            status, _ = await edge.post("/retell/inbound", body, signature=signature)
-            times.append((time.perf_counter() - started) * 1000)
-            assert status == 200
-        medians.append(sorted(times)[len(times) // 2])
-        if medians[-1] < 50:
-            break
-    assert min(medians) < 50, f"medians of three rounds: {[round(t, 1) for t in medians]} ms"
 
 
 # --- 6. arguments as a JSON string ---------------------------------------------------------------------

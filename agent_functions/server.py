@@ -39,8 +39,6 @@ def build_app(settings: Settings, with_worker: bool) -> web.Application:
     """The app with this process's own services (engines and pools are never shared across a fork)."""
     clock = FrozenClock(datetime.now(ZoneInfo("UTC"))) if settings.test_clock else SystemClock()
     app = create_app(build_services(settings, clock))
-    if settings.warm_tenants:
-        attach_tenant_warmup(app)  # before the heap is frozen: the parsed tenants are frozen with it
     if settings.gc_freeze:
         attach_gc_tuning(app)
     if with_worker:
@@ -48,31 +46,6 @@ def build_app(settings: Settings, with_worker: bool) -> web.Application:
 
         attach_worker(app)
     return app
-
-
-def attach_tenant_warmup(app: web.Application) -> None:
-    """Parse every tenant (the most recent SLOTLINE_TENANT_CACHE_SIZE stay) and build its calendar
-    when the process starts, so no call waits for it. A database that does not answer then is no
-    reason not to serve: requests load tenants as they come, as without warm-up."""
-
-    async def on_startup(app: web.Application) -> None:
-        from agent_functions.context import SERVICES
-        from booking_core.availability import calendar_for
-
-        services = app[SERVICES]
-        started = time.perf_counter()
-        try:
-            ids = await services.tenants.all_ids()
-            for tenant_id in ids[-services.settings.tenant_cache_size :]:
-                config = await services.tenants.get(tenant_id)
-                if config is not None:
-                    calendar_for(config)
-        except Exception as exc:  # noqa: BLE001 - serving without a warm cache beats not serving
-            log.warning("tenants not warmed", error=repr(exc)[:200])
-            return
-        log.info("tenants warmed", tenants=len(ids), ms=round((time.perf_counter() - started) * 1000, 1))
-
-    app.on_startup.append(on_startup)
 
 
 def bound_socket(host: str, port: int, *, listen: bool = True, reuse_port: bool = False) -> socket.socket:

@@ -32,8 +32,6 @@ class Settings(BaseSettings):
     gc_freeze: bool = True
     # Parsed tenant configurations (and their calendars) kept per worker, least recently used dropped.
     tenant_cache_size: int = Field(256, ge=1)
-    # `serve` parses the tenants (up to tenant_cache_size) before the first request: no call pays for it.
-    warm_tenants: bool = True
     # Tenant billing (CONTRACT section 11): Stripe's API key, its base URL (a local fake in tests), the
     # webhook signing secret, and where Checkout sends the payer back (absolute URLs).
     stripe_api_key: str | None = None

@@ -291,7 +291,7 @@ def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
         workers=workers,
         log_path=config.work_dir / "server.log",
         env={"SLOTLINE_TENANT_CACHE_SIZE": str(cache)},
-        ready_timeout_s=30 + 0.5 * min(cache, config.tenants),  # each worker parses its tenants first
+        ready_timeout_s=30 + 0.5 * min(cache, config.tenants),  # a loaded machine starts hundreds slowly
     )
     with server, MemoryWatch(server) as memory:
         load, elapsed = asyncio.run(drive(server, config))

@@ -80,7 +80,11 @@ class ServerProcess:
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         output = self._log or subprocess.DEVNULL
         self.process = subprocess.Popen(command, env=self.env, stdout=output, stderr=output, start_new_session=True)
-        self.wait_ready(self.ready_timeout_s if timeout_s is None else timeout_s)
+        try:
+            self.wait_ready(self.ready_timeout_s if timeout_s is None else timeout_s)
+        except BaseException:  # `with` never reaches __exit__ when __enter__ fails: stop it here
+            self.stop()
+            raise
         return self
 
     def wait_ready(self, timeout_s: float = 30) -> None:

@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from agent_functions.server_process import ServerProcess
+
 FIELDS = {"p50_ms", "p95_ms", "p99_ms", "max_ms", "count", "errors"}
 
 
@@ -89,3 +93,11 @@ def test_bench_spreads_calls_over_many_tenants(tmp_path: Path) -> None:
     log = (tmp_path / "var" / "bench" / "server.log").read_text(encoding="utf-8")
     served = {line.split('"tenant": "')[1].split('"')[0] for line in log.splitlines() if '"tenant": "' in line}
     assert served == {"bench-salon", "bench-salon-001", "bench-salon-002"}
+
+
+def test_a_server_not_ready_in_time_is_stopped(tmp_path: Path) -> None:
+    """`with ServerProcess(...)` never reaches `__exit__` when starting fails: `start` stops it itself."""
+    server = ServerProcess(f"sqlite+aiosqlite:///{tmp_path}/x.db", key="k", ready_timeout_s=0.01)
+    with pytest.raises(TimeoutError), server:
+        pass
+    assert server.process is not None and server.process.poll() is not None

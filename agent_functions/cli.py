@@ -83,7 +83,7 @@ def cmd_tenants_load(args: argparse.Namespace) -> int:
     from booking_core.clock import SystemClock
     from booking_core.storage.db import Database
     from booking_core.tenant_file import TenantFileError, read_tenant_file
-    from booking_core.tenant_store import save_tenant
+    from booking_core.tenant_store import save_tenants
 
     configs = []
     for path in args.files:
@@ -94,13 +94,18 @@ def cmd_tenants_load(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(f"  {problem.path or '(top)'}: {problem.reason}")
             return 1
+    ids = [config.id for config in configs]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        print(f"not loaded: tenant id(s) {', '.join(repeated)} in more than one file")
+        return 1
 
     async def load() -> None:
         db = Database(database_url(args))
-        try:
+        try:  # every file in one transaction: all of them are loaded, or none
+            revisions = await save_tenants(db, configs, SystemClock().now())
             for config in configs:
-                revision = await save_tenant(db, config, SystemClock().now())
-                print(f"loaded {config.id} (revision {revision})")
+                print(f"loaded {config.id} (revision {revisions[config.id]})")
         finally:
             await db.dispose()
 

@@ -40,8 +40,12 @@ class ServerProcess:
         log_path: Path | None = None,
         log_level: str = "INFO",
         env: dict[str, str] | None = None,
+        ready_timeout_s: float = 30,
     ) -> None:
+        """`ready_timeout_s`: how long `start` (and `with`) wait for /healthz; a server parses its
+        tenants before it answers, so hundreds of them take longer."""
         self.database_url = database_url
+        self.ready_timeout_s = ready_timeout_s
         self.key = key
         self.workers = workers
         self.port = free_port()
@@ -60,7 +64,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 30) -> ServerProcess:
+    def start(self, timeout_s: float | None = None) -> ServerProcess:
         command = [
             sys.executable,
             "-m",
@@ -76,7 +80,11 @@ class ServerProcess:
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         output = self._log or subprocess.DEVNULL
         self.process = subprocess.Popen(command, env=self.env, stdout=output, stderr=output, start_new_session=True)
-        self.wait_ready(timeout_s)
+        try:
+            self.wait_ready(self.ready_timeout_s if timeout_s is None else timeout_s)
+        except BaseException:  # `with` never reaches __exit__ when __enter__ fails: stop it here
+            self.stop()
+            raise
         return self
 
     def wait_ready(self, timeout_s: float = 30) -> None:

@@ -7,8 +7,10 @@ the shape of CONTRACT section 3 `data.request`, whatever the outcome.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext
@@ -55,13 +57,29 @@ class TenantLanguage:
 
 
 def tenant_language(ctx: FunctionContext) -> TenantLanguage:
+    """The tenant's matchers and hours, built once per catalogue: tenants whose services, staff and
+    hours are the same objects (`booking_core.tenant_share` makes equal ones one) share them. At most
+    SLOTLINE_TENANT_CACHE_SIZE are kept, least recently used dropped first."""
     tenant = ctx.tenant
-    key = ("language", tenant.id, id(tenant))
-    cached = ctx.services.caches.get(key)
-    if cached is None:
-        cached = _build_language(tenant)
-        ctx.services.caches[key] = cached
-    return cached
+    parts = (tenant.services, tenant.staff, tenant.opening_hours)
+    key = (*(id(p) for p in parts), _region(tenant.phone_numbers))
+    kept: OrderedDict[Any, tuple[Any, TenantLanguage]] = ctx.services.caches.setdefault("language", OrderedDict())
+    hit = kept.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+        kept.move_to_end(key)
+        return hit[1]
+    language = _build_language(tenant)
+    kept[key] = (parts, language)  # the parts stay alive with it, so their ids stay theirs
+    kept.move_to_end(key)
+    while len(kept) > ctx.services.settings.tenant_cache_size:
+        kept.popitem(last=False)
+    return language
+
+
+@lru_cache(maxsize=4096)
+def _region(numbers: tuple[str, ...]) -> str:
+    """The region local numbers are read in, as the tenant's own numbers tell it (parsed once)."""
+    return region_of(numbers)
 
 
 def _build_language(tenant: TenantConfig) -> TenantLanguage:
@@ -70,7 +88,7 @@ def _build_language(tenant: TenantConfig) -> TenantLanguage:
     )
     staff = StaffMatcher([CatalogueEntry(id=m.id, name=m.name, aliases=tuple(m.aliases)) for m in tenant.staff])
     hours = {WEEKDAYS.index(day): [(r.start, r.end) for r in ranges] for day, ranges in tenant.opening_hours.items()}
-    return TenantLanguage(services, staff, hours, region_of(tenant.phone_numbers))
+    return TenantLanguage(services, staff, hours, _region(tenant.phone_numbers))
 
 
 # --- service and staff --------------------------------------------------------------------------

@@ -49,8 +49,22 @@ def _range_minutes(r: TimeRange) -> tuple[int, int]:
     return r.start.hour * 60 + r.start.minute, end
 
 
-def _week(hours: dict[str, tuple[TimeRange, ...]]) -> tuple[tuple[tuple[int, int], ...], ...]:
-    return tuple(tuple(sorted(_range_minutes(r) for r in hours.get(day, ()))) for day in WEEKDAYS)
+Week = tuple[tuple[tuple[int, int], ...], ...]
+_WEEKS: dict[int, tuple[dict[str, tuple[TimeRange, ...]], Week]] = {}
+
+
+def _week(hours: dict[str, tuple[TimeRange, ...]]) -> Week:
+    """The week as local minutes per weekday; one per hours object (configs share equal hours:
+    booking_core.tenant_share), so a hundred staff on the salon's hours hold one week."""
+    hit = _WEEKS.get(id(hours))
+    if hit is not None and hit[0] is hours:
+        return hit[1]
+    week = tuple(tuple(sorted(_range_minutes(r) for r in hours.get(day, ()))) for day in WEEKDAYS)
+    with _CACHE_LOCK:
+        if len(_WEEKS) > 10_000:
+            _WEEKS.clear()
+        _WEEKS[id(hours)] = (hours, week)  # the hours stay alive with it, so the id stays theirs
+    return week
 
 
 class TenantCalendar:
@@ -90,12 +104,12 @@ class TenantCalendar:
             self.absent_days[m.id] = whole
             self.partial_absences[m.id] = partial
         self._holidays: Any = None
+        self._lock = threading.Lock()
         if config.holidays is not None:
-            self._holidays = _holiday_calendar(config)
+            self._holidays, self._lock = _holiday_calendar(config)  # shared: the lock guards its lazy years
         self._holiday_cache: dict[date, bool] = {}
         self._work_cache: dict[tuple[str, date], list[Interval]] = {}
         self._raw_cache: dict[tuple[str, date], list[Interval]] = {}
-        self._lock = threading.Lock()
         self.services = {s.id: s for s in config.services}
         self.staff = {m.id: m for m in config.staff}
         self.staff_order = [m.id for m in config.staff]
@@ -207,9 +221,27 @@ class TenantCalendar:
         return out
 
 
-def _holiday_calendar(config: TenantConfig) -> Any:
-    """The `holidays` package's calendar of the tenant's country, its names in the tenant's language
-    (the package's default language depends on the process locale, so it is always named)."""
+_HOLIDAYS: dict[tuple[str, str | None, str], tuple[Any, threading.Lock]] = {}
+
+
+def _holiday_calendar(config: TenantConfig) -> tuple[Any, threading.Lock]:
+    """The `holidays` package's calendar of the tenant's country and region, names in the tenant's
+    language, and the lock that guards it (it fills in years as they are asked for): one per process
+    for every tenant of that country, region and language (each was ~8 KB, plus its years)."""
+    assert config.holidays is not None
+    key = (config.holidays.country, config.holidays.subdiv, config.language)
+    with _CACHE_LOCK:
+        hit = _HOLIDAYS.get(key)
+    if hit is None:
+        made = (_new_holiday_calendar(config), threading.Lock())
+        with _CACHE_LOCK:
+            hit = _HOLIDAYS.setdefault(key, made)
+    return hit
+
+
+def _new_holiday_calendar(config: TenantConfig) -> Any:
+    """The package's calendar, its names in the tenant's language (the package's default language
+    depends on the process locale, so it is always named)."""
     import holidays as holidays_lib
 
     assert config.holidays is not None

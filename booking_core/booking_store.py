@@ -7,6 +7,7 @@ rows per request on busy tenants; write paths use the ORM.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,11 @@ __all__ = ["load_busy", "segment_view", "view", "views"]
 # ix_appointment_segments_live_busy (migration 0013: live staff-busy rows, every column the query reads).
 MAX_SEGMENT = timedelta(days=1)
 END = '"end"'  # a reserved word, quoted the same way on both engines
+# Whole seconds since the epoch of a stored instant: unixepoch() (SQLite 3.38+) where there is one, the
+# same number as strftime('%s') at about half the cost per row.
+SQLITE_SECONDS = (
+    "unixepoch({col})" if sqlite3.sqlite_version_info >= (3, 38) else "CAST(strftime('%s', {col}) AS INTEGER)"
+)
 
 
 async def load_busy(
@@ -56,7 +62,9 @@ async def load_busy(
     if dialect == "postgresql":
 
         def minute(col: str, ceil: bool = False) -> str:
-            return f"{'ceil' if ceil else 'floor'}(extract(epoch from {col}) / 60)::bigint"
+            # date_part is a double (exact to well under a microsecond at today's epochs); extract()
+            # is a numeric since PostgreSQL 14 and cost a third of the query on 2,700 rows
+            return f"{'ceil' if ceil else 'floor'}(date_part('epoch', {col}) / 60)::bigint"
 
         seg_json = "segments::text"
         values: list[Any] = []
@@ -70,7 +78,7 @@ async def load_busy(
     elif dialect == "sqlite":
 
         def minute(col: str, ceil: bool = False) -> str:
-            seconds = f"CAST(strftime('%s', {col}) AS INTEGER)"
+            seconds = SQLITE_SECONDS.format(col=col)
             return f"(({seconds} + 59) / 60)" if ceil else f"({seconds} / 60)"
 
         seg_json = "segments"

@@ -186,19 +186,19 @@ def grid_points(
     base = cal.local_minute(day, anchor)
     step = cal.interval
     points: set[int] = set()
-    for sid in staff_ids:
-        for s, e in cal.working(sid, day):
-            if lo is not None and s < lo:
-                s = lo
-            if hi is not None and e > hi:
-                e = hi
-            if s >= e:
-                continue
-            k = -((base - s) // step)  # ceil((s - base) / step)
-            p = base + k * step
-            while p < e:
-                points.add(p)
-                p += step
+    spans = {span for sid in staff_ids for span in cal.working(sid, day)}  # most staff share their hours
+    for s, e in spans:
+        if lo is not None and s < lo:
+            s = lo
+        if hi is not None and e > hi:
+            e = hi
+        if s >= e:
+            continue
+        k = -((base - s) // step)  # ceil((s - base) / step)
+        p = base + k * step
+        while p < e:
+            points.add(p)
+            p += step
     return sorted(points)
 
 

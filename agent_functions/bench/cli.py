@@ -31,6 +31,15 @@ def register(sub: Any) -> None:
         default=1000.0,
         help="mean pause before each function call of a call (default 1000; 0 = as fast as possible)",
     )
+    bench.add_argument(
+        "--tenants",
+        type=int,
+        default=1,
+        help="tenants of the bench shape, loaded in bulk; calls and appointments spread over them (default 1)",
+    )
+    bench.add_argument(
+        "--tenant-cache", type=int, help="the server's SLOTLINE_TENANT_CACHE_SIZE (default: all tenants, at least 256)"
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     bench.set_defaults(func=cmd_bench)
@@ -39,6 +48,8 @@ def register(sub: Any) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from agent_functions.bench.http_bench import BenchConfig, run_bench
 
+    if args.tenants < 1:
+        raise CommandError("--tenants must be at least 1")
     if (args.workers or 1) > 1 and not args.database_url:
         raise CommandError("--workers > 1 needs --database-url (PostgreSQL): SQLite is served by one process")
     config = BenchConfig(
@@ -48,6 +59,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         workers=args.workers,
         appointments=args.appointments,
         think_ms=args.think_ms,
+        tenants=args.tenants,
+        tenant_cache=args.tenant_cache,
     )
     result = run_bench(config, progress=(lambda _line: None) if args.json else print)
     missed = missed_targets(result)
@@ -91,7 +104,8 @@ def render(result: dict[str, Any], missed: list[str]) -> str:
         f"(ms) {result['calls_per_s']} function calls/s, {result['phone_calls_per_s']} phone calls/s, "
         f"peak server RSS {result['peak_rss_mb']} MB (PSS {result['peak_pss_mb']} MB); "
         f"{result['database']}, {result['workers']} worker(s), "
-        f"{result['concurrency']} concurrent calls, {result['duration_s']} s"
+        f"{result['concurrency']} concurrent calls, {result['duration_s']} s; "
+        f"{result['tenants']} tenant(s) loaded in {result['tenants_load_s']} s"
     )
     lines.extend(f"error: {example}" for example in result["error_examples"])
     lines.append("targets: all held" if not missed else "targets missed: " + "; ".join(missed))

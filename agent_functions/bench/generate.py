@@ -152,6 +152,21 @@ def make_bench_tenant(tenant_id: str = "bench-salon", seed: int = 7, staff_count
     )
 
 
+def tenant_number(index: int) -> str:
+    """The dialled number of the `index`-th bench tenant (0: the bench salon's own)."""
+    return BENCH_NUMBER if index == 0 else f"+49305551{index:05d}"
+
+
+def make_bench_tenants(count: int) -> list[TenantConfig]:
+    """`count` tenants of the bench salon's shape: the bench salon, then `bench-salon-001`, ... with
+    the same catalogue, staff and hours and each its own dialled number (`tenant_number`)."""
+    first = make_bench_tenant()
+    return [first] + [
+        first.model_copy(update={"id": f"bench-salon-{i:03d}", "phone_numbers": (tenant_number(i),)})
+        for i in range(1, count)
+    ]
+
+
 async def populate(
     db: Database,
     tenant: TenantConfig,
@@ -160,11 +175,16 @@ async def populate(
     clock: Clock,
     days: int = 90,
     seed: int = 11,
+    *,
+    save: bool = True,
+    customer_count: int = 2000,
 ) -> int:
-    """Save `tenant` and write about `n_appointments` appointments over `days` days from `start_day`.
-    Returns how many were written."""
+    """Save `tenant` (unless `save` is False: loaded already) and write about `n_appointments`
+    appointments over `days` days from `start_day`, for `customer_count` customers. Returns how many
+    were written."""
     rnd = random.Random(seed)
-    await save_tenant(db, tenant, clock.now())
+    if save:
+        await save_tenant(db, tenant, clock.now())
     cal = calendar_for(tenant)
     now = clock.now()
     day_list0 = [start_day + timedelta(days=k) for k in range(days)]
@@ -180,7 +200,7 @@ async def populate(
             "name": f"Customer {i}",
             "created_at": now,
         }
-        for i in range(2000)
+        for i in range(customer_count)
     ]
     slots_done = 0
     day_list = [start_day + timedelta(days=k) for k in range(days)]

@@ -37,14 +37,10 @@ from agent_functions.bench.generate import (
     COMPOSITE_NAMES,
     SIMPLE_NAMES,
     STAFF_NAMES,
-    make_bench_tenant,
-    populate,
+    tenant_number,
 )
 from agent_functions.client import Answer, FunctionClient
 from agent_functions.server_process import ServerProcess
-from booking_core.clock import SystemClock
-from booking_core.storage.db import Database
-from booking_core.storage.migrate import upgrade
 
 KEY = "bench-key"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -131,8 +127,17 @@ class Load:
 class SimulatedCall:
     """One phone call: the sequence of function calls an agent makes while a caller books."""
 
-    def __init__(self, client: FunctionClient, load: Load, rnd: random.Random, index: int, think_s: float) -> None:
+    def __init__(
+        self,
+        client: FunctionClient,
+        load: Load,
+        rnd: random.Random,
+        index: int,
+        think_s: float,
+        to_number: str = BENCH_NUMBER,
+    ) -> None:
         self.client = client
+        self.to_number = to_number
         self.load = load
         self.rnd = rnd
         self.call_id = f"bench_{index}_{rnd.getrandbits(40):x}"
@@ -145,7 +150,7 @@ class SimulatedCall:
         started = time.perf_counter()
         try:
             answer = await self.client.call(
-                function, args, call_id=self.call_id, from_number=self.phone, to_number=BENCH_NUMBER
+                function, args, call_id=self.call_id, from_number=self.phone, to_number=self.to_number
             )
         except Exception as exc:  # noqa: BLE001 - a transport failure is a measured error, not a crash of the bench
             self.load.record(function, None, (time.perf_counter() - started) * 1000, problem=repr(exc)[:200])
@@ -236,57 +241,17 @@ class BenchConfig:
     workers: int | None = None  # default: 1 on SQLite, 2 on PostgreSQL
     appointments: int = 20_000
     think_ms: float = 1000.0
+    tenants: int = 1  # tenants of the bench shape; calls and appointments are spread over them
+    tenant_cache: int | None = None  # the server's SLOTLINE_TENANT_CACHE_SIZE; default: all tenants (>= 256)
     seed: int = 1
     work_dir: Path = Path("var/bench")
-
-
-async def prepare_database(config: BenchConfig) -> tuple[str, int]:
-    """A wiped, migrated database holding the generated tenant; returns (url, appointments written)."""
-    config.work_dir.mkdir(parents=True, exist_ok=True)
-    if config.database_url is None:
-        path = config.work_dir / "bench.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite+aiosqlite:///{path}"
-    else:
-        url = config.database_url
-        await _wipe_postgres(url)
-    await asyncio.to_thread(upgrade, url)
-    db = Database(url)
-    try:
-        clock = SystemClock()
-        written = await populate(db, make_bench_tenant(), config.appointments, datetime.now(BERLIN).date(), clock)
-    finally:
-        await db.dispose()
-    return url, written
-
-
-async def _wipe_postgres(url: str) -> None:
-    """Empty the bench database, creating it first when the server does not have it yet."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    try:
-        conn = await asyncpg.connect(plain)
-    except asyncpg.InvalidCatalogNameError:
-        name = make_url(plain).database
-        admin = await asyncpg.connect(plain.rsplit("/", 1)[0] + "/postgres")
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
-        conn = await asyncpg.connect(plain)
-    try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
 
 
 async def drive(server: ServerProcess, config: BenchConfig) -> tuple[Load, float]:
     """Run `concurrency` simulated calls back to back for `duration_s`; returns what they saw and the time."""
     load = Load()
     rnd = random.Random(config.seed)
+    numbers = [tenant_number(i) for i in range(config.tenants)]
     async with FunctionClient(server.url, KEY, timeout_s=60) as client:
         for _ in range(10):  # warm up every worker's pools and caches; not measured
             await SimulatedCall(client, Load(), random.Random(rnd.random()), -1, 0).run()
@@ -297,7 +262,8 @@ async def drive(server: ServerProcess, config: BenchConfig) -> tuple[Load, float
         async def caller(lane: int) -> None:
             lane_rnd = random.Random(rnd.random() + lane)
             while time.perf_counter() < deadline:
-                await SimulatedCall(client, load, lane_rnd, next(counter), config.think_ms / 1000).run()
+                number = lane_rnd.choice(numbers)  # each call rings one of the tenants
+                await SimulatedCall(client, load, lane_rnd, next(counter), config.think_ms / 1000, number).run()
                 load.calls += 1
 
         await asyncio.gather(*(caller(lane) for lane in range(config.concurrency)))
@@ -306,15 +272,27 @@ async def drive(server: ServerProcess, config: BenchConfig) -> tuple[Load, float
 
 def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
     """Prepare, serve, drive, and report: the `--json` object of `slotline bench`."""
+    from agent_functions.bench.prepare import prepare_database  # it imports BenchConfig from here
+
     started = time.perf_counter()
-    url, written = asyncio.run(prepare_database(config))
+    prepared = asyncio.run(prepare_database(config))
+    url, written = prepared.url, prepared.appointments
     dialect = "postgresql" if url.startswith("postgres") else "sqlite"
     workers = config.workers or (2 if dialect == "postgresql" else 1)
     progress(
-        f"{dialect}: {written} appointments generated in {time.perf_counter() - started:.1f} s; "
+        f"{dialect}: {config.tenants} tenant(s) loaded in {prepared.tenants_load_s:.1f} s, "
+        f"{written} appointments generated in {time.perf_counter() - started:.1f} s; "
         f"serving with {workers} worker process(es); {config.concurrency} calls for {config.duration_s:.0f} s"
     )
-    server = ServerProcess(url, key=KEY, workers=workers, log_path=config.work_dir / "server.log")
+    cache = config.tenant_cache or max(256, config.tenants)
+    server = ServerProcess(
+        url,
+        key=KEY,
+        workers=workers,
+        log_path=config.work_dir / "server.log",
+        env={"SLOTLINE_TENANT_CACHE_SIZE": str(cache)},
+        ready_timeout_s=30 + 0.5 * min(cache, config.tenants),  # a loaded machine starts hundreds slowly
+    )
     with server, MemoryWatch(server) as memory:
         load, elapsed = asyncio.run(drive(server, config))
     floor = load.functions.pop("ping", Samples())
@@ -332,6 +310,9 @@ def run_bench(config: BenchConfig, progress: Any = print) -> dict[str, Any]:
         "think_ms": config.think_ms,
         "duration_s": round(elapsed, 1),
         "appointments": written,
+        "tenants": config.tenants,
+        "tenants_load_s": round(prepared.tenants_load_s, 1),
+        "tenant_cache": cache,
         "errors": sum(s.errors for s in load.functions.values()) + floor.errors,
         "error_examples": load.error_examples,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "

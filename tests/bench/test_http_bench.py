@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from agent_functions.server_process import ServerProcess
+
 FIELDS = {"p50_ms", "p95_ms", "p99_ms", "max_ms", "count", "errors"}
 
 
@@ -52,3 +56,48 @@ def test_bench_json_report(tmp_path: Path) -> None:
     assert 0 < report["peak_pss_mb"] <= report["peak_rss_mb"]
     assert report["appointments"] >= 300
     assert (tmp_path / "var" / "bench" / "server.log").stat().st_size > 0
+
+
+def test_bench_spreads_calls_over_many_tenants(tmp_path: Path) -> None:
+    """`--tenants N`: N tenants loaded in bulk, the calls ring all of them (the server's log names
+    each call's tenant), memory and load time reported."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "agent_functions.cli",
+            "bench",
+            "--json",
+            "--duration",
+            "4",
+            "--concurrency",
+            "4",
+            "--appointments",
+            "300",
+            "--think-ms",
+            "0",
+            "--tenants",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    assert report["tenants"] == 3 and report["tenant_cache"] == 256 and report["tenants_load_s"] > 0
+    assert report["errors"] == 0, report["error_examples"]
+    assert report["functions"]["check_availability"]["count"] > 0
+    assert 0 < report["peak_pss_mb"] <= report["peak_rss_mb"]
+    log = (tmp_path / "var" / "bench" / "server.log").read_text(encoding="utf-8")
+    served = {line.split('"tenant": "')[1].split('"')[0] for line in log.splitlines() if '"tenant": "' in line}
+    assert served == {"bench-salon", "bench-salon-001", "bench-salon-002"}
+
+
+def test_a_server_not_ready_in_time_is_stopped(tmp_path: Path) -> None:
+    """`with ServerProcess(...)` never reaches `__exit__` when starting fails: `start` stops it itself."""
+    server = ServerProcess(f"sqlite+aiosqlite:///{tmp_path}/x.db", key="k", ready_timeout_s=0.01)
+    with pytest.raises(TimeoutError), server:
+        pass
+    assert server.process is not None and server.process.poll() is not None

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.envelope import FunctionCall, parse_function_call
+from agent_functions.phones import language_of_number
 from agent_functions.signed_webhook import SIGNED_PAYLOAD
 
 log = structlog.get_logger("slotline.callbacks")
@@ -133,7 +134,8 @@ async def apology_for(request: web.Request) -> dict[str, Any] | None:
     call = parse_function_call(payload, request.match_info.get("name"), request.headers)
     callback_id = services.callback_spool.add(call)
     tenant = services.tenants.cached(call.call.to_number, call.call.tenant_hint, call.call.agent_id)
-    message = APOLOGIES[("en" if tenant is not None and tenant.language == "en" else "de", callback_id is not None)]
+    lang = tenant.language if tenant is not None else language_of_number(call.call.to_number)
+    message = APOLOGIES[(lang if lang == "en" else "de", callback_id is not None)]
     data = {"error": "internal", **({"callback_id": callback_id} if callback_id else {})}
     return {"status": "error", "message": message, "data": data}
 
@@ -147,7 +149,7 @@ async def _learn_tenants(services: AppServices) -> None:
     try:
         await services.tenants.warm()
     except Exception:  # noqa: BLE001 - down already: tenants are learned as calls come in
-        log.warning("tenants not preloaded; apologies fall back to German until each is seen")
+        log.warning("tenants not preloaded; until each is seen, apologies speak the dialled number's language")
 
 
 def attach_callback_spool(app: web.Application) -> None:

@@ -21,6 +21,20 @@ def region_of(numbers: tuple[str, ...], default: str = "DE") -> str:
     return default
 
 
+#: Regions whose callers are answered in English when the tenant itself cannot be read (CONTRACT: tenants
+#: speak "de" or "en"; English-speaking practices are in these countries).
+ENGLISH_REGIONS = frozenset({"GB", "IE", "US", "CA", "AU", "NZ", "IM", "JE", "GG", "MT"})
+
+
+def language_of_number(number: str | None) -> str:
+    """'en' when the dialled number is in an English-speaking country, else 'de' (the first market).
+
+    For answers given while the tenant cannot be read (the database is down and this process has not
+    seen the tenant yet): the number the caller dialled is the best remaining hint.
+    """
+    return "en" if region_of((number,) if number else (), default="DE") in ENGLISH_REGIONS else "de"
+
+
 def normalise(text: object, region: str) -> str | None:
     """E.164 for a valid number ("0151 2345 678", "+49 151 ...", "0049..."), else None."""
     if not isinstance(text, (str, int)):

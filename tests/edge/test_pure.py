@@ -135,3 +135,16 @@ def test_every_text_argument_arrives_in_normal_form_c() -> None:
     assert fc.args == {"customer_name": "Jörg Müller", "service": "Färben", "notes": ["ä"]}
     bare = parse_function_call({"service": "Stra\u0308hnen"}, "check_availability", {"X-Call-Id": "c2"})
     assert bare.args == {"service": "Strähnen"} and bare.call.call_id == "c2"
+
+
+def test_an_unknown_tenants_apology_speaks_the_dialled_numbers_language() -> None:
+    """While the database is down and a process has not seen the tenant yet, the dialled number is
+    the hint: a London or New York practice apologises in English, a Berlin salon in German."""
+    from agent_functions.phones import language_of_number
+
+    assert language_of_number("+442071234567") == "en"
+    assert language_of_number("+12125550123") == "en"
+    assert language_of_number("+4930555000100") == "de"
+    assert language_of_number("+43155500100") == "de"
+    assert language_of_number(None) == "de"
+    assert language_of_number("not a number") == "de"

@@ -116,6 +116,13 @@ class Database:
         async with self._one_writer(), self._write_engine.begin() as conn:
             yield conn
 
+    @asynccontextmanager
+    async def single_write(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one writing statement, atomic on its own (an upsert, `INSERT ... SELECT`):
+        `write_connection()`, so the statement commits on success."""
+        async with self.write_connection() as conn:
+            yield conn
+
     def _one_writer(self) -> AbstractAsyncContextManager[Any]:
         """SQLite admits one writer; a second one waits in its busy handler, which sleeps in growing
         steps (up to 100 ms) and polls. Writers of this process queue on an asyncio lock instead and

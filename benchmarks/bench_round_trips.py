@@ -6,7 +6,10 @@ The app runs in this process on a real HTTP port (SQLite in a temporary folder, 
 database named, which is WIPED) with the bench tenant; simulated calls (`agent_functions.bench.http_bench.
 SimulatedCall`, no think time) run one after the other, and every statement and transaction boundary each
 request causes is counted (`agent_functions.bench.round_trips`). Prints, per function, the mean, min and max
-round trips and the most frequent sequence of statements. The busy-time query runs on the driver
+round trips, the most frequent sequence of statements, and the work per request: CPU milliseconds of
+this process (the app, SQLite's thread, and the client, which is the same for every version measured)
+and the median wall time, one request at a time. CPU time moves far less than latency when others load
+the machine. The busy-time query runs on the driver
 connection directly (`booking_store.load_busy`), past SQLAlchemy's events: this script wraps it to count
 it too ("SELECT busy").
 """
@@ -17,8 +20,10 @@ import argparse
 import asyncio
 import json
 import random
+import statistics
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -42,10 +47,15 @@ class CountingClient(FunctionClient):
         super().__init__(base_url, KEY)
         self.counter = counter
         self.by_function: dict[str, list[list[str]]] = defaultdict(list)
+        self.cpu_ms: dict[str, list[float]] = defaultdict(list)
+        self.wall_ms: dict[str, list[float]] = defaultdict(list)
 
     async def call(self, name: str, args: dict[str, Any] | None = None, **kwargs: Any) -> Answer:
         self.counter.take()
+        cpu, wall = time.process_time(), time.perf_counter()
         answer = await super().call(name, args, **kwargs)
+        self.cpu_ms[name].append((time.process_time() - cpu) * 1000)
+        self.wall_ms[name].append((time.perf_counter() - wall) * 1000)
         self.by_function[name].append(self.counter.take())
         return answer
 
@@ -81,15 +91,23 @@ async def measure(url: str | None, calls: int, appointments: int) -> dict[str, A
                 for index in range(5):  # warm up: statement caches, parsed tenant
                     await SimulatedCall(client, Load(), random.Random(rnd.random()), -index, 0).run()
                 client.by_function.clear()
+                client.cpu_ms.clear()
+                client.wall_ms.clear()
                 for index in range(calls):
                     await SimulatedCall(client, Load(), random.Random(rnd.random()), index, 0).run()
-            return summarise(client.by_function, "postgresql" if db_url.startswith("postgres") else "sqlite")
+            database = "postgresql" if db_url.startswith("postgres") else "sqlite"
+            return summarise(client.by_function, client.cpu_ms, client.wall_ms, database)
         finally:
             await server.close()
             await services.db.dispose()
 
 
-def summarise(by_function: dict[str, list[list[str]]], database: str) -> dict[str, Any]:
+def summarise(
+    by_function: dict[str, list[list[str]]],
+    cpu_ms: dict[str, list[float]],
+    wall_ms: dict[str, list[float]],
+    database: str,
+) -> dict[str, Any]:
     functions: dict[str, Any] = {}
     for name, runs in sorted(by_function.items()):
         counts = [len(run) for run in runs]
@@ -101,6 +119,8 @@ def summarise(by_function: dict[str, list[list[str]]], database: str) -> dict[st
             "max": max(counts),
             "most_common": list(common),
             "most_common_share": round(times / len(runs), 2),
+            "cpu_ms_mean": round(statistics.fmean(cpu_ms[name]), 2),
+            "wall_ms_p50": round(statistics.median(wall_ms[name]), 2),
         }
     return {"database": database, "functions": functions}
 
@@ -108,7 +128,10 @@ def summarise(by_function: dict[str, list[list[str]]], database: str) -> dict[st
 def render(result: dict[str, Any]) -> str:
     lines = [f"{result['database']}: round trips per request (statements + BEGIN/COMMIT/ROLLBACK)"]
     for name, f in result["functions"].items():
-        lines.append(f"{name:<24} mean {f['mean']:>5}  min {f['min']:>3}  max {f['max']:>3}  (n={f['requests']})")
+        lines.append(
+            f"{name:<24} mean {f['mean']:>5}  min {f['min']:>3}  max {f['max']:>3}  (n={f['requests']})"
+            f"  cpu {f['cpu_ms_mean']:>6.2f} ms  wall p50 {f['wall_ms_p50']:>6.2f} ms"
+        )
         lines.append(f"    most common ({f['most_common_share']:.0%}): " + ", ".join(f["most_common"]))
     return "\n".join(lines)
 

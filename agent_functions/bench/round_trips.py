@@ -11,7 +11,8 @@ flag is seen inside the event.
 
 Counted as round trips: each statement, and each BEGIN, COMMIT and ROLLBACK (on PostgreSQL the
 asyncpg driver sends BEGIN with a transaction's first statement and ends a read-only one with
-ROLLBACK; on SQLite `storage.db` issues BEGIN itself). A pool checkout costs none (no pre-ping).
+ROLLBACK; on SQLite `storage.db` issues BEGIN itself), except on a connection in autocommit, where the
+driver sends neither. A pool checkout costs none (no pre-ping).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from booking_core.storage.db import Database
 
@@ -57,9 +58,14 @@ class RoundTrips:
             if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's BEGIN: counted by `begin`
                 self._note(label(statement))
 
-        event.listen(engine, "begin", lambda _conn: self._note("BEGIN"))
-        event.listen(engine, "commit", lambda _conn: self._note("COMMIT"))
-        event.listen(engine, "rollback", lambda _conn: self._note("ROLLBACK"))
+        event.listen(engine, "begin", lambda conn: self._boundary(conn, "BEGIN"))
+        event.listen(engine, "commit", lambda conn: self._boundary(conn, "COMMIT"))
+        event.listen(engine, "rollback", lambda conn: self._boundary(conn, "ROLLBACK"))
+
+    def _boundary(self, conn: Connection, what: str) -> None:
+        """A transaction boundary, unless the connection is in autocommit (the driver sends none then)."""
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self._note(what)
 
     def _note(self, what: str) -> None:
         if COUNTING.get():

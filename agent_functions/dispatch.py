@@ -104,6 +104,8 @@ async def dispatch(
     request = RequestId(tenant.id, fc.call.call_id, request_key(function, args, resolved.mode))
     first = await _first_copy(services, request, signed)
     if first.answer is not None:
+        if first.identical:
+            bound.info("byte-identical copy answered as a retry")
         bound.info("retry answered from the first execution", waited=first.waited)
         return _finish(bound, function, first.answer, started)
     if first.token is None:
@@ -185,6 +187,7 @@ class FirstCopy:
     answer: dict[str, Any] | None = None
     token: str | None = None
     waited: bool = False
+    identical: bool = False  # the answer was kept under this request's signature digest: a byte-identical copy
 
 
 async def _first_copy(services: AppServices, request: RequestId, signed: Signed | None) -> FirstCopy:
@@ -197,9 +200,9 @@ async def _first_copy(services: AppServices, request: RequestId, signed: Signed 
         claimed = await claims.claim_unanswered(services.db, request, signed, token, _wall_clock(), CLAIM_TTL)
         if claimed.token is not None or claimed.answer is not None:
             return FirstCopy(claimed.answer, claimed.token, waited)
-        answer, claimed_until = await claims.peek(services.db, request, signed)
+        answer, claimed_until, identical = await claims.peek(services.db, request, signed)
         if answer is not None:
-            return FirstCopy(answer=answer, waited=waited)
+            return FirstCopy(answer=answer, waited=waited, identical=identical)
         if time.monotonic() >= deadline:
             return FirstCopy(waited=True)
         if claimed_until is not None and claimed_until > _wall_clock():  # another copy is at work: wait

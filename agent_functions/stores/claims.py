@@ -119,18 +119,24 @@ async def claim_unanswered(
 
 async def peek(
     db: Database, request: RequestId, signed: Signed | None = None
-) -> tuple[dict[str, Any] | None, datetime | None]:
-    """The stored answer (by request, else by `signed`'s digest), and until when a claim on the request
-    runs (reads only: waiting copies poll this)."""
+) -> tuple[dict[str, Any] | None, datetime | None, bool]:
+    """The stored answer (by `signed`'s digest, else by request), until when a claim on the request runs,
+    and whether the answer was found by digest (a byte-identical copy). Reads only: waiting copies poll this."""
     async with db.read() as session:
-        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
-        if answer is None and signed is not None:
-            answer = await session.scalar(
-                select(SeenSignature.answer).where(SeenSignature.digest == signed.digest, SeenSignature.status == 200)
+        if signed is not None:
+            by_digest = await session.scalar(
+                select(SeenSignature.answer).where(
+                    SeenSignature.digest == signed.digest,
+                    SeenSignature.status == 200,
+                    SeenSignature.answer.is_not(None),
+                )
             )
+            if by_digest is not None:
+                return by_digest, None, True
+        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
         if answer is not None:
-            return answer, None
-        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request)))
+            return answer, None, False
+        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request))), False
 
 
 async def settle(

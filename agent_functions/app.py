@@ -31,7 +31,7 @@ from agent_functions.envelope import CallInfo, parse_function_call
 from agent_functions.housekeeping import attach_housekeeping
 from agent_functions.inbound import inbound_answer, inbound_fallback
 from agent_functions.request_body import MAX_BODY
-from agent_functions.signed_webhook import Answer, json_error, signed
+from agent_functions.signed_webhook import SIGNED, Answer, json_error, signed
 from portal import add_portal_routes
 
 log = structlog.get_logger("slotline.http")
@@ -92,7 +92,7 @@ async def function_answer(request: web.Request, payload: Any) -> Answer:
         return 404, UNKNOWN_TENANT
     structlog.contextvars.bind_contextvars(call_id=fc.call.call_id, tenant=tenant.id)
     try:
-        return 200, await dispatch(services, tenant, fc)
+        return 200, await dispatch(services, tenant, fc, request.get(SIGNED))
     finally:
         structlog.contextvars.unbind_contextvars("call_id", "tenant")
 

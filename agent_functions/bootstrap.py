@@ -18,7 +18,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         settings=settings,
         db=db,
         clock=clock,
-        tenants=TenantDirectory(db, settings.tenant_cache_size),
+        tenants=TenantDirectory(db, settings.tenant_cache_size, settings.tenant_check_s),
         booking=BookingService(db, clock),
         signatures=SeenSignatures(db),
     )

@@ -5,6 +5,9 @@ the first execution and returned as-is to retries, so a voice platform's retry w
 Copies may arrive while the first is still running, at another server process: the first copy claims
 the request in the database (`stores.claims`), the others wait (bounded) for its stored answer. An answer that wrote
 nothing (a clarification) is not kept: the claim is released and the next copy is evaluated afresh.
+A byte-identical copy (same signature digest, `signed`) finds the answer by its digest too; the claim
+checks both in one statement, and the answer is stored under both in one transaction. Functions that
+only read never store an answer, so their copies are simply handled again (no lookup).
 Any unexpected exception becomes `status: "error"` with an apology, and a callback request is
 recorded so a human follows up: the caller is never left with silence or a stack trace.
 """
@@ -33,7 +36,7 @@ from agent_functions.phones import mask
 from agent_functions.registry import resolve
 from agent_functions.replies import Reply
 from agent_functions.stores import claims
-from agent_functions.stores.claims import RequestId
+from agent_functions.stores.claims import RequestId, Signed
 from booking_core.call_outcomes import note_status
 from booking_core.tenant_config import TenantConfig
 
@@ -67,7 +70,10 @@ def request_key(function: str, args: dict[str, Any], mode: str | None) -> str:
 
 
 @recorded  # the call log (CONTRACT section 13): queued here, written after the answer has gone out
-async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall) -> dict[str, Any]:
+async def dispatch(
+    services: AppServices, tenant: TenantConfig, fc: FunctionCall, signed: Signed | None = None
+) -> dict[str, Any]:
+    """The answer to `fc`; `signed`: the request's signature, when copies of it are answered by digest."""
     started = time.perf_counter()
     resolved = resolve(fc.name, fc.args)
     function = resolved.function or "unknown"
@@ -90,12 +96,16 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
         bound.info("arguments unreadable", problem=fc.args_problem)
         return _finish(bound, function, _unreadable(ctx).to_json(), started)
 
-    if function not in WRITE_FUNCTIONS or not fc.call.call_id:
+    if function not in WRITE_FUNCTIONS:
         return _finish(bound, function, await _execute(ctx, function, args, bound), started)
+    if not fc.call.call_id:  # no call to key the answer by: only by the signature's digest
+        return _finish(bound, function, await _by_digest(ctx, function, args, bound, signed), started)
 
     request = RequestId(tenant.id, fc.call.call_id, request_key(function, args, resolved.mode))
-    first = await _first_copy(services, request)
+    first = await _first_copy(services, request, signed)
     if first.answer is not None:
+        if first.identical:
+            bound.info("byte-identical copy answered as a retry")
         bound.info("retry answered from the first execution", waited=first.waited)
         return _finish(bound, function, first.answer, started)
     if first.token is None:
@@ -106,8 +116,40 @@ async def dispatch(services: AppServices, tenant: TenantConfig, fc: FunctionCall
         body = await _execute(ctx, function, args, bound)
     finally:  # the claim is given up whatever happened, so no copy waits for an answer that never comes
         kept = body if body is not None and body["status"] in WRITTEN else None
-        await claims.settle(services.db, request, first.token, kept, services.clock.now())
+        await _settle(services, request, first.token, kept, signed, bound)
     return _finish(bound, function, body, started)
+
+
+async def _settle(
+    services: AppServices,
+    request: RequestId,
+    token: str,
+    kept: dict[str, Any] | None,
+    signed: Signed | None,
+    bound: Any,
+) -> None:
+    """Store the answer for copies (or release the claim). Best effort once the caller has an answer:
+    a failure leaves the claim to expire, and a later copy is then handled afresh."""
+    try:
+        await claims.settle(services.db, request, token, kept, services.clock.now(), signed)
+    except Exception:
+        if kept is None:
+            raise
+        bound.warning("answer not kept for retries", exc_info=True)
+
+
+async def _by_digest(
+    ctx: FunctionContext, function: str, args: dict[str, Any], bound: Any, signed: Signed | None
+) -> dict[str, Any]:
+    """A write without a call id: a byte-identical copy gets the answer kept under the signature's digest."""
+    signatures = ctx.services.signatures
+    if signed is not None and (stored := await signatures.answer_for(signed.digest)) is not None:
+        bound.info("byte-identical copy answered as a retry")
+        return stored[1]
+    body = await _execute(ctx, function, args, bound)
+    if signed is not None:
+        await signatures.remember(signed.digest, signed.signed_at, 200, body)
+    return body
 
 
 async def _execute(ctx: FunctionContext, function: str, args: dict[str, Any], bound: Any) -> dict[str, Any]:
@@ -145,24 +187,27 @@ class FirstCopy:
     answer: dict[str, Any] | None = None
     token: str | None = None
     waited: bool = False
+    identical: bool = False  # the answer was kept under this request's signature digest: a byte-identical copy
 
 
-async def _first_copy(services: AppServices, request: RequestId) -> FirstCopy:
-    """The stored answer to `request`, or the claim to execute it, waiting while another copy holds a live claim."""
+async def _first_copy(services: AppServices, request: RequestId, signed: Signed | None) -> FirstCopy:
+    """The stored answer to `request` (or to `signed`'s digest), or the claim to execute it, waiting while
+    another copy holds a live claim. A first copy costs one statement (the claim)."""
     deadline = time.monotonic() + DUPLICATE_WAIT_S
     waited = False
+    token = secrets.token_hex(16)
     while True:
-        answer, claimed_until = await claims.peek(services.db, request)
+        claimed = await claims.claim_unanswered(services.db, request, signed, token, _wall_clock(), CLAIM_TTL)
+        if claimed.token is not None or claimed.answer is not None:
+            return FirstCopy(claimed.answer, claimed.token, waited)
+        answer, claimed_until, identical = await claims.peek(services.db, request, signed)
         if answer is not None:
-            return FirstCopy(answer=answer, waited=waited)
-        if claimed_until is None or claimed_until <= _wall_clock():
-            first = await claims.claim(services.db, request, secrets.token_hex(16), _wall_clock(), CLAIM_TTL)
-            if first.answer is not None or first.token is not None:
-                return FirstCopy(first.answer, first.token, waited)
+            return FirstCopy(answer=answer, waited=waited, identical=identical)
         if time.monotonic() >= deadline:
             return FirstCopy(waited=True)
-        waited = True
-        await asyncio.sleep(POLL_S)
+        if claimed_until is not None and claimed_until > _wall_clock():  # another copy is at work: wait
+            waited = True
+            await asyncio.sleep(POLL_S)
 
 
 def _wall_clock() -> datetime:

@@ -8,10 +8,13 @@ asked for a callback) gets the first call's stored answer and nothing is execute
 section 14); it is never refused. Copies of anything else are handled again (see `signed_webhook`).
 An altered body or a stale or future timestamp fails `signature.verify` first and stays 401.
 
-An answer is kept only once its request was handled (`remember` after the handler), and only when it
-wrote (`worth_keeping`): a copy of a request that failed (the database was down: an apology) is
-handled afresh. Two copies arriving together both run into `dispatch`, where the first claims the
-request per call and the others wait for its answer.
+An answer is kept only once its request was handled, and only when it wrote (`worth_keeping`): a copy
+of a request that failed (the database was down: an apology) is handled afresh. Only write functions
+can write, so only they look for and keep answers, in `dispatch`: with a call id, the digest is
+checked by the same statement that claims the request and kept in the transaction that stores its
+answer (`stores.claims`); without one, through `answer_for` and `remember` here. Two copies arriving
+together both run into `dispatch`, where the first claims the request per call and the others wait
+for its answer.
 
 Kept in the database because every server process must find the answer; rows older than the signature
 window can never match an acceptable request again and are deleted by `housekeeping`. A failed lookup

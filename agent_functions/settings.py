@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     gc_freeze: bool = True
     # Parsed tenant configurations (and their calendars) kept per worker, least recently used dropped.
     tenant_cache_size: int = Field(256, ge=1)
+    # Seconds a worker answers from a parsed tenant before asking the database for its revision again
+    # (a `tenants load` in another process is seen within this; one round trip saved per request). 0: always.
+    tenant_check_s: float = Field(1.0, ge=0)
     # Tenant billing (CONTRACT section 11): Stripe's API key, its base URL (a local fake in tests), the
     # webhook signing secret, and where Checkout sends the payer back (absolute URLs).
     stripe_api_key: str | None = None

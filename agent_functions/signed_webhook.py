@@ -5,13 +5,14 @@
    `bad_signature`, and nothing is read or written.
 3. Parse (`request_body.parse_body`): not JSON we accept is 400 `bad_json`. The parsed body is kept on
    the request (`SIGNED_PAYLOAD`) for the apology of a request that fails later.
-4. A byte-identical copy of a function call that wrote something gets that call's answer
-   (`seen_signatures`; routes built with `answers_copies`).
-5. Otherwise the route's handler answers `(HTTP status, JSON body)`; an answer that wrote is kept for copies.
+4. The route's handler answers `(HTTP status, JSON body)`. Routes built with `answers_copies` (function
+   calls) get the signature on the request (`SIGNED`): a byte-identical copy of a function call that
+   wrote gets that call's answer, looked up and kept by `dispatch` together with its claim on the
+   request (one statement on arrival, one transaction at the end; `stores.claims`).
 
 Copies of everything else are simply handled again, which is how they are answered as retries: call
 events are idempotent upserts (`booking_core.calls`), the inbound webhook and reading functions only
-read. `slotline serve --dev` skips 2 and 4 (no signature, no digest to key copies by).
+read. `slotline serve --dev` skips 2 and the digest of 4 (no signature, no digest to key copies by).
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from aiohttp import web
 from agent_functions.context import SERVICES
 from agent_functions.request_body import BadBody, BodyTooLarge, parse_body, read_body
 from agent_functions.signature import parse, verify
+from agent_functions.stores.claims import Signed
 
 log = structlog.get_logger("slotline.http")
 # The parsed body of a request that passed steps 1-3, on the aiohttp request.
 SIGNED_PAYLOAD: web.RequestKey[Any] = web.RequestKey("signed_payload", object)
+# The signature of a request on a route built with `answers_copies` (absent when unsigned: --dev).
+SIGNED: web.RequestKey[Signed] = web.RequestKey("signed", Signed)
 
 Answer = tuple[int, dict[str, Any]]
 Handler = Callable[[web.Request, Any], Awaitable[Answer]]
@@ -50,7 +54,8 @@ def _dumps(value: Any) -> str:
 
 
 def signed(handler: Handler, *, answers_copies: bool = False) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """An aiohttp route running steps 1-5 around `handler(request, parsed body)` (4 only with `answers_copies`)."""
+    """An aiohttp route running steps 1-4 around `handler(request, parsed body)` (`SIGNED` set only with
+    `answers_copies`)."""
 
     async def route(request: web.Request) -> web.Response:
         services = request.app[SERVICES]
@@ -75,12 +80,8 @@ def signed(handler: Handler, *, answers_copies: bool = False) -> Callable[[web.R
             return json_error(400, "bad_json", str(exc))
         del body  # the parsed payload is all that is needed from here on
         request[SIGNED_PAYLOAD] = payload
-        if digest is not None and (stored := await services.signatures.answer_for(digest)) is not None:
-            log.info("byte-identical copy answered as a retry", path=request.path)
-            return respond(*stored)
-        status, answer = await handler(request, payload)
         if digest is not None:
-            await services.signatures.remember(digest, signed_at, status, answer)
-        return respond(status, answer)
+            request[SIGNED] = Signed(digest, signed_at)
+        return respond(*await handler(request, payload))
 
     return route

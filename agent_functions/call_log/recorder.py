@@ -24,10 +24,10 @@ import functools
 import json
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from aiohttp import web
@@ -37,6 +37,7 @@ from agent_functions.call_log.store import insert_records
 from agent_functions.context import SERVICES, AppServices
 from agent_functions.envelope import CallInfo, FunctionCall
 from agent_functions.registry import resolve
+from agent_functions.stores.claims import Signed
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 
@@ -170,7 +171,12 @@ def _unreachable(exc: Exception) -> bool:
     )
 
 
-Dispatch = Callable[[AppServices, TenantConfig, FunctionCall], Awaitable[dict[str, Any]]]
+class Dispatch(Protocol):
+    """`dispatch.dispatch`'s shape: the answer to a function call (`signed`: its signature, for copies)."""
+
+    def __call__(
+        self, services: AppServices, tenant: TenantConfig, request: FunctionCall, signed: Signed | None = None, /
+    ) -> Awaitable[dict[str, Any]]: ...
 
 
 def recorded(dispatch: Dispatch) -> Dispatch:
@@ -178,10 +184,12 @@ def recorded(dispatch: Dispatch) -> Dispatch:
     clock read and a deque append."""
 
     @functools.wraps(dispatch)
-    async def record(services: AppServices, tenant: TenantConfig, request: FunctionCall) -> dict[str, Any]:
+    async def record(
+        services: AppServices, tenant: TenantConfig, request: FunctionCall, signed: Signed | None = None
+    ) -> dict[str, Any]:
         at = services.clock.now()
         started = time.perf_counter()
-        body = await dispatch(services, tenant, request)
+        body = await dispatch(services, tenant, request, signed)
         if services.call_log is not None:
             services.call_log.add(Pending(tenant.id, request, at, body, (time.perf_counter() - started) * 1000))
         return body

@@ -1,6 +1,17 @@
 """SQL of idempotent write functions: claims on requests in flight (`function_claims`) and the stored
-answers of requests that wrote (`function_results`). The rules (who waits, for how long, which answers
-are kept) are `agent_functions.dispatch`'s; this module only reads and writes the rows.
+answers of requests that wrote (`function_results`, and by signature digest `seen_signatures`). The
+rules (who waits, for how long, which answers are kept) are `agent_functions.dispatch`'s; this module
+only reads and writes the rows.
+
+The first copy of a request costs one statement on arrival (`claim_unanswered`: the claim, unless an
+answer is stored by request or by signature digest; on PostgreSQL one more read, below) and one
+transaction at the end (`settle`: its answer under both keys, the claim given up).
+
+Why the read after a claim on PostgreSQL: a copy whose claim statement runs while the first copy
+settles (its answer stored and its claim deleted in one transaction) waits on the deleted claim and
+then inserts its own, but the statement's snapshot was taken before the answer was committed. A new
+statement sees it. SQLite runs one writer at a time, so its claim statement runs wholly before or
+after a settle, and needs no second look.
 """
 
 from __future__ import annotations
@@ -9,11 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import Exists, delete, exists, literal, select
 
 from booking_core.storage import models as m
 from booking_core.storage.db import Database
-from booking_core.storage.edge_models import FunctionClaim
+from booking_core.storage.edge_models import FunctionClaim, SeenSignature
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The signature of the request being handled: copies of it carry the same digest."""
+
+    digest: str
+    signed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -23,15 +42,6 @@ class RequestId:
     tenant_id: str
     call_id: str
     key: str  # sha256 hex of the canonical function, mode and arguments
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """What trying to claim a request gave: the stored answer (`answer`), the claim (`token`), or
-    neither (another copy holds a live claim)."""
-
-    answer: dict[str, Any] | None = None
-    token: str | None = None
 
 
 def _is_result(request: RequestId) -> tuple[Any, ...]:
@@ -50,62 +60,116 @@ def _is_claim(request: RequestId) -> tuple[Any, ...]:
     )
 
 
-async def peek(db: Database, request: RequestId) -> tuple[dict[str, Any] | None, datetime | None]:
-    """The stored answer, and until when a claim on the request runs (reads only: waiting copies poll this)."""
+def _seen(signed: Signed | None) -> Exists | None:
+    if signed is None:
+        return None
+    return exists().where(
+        SeenSignature.digest == signed.digest, SeenSignature.status == 200, SeenSignature.answer.is_not(None)
+    )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What trying to claim a request gave: the claim (`token`), the answer stored meanwhile
+    (`answer`), or neither (an answer was stored before, or another copy holds a live claim)."""
+
+    token: str | None = None
+    answer: dict[str, Any] | None = None
+
+
+async def claim_unanswered(
+    db: Database, request: RequestId, signed: Signed | None, token: str, now: datetime, ttl: timedelta
+) -> Claimed:
+    """Claim the request with `token` until `now + ttl` in one statement: a new claim, or one that
+    expired before `now` (its owner died); nothing when an answer is stored for the request or for
+    `signed`'s digest, or another copy holds a live claim."""
+    unanswered = ~exists().where(*_is_result(request))
+    seen = _seen(signed)
+    if seen is not None:
+        unanswered = unanswered & ~seen
+    columns = FunctionClaim.__table__.c
+    values = select(
+        literal(request.tenant_id, columns.tenant_id.type),
+        literal(request.call_id, columns.call_id.type),
+        literal(request.key, columns.request_key.type),
+        literal(token, columns.token.type),
+        literal(now + ttl, columns.expires_at.type),
+    ).where(unanswered)
+    statement = db.insert(FunctionClaim).from_select(
+        ["tenant_id", "call_id", "request_key", "token", "expires_at"], values
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["tenant_id", "call_id", "request_key"],
+        set_={"token": statement.excluded.token, "expires_at": statement.excluded.expires_at},
+        where=FunctionClaim.expires_at <= now,
+    ).returning(FunctionClaim.token)
+    async with db.single_write() as conn:
+        if (await conn.execute(statement)).first() is None:
+            return Claimed()
+    if not db.is_postgres:
+        return Claimed(token=token)
+    async with db.read_connection() as conn:  # see the module's docstring
+        answer = await conn.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
+    if answer is None:
+        return Claimed(token=token)
+    async with db.single_write() as conn:
+        await conn.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
+    return Claimed(answer=answer)
+
+
+async def peek(
+    db: Database, request: RequestId, signed: Signed | None = None
+) -> tuple[dict[str, Any] | None, datetime | None, bool]:
+    """The stored answer (by `signed`'s digest, else by request), until when a claim on the request runs,
+    and whether the answer was found by digest (a byte-identical copy). Reads only: waiting copies poll this."""
     async with db.read() as session:
+        if signed is not None:
+            by_digest = await session.scalar(
+                select(SeenSignature.answer).where(
+                    SeenSignature.digest == signed.digest,
+                    SeenSignature.status == 200,
+                    SeenSignature.answer.is_not(None),
+                )
+            )
+            if by_digest is not None:
+                return by_digest, None, True
         answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
         if answer is not None:
-            return answer, None
-        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request)))
+            return answer, None, False
+        return None, await session.scalar(select(FunctionClaim.expires_at).where(*_is_claim(request))), False
 
 
-async def claim(db: Database, request: RequestId, token: str, now: datetime, ttl: timedelta) -> Claimed:
-    """Claim the request with `token` until `now + ttl` (a new claim, or one that expired before `now`:
-    its owner died); the stored answer instead if one was stored meanwhile."""
-    async with db.write() as session:
-        inserted: CursorResult[Any] = await session.execute(  # type: ignore[assignment]  # DML gives a CursorResult
-            db.insert(FunctionClaim)
+async def settle(
+    db: Database,
+    request: RequestId,
+    token: str,
+    answer: dict[str, Any] | None,
+    now: datetime,
+    signed: Signed | None = None,
+) -> None:
+    """Store `answer` (when given) for every later copy, by request and by `signed`'s digest (HTTP status
+    200), and give up the claim, in one transaction."""
+    async with db.write_connection() as conn:
+        await conn.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
+        if answer is None:
+            return
+        await conn.execute(
+            db.insert(m.FunctionResult)
             .values(
                 tenant_id=request.tenant_id,
                 call_id=request.call_id,
                 request_key=request.key,
-                token=token,
-                expires_at=now + ttl,
+                response=answer,
+                created_at=now,
             )
             .on_conflict_do_nothing()
         )
-        if inserted.rowcount != 1:
-            taken: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
-                update(FunctionClaim)
-                .where(*_is_claim(request), FunctionClaim.expires_at <= now)
-                .values(token=token, expires_at=now + ttl)
+        if signed is not None:
+            await conn.execute(
+                db.insert(SeenSignature)
+                .values(digest=signed.digest, signed_at=signed.signed_at, status=200, answer=answer)
+                .on_conflict_do_nothing(index_elements=["digest"])
             )
-            if taken.rowcount != 1:
-                return Claimed()
-        # Checked after claiming: the previous owner stores its answer and drops its claim in one transaction.
-        answer = await session.scalar(select(m.FunctionResult.response).where(*_is_result(request)))
-        if answer is not None:
-            await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
-            return Claimed(answer=answer)
-    return Claimed(token=token)
-
-
-async def settle(db: Database, request: RequestId, token: str, answer: dict[str, Any] | None, now: datetime) -> None:
-    """Store `answer` (when given, for every later copy) and give up the claim, in one transaction."""
-    async with db.write() as session:
-        if answer is not None:
-            await session.execute(
-                db.insert(m.FunctionResult)
-                .values(
-                    tenant_id=request.tenant_id,
-                    call_id=request.call_id,
-                    request_key=request.key,
-                    response=answer,
-                    created_at=now,
-                )
-                .on_conflict_do_nothing()
-            )
-        await session.execute(delete(FunctionClaim).where(*_is_claim(request), FunctionClaim.token == token))
 
 
 async def delete_expired(db: Database, before: datetime) -> int:

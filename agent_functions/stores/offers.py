@@ -32,8 +32,8 @@ async def save(db: Database, tenant_id: str, call_id: str, payload: dict[str, An
         index_elements=["tenant_id", "call_id", "request_key"],
         set_={"response": payload, "created_at": statement.excluded.created_at},
     )
-    async with db.write() as session:
-        await session.execute(statement)
+    async with db.single_write() as conn:
+        await conn.execute(statement)
 
 
 async def load(db: Database, tenant_id: str, call_id: str) -> dict[str, Any] | None:
@@ -46,5 +46,5 @@ async def load(db: Database, tenant_id: str, call_id: str) -> dict[str, Any] | N
 
 
 async def delete_all(db: Database, tenant_id: str, call_id: str) -> None:
-    async with db.write() as session:
-        await session.execute(delete(m.FunctionResult).where(*_is_offers(tenant_id, call_id)))
+    async with db.single_write() as conn:
+        await conn.execute(delete(m.FunctionResult).where(*_is_offers(tenant_id, call_id)))

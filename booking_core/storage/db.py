@@ -6,6 +6,11 @@ Writes that must not race (booking, holds, reschedules) go through `Database.wri
 - PostgreSQL: ordinary transactions plus `lock_staff()` (a transaction-scoped advisory lock per
   tenant+staff) and the exclusion constraint on staff-busy segments as the last guard.
 No in-process lock is used for correctness: several server processes share one PostgreSQL.
+
+Reads on PostgreSQL run in autocommit (no BEGIN before and no ROLLBACK after: two round trips fewer per
+read), and so does a single writing statement that is atomic on its own (`single_write`). Under READ
+COMMITTED, PostgreSQL's default and ours, each statement of a transaction takes its own snapshot anyway,
+so a read-only sequence of statements sees exactly what it would see inside one.
 """
 
 from __future__ import annotations
@@ -77,9 +82,11 @@ class Database:
                 self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False, connect_args=limits
             )
             self._write_engine = self.engine
+        # Shares the pool; the isolation level is set on checkout and reset on return, no round trip (asyncpg).
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.is_postgres else None
         self._writer_lock = asyncio.Lock()
         self._writer_loop: asyncio.AbstractEventLoop | None = None
-        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self._autocommit or self.engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
@@ -93,7 +100,7 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for queries; nothing it does is committed."""
+        """A session for queries; it must not write (on PostgreSQL it runs in autocommit, see above)."""
         async with self._read_sessions() as session:
             yield session
 
@@ -106,14 +113,26 @@ class Database:
     @asynccontextmanager
     async def read_connection(self) -> AsyncIterator[AsyncConnection]:
         """A plain connection, no ORM session: for the small lookups every request makes, where the
-        session's machinery cost more than the query."""
-        async with self.engine.connect() as conn:
+        session's machinery cost more than the query. Read only (autocommit on PostgreSQL)."""
+        async with (self._autocommit or self.engine).connect() as conn:
             yield conn
 
     @asynccontextmanager
     async def write_connection(self) -> AsyncIterator[AsyncConnection]:
         """`write()` as a plain connection: commits on success, rolls back on any exception."""
         async with self._one_writer(), self._write_engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def single_write(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one writing statement, atomic on its own (an upsert, `INSERT ... SELECT`),
+        committed when it succeeds: on PostgreSQL in autocommit (one round trip instead of BEGIN,
+        statement, COMMIT), on SQLite `write_connection()` (the single writer's lock and BEGIN IMMEDIATE)."""
+        if self._autocommit is None:
+            async with self.write_connection() as conn:
+                yield conn
+            return
+        async with self._autocommit.connect() as conn:
             yield conn
 
     def _one_writer(self) -> AbstractAsyncContextManager[Any]:

@@ -854,16 +854,21 @@ async def test_database_that_hangs_still_gets_an_answer(reliability_pg: str, ser
                 assert (await send(client, tally, "get_context", {}, "before-stall", attempts=1)) is not None
                 proxy.stall()
                 args = {"service": "Herrenhaarschnitt", "date": days[0].isoformat(), "time": "11:00"}
+                asked = [("get_context", {}), ("check_availability", args)] * scale(2, 6)
                 hung = await asyncio.gather(
                     *(
                         send(client, tally, function, fn_args, f"stalled-{i}", attempts=1)
-                        for i, (function, fn_args) in enumerate(
-                            [("get_context", {}), ("check_availability", args)] * scale(2, 6)
-                        )
+                        for i, (function, fn_args) in enumerate(asked)
                     )
                 )
-                # Answered while the database still hangs: nothing here waited for it to come back.
-                assert all(a is not None and a.outcome == "error" for a in hung), [a.body if a else None for a in hung]
+                # Answered while the database still hangs: nothing here waited for it to come back. An
+                # apology; or get_context's ordinary answer (no caller number: it needs no database) from a
+                # worker that checked the tenant's revision less than a second ago (issue 20, point 4).
+                assert all(
+                    a is not None and (a.outcome == "error" or (function == "get_context" and a.outcome == "ok"))
+                    for (function, _), a in zip(asked, hung, strict=True)
+                ), [a.body if a else None for a in hung]
+                assert any(a is not None and a.outcome == "error" for a in hung), "no request met the hung database"
                 proxy.resume()
                 await assert_back_to_normal(client, days)
                 assert not tally.problems, tally.problems[:10]

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from nlu.calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAYS
 from nlu.clock_grammar import C_WHOLE, OFFSET, TIME_PASSES, connect_bare_numbers, h_offset, h_whole
-from nlu.day_grammar import DAY_PASSES, DM_NODOT, NOW, SLASH, h_now, h_slash
+from nlu.day_grammar import DAY_PASSES, h_now, h_slash
+from nlu.day_patterns import DM_NODOT, NOW, SLASH
 from nlu.grammar_text import Mention, Scan, Work, prepare
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "WaitlistRefused",
     "WaitlistWish",
     "can_offer",
+    "cancel",
     "entries",
     "expire",
     "join",
@@ -190,3 +191,20 @@ async def expire(db: Database, now: datetime, *, tenant_id: str | None = None) -
     async with db.write() as session:
         result = await session.execute(query)
         return affected_rows(result)
+
+
+async def cancel(db: Database, tenant_id: str, entry_id: str) -> WaitlistEntryView:
+    """Take an entry off the list (the caller found a time elsewhere, or asked to be removed): a waiting
+    or offered entry becomes `cancelled` and is never offered again. Idempotent for a cancelled entry.
+
+    Raises NotFound (no such entry for this tenant) and WaitlistRefused("not_waiting") for an expired one.
+    """
+    async with db.write() as session:
+        row = await session.scalar(select(W).where(W.tenant_id == tenant_id, W.id == entry_id))
+        if row is None:
+            raise NotFound(f"waitlist entry {entry_id}")
+        if row.status == WaitlistStatus.EXPIRED:
+            raise WaitlistRefused("not_waiting")
+        row.status = WaitlistStatus.CANCELLED
+        await session.flush()
+        return _view(row)

@@ -123,3 +123,9 @@ def test_cli_lists_the_waitlist(sqlite_url):
     none_offered = slotline(sqlite_url, "waitlist", "list", "--tenant", "messages-salon", "--status", "offered")
     assert "0 waitlist entries, offered" in none_offered.stdout
     assert slotline(sqlite_url, "waitlist", "list", "--tenant", "nope").returncode == 1
+    unknown = slotline(sqlite_url, "waitlist", "cancel", "--tenant", "messages-salon", "no-such-entry")
+    assert unknown.returncode == 1 and "no waitlist entry no-such-entry" in unknown.stderr
+    cancelled = slotline(sqlite_url, "waitlist", "cancel", "--tenant", "messages-salon", entry_id)
+    assert cancelled.returncode == 0 and f"{entry_id}  cancelled" in cancelled.stdout, cancelled.stderr
+    after = slotline(sqlite_url, "waitlist", "list", "--tenant", "messages-salon", "--status", "cancelled", "--json")
+    assert [r["id"] for r in json.loads(after.stdout)["waitlist"]] == [entry_id]

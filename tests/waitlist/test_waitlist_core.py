@@ -253,3 +253,31 @@ async def test_staff_cancelling_offers_the_freed_time_too(svc: BookingService, s
     await svc.transition(salon, appt.id, "cancelled", actor="staff:test", reason="krank")
     assert await statuses(svc.db, salon) == {"Lena Wolf": "offered"}
     assert len(await offers(svc.db)) == 1
+
+
+async def test_a_cancelled_entry_is_never_offered(svc: BookingService, salon: TenantConfig, clock: FrozenClock):
+    """Taken off the list (found a time elsewhere): the freed time goes to the next one waiting."""
+    gone, _ = await waitlist.join(svc.db, salon, wish(name="Found elsewhere"), NOW)
+    await waitlist.join(svc.db, salon, wish(name="Still waiting", phone="+4915100000026"), NOW + timedelta(minutes=1))
+    assert (await waitlist.cancel(svc.db, salon.id, gone.id)).status == WaitlistStatus.CANCELLED
+    assert (await waitlist.cancel(svc.db, salon.id, gone.id)).status == WaitlistStatus.CANCELLED  # idempotent
+    appt = await booked(svc, salon, at(2026, 11, 23, 10))
+    await svc.cancel(salon, appt.id, call_id="call-cancel", reason=None)
+    assert await statuses(svc.db, salon) == {"Found elsewhere": "cancelled", "Still waiting": "offered"}
+    [sms] = await offers(svc.db)
+    assert sms.payload["to"] == "+4915100000026"
+
+
+async def test_cancelling_an_unknown_or_expired_entry_changes_nothing(
+    svc: BookingService, salon: TenantConfig, clock: FrozenClock
+):
+    entry, _ = await waitlist.join(svc.db, salon, wish(start=at(2026, 11, 23, 9), hours=2), NOW)
+    with pytest.raises(NotFound):
+        await waitlist.cancel(svc.db, salon.id, "no-such-entry")
+    with pytest.raises(NotFound):
+        await waitlist.cancel(svc.db, "another-tenant", entry.id)
+    clock.set(at(2026, 11, 23, 12))
+    await waitlist.expire(svc.db, clock.now())
+    with pytest.raises(WaitlistRefused):
+        await waitlist.cancel(svc.db, salon.id, entry.id)
+    assert await statuses(svc.db, salon) == {"Lena Wolf": "expired"}

@@ -18,6 +18,24 @@ from tests.pg_support import FIXTURES, create_scratch_database, drop_scratch_dat
 
 FULL = os.environ.get("SLOTLINE_RELIABILITY", "").lower() == "full"
 KEY = "reliability-key"
+# Every status a function answer may carry (CONTRACT section 3), written out here rather than taken from
+# agent_functions.replies, so the suite checks the product against the contract, not against itself.
+CONTRACT_STATUSES = frozenset(
+    {
+        "ok",
+        "available",
+        "unavailable",
+        "booked",
+        "rescheduled",
+        "cancelled",
+        "needs_confirmation",
+        "needs_clarification",
+        "not_found",
+        "policy_denied",
+        "callback_requested",
+        "error",
+    }
+)
 
 
 def scale(short: int, full: int) -> int:

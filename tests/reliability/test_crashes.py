@@ -44,7 +44,7 @@ from booking_core.tenant_store import save_tenant
 from tests.fakes.calcom import FakeCalcom
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.pg_support import FIXTURES
-from tests.reliability.support import KEY, Report, scale
+from tests.reliability.support import CONTRACT_STATUSES, KEY, Report, scale
 
 pytestmark = pytest.mark.postgres
 
@@ -59,22 +59,6 @@ WISHES = (
     ("Kinderhaarschnitt", (None, "Emma", "Michael")),
     ("Ansatz färben", (None, "Emma", "Sarah", "Fabian")),
     ("Dauerwelle", (None, "Emma", "Sarah")),
-)
-STATUSES = frozenset(
-    {
-        "ok",
-        "available",
-        "unavailable",
-        "booked",
-        "rescheduled",
-        "cancelled",
-        "needs_confirmation",
-        "needs_clarification",
-        "not_found",
-        "policy_denied",
-        "callback_requested",
-        "error",
-    }
 )
 LEAKS = ("traceback", "exception", "error", "asyncpg", "sqlalchemy", "postgres", 'file "', "errno")
 BROKEN = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
@@ -134,7 +118,7 @@ def contract_problems(answer: Answer) -> list[str]:
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         return [f"not a section-3 body: {str(body)[:200]}"]
     problems = []
-    if body.get("status") not in STATUSES:
+    if body.get("status") not in CONTRACT_STATUSES:
         problems.append(f"unknown status {body.get('status')!r}")
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():

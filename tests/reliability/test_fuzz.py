@@ -39,25 +39,8 @@ from tests.reliability.app_harness import (
     Request,
     fuzz_settings,
 )
-from tests.reliability.support import Report
+from tests.reliability.support import CONTRACT_STATUSES, Report
 
-# CONTRACT section 3.
-STATUSES = frozenset(
-    {
-        "ok",
-        "available",
-        "unavailable",
-        "booked",
-        "rescheduled",
-        "cancelled",
-        "needs_confirmation",
-        "needs_clarification",
-        "not_found",
-        "policy_denied",
-        "callback_requested",
-        "error",
-    }
-)
 TRANSPORT_ERRORS = frozenset({400, 404, 413})
 MAX_BODY = 16 * 1024 * 1024  # CONTRACT section 14: bodies above this are refused with 413
 LEAK = re.compile(r"Traceback|Error:|Exception|File \"|\w+\.py\b|(?:/[\w.-]+){2,}/?|\\[\w.-]+\\")
@@ -118,7 +101,7 @@ def problems_with_answer(status: int, body: Any, args: Any) -> list[str]:
     if not isinstance(body, dict):
         return [f"body is not a JSON object: {str(body)[:200]}"]
     found = []
-    if body.get("status") not in STATUSES:
+    if body.get("status") not in CONTRACT_STATUSES:
         found.append(f"status {body.get('status')!r} not in CONTRACT section 3")
     if body.get("status") == "error" and (body.get("data") or {}).get("error") != "unknown_function":
         found.append(f"internal fault on bad input: {body}")

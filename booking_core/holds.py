@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import from_minute, to_minute
@@ -19,7 +19,7 @@ from booking_core.layout import AppointmentSegment
 from booking_core.request import BookingContext, Wish, first_then
 from booking_core.slots import Plan, plan_at
 from booking_core.storage import models as m
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, affected_rows
 
 __all__ = ["drop", "drop_expired", "held_first", "hold", "release"]
 
@@ -76,7 +76,7 @@ async def held_first(
 async def drop(session: AsyncSession, tenant_id: str, call_id: str) -> int:
     """Delete the call's hold (how many rows: 0 or 1)."""
     result = await session.execute(delete(m.Hold).where(m.Hold.tenant_id == tenant_id, m.Hold.call_id == call_id))
-    return result.rowcount if isinstance(result, CursorResult) and result.rowcount else 0
+    return affected_rows(result)
 
 
 async def drop_expired(session: AsyncSession, tenant_id: str, now: datetime) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.messages.planner import Plan, plan_change
-from booking_core.storage.db import Database, dialect_insert
+from booking_core.storage.db import Database, affected_rows, dialect_insert
 from booking_core.storage.models import OutboxMessage as O
 from booking_core.tenant_config import TenantConfig
 
@@ -63,7 +63,7 @@ async def write_plan(session: AsyncSession, tenant_id: str, plan: Plan, now: dat
     result = await session.execute(
         insert.values(rows).on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return affected_rows(result)
 
 
 async def record_change_messages(

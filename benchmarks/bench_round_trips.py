@@ -33,7 +33,8 @@ from aiohttp.test_utils import TestServer
 import booking_core.request
 from agent_functions import logs
 from agent_functions.app import create_app
-from agent_functions.bench.http_bench import KEY, BenchConfig, Load, SimulatedCall, prepare_database
+from agent_functions.bench.http_bench import KEY, BenchConfig, Load, SimulatedCall
+from agent_functions.bench.prepare import prepare_database
 from agent_functions.bench.round_trips import COUNTING, RoundTrips, watch_requests
 from agent_functions.bootstrap import build_services
 from agent_functions.client import Answer, FunctionClient
@@ -76,7 +77,7 @@ async def measure(url: str | None, calls: int, appointments: int) -> dict[str, A
     logs.configure("console", "WARNING")
     with tempfile.TemporaryDirectory() as tmp:
         config = BenchConfig(database_url=url, appointments=appointments, work_dir=Path(tmp))
-        db_url, _ = await prepare_database(config)
+        db_url = (await prepare_database(config)).url
         services = build_services(Settings(database_url=db_url, retell_api_keys=[KEY], _env_file=None))
         counter = RoundTrips(services.db)
         count_busy_loads(counter)

@@ -15,7 +15,7 @@ It is reachable when `messages.waitlist.offer_channels` names a channel: the ten
 entry's number is a mobile one, or the tenant sends email and the entry's customer (the stored customer
 of that number and name, `customers.existing_customer`) has an address. An entry nothing reaches
 stays waiting and the next one is tried: marking it offered would keep the time from the others while
-its caller never hears of it.
+its caller never hears of it. A tenant that sends neither SMS nor email looks nothing up at all.
 
 One offer per freed stretch; there is no hold, so whoever calls first books. The entry is claimed by
 a conditional UPDATE (status still `waiting`), so two changes freeing time at once never offer the
@@ -35,7 +35,7 @@ from booking_core.customers import existing_customer
 from booking_core.domain import AppointmentView, CustomerInput
 from booking_core.intervals import Interval
 from booking_core.messages.store import write_plan
-from booking_core.messages.waitlist import OfferFacts, offer_channels, plan_waitlist_offer
+from booking_core.messages.waitlist import OfferFacts, offer_channels, plan_waitlist_offer, sends_offers
 from booking_core.request import BookingContext
 from booking_core.slots import first_free
 from booking_core.storage.db import affected_rows
@@ -79,7 +79,9 @@ def freed_by(appointments: Iterable[AppointmentView]) -> list[Freed]:
 
 async def offer_freed(session: AsyncSession, ctx: BookingContext, freed: Iterable[Freed]) -> list[str]:
     """Offer each freed stretch to the first waiting entry it fits and a message reaches; the ids of the
-    entries offered."""
+    entries offered. Nothing is read when the tenant sends no messages (`sends_offers`)."""
+    if not sends_offers(ctx.tenant):
+        return []
     # The changed appointment's new time and this call's hold are real bookings for everyone else.
     ctx = replace(ctx, moving=None, call_id=None)
     offered: list[str] = []

@@ -32,6 +32,7 @@ __all__ = [
     "offer_email",
     "offer_sms",
     "plan_waitlist_offer",
+    "sends_offers",
 ]
 
 OFFER_SMS = {
@@ -115,6 +116,13 @@ def keeps_waitlist(tenant: TenantConfig) -> bool:
     """Whether the tenant takes callers onto the waitlist: joining asks for a mobile number to text the
     offer to, so the tenant must send SMS."""
     return bool(tenant.notifications and tenant.notifications.sms)
+
+
+def sends_offers(tenant: TenantConfig) -> bool:
+    """Whether the tenant could send an offer to anyone at all (it sends SMS or email). When it cannot,
+    freed time is not even looked up against the waitlist: no entry could be told of it."""
+    notes = tenant.notifications
+    return bool(notes and (notes.sms or notes.email))
 
 
 def can_offer(tenant: TenantConfig, phone: str | None) -> bool:

@@ -1,14 +1,18 @@
 """Waitlist offers only entries a message reaches, on both engines (CONTRACT sections 9 and 10): an entry is
 offered freed time only through a channel that can tell its caller (SMS to a mobile number when the
 tenant sends SMS; email when the tenant sends email and the entry's customer has an address). An entry
-no channel reaches stays waiting and the next reachable one gets the offer."""
+no channel reaches stays waiting and the next reachable one gets the offer; a tenant that sends no
+messages at all does not even read the waitlist when time frees up."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from agent_functions.replay.seed import insert_appointment
 from booking_core import waitlist
@@ -124,4 +128,33 @@ async def test_nobody_reachable_offers_nothing_and_keeps_everyone_waiting(svc: B
     karl = await booked(svc, email_only, CustomerInput("Karl Brandt", "+4915100000099"))
     await svc.cancel(email_only, karl.id, call_id="call-cancel", reason=None)
     assert await statuses(svc.db, salon) == {"Lena Wolf": "waiting", "Uwe Stein": "waiting"}
+    assert await offers(svc.db) == []
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine runs while the test does."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+async def test_a_tenant_that_sends_no_messages_does_not_read_the_waitlist(svc: BookingService, statements: list[str]):
+    salon = salon_with(True, True)
+    await join(svc, salon, "Lena Wolf", "+4915100000041", 0)
+    silent = salon_with(False, False)
+    await save_tenant(svc.db, silent, NOW)
+    karl = await booked(svc, silent, CustomerInput("Karl Brandt", "+4915100000099"))
+    statements.clear()
+    await svc.cancel(silent, karl.id, call_id="call-cancel", reason=None)
+    assert statements, "the cancel ran no SQL at all?"
+    assert not [s for s in statements if "waitlist_entries" in s]
+    assert await statuses(svc.db, salon) == {"Lena Wolf": "waiting"}
     assert await offers(svc.db) == []

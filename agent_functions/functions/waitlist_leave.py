@@ -55,11 +55,12 @@ async def leave_waitlist(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
         ctx.services.db, ctx.tenant.id, phone, ctx.services.clock.now(), service_ids=service_ids, window=window
     )
     if not entries:
+        own = phone == customer_phone(ctx, {})  # looked up by the number calling: they may have given another
         other = (
-            ""
-            if text_arg(args, "customer_phone")
-            else " "
+            " "
             + ctx.say("Haben Sie vielleicht eine andere Nummer angegeben?", "Did you perhaps give us another number?")
+            if own
+            else ""
         )
         return Reply(
             "not_found",

@@ -1,7 +1,8 @@
 """`slotline`: serve, migrate, load tenants, export tools, parse, evaluate NLU, replay calls, and more.
 
 Subcommands owned by other parts (costs, integrations, benchmarks) register themselves through a
-`register(subparsers)` function in their own module; this file only wires them together.
+`register(subparsers)` function in their own module; this file only wires them together. Serving,
+replay and `call` live here; the database and tenant files in `cli_tenants`, tools and NLU in `cli_tools`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from agent_functions.cli_support import CommandError, database_url
+from agent_functions import cli_tenants, cli_tools
+from agent_functions.cli_support import CommandError
 from agent_functions.settings import Settings
 
 # --- serve ----------------------------------------------------------------------------------------
@@ -44,123 +44,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and (settings.test_clock or settings.database_url.startswith("sqlite")):
         raise CommandError("--workers > 1 needs PostgreSQL and no --test-clock (each worker would keep its own clock)")
     return serve(settings, args.host, args.port, workers=args.workers, with_worker=args.with_worker)
-
-
-# --- database and tenants ------------------------------------------------------------------------
-
-
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from booking_core.storage.migrate import upgrade
-
-    url = database_url(args)
-    upgrade(url)
-    print(f"database at {url.split('@')[-1]} is up to date")
-    return 0
-
-
-def cmd_tenants_check(args: argparse.Namespace) -> int:
-    from booking_core.tenant_file import TenantFileError, read_tenant_file
-
-    failed = False
-    for path in args.files:
-        try:
-            config = read_tenant_file(path)
-        except TenantFileError as exc:
-            failed = True
-            print(f"{path}: {len(exc.problems)} problem(s)")
-            for problem in exc.problems:
-                print(f"  {problem.path or '(top)'}: {problem.reason}")
-            continue
-        composite = sum(s.composite for s in config.services)
-        print(
-            f"{path}: ok ({config.id}: {len(config.services)} services, {composite} composite, "
-            f"{len(config.staff)} staff)"
-        )
-    return 1 if failed else 0
-
-
-def cmd_tenants_load(args: argparse.Namespace) -> int:
-    from booking_core.clock import SystemClock
-    from booking_core.storage.db import Database
-    from booking_core.tenant_file import TenantFileError, read_tenant_file
-    from booking_core.tenant_store import save_tenants
-
-    configs = []
-    for path in args.files:
-        try:
-            configs.append(read_tenant_file(path))
-        except TenantFileError as exc:
-            print(f"{path}: not loaded, {len(exc.problems)} problem(s)")
-            for problem in exc.problems:
-                print(f"  {problem.path or '(top)'}: {problem.reason}")
-            return 1
-    ids = [config.id for config in configs]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        print(f"not loaded: tenant id(s) {', '.join(repeated)} in more than one file")
-        return 1
-
-    async def load() -> None:
-        db = Database(database_url(args))
-        try:  # every file in one transaction: all of them are loaded, or none
-            revisions = await save_tenants(db, configs, SystemClock().now())
-            for config in configs:
-                print(f"loaded {config.id} (revision {revisions[config.id]})")
-        finally:
-            await db.dispose()
-
-    asyncio.run(load())
-    return 0
-
-
-# --- tools, NLU ------------------------------------------------------------------------------------
-
-
-def cmd_tools_export(args: argparse.Namespace) -> int:
-    from agent_functions.tools_export import export, prompt_lines
-
-    if args.prompt:
-        print("\n".join(prompt_lines(args.lang)))
-        print(
-            f"\n# Inbound webhook URL of the phone number: {args.url.rstrip('/')}/retell/inbound"
-            f"\n# Agent webhook URL (call events): {args.url.rstrip('/')}/retell/events"
-        )
-        return 0
-    print(json.dumps(export(args.url), indent=2, ensure_ascii=False))
-    return 0
-
-
-def cmd_parse(args: argparse.Namespace) -> int:
-    from nlu import parse_when
-
-    zone = ZoneInfo(args.tz)
-    now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
-    now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
-    w = parse_when(args.text, now=now, lang=args.lang)
-    print(
-        json.dumps(
-            {
-                "text": w.text,
-                "kind": w.kind,
-                "start": w.start.isoformat() if w.start else None,
-                "end": w.end.isoformat() if w.end else None,
-                "has_date": w.has_date,
-                "has_time": w.has_time,
-                "issues": list(w.issues),
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    return 0
-
-
-def cmd_nlu_eval(args: argparse.Namespace) -> int:
-    from nlu.evaluate import evaluate_file
-
-    report = evaluate_file(args.file)
-    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.to_text())
-    return 0
 
 
 # --- replay ------------------------------------------------------------------------------------------
@@ -223,42 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes on one socket (PostgreSQL only)")
     serve.set_defaults(func=cmd_serve)
 
-    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
-    up = db.add_parser("upgrade", help="apply migrations")
-    up.add_argument("--database-url")
-    up.set_defaults(func=cmd_db_upgrade)
-
-    tenants = sub.add_parser("tenants", help="tenant files").add_subparsers(dest="tenants_command", required=True)
-    check = tenants.add_parser("check", help="validate tenant files and list every problem")
-    check.add_argument("files", nargs="+")
-    check.set_defaults(func=cmd_tenants_check)
-    load = tenants.add_parser("load", help="validate and load tenant files into the database")
-    load.add_argument("files", nargs="+")
-    load.add_argument("--database-url")
-    load.set_defaults(func=cmd_tenants_load)
-
-    tools = sub.add_parser("tools", help="voice-agent tool definitions").add_subparsers(
-        dest="tools_command", required=True
-    )
-    exp = tools.add_parser("export", help="Retell custom-function JSON for every function")
-    exp.add_argument("--url", required=True, help="public base URL of this server")
-    exp.add_argument(
-        "--prompt", action="store_true", help="print the prompt lines using the inbound webhook's variables instead"
-    )
-    exp.add_argument("--lang", default="de", choices=["de", "en"], help="language of the prompt lines")
-    exp.set_defaults(func=cmd_tools_export)
-
-    parse = sub.add_parser("parse", help="parse a spoken date/time phrase")
-    parse.add_argument("text")
-    parse.add_argument("--now", help="ISO datetime (default: now)")
-    parse.add_argument("--lang", default="de", choices=["de", "en"])
-    parse.add_argument("--tz", default="Europe/Berlin")
-    parse.set_defaults(func=cmd_parse)
-
-    ev = sub.add_parser("nlu-eval", help="score a file of phrases (shared/data/nlu-dev.json format)")
-    ev.add_argument("file")
-    ev.add_argument("--json", action="store_true")
-    ev.set_defaults(func=cmd_nlu_eval)
+    cli_tenants.register(sub)  # db upgrade, tenants check / load
+    cli_tools.register(sub)  # tools export, parse, nlu-eval
 
     replay = sub.add_parser("replay", help="replay recorded calls (fixtures) against a fresh database")
     replay.add_argument("paths", nargs="+")

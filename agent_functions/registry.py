@@ -21,6 +21,7 @@ CANONICAL: tuple[str, ...] = (
     "cancel_appointment",
     "request_callback",
     "join_waitlist",
+    "leave_waitlist",
     "ping",  # no-op: liveness and the benchmark floor; not exported as a tool
 )
 

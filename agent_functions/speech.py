@@ -181,20 +181,21 @@ def say_service(name: str, lang: str) -> str:
 
 
 def join_words(items: Sequence[str], lang: str) -> str:
-    """'A, B oder C' / 'A, B or C'."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    word = " oder " if lang == "de" else " or "
-    return ", ".join(items[:-1]) + word + items[-1]
+    """'A, B oder C' / 'A, B or C' (choices); empty items are left out."""
+    return _join_last(items, " oder " if lang == "de" else " or ")
 
 
 def join_and(items: Sequence[str], lang: str) -> str:
+    """'A, B und C' / 'A, B and C' (all of them); empty items are left out."""
+    return _join_last(items, " und " if lang == "de" else " and ")
+
+
+def _join_last(items: Sequence[str], last: str) -> str:
+    """The items joined by ', ', the last one by `last`."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
-    word = " und " if lang == "de" else " and "
-    return ", ".join(items[:-1]) + word + items[-1]
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def first_name(full_name: str) -> str:

@@ -131,6 +131,17 @@ TOOLS: list[tuple[str, str, dict[str, Any], list[str]]] = [
         ),
         [],
     ),
+    (
+        "leave_waitlist",
+        "Take the caller off the waiting list when they no longer want a freed time (found one elsewhere, "
+        "changed plans). Without service or day, all their entries are taken off.",
+        _props(
+            service="the service they waited for, if they name one",
+            when=f"the day or span they waited for, if they name one, {SPOKEN}",
+            customer_phone="the number they gave for the waiting list, if not the one calling",
+        ),
+        [],
+    ),
 ]
 
 

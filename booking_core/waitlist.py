@@ -12,6 +12,7 @@ window is over, no number to send the offer to, the staff member does not do the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "expire",
     "join",
     "keeps_waitlist",
+    "leave",
 ]
 
 
@@ -208,3 +210,45 @@ async def cancel(db: Database, tenant_id: str, entry_id: str) -> WaitlistEntryVi
         row.status = WaitlistStatus.CANCELLED
         await session.flush()
         return _view(row)
+
+
+LEAVABLE = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+async def leave(
+    db: Database,
+    tenant_id: str,
+    phone: str,
+    now: datetime,
+    *,
+    service_ids: Collection[str] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+) -> tuple[list[WaitlistEntryView], bool]:
+    """Take a caller (by number, E.164) off the list, the way they ask on the phone: every waiting or
+    offered entry of `phone` whose window has not ended, narrowed to `service_ids` (when given) and to
+    entries whose window overlaps `window` (aware, when given), becomes `cancelled` (never offered again).
+
+    Returns (entries, written): the matching entries of `phone` now off the list, those taken off now
+    and those taken off before alike, so a retry of the same request (or asking twice) gets the same
+    entries back and writes nothing (written False). ([], False): the number waits for nothing that
+    matches. Oldest first."""
+    if service_ids is not None and not service_ids:
+        return [], False
+    query = select(W).where(
+        W.tenant_id == tenant_id,
+        W.customer_phone == phone,
+        W.window_end > now,
+        W.status.in_((*LEAVABLE, WaitlistStatus.CANCELLED)),
+    )
+    if service_ids is not None:
+        query = query.where(W.service_id.in_(list(service_ids)))
+    if window is not None:
+        query = query.where(W.window_start < window[1], W.window_end > window[0])
+    async with db.write() as session:
+        rows = (await session.scalars(query.order_by(W.created_at, W.id))).all()
+        active = [r for r in rows if r.status in LEAVABLE]
+        for row in active:
+            row.status = WaitlistStatus.CANCELLED
+        if active:
+            await session.flush()
+        return [_view(r) for r in rows], bool(active)

@@ -5,59 +5,46 @@ Usage: python scripts/with_postgres.py URL -- COMMAND...
 
 A fresh database `slotline_run_<pid>_<hex>` is created on URL's server, every `{database_url}` in
 COMMAND is replaced by its URL, and it is dropped when COMMAND ends: two runs on one server at once
-never share a database.
+never share a database. The database is made and dropped by `tests/pg_support.py`, as the tests' own
+scratch databases are (it needs only the venv's runtime packages, not pytest).
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import secrets
 import subprocess
 import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout: `tests` is a package there
 
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(_plain(url), timeout=5)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-def _with_database(url: str, name: str) -> str:
-    head, _, tail = _plain(url).rpartition("/")
-    query = tail.partition("?")[2]
-    return f"{head}/{name}" + (f"?{query}" if query else "")
+from tests.pg_support import (
+    IN_CI,
+    create_scratch_database,
+    drop_scratch_database,
+    pg_available,
+    scratch_name,
+)
 
 
 def main() -> int:
-    url, sep, *command = sys.argv[1:]
-    if sep != "--" or not command:
+    argv = sys.argv[1:]
+    if len(argv) < 3 or argv[1] != "--":
         print(__doc__, file=sys.stderr)
         return 2
-    try:
-        asyncio.run(_admin(url, "SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means unavailable; we say which
-        reason = f"PostgreSQL at {url} unavailable: {exc!r}"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    url, command = argv[0], argv[2:]
+    reason = pg_available(url)
+    if reason is not None:
+        if IN_CI:
             print(f"FAIL: {reason} (CI=true requires it)", file=sys.stderr)
             return 1
         print(f"SKIPPED (PostgreSQL replay): {reason}", file=sys.stderr)
         return 0
-    name = f"slotline_run_{os.getpid()}_{secrets.token_hex(3)}"
-    asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
+    name = scratch_name("run")
+    own = create_scratch_database(name, url)
     try:
-        own = _with_database(url, name)
         return subprocess.call([part.replace("{database_url}", own) for part in command])
     finally:
-        asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_scratch_database(name, url)
 
 
 if __name__ == "__main__":

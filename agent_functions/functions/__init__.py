@@ -10,6 +10,7 @@ from agent_functions.functions import (  # noqa: F401  (registration)
     ping,
     request_callback,
     waitlist,
+    waitlist_leave,
 )
 from agent_functions.functions.base import HANDLERS
 

@@ -5,7 +5,7 @@ The arguments are read together through `nlu.parse_repeat` ("jeden Dienstag" + c
 until "Weihnachten"). A check answers every occurrence at once in two sentences ("Alle sechs
 Dienstage um 17 Uhr sind frei, außer am 22. Dezember; da ginge 18 Uhr."); a booking books the free
 occurrences as one series, all or nothing. Bad input (no frequency, more than 26, an end that cannot
-be read) is asked back and writes nothing.
+be read) is asked back and writes nothing. What the answers say is `series_speech`'s.
 """
 
 from __future__ import annotations
@@ -16,20 +16,34 @@ from typing import Any
 
 from agent_functions.call_memory import forget_offers
 from agent_functions.functions.base import FunctionContext
-from agent_functions.functions.offer_speech import offer_list, spell_reference, unavailable_reply, with_staff
-from agent_functions.functions.package_speech import booked_sentence, package_data
+from agent_functions.functions.offer_speech import unavailable_reply
+from agent_functions.functions.series_speech import (
+    booked_brief,
+    booked_series_reply,
+    none_free_reply,
+    say_count,
+    series_data,
+    series_summary,
+)
 from agent_functions.functions.wish import Wish
-from agent_functions.replies import Reply, iso, ref, slot_data
-from agent_functions.speech import DE_SMALL, EN_SMALL, join_and, say_clock, say_date, say_time
+from agent_functions.replies import Reply
 from agent_functions.understanding import text_arg
-from booking_core.domain import AppointmentView, CustomerInput, Slot
+from booking_core.domain import CustomerInput
 from booking_core.errors import SlotUnavailable
 from booking_core.series import MAX_OCCURRENCES, SeriesRule, SeriesTooLong
 from booking_core.series_search import SeriesOutcome
 from nlu import Repeat, parse_repeat
 
-DE_WEEKDAYS_PLURAL = ("Montage", "Dienstage", "Mittwoche", "Donnerstage", "Freitage", "Samstage", "Sonntage")
-EN_WEEKDAYS_PLURAL = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+__all__ = [
+    "SeriesWish",
+    "book_series_reply",
+    "booked_brief",
+    "check_series_reply",
+    "checked_series",
+    "too_many_reply",
+    "understand_series",
+    "wants_series",
+]
 
 
 @dataclass(frozen=True)
@@ -117,16 +131,16 @@ async def check_series_reply(ctx: FunctionContext, wish: Wish, series: SeriesWis
     outcome = await checked_series(ctx, wish, series)
     if isinstance(outcome, Reply):
         return outcome
-    data = {**wish.data, "series": series_data(ctx, outcome, series)}
+    data = {**wish.data, "series": series_data(ctx, outcome, series.repeat, series.defaulted)}
     if not outcome.occurrences:
-        return _none_free(ctx, wish, outcome, data)
-    first = _summary(ctx, outcome)
-    n = _number(ctx, len(outcome.occurrences))
+        return none_free_reply(ctx, wish, outcome, data)
+    first = series_summary(ctx, outcome)
+    n = say_count(ctx, len(outcome.occurrences))
     if series.defaulted:
         second = ctx.say(
-            f"Ich habe mit {_number(ctx, outcome.planned)} Terminen gerechnet, weil keine Anzahl genannt "
+            f"Ich habe mit {say_count(ctx, outcome.planned)} Terminen gerechnet, weil keine Anzahl genannt "
             f"wurde; soll ich die {n} freien Termine buchen?",
-            f"I've assumed {_number(ctx, outcome.planned)} appointments as no number was given; "
+            f"I've assumed {say_count(ctx, outcome.planned)} appointments as no number was given; "
             f"shall I book the {n} free ones?",
         )
     else:
@@ -153,10 +167,12 @@ async def book_series_reply(
     )
     if booked:
         outcome = replace(outcome, occurrences=(), conflicts=())
-        return _booked(ctx, {**wish.data, "series": series_data(ctx, outcome, series)}, outcome, booked)
-    data = {**wish.data, "series": series_data(ctx, outcome, series)}
+        return booked_series_reply(
+            ctx, {**wish.data, "series": series_data(ctx, outcome, series.repeat, series.defaulted)}, outcome, booked
+        )
+    data = {**wish.data, "series": series_data(ctx, outcome, series.repeat, series.defaulted)}
     if not outcome.occurrences:
-        return _none_free(ctx, wish, outcome, data)
+        return none_free_reply(ctx, wish, outcome, data)
     booking, tenant = ctx.services.booking, ctx.tenant
     try:
         views, _created = await booking.book_series(
@@ -171,171 +187,4 @@ async def book_series_reply(
     except SlotUnavailable as exc:  # taken between the check and the booking: nothing was written
         return unavailable_reply(ctx, request, exc.reason, exc.alternatives, data, exc.refusal)
     await forget_offers(ctx.services, tenant.id, ctx.call.call_id)
-    return _booked(ctx, data, outcome, views)
-
-
-def _booked(ctx: FunctionContext, data: dict[str, Any], outcome: SeriesOutcome, views: list[AppointmentView]) -> Reply:
-    """'Ich habe sechs Termine um 17 Uhr bei Fabian eingetragen, vom ... bis ....' and the dates left out."""
-    first, last = views[0].start.astimezone(ctx.zone), views[-1].start.astimezone(ctx.zone)
-    n = _number(ctx, len(views))
-    staff = with_staff(ctx, views[0].staff_id)
-    message = ctx.say(
-        f"Ich habe {n} Termine {say_time(first, 'de')} {staff} eingetragen, vom {say_date(first.date(), 'de')} "
-        f"bis {say_date(last.date(), 'de')}.",
-        f"I've booked {n} appointments {say_time(first, 'en')} {staff}, from {say_date(first.date(), 'en')} "
-        f"to {say_date(last.date(), 'en')}.",
-    )
-    if outcome.conflicts:
-        skipped = join_and([_day_said(ctx, c.day, c.label) for c in outcome.conflicts], ctx.lang)
-        message += " " + ctx.say(f"Nicht eingetragen ist {skipped}.", f"Not booked: {skipped}.")
-    uses = [v.package for v in views]
-    card = booked_sentence(ctx, uses, None, claimed=False)  # one credit per occurrence while they last
-    message += f" {card}" if card else ""
-    message += " " + ctx.say(
-        f"Ihre Buchungsnummer ist {spell_reference(views[0].reference)}.",
-        f"Your booking reference is {spell_reference(views[0].reference)}.",
-    )
-    left_out = [{"date": c["date"], "reason": c["reason"]} for c in data["series"]["conflicts"]]
-    series_out = {"id": views[0].series_id, "conflicts": left_out, "count": data["series"]["count"]}
-    return Reply(
-        "booked",
-        message,
-        {
-            **data,
-            "series": series_out,
-            "appointments": [booked_brief(ctx, v) for v in views],
-            **package_data(ctx, uses),
-        },
-    )
-
-
-def series_data(ctx: FunctionContext, outcome: SeriesOutcome, series: SeriesWish) -> dict[str, Any]:
-    """`data.series`: occurrences and conflicts (CONTRACT section 10), the count and whether it was
-    the default, and the repeat as understood."""
-    return {
-        "occurrences": [_brief(ctx, s) for s in outcome.occurrences],
-        "conflicts": [
-            {
-                "date": c.day.isoformat() if c.day else c.label,
-                "reason": c.reason,
-                "alternatives": [_brief(ctx, s) for s in c.alternatives],
-            }
-            for c in outcome.conflicts
-        ],
-        "count": outcome.planned,
-        "default_count": series.defaulted,
-        "repeat": series.repeat.to_dict(),
-    }
-
-
-def _brief(ctx: FunctionContext, slot: Slot) -> dict[str, Any]:
-    """A slot in a series answer: start, end and staff only (answers stay under the platform's size
-    limit, `replies.MAX_RESPONSE_CHARS`, even for 26 occurrences' worth of slots)."""
-    return {
-        "start": iso(slot.start, ctx.zone),
-        "end": iso(slot.end, ctx.zone),
-        "staff": ref(slot.staff_id, slot.staff_name),
-    }
-
-
-def booked_brief(ctx: FunctionContext, view: AppointmentView) -> dict[str, Any]:
-    """An appointment of a series answer: id, reference, status, start, staff."""
-    return {
-        "id": view.id,
-        "reference": view.reference,
-        "status": view.status,
-        "start": iso(view.start, ctx.zone),
-        "staff": ref(view.staff_id, view.staff_name),
-    }
-
-
-def _summary(ctx: FunctionContext, outcome: SeriesOutcome) -> str:
-    """'Alle sechs Dienstage um 17 Uhr bei Fabian sind frei, außer am 22. Dezember; da ginge 18 Uhr.'"""
-    first = outcome.occurrences[0]
-    local = first.start.astimezone(ctx.zone)
-    days = [s.start.astimezone(ctx.zone).date() for s in outcome.occurrences]
-    days += [c.day for c in outcome.conflicts if c.day]
-    same_weekday = len({d.weekday() for d in days}) == 1
-    what = (
-        ctx.say(DE_WEEKDAYS_PLURAL[local.weekday()], EN_WEEKDAYS_PLURAL[local.weekday()])
-        if same_weekday
-        else ctx.say("Termine", "appointments")
-    )
-    n = _number(ctx, outcome.planned)
-    staff = with_staff(ctx, first.staff_id)
-    head = ctx.say(
-        f"Alle {n} {what} {say_time(local, 'de')} {staff} sind frei",
-        f"All {n} {what} {say_time(local, 'en')} {staff} are free",
-    )
-    if not outcome.conflicts:
-        return head + "."
-    except_days = join_and([_day_said(ctx, c.day, c.label) for c in outcome.conflicts], ctx.lang)
-    head += ctx.say(f", außer {except_days}", f", except {except_days}")
-    offers = [(c, c.alternatives[0]) for c in outcome.conflicts if c.alternatives]
-    if len(offers) == 1 and len(outcome.conflicts) == 1:
-        conflict, alt = offers[0]
-        return head + ctx.say(
-            f"; da ginge {_alt_said(ctx, alt, conflict.day, 'de', first.staff_id)}.",
-            f"; {_alt_said(ctx, alt, conflict.day, 'en', first.staff_id)} would work then.",
-        )
-    if offers:
-        said = join_and([_alt_said(ctx, alt, None, ctx.lang, first.staff_id) for _, alt in offers], ctx.lang)
-        return head + ctx.say(f"; als Ersatz ginge {said}.", f"; instead I could offer {said}.")
-    return head + "."
-
-
-def _alt_said(ctx: FunctionContext, alt: Slot, day: date | None, lang: str, staff_id: str) -> str:
-    """'18 Uhr' on the conflict's own day, else 'am 23. Dezember um 18 Uhr'; 'bei Emma' when
-    someone other than the series' staff member."""
-    local = alt.start.astimezone(ctx.zone)
-    said = (
-        say_clock(local, lang)
-        if day is not None and local.date() == day
-        else (f"{_day_said(ctx, local.date(), '')} {say_time(local, lang)}")
-    )
-    return said + (f" {with_staff(ctx, alt.staff_id)}" if alt.staff_id != staff_id else "")
-
-
-def _day_said(ctx: FunctionContext, day: date | None, label: str) -> str:
-    """'am 22. Dezember' / '22 December'; a month without that day: 'im Februar (den 31. gibt es nicht)'."""
-    if day is not None:
-        date_de, date_en = say_date(day, "de").split(", den ")[-1], say_date(day, "en").split(" ", 1)[-1]
-        return ctx.say(f"am {date_de}", date_en)
-    year, month = int(label[:4]), int(label[5:7])
-    month_said = say_date(date(year, month, 1), ctx.lang).split(" ")[-1]
-    if label[8:10].isdigit():
-        number = int(label[8:10])
-        return ctx.say(f"am {number}. {month_said}, den es nicht gibt", f"{number} {month_said}, which doesn't exist")
-    return ctx.say(f"im {month_said}, der diesen Tag nicht hat", f"{month_said}, which has no such day")
-
-
-def _none_free(ctx: FunctionContext, wish: Wish, outcome: SeriesOutcome, data: dict[str, Any]) -> Reply:
-    """No occurrence is free: say so and offer the alternatives of the first date that has some."""
-    alternatives = next((c.alternatives for c in outcome.conflicts if c.alternatives), ())
-    n = _number(ctx, outcome.planned)
-    lead = ctx.say(f"Zu dieser Zeit ist keiner der {n} Termine frei.", f"None of the {n} dates is free at that time.")
-    payload = {
-        **data,
-        "alternatives": [slot_data(s, ctx.tenant) for s in alternatives],
-        "reason": outcome.conflicts[0].reason if outcome.conflicts else None,
-    }
-    if not alternatives:
-        return Reply(
-            "unavailable",
-            lead + " " + ctx.say("Möchten Sie eine andere Uhrzeit versuchen?", "Would you like to try another time?"),
-            payload,
-        )
-    offer = offer_list(ctx, alternatives)
-    offered = ctx.say(
-        f"Ich könnte Ihnen {offer} anbieten. Passt Ihnen davon etwas?",
-        f"I could offer you {offer}. Would any of those suit you?",
-    )
-    return Reply("unavailable", f"{lead} {offered}", payload)
-
-
-def _number(ctx: FunctionContext, n: int) -> str:
-    """'sechs' / 'six' up to ten, else digits."""
-    small = DE_SMALL if ctx.lang == "de" else EN_SMALL
-    if 2 <= n < len(small):
-        return small[n]
-    return "einen" if n == 1 and ctx.lang == "de" else ("one" if n == 1 else str(n))
+    return booked_series_reply(ctx, data, outcome, views)

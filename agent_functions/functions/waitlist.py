@@ -46,7 +46,7 @@ async def join_waitlist(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             ),
             {**data, "missing": [], "options": ["request_callback"], "reason": "no_waitlist"},
         )
-    window = _window(ctx, wish.when)
+    window = wish_window(wish.when)
     if window is None:
         return Reply(
             "needs_clarification",
@@ -100,8 +100,8 @@ async def join_waitlist(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     return _joined(ctx, entry, created, data, start, end)
 
 
-def _window(ctx: FunctionContext, when: When | None) -> tuple[datetime, datetime] | None:
-    """The wished window in the tenant's zone, or None when no day or span was said."""
+def wish_window(when: When | None) -> tuple[datetime, datetime] | None:
+    """The wished window in the tenant's zone (`when` is read there), or None when no day or span was said."""
     if when is None or when.kind == "none" or when.start is None:
         return None
     if when.kind == "datetime":
@@ -111,7 +111,7 @@ def _window(ctx: FunctionContext, when: When | None) -> tuple[datetime, datetime
     return when.start, when.end
 
 
-def _say_window(ctx: FunctionContext, start: datetime, end: datetime) -> str:
+def say_window(ctx: FunctionContext, start: datetime, end: datetime) -> str:
     """'am Montag, den 23. November' / 'on Monday 23 November', with the times when not whole days,
     'zwischen Montag, den 23. November, und Sonntag, den 29. November' for several days."""
     lang, today = ctx.lang, ctx.now().date()
@@ -130,11 +130,8 @@ def _say_window(ctx: FunctionContext, start: datetime, end: datetime) -> str:
 def _joined(
     ctx: FunctionContext, entry: WaitlistEntryView, created: bool, data: dict[str, Any], start: datetime, end: datetime
 ) -> Reply:
-    service = ctx.tenant.service(entry.service_id)
-    member = ctx.tenant.staff_member(entry.staff_id) if entry.staff_id else None
-    name = service.name if service else entry.service_id
-    what = say_service(name, ctx.lang) + (" " + with_staff(ctx, member.id) if member else "")
-    when = _say_window(ctx, start, end)
+    what = say_entry_service(ctx, entry)
+    when = say_window(ctx, start, end)
     first = (
         ctx.say(
             f"Ich habe Sie auf die Warteliste gesetzt: {what} {when}.",
@@ -150,12 +147,26 @@ def _joined(
         "Wird etwas frei, schicken wir Ihnen eine SMS; wer dann zuerst anruft, bekommt den Termin.",
         "If something frees up, we'll text you; whoever calls first gets the time.",
     )
-    payload = {
+    return Reply("ok", first + " " + then, {**data, "waitlist": {**entry_data(ctx, entry), "created": created}})
+
+
+def say_entry_service(ctx: FunctionContext, entry: WaitlistEntryView) -> str:
+    """What the entry waits for, as said: 'Herrenhaarschnitt' or 'Herrenhaarschnitt bei Fabian'."""
+    service = ctx.tenant.service(entry.service_id)
+    member = ctx.tenant.staff_member(entry.staff_id) if entry.staff_id else None
+    name = service.name if service else entry.service_id
+    return say_service(name, ctx.lang) + (" " + with_staff(ctx, member.id) if member else "")
+
+
+def entry_data(ctx: FunctionContext, entry: WaitlistEntryView) -> dict[str, Any]:
+    """An entry in an answer's `data`: {"id", "status", "service": {"id", "name"}, "staff": {"id", "name"} |
+    null, "window": {"start", "end"}} (ISO 8601 with the tenant's offset)."""
+    service = ctx.tenant.service(entry.service_id)
+    member = ctx.tenant.staff_member(entry.staff_id) if entry.staff_id else None
+    return {
         "id": entry.id,
         "status": str(entry.status),
-        "created": created,
-        "service": ref(entry.service_id, name),
+        "service": ref(entry.service_id, service.name if service else entry.service_id),
         "staff": ref(member.id, member.name) if member else None,
         "window": {"start": iso(entry.window_start, ctx.zone), "end": iso(entry.window_end, ctx.zone)},
     }
-    return Reply("ok", first + " " + then, {**data, "waitlist": payload})

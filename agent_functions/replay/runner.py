@@ -95,11 +95,7 @@ class Transport:
         if signed:
             headers["X-Retell-Signature"] = self.signer.header(body)
         async with self.session.post(self.base_url + path, data=body, headers=headers) as response:
-            text = await response.text()
-            try:
-                return response.status, json.loads(text)
-            except ValueError:
-                return response.status, text
+            return await _answer(response)
 
     async def request(
         self, method: str, path: str, body: bytes, headers: dict[str, str], signed: bool
@@ -107,11 +103,16 @@ class Transport:
         if method.upper() == "POST":
             return await self.post(path, body, headers, signed)
         async with self.session.request(method, self.base_url + path, headers=headers) as response:
-            text = await response.text()
-            try:
-                return response.status, json.loads(text)
-            except ValueError:
-                return response.status, text
+            return await _answer(response)
+
+
+async def _answer(response: aiohttp.ClientResponse) -> tuple[int, Any]:
+    """(HTTP status, the body as JSON, or as text when it is not JSON)."""
+    text = await response.text()
+    try:
+        return response.status, json.loads(text)
+    except ValueError:
+        return response.status, text
 
 
 async def run_steps(

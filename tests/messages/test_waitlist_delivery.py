@@ -1,7 +1,7 @@
 """The waitlist end to end on both engines (CONTRACT section 10): a caller joins over real HTTP,
 another caller's cancellation over real HTTP frees a fitting time, the worker sends the one offer
-to the fake Twilio; the worker's minute tick expires entries whose window has ended; the CLI lists
-them (CLI and GET /admin/waitlist)."""
+to the fake Twilio (or, with SMS turned off, by email to the local SMTP server); the worker's minute
+tick expires entries whose window has ended; the CLI lists them (CLI and GET /admin/waitlist)."""
 
 from __future__ import annotations
 
@@ -129,3 +129,41 @@ def test_cli_lists_the_waitlist(sqlite_url):
     assert cancelled.returncode == 0 and f"{entry_id}  cancelled" in cancelled.stdout, cancelled.stderr
     after = slotline(sqlite_url, "waitlist", "list", "--tenant", "messages-salon", "--status", "cancelled", "--json")
     assert [r["id"] for r in json.loads(after.stdout)["waitlist"]] == [entry_id]
+
+
+async def test_with_sms_turned_off_the_offer_is_emailed_to_a_customer_with_an_address(
+    services, clock, tenant, env, smtp
+):
+    """The salon turned SMS off while Lena waited; she once booked with her address, so the worker
+    emails her the offer (and nothing goes by SMS)."""
+    await seed_appointment(
+        services.db,
+        clock,
+        tenant,
+        service_id="herrenhaarschnitt",
+        staff_id="mia",
+        start=at(2026, 11, 13, 9),
+        customer=CustomerInput("Lena Vogel", WAITING, "lena.vogel@example.org"),
+    )
+    monday = WaitlistWish("herrenhaarschnitt", None, at(2026, 11, 23), at(2026, 11, 24), "Lena Vogel", WAITING)
+    await waitlist.join(services.db, tenant, monday, clock.now())
+    assert tenant.notifications is not None
+    email_only = tenant.model_copy(update={"notifications": tenant.notifications.model_copy(update={"sms": False})})
+    freed = await seed_appointment(
+        services.db,
+        clock,
+        email_only,
+        service_id="herrenhaarschnitt",
+        staff_id="fabian",
+        start=at(2026, 11, 23, 9),
+        customer=CustomerInput("Max Muster", MOBILE),
+    )
+    await services.booking.cancel(email_only, freed.id, call_id="call_max", reason=None)
+    report = await drain(services.db, clock, env)
+    assert report.dead == 0
+    [mail] = [m for m in smtp.mails if m["To"] == "lena.vogel@example.org"]
+    assert mail["Subject"] == "Ein Termin ist frei geworden: Mo., 23.11., 09:00 Uhr – Herrenhaarschnitt"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Herrenhaarschnitt bei Fabian" in text and "Jetzt buchen: +49 40 555000200." in text
+    [entry] = await waitlist.entries(services.db, tenant.id)
+    assert entry.status == "offered" and entry.offered_start == at(2026, 11, 23, 9)

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agent_functions import registry
 from nlu.names import parse_customer_name
 from tests.reliability.app_harness import (
     PHYSIO_CALLER,
@@ -142,18 +143,8 @@ def problems_with_writes(
 
 # --- generated input ----------------------------------------------------------------------------------
 
-CANONICAL_FUNCTIONS = (
-    "get_context",
-    "list_services",
-    "check_availability",
-    "book_appointment",
-    "confirm_booking",
-    "find_appointments",
-    "reschedule_appointment",
-    "cancel_appointment",
-    "request_callback",
-    "ping",
-)
+# Every function the registry serves, so a new one (join_waitlist, leave_waitlist) is fuzzed the day it lands.
+CANONICAL_FUNCTIONS = registry.CANONICAL
 ALIAS_FUNCTIONS = (
     "initialize_call",
     "get_current_context",

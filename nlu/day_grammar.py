@@ -7,7 +7,7 @@ or -1 for the last, ``wd``, ``month``/``year`` or None, ``offset`` 1 for next mo
 ordinal counting a noun, ``n`` and ``noun``: no date),
 "weekday" (``wd`` 0=Monday, ``mode`` bare/this/next/afternext, ``weeks`` counted on), "rel"
 (``offset`` days from today, ``weeks``), "in" (``n``, ``unit`` d/w/m), "weekend", "week", "month"
-(``offset``, ``month``, ``part``), "asap", "now". Patterns run in the order of :data:`DAY_PASSES`,
+(``offset``, ``month``, ``part``), "asap", "now", "between_years". Patterns run in the order of :data:`DAY_PASSES`,
 most specific first.
 """
 
@@ -24,6 +24,7 @@ from nlu.calendar_words import (
 )
 from nlu.day_patterns import (
     ASAP,
+    BETWEEN_YEARS,
     D_MONTH,
     DM_NODOT,
     DMY,
@@ -300,6 +301,11 @@ def _h_asap(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
+def _h_between_years(w: Work, m: re.Match[str]) -> bool:
+    w.take("day", "between_years", m, {})
+    return True
+
+
 def h_now(w: Work, m: re.Match[str]) -> bool:
     w.take("day", "now", m, {})
     return True
@@ -307,6 +313,7 @@ def h_now(w: Work, m: re.Match[str]) -> bool:
 
 DAY_PASSES: Passes = (
     (ISO, _h_iso),
+    (BETWEEN_YEARS, _h_between_years),  # before named days: "between Christmas and New Year"
     (NAMED_DAY, _h_named_day),  # before dates: "am 2. Weihnachtsfeiertag" is no 2nd of the month
     (NTH_WEEKDAY, _h_nth_weekday),  # before weekdays and months: "am 1. Montag im Dezember"
     (YMD_SLASH, _h_ymd_slash),

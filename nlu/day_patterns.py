@@ -18,6 +18,7 @@ from nlu.grammar_text import compile_pattern
 
 __all__ = [
     "ASAP",
+    "BETWEEN_YEARS",
     "DMY",
     "DM_NODOT",
     "DOM",
@@ -132,4 +133,6 @@ ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|
     |naechstmoeglich\w*|moeglichst\s+(?:bald|schnell|frueh)|fruehestmoeglich\w*|asap
     |as\s+(?:soon|early)\s+as\s+possible|earliest(?:\s+possible)?|(?:next|first)\s+(?:available|free)
     |(?:der|den|dem)\s+naechsten?\s+freien?)\b""")
+# "zwischen den Jahren": the working days between Christmas and New Year, 27-31 December.
+BETWEEN_YEARS = compile_pattern(r"\b(?:zwischen|between)\s+(?:den|the)\s+jahren?\b|\bbetween\s+the\s+years\b")
 NOW = compile_pattern(r"\b(?:jetzt|sofort|right\s+now|right\s+away|now)\b")

@@ -60,6 +60,8 @@ _COMPOUND_PART = re.compile(
 )
 # "Montag morgen", "heute Morgen", "am Morgen": the noun (morning), not the adverb (tomorrow).
 _MORGEN_AS_MORNING = re.compile(r"\b(" + "|".join(GERMAN_WEEKDAYS) + r"|heute|morgen|am|jeden)\s+morgen\b")
+# "3 p m", "10 30 a m": speech-to-text spells am/pm as two letters; after a number they are am/pm.
+_SPACED_MERIDIEM = re.compile(r"(?<=\d)\s*\b([ap])\s+m\b")
 _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=\s|$)")
 
 
@@ -75,6 +77,7 @@ def prepare(text: object) -> str:
     s = _COMPOUND_PART.sub(r"\1 \2\3", s)
     s = _MORGEN_AS_MORNING.sub(r"\1 vormorgens", s)
     s = words_to_digits(s)
+    s = _SPACED_MERIDIEM.sub(r" \1m", s)
     s = rewrite_day_counts(s)
     return squash_spaces(s)
 

@@ -1,0 +1,84 @@
+"""Phrases from real calls and other booking systems' bug reports that were misheard (break20).
+
+Each case names the kind of fault it stands for; the fix covers the kind, so each kind has several
+phrasings. Same case format as tests/nlu/test_when_phrases.py:
+  "dt YYYY-MM-DD HH:MM" | "date YYYY-MM-DD" | "win YYYY-MM-DD HH:MM | YYYY-MM-DD HH:MM" | "none ISSUE"
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.test_when_phrases import _check
+
+MON = "2026-11-30T10:00"  # a Monday, the last day of November
+FRI = "2026-11-20T10:00"  # a Friday
+JAN = "2027-01-05T10:00"  # after the year's end
+
+CASES: list[tuple[str, str, str, str]] = [
+    # kind: a bare hour followed by a part of the day kept only the part ("9 in the morning" was
+    # the window 08-12, "seven in the evening" 18-22): the hour is a clock time read by the part
+    ("9 in the morning", "en", MON, "dt 2026-11-30 09:00"),
+    ("nine in the morning", "en", MON, "dt 2026-11-30 09:00"),
+    ("seven in the evening", "en", MON, "dt 2026-11-30 19:00"),
+    ("three in the afternoon", "en", MON, "dt 2026-11-30 15:00"),
+    ("five thirty in the evening", "en", MON, "dt 2026-11-30 17:30"),
+    ("10 in the morning tomorrow", "en", MON, "dt 2026-12-01 10:00"),
+    ("tomorrow 4 in the afternoon", "en", MON, "dt 2026-12-01 16:00"),
+    ("morgen sieben abends", "de", MON, "dt 2026-12-01 19:00"),
+    ("Dienstag neun morgens", "de", MON, "dt 2026-12-01 09:00"),
+    ("morgen drei nachmittags", "de", MON, "dt 2026-12-01 15:00"),
+    # ... but a number that counts something is still no hour
+    ("in 2 days in the morning", "en", MON, "win 2026-12-02 08:00 | 2026-12-02 12:00"),
+    # kind: "a m" / "p m" as speech-to-text spells them, with spaces and no dots
+    ("3 p m", "en", MON, "dt 2026-11-30 15:00"),
+    ("three p m", "en", MON, "dt 2026-11-30 15:00"),
+    ("nine a m tomorrow", "en", MON, "dt 2026-12-01 09:00"),
+    ("tomorrow at 10 30 a m", "en", MON, "dt 2026-12-01 10:30"),
+    # kind: after work / nach Feierabend was not understood at all: the evening from 17:00
+    ("nach Feierabend", "de", MON, "win 2026-11-30 17:00 | 2026-11-30 22:00"),
+    ("morgen nach Feierabend", "de", MON, "win 2026-12-01 17:00 | 2026-12-01 22:00"),
+    ("morgen nach der Arbeit", "de", MON, "win 2026-12-01 17:00 | 2026-12-01 22:00"),
+    ("after work on Thursday", "en", MON, "win 2026-12-03 17:00 | 2026-12-03 22:00"),
+    ("tomorrow after work", "en", MON, "win 2026-12-01 17:00 | 2026-12-01 22:00"),
+    # kind: the days between Christmas and New Year ("zwischen den Jahren") were not understood;
+    # "New Year" without the s was no day, so "between Christmas and New Year" was Christmas Day
+    # alone (a closed day) instead of the range "zwischen Weihnachten und Neujahr" gives
+    ("zwischen den Jahren", "de", MON, "win 2026-12-27 00:00 | 2027-01-01 00:00"),
+    ("irgendwann zwischen den Jahren", "de", MON, "win 2026-12-27 00:00 | 2027-01-01 00:00"),
+    ("between the years", "en", MON, "win 2026-12-27 00:00 | 2027-01-01 00:00"),
+    ("between Christmas and New Year", "en", MON, "win 2026-12-25 00:00 | 2027-01-02 00:00"),
+    ("between Christmas and New Years", "en", MON, "win 2026-12-25 00:00 | 2027-01-02 00:00"),
+    ("New Year", "en", MON, "date 2027-01-01"),
+    ("zwischen den Jahren", "de", JAN, "win 2027-12-27 00:00 | 2028-01-01 00:00"),
+    ("zwischen den Jahren", "de", "2026-12-29T10:00", "win 2026-12-29 00:00 | 2027-01-01 00:00"),
+    # kind: a day of the month with a month reference lost the day ("the 5th of next month" was the
+    # whole month; "the 15th of this month" said on the 30th was today)
+    ("the 5th of next month", "en", MON, "date 2026-12-05"),
+    ("on the 5th next month", "en", MON, "date 2026-12-05"),
+    ("am 5. nächsten Monats", "de", MON, "date 2026-12-05"),
+    ("am 5. des nächsten Monats", "de", MON, "date 2026-12-05"),
+    ("am Fünften nächsten Monat", "de", MON, "date 2026-12-05"),
+    ("am 25. diesen Monats", "de", FRI, "date 2026-11-25"),
+    ("the 31st of next month", "en", MON, "date 2026-12-31"),
+    ("the 31st of next month", "en", "2026-10-20T10:00", "none invalid_date"),
+    ("am 10. nächsten Monats um 14 Uhr", "de", MON, "dt 2026-12-10 14:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "now", "expected"), CASES, ids=[f"{c[1]}:{c[0]}" for c in CASES])
+def test_caller_phrase(text: str, lang: str, now: str, expected: str) -> None:
+    _check(text, lang, now, expected)
+
+
+def test_a_day_of_this_month_already_past_is_said_to_be_past() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from nlu import parse_when
+
+    w = parse_when(
+        "the 15th of this month", now=datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Europe/Berlin")), lang="en"
+    )
+    assert w.kind == "none" or "in_past" in w.issues, w
+    assert w.start is None or w.start.date().isoformat() == "2026-11-15"

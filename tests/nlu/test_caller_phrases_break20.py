@@ -82,3 +82,25 @@ def test_a_day_of_this_month_already_past_is_said_to_be_past() -> None:
     )
     assert w.kind == "none" or "in_past" in w.issues, w
     assert w.start is None or w.start.date().isoformat() == "2026-11-15"
+
+
+# kind: a service whose name carries an explanation in brackets ("Komplette Umfärbung
+# (Blondierung)") was not matched by its name as said, without the brackets: it tied with another
+# service's alias and the caller was asked to choose between two
+def test_a_service_name_said_without_its_bracketed_explanation_matches() -> None:
+    from nlu import CatalogueEntry, ServiceMatcher
+    from tests.nlu.test_matching import SALON
+
+    for said in ("Komplette Umfärbung", "komplette Umfaerbung", "eine komplette Umfärbung"):
+        got = SALON.match(said)
+        assert got.kind == "match" and got.entry is not None, (said, got)
+        assert got.entry.id == "komplette-umfaerbung-blondierung", (said, got)
+    clinic = ServiceMatcher(
+        [
+            CatalogueEntry("massage", "Massage (30 min)"),
+            CatalogueEntry("massage-long", "Massage (60 min)"),
+            CatalogueEntry("check", "Check-up (new patients)"),
+        ]
+    )
+    assert clinic.match("Check-up").kind == "match"
+    assert clinic.match("Massage").kind == "ambiguous"  # two services share the name: ask

@@ -157,6 +157,8 @@ def understand_when(ctx: FunctionContext, args: dict[str, Any], prefix: str = ""
     clock = parse_when(time_text, now=now, lang=ctx.lang, hours=hours) if time_text else None
     if day is not None and day.kind == "none":
         return day  # a day was named but not understood ("31.02."): ask, never fall back to today
+    if clock is not None and clock.kind == "none" and clock.issues:
+        return clock  # a time was named but cannot be ("25 Uhr 30"): ask, never offer the whole day
     if day is not None and clock is not None:
         parsed.append(combine_when(day, clock))
     elif day is not None or clock is not None:

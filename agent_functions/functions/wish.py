@@ -134,6 +134,9 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         which_day = which_day_reply(ctx, when, data, prefix) if when is not None else None
         if which_day is not None:
             return which_day  # a stale-year date with two readings, or a weekday that does not fit the date
+        impossible = _impossible_when(ctx, when, data, prefix) if when is not None else None
+        if impossible is not None:
+            return impossible
         if when is not None and "ambiguous_past_date" in when.issues:
             return Reply(
                 "needs_clarification",
@@ -152,6 +155,30 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             "needs_clarification",
             ctx.say("An welchem Tag soll das sein?", "Which day would that be?"),
             {**data, "missing": [f"{prefix}date"]},
+        )
+    return None
+
+
+def _impossible_when(ctx: FunctionContext, when: When, data: dict[str, Any], prefix: str) -> Reply | None:
+    """A day or time that cannot exist ("31.11.", "the 30th of February", "14:75"): say so, so
+    the caller knows what to correct, instead of asking for day and time as if nothing was said."""
+    if "invalid_date" in when.issues:
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Dieses Datum gibt es nicht im Kalender. Welchen Tag meinen Sie?",
+                "There's no such date in the calendar. Which day did you mean?",
+            ),
+            {**data, "missing": [f"{prefix}date"]},
+        )
+    if "invalid_time" in when.issues:
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Diese Uhrzeit gibt es nicht. Um wie viel Uhr möchten Sie kommen?",
+                "That isn't a time on the clock. What time would you like?",
+            ),
+            {**data, "missing": [f"{prefix}time"]},
         )
     return None
 

@@ -28,6 +28,7 @@ from nlu import (
     parse_customer_name,
     parse_reference,
     parse_when,
+    spoken_digits,
 )
 
 MAX_TEXT = 300
@@ -240,13 +241,24 @@ def day_bounds(at: datetime) -> tuple[datetime, datetime]:
 # --- customers ------------------------------------------------------------------------------------
 
 
+def phone_unreadable(ctx: FunctionContext, args: dict[str, Any]) -> bool:
+    """Did the caller give a number (digits, or digits said as words) that is no phone number
+    ("null eins fünf")? Then it must be asked again, never replaced by the caller's own number.
+    Words without digits ("die Nummer, von der ich anrufe") are not a number given."""
+    said = spoken_digits(text_arg(args, "customer_phone"))
+    if not said or not any(ch.isdigit() for ch in said):
+        return False
+    return normalise(said, tenant_language(ctx).region) is None
+
+
 def customer_name(args: dict[str, Any]) -> str | None:
     return parse_customer_name(text_arg(args, "customer_name"))
 
 
 def customer_phone(ctx: FunctionContext, args: dict[str, Any]) -> str | None:
-    """The number the caller gave, else the number they call from (unless withheld)."""
-    given = normalise(text_arg(args, "customer_phone"), tenant_language(ctx).region)
+    """The number the caller gave (digits or said as words: "null eins sechs null ..."), else the
+    number they call from (unless withheld)."""
+    given = normalise(spoken_digits(text_arg(args, "customer_phone")), tenant_language(ctx).region)
     if given:
         return given
     return normalise(ctx.call.from_number, tenant_language(ctx).region) if ctx.call.from_number else None

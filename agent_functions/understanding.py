@@ -47,6 +47,19 @@ def text_arg(args: dict[str, Any], key: str) -> str | None:
     return value[:MAX_TEXT] or None
 
 
+def clock_arg(args: dict[str, Any], key: str) -> str | None:
+    """A time argument as text. A JSON float is hours with the minutes after the point, as the
+    LLM wrote it: 14.30 arrives as 14.3 and means 14:30 (never "14.3", the 14th of March); 9.15 is
+    9:15. Anything else as :func:`text_arg`."""
+    value = args.get(key)
+    if isinstance(value, float) and 0 <= value < 24:
+        hours = int(value)
+        minutes = round((value - hours) * 100)
+        if minutes < 60:
+            return f"{hours}:{minutes:02d}"
+    return text_arg(args, key)
+
+
 @dataclass(frozen=True)
 class TenantLanguage:
     """The tenant's catalogue and hours in the form NLU takes; built once per config."""
@@ -153,7 +166,7 @@ def understand_when(ctx: FunctionContext, args: dict[str, Any], prefix: str = ""
         text = text_arg(args, key)
         if text:
             parsed.append(parse_when(text, now=now, lang=ctx.lang, hours=hours))
-    day_text, time_text = text_arg(args, f"{prefix}date"), text_arg(args, f"{prefix}time")
+    day_text, time_text = text_arg(args, f"{prefix}date"), clock_arg(args, f"{prefix}time")
     day = parse_when(day_text, now=now, lang=ctx.lang, hours=hours) if day_text else None
     clock = parse_when(time_text, now=now, lang=ctx.lang, hours=hours) if time_text else None
     if day is not None and day.kind == "none":

@@ -110,12 +110,14 @@ def _build_language(tenant: TenantConfig) -> TenantLanguage:
 
 @dataclass(frozen=True)
 class Choice:
-    """A service or staff wish: `item` when clear; `candidates` when it could be several; `any` for no preference."""
+    """A service or staff wish: `item` when clear; `candidates` when it could be several; `any` for no preference;
+    `excluded` with `any` for "anyone but this person"."""
 
     item: Any = None
     candidates: tuple[Any, ...] = ()
     any: bool = False
     heard: str | None = None
+    excluded: Any = None  # staff only: the person the caller said they do *not* want ("nicht Fabian")
 
     @property
     def unclear(self) -> bool:
@@ -141,6 +143,8 @@ def understand_staff(ctx: FunctionContext, text: str | None) -> Choice:
     match: Match = tenant_language(ctx).staff.match(text)
     if match.kind == "any":
         return Choice(any=True, heard=text)
+    if match.kind == "excluded" and match.entry is not None:
+        return Choice(any=True, heard=text, excluded=ctx.tenant.staff_member(match.entry.id))
     return _choice(match, ctx.tenant.staff_member, text)
 
 

@@ -57,6 +57,8 @@ def understand_wish(
 ) -> Wish:
     service = understand_service(ctx, service_text if service_text is not None else text_arg(args, "service"))
     staff = understand_staff(ctx, staff_text if staff_text is not None else text_arg(args, "staff"))
+    if staff.excluded is not None and service.item is not None:
+        staff = _other_than(ctx, service.item, staff)
     when = understand_when(ctx, args, prefix)
     data = {"request": request_data(ctx, service, staff, when)}
     wish = Wish(service, staff, when, None, data)
@@ -94,6 +96,8 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
             {**data, "missing": ["service"]},
         )
+    if staff.excluded is not None and staff.item is None:
+        return _not_them(ctx, service.item, staff, data)
     if staff.unclear:
         if staff.candidates:
             names = [first_name(c.name) for c in staff.candidates]
@@ -157,6 +161,38 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             {**data, "missing": [f"{prefix}date"]},
         )
     return None
+
+
+def _other_than(ctx: FunctionContext, service: Service, staff: Choice) -> Choice:
+    """ "Nicht Fabian": the one other person who does the service, else the others to choose from
+    (a slot search cannot leave one person out, so the caller picks; never the one refused)."""
+    others = tuple(m for m in qualified_staff(ctx, service) if m.id != staff.excluded.id)
+    if len(others) == 1:
+        return Choice(item=others[0], heard=staff.heard)
+    return Choice(candidates=others[:3], heard=staff.heard, excluded=staff.excluded)
+
+
+def _not_them(ctx: FunctionContext, service: Service, staff: Choice, data: dict[str, Any]) -> Reply:
+    """Ask whom instead of the person refused, or say that only they do the service."""
+    them = first_name(staff.excluded.name)
+    if staff.candidates:
+        names = [first_name(m.name) for m in staff.candidates]
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"Gern, dann nicht bei {them}. Möchten Sie zu {join_words(names, 'de')}?",
+                f"Of course, not with {them}. Would you like {join_words(names, 'en')}?",
+            ),
+            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in staff.candidates]},
+        )
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            f"{say_service(service.name, 'de')} macht bei uns leider nur {them}. Soll ich trotzdem bei {them} schauen?",
+            f"I'm afraid only {them} does {say_service(service.name, 'en')} here. Shall I look with {them} after all?",
+        ),
+        {**data, "missing": ["staff"], "options": [ref(staff.excluded.id, staff.excluded.name)]},
+    )
 
 
 def _impossible_when(ctx: FunctionContext, when: When, data: dict[str, Any], prefix: str) -> Reply | None:

@@ -104,3 +104,30 @@ def test_a_service_name_said_without_its_bracketed_explanation_matches() -> None
     )
     assert clinic.match("Check-up").kind == "match"
     assert clinic.match("Massage").kind == "ambiguous"  # two services share the name: ask
+
+
+# kind: a staff wish said negated picked the very person refused ("nicht Fabian" -> Fabian)
+@pytest.mark.parametrize(
+    "said",
+    [
+        "nicht Fabian",
+        "bitte nicht wieder zu Fabian",
+        "jemand anderes als Fabian",
+        "alle außer Fabian",
+        "anyone but Fabian",
+        "not with Fabian",
+        "someone other than Fabian",
+    ],
+)
+def test_a_negated_staff_wish_excludes_that_person(said: str) -> None:
+    from tests.nlu.test_matching import TEAM
+
+    got = TEAM.match(said)
+    assert got.kind == "excluded" and got.entry is not None and got.entry.id == "fabian", (said, got)
+
+
+@pytest.mark.parametrize("said", ["nicht so wichtig", "kein bestimmter", "no preference", "Fabian", "bei Fabian"])
+def test_no_negated_person_is_no_exclusion(said: str) -> None:
+    from tests.nlu.test_matching import TEAM
+
+    assert TEAM.match(said).kind in ("any", "match"), said

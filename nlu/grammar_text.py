@@ -62,6 +62,14 @@ _COMPOUND_PART = re.compile(
 _MORGEN_AS_MORNING = re.compile(r"\b(" + "|".join(GERMAN_WEEKDAYS) + r"|heute|morgen|am|jeden)\s+morgen\b")
 # "3 p m", "10 30 a m": speech-to-text spells am/pm as two letters; after a number they are am/pm.
 _SPACED_MERIDIEM = re.compile(r"(?<=\d)\s*\b([ap])\s+m\b")
+# Comparative bounds said as the bound words the grammar reads: "nicht später als 16 Uhr" / "no later
+# than 4" = "spätestens", "nicht früher als" = "frühestens", "später als 4" / "later than 4" = after 4.
+_COMPARATIVE_BOUNDS = (
+    (re.compile(r"\b(?:nicht|no|not)\s+(?:spaeter|later)\s+(?:als|than)\b"), "spaetestens"),
+    (re.compile(r"\b(?:nicht|no|not)\s+(?:frueher|earlier)\s+(?:als|than)\b"), "fruehestens"),
+    (re.compile(r"\b(?:spaeter|later)\s+(?:als|than)\b"), "nach"),
+    (re.compile(r"\b(?:frueher|earlier)\s+(?:als|than)\b"), "vor"),
+)
 _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=\s|$)")
 
 
@@ -76,6 +84,8 @@ def prepare(text: object) -> str:
     s = _SENTENCE_DOT.sub(" ", s)
     s = _COMPOUND_PART.sub(r"\1 \2\3", s)
     s = _MORGEN_AS_MORNING.sub(r"\1 vormorgens", s)
+    for pattern, bound in _COMPARATIVE_BOUNDS:
+        s = pattern.sub(bound, s)
     s = words_to_digits(s)
     s = _SPACED_MERIDIEM.sub(r" \1m", s)
     s = rewrite_day_counts(s)

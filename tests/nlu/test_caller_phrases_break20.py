@@ -131,3 +131,29 @@ def test_no_negated_person_is_no_exclusion(said: str) -> None:
     from tests.nlu.test_matching import TEAM
 
     assert TEAM.match(said).kind in ("any", "match"), said
+
+
+SAT = "2026-12-05T10:00"  # a Saturday
+# kind: an excluded day was the day chosen ("next week except Monday" was Monday)
+# kind: comparative bounds were not read, or read the wrong way round ("nicht später als 16 Uhr"
+# was 16-17, "later than 4" and "no earlier than 10" were nothing)
+BOUNDS: list[tuple[str, str, str, str]] = [
+    ("nächste Woche außer Montag", "de", SAT, "win 2026-12-07 00:00 | 2026-12-14 00:00"),
+    ("irgendwann nächste Woche ausser am Montag", "de", SAT, "win 2026-12-07 00:00 | 2026-12-14 00:00"),
+    ("any day next week except Monday", "en", SAT, "win 2026-12-07 00:00 | 2026-12-14 00:00"),
+    ("next week apart from Monday", "en", SAT, "win 2026-12-07 00:00 | 2026-12-14 00:00"),
+    ("Dienstag, außer um 10", "de", SAT, "date 2026-12-08"),
+    ("nicht später als 16 Uhr", "de", FRI, "win 2026-11-20 08:00 | 2026-11-20 16:00"),
+    ("no later than 4", "en", FRI, "win 2026-11-20 08:00 | 2026-11-20 16:00"),
+    ("später als 16 Uhr", "de", FRI, "win 2026-11-20 16:00 | 2026-11-20 20:00"),
+    ("later than 4", "en", FRI, "win 2026-11-20 16:00 | 2026-11-20 20:00"),
+    ("earlier than 11", "en", FRI, "win 2026-11-20 08:00 | 2026-11-20 11:00"),
+    ("no earlier than 14", "en", FRI, "win 2026-11-20 14:00 | 2026-11-20 20:00"),
+    ("nicht früher als 14 Uhr", "de", FRI, "win 2026-11-20 14:00 | 2026-11-20 20:00"),
+    ("morgen nicht später als halb fünf", "de", FRI, "win 2026-11-21 08:00 | 2026-11-21 16:30"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "now", "expected"), BOUNDS, ids=[f"{c[1]}:{c[0]}" for c in BOUNDS])
+def test_exclusions_and_comparative_bounds(text: str, lang: str, now: str, expected: str) -> None:
+    _check(text, lang, now, expected)

@@ -157,3 +157,20 @@ BOUNDS: list[tuple[str, str, str, str]] = [
 @pytest.mark.parametrize(("text", "lang", "now", "expected"), BOUNDS, ids=[f"{c[1]}:{c[0]}" for c in BOUNDS])
 def test_exclusions_and_comparative_bounds(text: str, lang: str, now: str, expected: str) -> None:
     _check(text, lang, now, expected)
+
+
+# kind: a vague count of days or weeks was not understood ("in ein paar Tagen", "in a couple of
+# days"): a couple is two, a few three (the agent says the date back, so the caller can correct it)
+VAGUE: list[tuple[str, str, str, str]] = [
+    ("in ein paar Tagen", "de", MON, "date 2026-12-02"),
+    ("in a couple of days", "en", MON, "date 2026-12-02"),
+    ("in a few days", "en", MON, "date 2026-12-03"),
+    ("in ein paar Wochen", "de", MON, "date 2026-12-14"),
+    ("in a couple of weeks", "en", MON, "date 2026-12-14"),
+    ("in a couple of days at 3", "en", MON, "dt 2026-12-02 15:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "now", "expected"), VAGUE, ids=[f"{c[1]}:{c[0]}" for c in VAGUE])
+def test_vague_counts(text: str, lang: str, now: str, expected: str) -> None:
+    _check(text, lang, now, expected)

@@ -70,6 +70,10 @@ _COMPARATIVE_BOUNDS = (
     (re.compile(r"\b(?:spaeter|later)\s+(?:als|than)\b"), "nach"),
     (re.compile(r"\b(?:frueher|earlier)\s+(?:als|than)\b"), "vor"),
 )
+# "4ish", "tomorrow @ 3", "3 o clock": what transcripts and LLMs write for "around 4", "at 3", "3 o'clock".
+_ISH = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?ish\b")
+_AT_SIGN = re.compile(r"\s@\s?")
+_O_CLOCK = re.compile(r"\bo\s+clock\b")
 _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=\s|$)")
 
 
@@ -78,6 +82,7 @@ def prepare(text: object) -> str:
     ("in acht Tagen" -> "in 1 woche", see :mod:`nlu.day_counts`). Pure and fast."""
     s = fold(clean_input(text))
     s = _APOS.sub("", s)
+    s = _O_CLOCK.sub("oclock", _AT_SIGN.sub(" at ", _ISH.sub(r"around \1", s)))
     s = _MERIDIEM.sub(r"\1m", s)
     s = _PUNCT.sub(" ", s)
     s = _LETTER_HYPHEN.sub(" ", s)

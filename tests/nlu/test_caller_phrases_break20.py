@@ -174,3 +174,23 @@ VAGUE: list[tuple[str, str, str, str]] = [
 @pytest.mark.parametrize(("text", "lang", "now", "expected"), VAGUE, ids=[f"{c[1]}:{c[0]}" for c in VAGUE])
 def test_vague_counts(text: str, lang: str, now: str, expected: str) -> None:
     _check(text, lang, now, expected)
+
+
+# kind: English weekday short forms were no day at all, so "Tues at 3" was today at 3; "4ish",
+# "@ 3", "3 o clock" (written apart) lost the time
+SHORT: list[tuple[str, str, str, str]] = [
+    ("Tues at 3", "en", MON, "dt 2026-12-01 15:00"),
+    ("Thurs 3pm", "en", MON, "dt 2026-12-03 15:00"),
+    ("Weds morning", "en", MON, "win 2026-12-02 08:00 | 2026-12-02 12:00"),
+    ("on Weds", "en", MON, "date 2026-12-02"),
+    ("Thur at 10", "en", MON, "dt 2026-12-03 10:00"),
+    ("tomorrow 4ish", "en", MON, "dt 2026-12-01 16:00"),
+    ("around 4ish", "en", MON, "dt 2026-11-30 16:00"),
+    ("tomorrow @ 3", "en", MON, "dt 2026-12-01 15:00"),
+    ("tomorrow, 3 o clock", "en", MON, "dt 2026-12-01 15:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "now", "expected"), SHORT, ids=[f"{c[1]}:{c[0]}" for c in SHORT])
+def test_short_forms(text: str, lang: str, now: str, expected: str) -> None:
+    _check(text, lang, now, expected)

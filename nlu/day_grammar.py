@@ -22,6 +22,7 @@ from nlu.calendar_words import (
     WEEKDAY_ALT,
     WEEKDAYS,
 )
+from nlu.day_abbr import WD_SHORT_DE, h_wd_short_de
 from nlu.day_patterns import (
     ASAP,
     BETWEEN_YEARS,
@@ -324,6 +325,7 @@ DAY_PASSES: Passes = (
     (DM_NODOT, _h_dm_nodot),
     (REL, _h_rel),
     (WEEKDAY, _h_weekday),
+    (WD_SHORT_DE, h_wd_short_de),  # German calls only (nlu.when_grammar.scan)
     (IN_N, _h_in_n),
     (WEEKEND, _h_weekend),
     (WEEK, _h_week),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from nlu.calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAYS
 from nlu.clock_grammar import TIME_PASSES, connect_bare_numbers, h_offset, h_whole
 from nlu.clock_patterns import C_WHOLE, OFFSET
+from nlu.day_abbr import WD_SHORT_DE
 from nlu.day_grammar import DAY_PASSES, h_now, h_slash
 from nlu.day_patterns import DM_NODOT, NOW, SLASH
 from nlu.grammar_text import Mention, Scan, Work, prepare
@@ -29,7 +30,7 @@ def scan(text: object, lang: str = "de") -> Scan:
     w = Work(prepared)
     w.run(OFFSET, h_offset)  # first: "in 1.5 stunden" is not the 1st of May
     for pattern, handler in DAY_PASSES:
-        if pattern is DM_NODOT and lang == "en":
+        if (pattern is DM_NODOT or pattern is WD_SHORT_DE) and lang == "en":
             continue
         w.run(pattern, handler)
     w.run(SLASH, h_slash)

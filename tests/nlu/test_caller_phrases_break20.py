@@ -188,6 +188,13 @@ SHORT: list[tuple[str, str, str, str]] = [
     ("around 4ish", "en", MON, "dt 2026-11-30 16:00"),
     ("tomorrow @ 3", "en", MON, "dt 2026-12-01 15:00"),
     ("tomorrow, 3 o clock", "en", MON, "dt 2026-12-01 15:00"),
+    # German short forms, as an LLM abbreviates them: "Do um 10" was today at 10
+    ("Do um 10", "de", MON, "dt 2026-12-03 10:00"),
+    ("Mo 14 Uhr", "de", MON, "dt 2026-12-07 14:00"),
+    ("Fr. nachmittags", "de", MON, "win 2026-12-04 12:00 | 2026-12-04 18:00"),
+    ("nächsten Di", "de", MON, "date 2026-12-01"),
+    ("so um 10", "de", MON, "dt 2026-11-30 10:00"),  # "so" stays "around"
+    ("could you do tomorrow at 10", "en", MON, "dt 2026-12-01 10:00"),  # English "do" is no Thursday
 ]
 
 

@@ -24,6 +24,7 @@ from nlu.calendar_words import (
 )
 from nlu.day_abbr import WD_SHORT_DE, h_wd_short_de
 from nlu.day_patterns import (
+    ANY_TIME,
     ASAP,
     BETWEEN_YEARS,
     D_MONTH,
@@ -307,6 +308,13 @@ def _h_between_years(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
+def _h_any_time(w: Work, m: re.Match[str]) -> bool:
+    said_alone = w.buf == w.orig and not w.orig[: m.start()].strip() and not w.orig[m.end() :].strip()
+    if not said_alone:
+        return False  # "Freitag, egal wann" is the Friday
+    return _h_asap(w, m)
+
+
 def h_now(w: Work, m: re.Match[str]) -> bool:
     w.take("day", "now", m, {})
     return True
@@ -334,4 +342,5 @@ DAY_PASSES: Passes = (
     (DOM, _h_dom),
     (DOM_NODOT, _h_dom),
     (ASAP, _h_asap),
+    (ANY_TIME, _h_any_time),
 )

@@ -201,3 +201,23 @@ SHORT: list[tuple[str, str, str, str]] = [
 @pytest.mark.parametrize(("text", "lang", "now", "expected"), SHORT, ids=[f"{c[1]}:{c[0]}" for c in SHORT])
 def test_short_forms(text: str, lang: str, now: str, expected: str) -> None:
     _check(text, lang, now, expected)
+
+
+# kind: "no time preference" said alone was not understood, so the caller was asked again for a
+# day and time they had just said they do not mind: it is the next free time, like "so bald wie möglich"
+@pytest.mark.parametrize(
+    "said", ["egal wann", "jederzeit", "irgendwann", "ist mir egal", "any time", "anytime", "whenever"]
+)
+def test_no_time_preference_is_the_next_free_time(said: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from nlu import parse_when
+
+    w = parse_when(said, datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Europe/Berlin")), "de")
+    assert w.kind == "window" and "asap" in w.issues, (said, w)
+
+
+def test_a_day_said_with_any_time_keeps_the_day() -> None:
+    _check("Friday, any time", "en", MON, "date 2026-12-04")
+    _check("Freitag, egal wann", "de", MON, "date 2026-12-04")

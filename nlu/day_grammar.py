@@ -7,8 +7,9 @@ or -1 for the last, ``wd``, ``month``/``year`` or None, ``offset`` 1 for next mo
 ordinal counting a noun, ``n`` and ``noun``: no date),
 "weekday" (``wd`` 0=Monday, ``mode`` bare/this/next/afternext, ``weeks`` counted on), "rel"
 (``offset`` days from today, ``weeks``), "in" (``n``, ``unit`` d/w/m), "weekend", "week", "month"
-(``offset``, ``month``, ``part``), "asap", "now", "between_years". Patterns run in the order of :data:`DAY_PASSES`,
-most specific first.
+(``offset``, ``month``, ``part``), "asap", "now", "between_years" (:mod:`nlu.day_phrases`; so is
+"dom_in_month", made in :mod:`nlu.when_days`). Patterns run in the order of :data:`DAY_PASSES`, most
+specific first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from nlu.calendar_words import (
     WEEKDAY_ALT,
     WEEKDAYS,
 )
-from nlu.day_abbr import WD_SHORT_DE, h_wd_short_de
 from nlu.day_patterns import (
     ANY_TIME,
     ASAP,
@@ -45,6 +45,7 @@ from nlu.day_patterns import (
     WEEKEND,
     YMD_SLASH,
 )
+from nlu.day_phrases import WD_SHORT_DE, h_any_time, h_between_years, h_wd_short_de
 from nlu.grammar_text import Passes, Work, to_int
 from nlu.named_days import NAMED_DAY, named_day_key
 
@@ -303,18 +304,6 @@ def _h_asap(w: Work, m: re.Match[str]) -> bool:
     return True
 
 
-def _h_between_years(w: Work, m: re.Match[str]) -> bool:
-    w.take("day", "between_years", m, {})
-    return True
-
-
-def _h_any_time(w: Work, m: re.Match[str]) -> bool:
-    said_alone = w.buf == w.orig and not w.orig[: m.start()].strip() and not w.orig[m.end() :].strip()
-    if not said_alone:
-        return False  # "Freitag, egal wann" is the Friday
-    return _h_asap(w, m)
-
-
 def h_now(w: Work, m: re.Match[str]) -> bool:
     w.take("day", "now", m, {})
     return True
@@ -322,7 +311,7 @@ def h_now(w: Work, m: re.Match[str]) -> bool:
 
 DAY_PASSES: Passes = (
     (ISO, _h_iso),
-    (BETWEEN_YEARS, _h_between_years),  # before named days: "between Christmas and New Year"
+    (BETWEEN_YEARS, h_between_years),  # before named days: "between Christmas and New Year"
     (NAMED_DAY, _h_named_day),  # before dates: "am 2. Weihnachtsfeiertag" is no 2nd of the month
     (NTH_WEEKDAY, _h_nth_weekday),  # before weekdays and months: "am 1. Montag im Dezember"
     (YMD_SLASH, _h_ymd_slash),
@@ -342,5 +331,5 @@ DAY_PASSES: Passes = (
     (DOM, _h_dom),
     (DOM_NODOT, _h_dom),
     (ASAP, _h_asap),
-    (ANY_TIME, _h_any_time),
+    (ANY_TIME, h_any_time),
 )

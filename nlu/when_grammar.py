@@ -18,9 +18,9 @@ from __future__ import annotations
 from nlu.calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAYS
 from nlu.clock_grammar import TIME_PASSES, connect_bare_numbers, h_offset, h_whole
 from nlu.clock_patterns import C_WHOLE, OFFSET
-from nlu.day_abbr import WD_SHORT_DE
 from nlu.day_grammar import DAY_PASSES, h_now, h_slash
 from nlu.day_patterns import DM_NODOT, NOW, SLASH
+from nlu.day_phrases import WD_SHORT_DE
 from nlu.grammar_text import Mention, Scan, Work, prepare
 
 

@@ -7,8 +7,9 @@ the headers `X-Call-Id` / `X-To-Number`. The call id is taken from the envelope 
 form C here, once for all functions (CONTRACT section 14: "Fa\u0308rben" is "Färben").
 
 `args` may also arrive as a JSON string holding the object (`"args": "{\"datum\": \"morgen\"}"`, some
-LLM set-ups send that): it is parsed with the body's own guards. Any other `args` (a list, a number, a
-string that is not a JSON object) is kept as `args_problem`, and the function asks the caller again.
+LLM set-ups send that), or under the OpenAI name `arguments`: it is parsed with the body's own
+guards. Any other `args` (a list, a number, a string that is not a JSON object) is kept as
+`args_problem`, and the function asks the caller again.
 A web call (`call_type: "web_call"`, a browser test call from Retell's dashboard) has no numbers: its
 caller counts as withheld, whatever a header says.
 """
@@ -91,19 +92,26 @@ def read_args(value: Any) -> tuple[dict[str, Any], str | None]:
     return {}, f"args is a JSON {type(value).__name__}, not an object"
 
 
+def _args_key(body: dict[str, Any]) -> str:
+    """Where the arguments are: "args" (Retell), else "arguments" (the OpenAI tool-call name, which
+    custom LLM bridges and hand-written agents send)."""
+    return "args" if "args" in body or "arguments" not in body else "arguments"
+
+
 def parse_function_call(body: Any, path_name: str | None, headers: Mapping[str, str]) -> FunctionCall:
     """Interpret a parsed JSON body; never raises (odd shapes become empty args or an `args_problem`)."""
+    key = _args_key(body) if isinstance(body, dict) else "args"
     if (
         isinstance(body, dict)
-        and ("args" in body or "call" in body)
-        and (isinstance(body.get("args"), (dict, str)) or isinstance(body.get("call"), dict))
+        and (key in body or "call" in body)
+        and (isinstance(body.get(key), (dict, str)) or isinstance(body.get("call"), dict))
     ):
         name = _text(body.get("name")) or path_name
-        args, problem = read_args(body.get("args"))
+        args, problem = read_args(body.get(key))
         call = CallInfo.from_payload(body.get("call"), headers)
         return FunctionCall(path_name or name, nfc_arguments(args), call, problem)
     if isinstance(body, dict) and path_name is None and isinstance(body.get("name"), str):
-        args, problem = read_args(body.get("args"))
+        args, problem = read_args(body.get(key))
         call = CallInfo.from_payload(body.get("call"), headers)
         return FunctionCall(_text(body.get("name")), nfc_arguments(args), call, problem)
     args = nfc_arguments(body) if isinstance(body, dict) else {}

@@ -28,6 +28,7 @@ from nlu import (
     parse_customer_name,
     parse_reference,
     parse_when,
+    spoken_digits,
 )
 
 MAX_TEXT = 300
@@ -44,6 +45,19 @@ def text_arg(args: dict[str, Any], key: str) -> str | None:
         return None
     value = "".join(ch for ch in value if ch.isprintable()).strip()
     return value[:MAX_TEXT] or None
+
+
+def clock_arg(args: dict[str, Any], key: str) -> str | None:
+    """A time argument as text. A JSON float is hours with the minutes after the point, as the
+    LLM wrote it: 14.30 arrives as 14.3 and means 14:30 (never "14.3", the 14th of March); 9.15 is
+    9:15. Anything else as :func:`text_arg`."""
+    value = args.get(key)
+    if isinstance(value, float) and 0 <= value < 24:
+        hours = int(value)
+        minutes = round((value - hours) * 100)
+        if minutes < 60:
+            return f"{hours}:{minutes:02d}"
+    return text_arg(args, key)
 
 
 @dataclass(frozen=True)
@@ -96,12 +110,14 @@ def _build_language(tenant: TenantConfig) -> TenantLanguage:
 
 @dataclass(frozen=True)
 class Choice:
-    """A service or staff wish: `item` when clear; `candidates` when it could be several; `any` for no preference."""
+    """A service or staff wish: `item` when clear; `candidates` when it could be several; `any` for no preference;
+    `excluded` with `any` for "anyone but this person"."""
 
     item: Any = None
     candidates: tuple[Any, ...] = ()
     any: bool = False
     heard: str | None = None
+    excluded: Any = None  # staff only: the person the caller said they do *not* want ("nicht Fabian")
 
     @property
     def unclear(self) -> bool:
@@ -127,6 +143,8 @@ def understand_staff(ctx: FunctionContext, text: str | None) -> Choice:
     match: Match = tenant_language(ctx).staff.match(text)
     if match.kind == "any":
         return Choice(any=True, heard=text)
+    if match.kind == "excluded" and match.entry is not None:
+        return Choice(any=True, heard=text, excluded=ctx.tenant.staff_member(match.entry.id))
     return _choice(match, ctx.tenant.staff_member, text)
 
 
@@ -152,11 +170,13 @@ def understand_when(ctx: FunctionContext, args: dict[str, Any], prefix: str = ""
         text = text_arg(args, key)
         if text:
             parsed.append(parse_when(text, now=now, lang=ctx.lang, hours=hours))
-    day_text, time_text = text_arg(args, f"{prefix}date"), text_arg(args, f"{prefix}time")
+    day_text, time_text = text_arg(args, f"{prefix}date"), clock_arg(args, f"{prefix}time")
     day = parse_when(day_text, now=now, lang=ctx.lang, hours=hours) if day_text else None
     clock = parse_when(time_text, now=now, lang=ctx.lang, hours=hours) if time_text else None
     if day is not None and day.kind == "none":
         return day  # a day was named but not understood ("31.02."): ask, never fall back to today
+    if clock is not None and clock.kind == "none" and clock.issues:
+        return clock  # a time was named but cannot be ("25 Uhr 30"): ask, never offer the whole day
     if day is not None and clock is not None:
         parsed.append(combine_when(day, clock))
     elif day is not None or clock is not None:
@@ -238,13 +258,24 @@ def day_bounds(at: datetime) -> tuple[datetime, datetime]:
 # --- customers ------------------------------------------------------------------------------------
 
 
+def phone_unreadable(ctx: FunctionContext, args: dict[str, Any]) -> bool:
+    """Did the caller give a number (digits, or digits said as words) that is no phone number
+    ("null eins fünf")? Then it must be asked again, never replaced by the caller's own number.
+    Words without digits ("die Nummer, von der ich anrufe") are not a number given."""
+    said = spoken_digits(text_arg(args, "customer_phone"))
+    if not said or not any(ch.isdigit() for ch in said):
+        return False
+    return normalise(said, tenant_language(ctx).region) is None
+
+
 def customer_name(args: dict[str, Any]) -> str | None:
     return parse_customer_name(text_arg(args, "customer_name"))
 
 
 def customer_phone(ctx: FunctionContext, args: dict[str, Any]) -> str | None:
-    """The number the caller gave, else the number they call from (unless withheld)."""
-    given = normalise(text_arg(args, "customer_phone"), tenant_language(ctx).region)
+    """The number the caller gave (digits or said as words: "null eins sechs null ..."), else the
+    number they call from (unless withheld)."""
+    given = normalise(spoken_digits(text_arg(args, "customer_phone")), tenant_language(ctx).region)
     if given:
         return given
     return normalise(ctx.call.from_number, tenant_language(ctx).region) if ctx.call.from_number else None

@@ -113,6 +113,9 @@ def diagnose(
     open_ranges = business_open(cal, day)
     if closed is not None and (closed.kind != "weekly" or not open_ranges):
         return Refusal("closed", closed.kind, closed.name)
+    if open_ranges and not IntervalIndex(open_ranges, normalized=True).contains(start, start + 1):
+        # before opening or after closing: the business is closed then, whoever works that day
+        return Refusal("closed", "hours", hours=_local_hours(cal, day, open_ranges))
     raw = {s: cal.raw_hours(s, day) for s in staff}
     if not any(raw.values()):
         return Refusal("staff_off", "day_off", staff_id=who)

@@ -11,6 +11,7 @@ from nlu.normalize import nfc, nfc_arguments
 from nlu.references import parse_reference
 from nlu.repeat import Repeat, parse_repeat
 from nlu.services import ServiceMatcher
+from nlu.spoken_digits import spoken_digits
 from nlu.staff import StaffMatcher
 from nlu.when import When, WhenKind, combine_when, parse_when
 
@@ -34,4 +35,5 @@ __all__ = [
     "parse_reference",
     "parse_repeat",
     "parse_when",
+    "spoken_digits",
 ]

@@ -23,7 +23,15 @@ WEEKDAYS: dict[str, int] = {
     "friday": 4,
     "saturday": 5,
     "sunday": 6,
+    # English short forms an LLM or a transcript writes ("Tues at 3", "Thurs 3pm", "on Weds"); not
+    # "mon", "wed", "sat", "sun": those are words too
+    "tues": 1,
+    "weds": 2,
+    "thurs": 3,
+    "thur": 3,
 }
+#: The English short forms in WEEKDAYS (no German compounds are formed with them).
+_ENGLISH_SHORT = frozenset({"tues", "weds", "thurs", "thur"})
 WEEKDAY_ABBR: dict[str, int] = {
     "mo": 0,
     "di": 1,
@@ -84,7 +92,7 @@ MONTHS: dict[str, int] = {
     "dec": 12,
 }
 #: German weekday names (the ones that form compounds: "Montagmorgen", "dienstagabends").
-GERMAN_WEEKDAYS = tuple(k for k in WEEKDAYS if not k.endswith("day"))
+GERMAN_WEEKDAYS = tuple(k for k in WEEKDAYS if not k.endswith("day") and k not in _ENGLISH_SHORT)
 
 #: Regex alternations (longest first, so "sonntag" is not read as "so").
 WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))

@@ -27,7 +27,7 @@ class CatalogueEntry:
 
 
 #: How a spoken service or staff name matched the catalogue (see :class:`Match`).
-MatchKind = Literal["match", "ambiguous", "none", "any"]
+MatchKind = Literal["match", "ambiguous", "none", "any", "excluded"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Match:
     """The answer of a matcher.
 
     ``kind``: "match" (``entry`` set), "ambiguous" (``candidates``, best first, up to 3: ask back),
-    "none" (nothing close enough), "any" (staff only: the caller has no preference).
+    "none" (nothing close enough), "any" (staff only: the caller has no preference), "excluded"
+    (staff only: anyone *but* ``entry``: "nicht Fabian", "jemand anderes als Fabian", "anyone but James").
     """
 
     kind: MatchKind

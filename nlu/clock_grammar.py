@@ -1,9 +1,9 @@
-"""The clock half of the date/time grammar: patterns for times of day and parts of the day, and
-the handlers that read each match into a "time" :class:`~nlu.grammar_text.Mention`.
+"""The clock half of the date/time grammar: the handlers that read each match of a clock pattern
+(:mod:`nlu.clock_patterns`) into a "time" :class:`~nlu.grammar_text.Mention`.
 
 Mention types and their ``data``: "clock" (``h``, ``m``; ``formal`` for written values like
 "14:30", ``spoken12`` for "halb drei"-style phrases, ``mer`` am/pm, ``noon``, ``tz`` an ISO offset),
-"part" (``part`` early/morning/midday/afternoon/evening, ``today``), "offset" (``minutes`` from
+"part" (``part`` early/morning/midday/afternoon/evening/after_work, ``today``), "offset" (``minutes`` from
 now). Patterns run in the order of :data:`TIME_PASSES`, after the day patterns.
 """
 
@@ -13,64 +13,32 @@ import re
 from typing import Any
 
 from nlu.calendar_words import WEEKDAYS
-from nlu.grammar_text import Passes, Work, compile_pattern
+from nlu.clock_patterns import (
+    C_AFTER_CONN,
+    C_BEFORE_CONN,
+    C_BEFORE_PART,
+    C_COLON,
+    C_DOT,
+    C_DOT_UHR,
+    C_DREIVIERTEL,
+    C_EN_HALF,
+    C_EN_PAST,
+    C_EN_TO,
+    C_HALB,
+    C_HALF_REL,
+    C_MERIDIEM,
+    C_MIN_REL,
+    C_OCLOCK,
+    C_TRIGGER,
+    C_UHR,
+    C_VIERTEL,
+    C_VIERTEL_REL,
+    MIDNIGHT,
+    NOON,
+    PART,
+)
+from nlu.grammar_text import Passes, Work
 from nlu.normalize import squash_spaces
-
-_MER = r"(?P<mer>[ap]m)\b"
-C_COLON = compile_pattern(r"\b(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?(?:\s*uhr\b|\s*h\b)?(?:\s*" + _MER + ")?")
-# "Montag 10.30", "morgen 9.15", "24.11.2026 14.00": a dotted time next to a day (see _h_dot_clock).
-C_DOT = compile_pattern(r"\b(?P<H>\d{1,2})\.(?P<M>\d{2})\b(?![.:]?\d)")
-C_DOT_UHR = compile_pattern(r"\b(?P<H>\d{1,2})\.(?P<M>\d{2})\s*uhr\b|\b(?P<H2>\d{1,2})h(?P<M2>\d{2})\b")
-C_HALF_REL = compile_pattern(r"\b(?P<N>\d{1,2}|kurz)\s+(?P<dir>vor|nach)\s+halb\s+(?P<H>\d{1,2})\b")
-C_HALB = compile_pattern(r"\bhalb\s+(?P<H>\d{1,2})\b(?!\s*(?:stunde|std))")
-C_DREIVIERTEL = compile_pattern(r"\b(?:dreiviertel|drei\s+viertel|3\s*viertel)\s+(?P<H>\d{1,2})\b")
-C_VIERTEL_REL = compile_pattern(r"\bviertel\s+(?P<dir>nach|ueber|vor)\s+(?P<H>\d{1,2})\b")
-C_VIERTEL = compile_pattern(r"\bviertel\s+(?P<H>\d{1,2})\b")
-C_MIN_REL = compile_pattern(
-    r"\b(?P<N>\d{1,2}|kurz)\s+(?:minuten\s+)?(?P<dir>vor|nach)\s+(?P<H>\d{1,2})\b"
-    r"(?!\s*(?:tag|woche|monat|stunde|\.))"
-)
-C_EN_PAST = compile_pattern(
-    r"\b(?P<N>half|a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:past|after)\s+(?P<H>\d{1,2})\b"
-)
-C_EN_TO = compile_pattern(
-    r"\b(?P<N>a\s+quarter|quarter|\d{1,2})\s+(?:minutes\s+)?(?:to|till|til|before|of)\s+(?P<H>\d{1,2})\b"
-)
-C_EN_HALF = compile_pattern(r"\bhalf\s+(?P<H>\d{1,2})\b")
-C_UHR = compile_pattern(r"\b(?P<H>\d{1,2})\s*uhr\b(?:\s+(?P<M>\d{1,2})\b(?!\s*(?:uhr|[.:]\d)))?")
-C_MERIDIEM = compile_pattern(r"\b(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\s*" + _MER)
-C_OCLOCK = compile_pattern(r"\b(?P<H>\d{1,2})\s*oclock\b")
-PART = compile_pattern(r"""\b(?P<this>this\s+)?(?:(?:am|in\s+the|at|im\s+laufe\s+des|den\s+ganzen)\s+)?
-    (?P<p>in\s+aller\s+frueh|frueh(?:morgens)?|early\s+(?:in\s+the\s+)?morning|vormittags?|vormorgens|morgens
-    |mornings?|ueber\s+(?:die\s+)?mittag(?:szeit)?|mittags(?:zeit|pause)?|zur\s+mittagszeit|lunch\s*time|lunch
-    |nachmittags?|afternoons?|after\s+lunch|nach\s+dem\s+mittagessen|abends?|evenings?|tonight
-    |heute\s+nacht|nachts|at\s+night|night)\b""")
-NOON = compile_pattern(r"\b(?:mittag|noon(?:ish)?|midday|12\s+mittags)\b")
-MIDNIGHT = compile_pattern(r"\b(?:midnight|mitternacht)\b")
-OFFSET = compile_pattern(r"""\b(?:in|within|innerhalb(?:\s+von)?)\s+(?:(?P<n>\d+(?:\.5)?|a|an)\s+)?
-    (?P<half>halben?\s+|half\s+(?:an?\s+)?)?(?P<u>stunden?|std|hours?|minuten?|min|mins|minutes?|viertelstunde)\b
-    (?P<andhalf>\s+and\s+a\s+half)?""")
-_FILLER = r"(?:(?:like|so|etwa|ca\.?|circa|ungefaehr|about|around|approximately|gegen|um|at|erst|so)\s+)*"
-_NOT_AFTER_NUMBER = (
-    r"(?![.:]\d|\s*(?:tag|tage|tagen|days?|wochen?|weeks?|monat|monaten|monate|months?"
-    r"|jahre?n?|years?|stunden?|hours?|minuten|minutes?|mins?|mal|times|personen|leute"
-    r"|people|euro|eur|prozent)\b)"
-)
-C_TRIGGER = compile_pattern(
-    r"\b(?:um|gegen|punkt|ca\.?|circa|etwa|ungefaehr|at|around|about|approximately|by|ab|bis|zwischen"
-    r"|von|from|between|after|before|till|until|nach|vor|like|fruehestens|spaetestens)\s+"
-    + _FILLER
-    + r"(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\b"
-    + _NOT_AFTER_NUMBER
-)
-C_AFTER_CONN = compile_pattern(
-    r"\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\b"
-    + _NOT_AFTER_NUMBER
-)
-C_BEFORE_CONN = compile_pattern(
-    r"\b(?P<H>\d{1,2})(?::(?P<M>\d{2}))?\s*(?:und|and|bis|to|till|until|oder|or|-)\s*(?:um\s+|at\s+)?$"
-)
-C_WHOLE = compile_pattern(r"^\s*(?:um\s+|at\s+)?(?P<H>\d{1,2})(?:[\s.](?P<M>\d{2}))?\s*$")
 
 _PART_NAMES = (
     ("early", ("frueh", "in aller frueh", "fruehmorgens", "early morning", "early in the morning")),
@@ -91,6 +59,17 @@ _PART_NAMES = (
         ),
     ),
     ("afternoon", ("nachmittag", "nachmittags", "afternoon", "afternoons", "after lunch", "nach dem mittagessen")),
+    (
+        "after_work",
+        (
+            "nach feierabend",
+            "nach dem feierabend",
+            "nach der arbeit",
+            "after work",
+            "after office hours",
+            "after the office",
+        ),
+    ),
     ("evening", ("abend", "abends", "evening", "evenings", "tonight", "heute nacht", "nachts", "at night", "night")),
 )
 
@@ -211,6 +190,13 @@ def _h_oclock(w: Work, m: re.Match[str]) -> bool:
     return _clock(w, m, int(m.group("H")), 0)
 
 
+def _h_before_part(w: Work, m: re.Match[str]) -> bool:
+    h, minute = int(m.group("H")), int(m.group("M") or 0)
+    if not 1 <= h <= 12 or minute > 59:
+        return False
+    return _clock(w, m, h, minute)
+
+
 def _h_part(w: Work, m: re.Match[str]) -> bool:
     p = m.group("p")
     name = _part_name(p)
@@ -297,6 +283,7 @@ TIME_PASSES: Passes = (
     (C_UHR, _h_uhr),
     (C_MERIDIEM, _h_meridiem),
     (C_OCLOCK, _h_oclock),
+    (C_BEFORE_PART, _h_before_part),
     (PART, _h_part),
     (MIDNIGHT, _h_midnight),
     (NOON, _h_noon),

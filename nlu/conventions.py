@@ -5,7 +5,7 @@ tested and changed once:
 
 * bare hour 1-7 means 13-19 (nobody books a haircut at 3 am), unless opening hours decide;
 * parts of the day as windows (früh 08-11, Vormittag 08-12, Mittag 11-14, Nachmittag 12-18,
-  Abend 18-22);
+  Abend 18-22, nach Feierabend / after work 17-22);
 * default opening 08:00-20:00 and Monday-Saturday when the caller gives no hours: used for
   open-ended windows ("ab 16 Uhr" -> until 20:00) and for multi-day windows with a part of day
   ("nächste Woche vormittags" -> Monday 08:00 .. Saturday 12:00).
@@ -26,6 +26,7 @@ PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "midday": (11 * 60, 14 * 60),  # mittags, über Mittag, lunchtime
     "afternoon": (12 * 60, 18 * 60),  # Nachmittag, afternoon
     "evening": (18 * 60, 22 * 60),  # Abend, evening, tonight
+    "after_work": (17 * 60, 22 * 60),  # nach Feierabend, after work: the usual end of work, 17:00, on
 }
 
 #: Without opening hours: the day's bookable span, used for "ab 16 Uhr" (until 20:00) and "bis 12".
@@ -46,7 +47,7 @@ def apply_part_of_day(hour: int, part: str) -> int:
     ("um zwei Uhr nachmittags" -> 14, "morgen früh um acht" -> 8, "abends um sieben" -> 19)."""
     if hour > 12:
         return hour
-    if part in ("afternoon", "evening"):
+    if part in ("afternoon", "evening", "after_work"):
         return hour + 12 if hour < 12 else hour
     if part == "midday":
         return hour + 12 if 1 <= hour <= 6 else hour

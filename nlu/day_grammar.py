@@ -7,8 +7,9 @@ or -1 for the last, ``wd``, ``month``/``year`` or None, ``offset`` 1 for next mo
 ordinal counting a noun, ``n`` and ``noun``: no date),
 "weekday" (``wd`` 0=Monday, ``mode`` bare/this/next/afternext, ``weeks`` counted on), "rel"
 (``offset`` days from today, ``weeks``), "in" (``n``, ``unit`` d/w/m), "weekend", "week", "month"
-(``offset``, ``month``, ``part``), "asap", "now". Patterns run in the order of :data:`DAY_PASSES`,
-most specific first.
+(``offset``, ``month``, ``part``), "asap", "now", "between_years" (:mod:`nlu.day_phrases`; so is
+"dom_in_month", made in :mod:`nlu.when_days`). Patterns run in the order of :data:`DAY_PASSES`, most
+specific first.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from nlu.calendar_words import (
     WEEKDAYS,
 )
 from nlu.day_patterns import (
+    ANY_TIME,
     ASAP,
+    BETWEEN_YEARS,
     D_MONTH,
     DM_NODOT,
     DMY,
@@ -42,6 +45,7 @@ from nlu.day_patterns import (
     WEEKEND,
     YMD_SLASH,
 )
+from nlu.day_phrases import WD_SHORT_DE, h_any_time, h_between_years, h_wd_short_de
 from nlu.grammar_text import Passes, Work, to_int
 from nlu.named_days import NAMED_DAY, named_day_key
 
@@ -307,6 +311,7 @@ def h_now(w: Work, m: re.Match[str]) -> bool:
 
 DAY_PASSES: Passes = (
     (ISO, _h_iso),
+    (BETWEEN_YEARS, h_between_years),  # before named days: "between Christmas and New Year"
     (NAMED_DAY, _h_named_day),  # before dates: "am 2. Weihnachtsfeiertag" is no 2nd of the month
     (NTH_WEEKDAY, _h_nth_weekday),  # before weekdays and months: "am 1. Montag im Dezember"
     (YMD_SLASH, _h_ymd_slash),
@@ -317,6 +322,7 @@ DAY_PASSES: Passes = (
     (DM_NODOT, _h_dm_nodot),
     (REL, _h_rel),
     (WEEKDAY, _h_weekday),
+    (WD_SHORT_DE, h_wd_short_de),  # German calls only (nlu.when_grammar.scan)
     (IN_N, _h_in_n),
     (WEEKEND, _h_weekend),
     (WEEK, _h_week),
@@ -325,4 +331,5 @@ DAY_PASSES: Passes = (
     (DOM, _h_dom),
     (DOM_NODOT, _h_dom),
     (ASAP, _h_asap),
+    (ANY_TIME, h_any_time),
 )

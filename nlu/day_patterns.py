@@ -17,7 +17,9 @@ from nlu.calendar_words import (
 from nlu.grammar_text import compile_pattern
 
 __all__ = [
+    "ANY_TIME",
     "ASAP",
+    "BETWEEN_YEARS",
     "DMY",
     "DM_NODOT",
     "DOM",
@@ -132,4 +134,12 @@ ASAP = compile_pattern(r"""\b(?:so\s+(?:schnell|bald|frueh)\s+wie\s+(?:moeglich|
     |naechstmoeglich\w*|moeglichst\s+(?:bald|schnell|frueh)|fruehestmoeglich\w*|asap
     |as\s+(?:soon|early)\s+as\s+possible|earliest(?:\s+possible)?|(?:next|first)\s+(?:available|free)
     |(?:der|den|dem)\s+naechsten?\s+freien?)\b""")
+# "zwischen den Jahren": the working days between Christmas and New Year, 27-31 December.
+BETWEEN_YEARS = compile_pattern(r"\b(?:zwischen|between)\s+(?:den|the)\s+jahren?\b|\bbetween\s+the\s+years\b")
+# "egal wann", "jederzeit", "any time", "whenever suits": no wish at all, said alone, is the next free
+# time (as "so bald wie möglich"); "Freitag, egal wann" keeps the Friday (the pattern spans the phrase)
+ANY_TIME = compile_pattern(r"""^\s*(?:(?:also|ja|mir|ist|its|it\s+is|really|ganz|echt)\s+)*
+    (?:egal\s+wann|wann\s+(?:auch\s+)?immer|jederzeit|irgendwann|ist\s+(?:mir\s+)?egal|any\s*time|whenever
+    |whatever\s+(?:suits|works)|doesnt\s+matter|dont\s+mind)
+    (?:\s+(?:passt|geht|ist\s+(?:mir\s+)?recht|(?:is\s+)?fine|works|suits|you\s+have|ihnen\s+passt))*\s*$""")
 NOW = compile_pattern(r"\b(?:jetzt|sofort|right\s+now|right\s+away|now)\b")

@@ -60,6 +60,20 @@ _COMPOUND_PART = re.compile(
 )
 # "Montag morgen", "heute Morgen", "am Morgen": the noun (morning), not the adverb (tomorrow).
 _MORGEN_AS_MORNING = re.compile(r"\b(" + "|".join(GERMAN_WEEKDAYS) + r"|heute|morgen|am|jeden)\s+morgen\b")
+# "3 p m", "10 30 a m": speech-to-text spells am/pm as two letters; after a number they are am/pm.
+_SPACED_MERIDIEM = re.compile(r"(?<=\d)\s*\b([ap])\s+m\b")
+# Comparative bounds said as the bound words the grammar reads: "nicht später als 16 Uhr" / "no later
+# than 4" = "spätestens", "nicht früher als" = "frühestens", "später als 4" / "later than 4" = after 4.
+_COMPARATIVE_BOUNDS = (
+    (re.compile(r"\b(?:nicht|no|not)\s+(?:spaeter|later)\s+(?:als|than)\b"), "spaetestens"),
+    (re.compile(r"\b(?:nicht|no|not)\s+(?:frueher|earlier)\s+(?:als|than)\b"), "fruehestens"),
+    (re.compile(r"\b(?:spaeter|later)\s+(?:als|than)\b"), "nach"),
+    (re.compile(r"\b(?:frueher|earlier)\s+(?:als|than)\b"), "vor"),
+)
+# "4ish", "tomorrow @ 3", "3 o clock": what transcripts and LLMs write for "around 4", "at 3", "3 o'clock".
+_ISH = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s?ish\b")
+_AT_SIGN = re.compile(r"\s@\s?")
+_O_CLOCK = re.compile(r"\bo\s+clock\b")
 _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=\s|$)")
 
 
@@ -68,13 +82,17 @@ def prepare(text: object) -> str:
     ("in acht Tagen" -> "in 1 woche", see :mod:`nlu.day_counts`). Pure and fast."""
     s = fold(clean_input(text))
     s = _APOS.sub("", s)
+    s = _O_CLOCK.sub("oclock", _AT_SIGN.sub(" at ", _ISH.sub(r"around \1", s)))
     s = _MERIDIEM.sub(r"\1m", s)
     s = _PUNCT.sub(" ", s)
     s = _LETTER_HYPHEN.sub(" ", s)
     s = _SENTENCE_DOT.sub(" ", s)
     s = _COMPOUND_PART.sub(r"\1 \2\3", s)
     s = _MORGEN_AS_MORNING.sub(r"\1 vormorgens", s)
+    for pattern, bound in _COMPARATIVE_BOUNDS:
+        s = pattern.sub(bound, s)
     s = words_to_digits(s)
+    s = _SPACED_MERIDIEM.sub(r" \1m", s)
     s = rewrite_day_counts(s)
     return squash_spaces(s)
 

@@ -143,7 +143,8 @@ _PHRASES: tuple[tuple[NamedDay | HolidayWeekend | Literal["advent_n"], str], ...
         r"|boxing\s+day|st\s+stephens\s+day",
     ),
     ("new_years_eve", r"s[iy]lvester(?:tag)?|altjahrstag|new\s+years\s+eve"),
-    ("new_years_day", r"neujahr(?:stag)?|new\s+years(?:\s+day)?"),
+    # "New Year" without the s as speech-to-text writes it; "in the new year" is no day
+    ("new_years_day", r"neujahr(?:stag)?|new\s+years(?:\s+day)?|(?<!the\s)new\s+year(?:\s+day)?"),
     ("early_may_bank_holiday", r"(?:early\s+may|may\s+day)\s+bank\s+holiday(?:\s+monday)?"),
     ("spring_bank_holiday", r"(?:late\s+may|spring|whitsun)\s+bank\s+holiday(?:\s+monday)?"),
     ("summer_bank_holiday", r"(?:late\s+summer|summer|august)\s+bank\s+holiday(?:\s+monday)?"),

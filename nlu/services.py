@@ -13,6 +13,7 @@ The index is built once per catalogue; ``match`` runs rapidfuzz's C loops over p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ MARGIN = 6.0
 CANDIDATE_SCORE = 72.0
 #: Aliases up to this many letters are matched only as whole words.
 SHORT_ALIAS = 4
+#: An explanation in brackets in a service's name ("Komplette Umfärbung (Blondierung)"): callers
+#: say the name without it, so the name without it is a name of that service too.
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 
 
 def _is_short(name: str, raw: str) -> bool:
@@ -56,6 +60,9 @@ class ServiceMatcher:
         self._by_token: dict[str, list[int]] = {}
         for i, entry in enumerate(self.entries):
             names = [entry.name, *entry.aliases, entry.id.replace("_", " ").replace("-", " ")]
+            bare = _BRACKETED.sub(" ", entry.name).strip()
+            if bare and bare != entry.name:
+                names.append(bare)
             for name in names:
                 self._add(i, name)
         self._joined = [k.joined for k in self._keys]

@@ -5,6 +5,8 @@ its own spellings ("Fabien", "Mikael"). Order of evidence: exact first/last/full
 then rapidfuzz on each name part; Kölner Phonetik only breaks a tie (or confirms a lone near miss)
 when it points to exactly one person. "egal", "irgendwer", "anyone", "whoever is free", an empty
 value or an LLM placeholder mean *no preference* (kind "any"). Two people named alike -> ambiguous.
+A wish said negated ("nicht Fabian", "bitte nicht wieder zu Fabian", "jemand anderes als Fabian",
+"anyone but James", "not with James") is kind "excluded" with that person as ``entry``: never them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ _ANY_PHRASES = re.compile(
     r"|wer frei ist|jede[rn]?|anyone|anybody|any(?:one| one| body)?|whoever\w*|no preference|doesnt matter|dont care"
     r"|does not matter|either|whichever|no one in particular|nobody in particular|first available|next available"
     r"|der naechste freie|die naechste freie|hauptsache)\b"
+)
+# "nicht Fabian", "bitte nicht wieder zu Fabian", "not James", "no, not with James"
+_NOT_PERSON = re.compile(
+    r"^(?:(?:aber|bitte|bloss|blos|lieber|ja|nein|no|auf\s+keinen\s+fall|please)\s+)*"
+    r"(?:nicht|not|nie|never|kein|keine|keinen)\s+(?P<rest>.+)$"
+)
+# "jemand anderes als Fabian", "alle ausser Fabian", "anyone but James", "someone other than James"
+_OTHER_THAN = re.compile(
+    r"^(?:.*?\s)?(?:ausser|ausser\s+bei|anders\s+als|andere[rsn]?\s+als|but|except(?:\s+for)?|other\s+than)"
+    r"\s+(?P<rest>.+)$"
 )
 _PLACEHOLDERS = frozenset(
     "none null nil undefined unknown unbekannt n/a na - ? any staff mitarbeiter mitarbeiterin stylist "
@@ -72,6 +84,12 @@ class StaffMatcher:
     def match(self, text: object) -> Match:
         """Match a staff wish; see the module docstring for the rules."""
         folded = squash_spaces(fold(clean_input(text)).replace("'", "").replace("’", ""))
+        negated = _NOT_PERSON.match(folded) or _OTHER_THAN.match(folded)
+        if negated is not None:
+            person = self.match(negated.group("rest"))
+            if person.kind == "match" and person.entry is not None:
+                return Match("excluded", person.entry, (person.entry,), person.score)
+            return Match("any", score=100.0)  # "nicht so wichtig", "not fussed": no wish
         if not folded or folded in _PLACEHOLDERS or _ANY_PHRASES.search(folded):
             return Match("any", score=100.0)
         words = [w for w in raw_tokens(folded) if w not in _FILLERS]

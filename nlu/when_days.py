@@ -103,6 +103,13 @@ def _resolve_unit(unit: list[Mention], now: datetime, today: date, issues: list[
         return _period(monday + timedelta(days=a), monday + timedelta(days=b), today, roll=7)
     if m.type == "month":
         return _month(data, today)
+    if m.type == "dom_in_month":
+        y, mo, d = data["y"], data["m"], data["d"]
+        if d > days_in(y, mo):
+            raise Unresolvable("invalid_date")  # "the 31st of next month" when it has 30 days
+        return single_day(date(y, mo, d))  # a day of this month already past stays past ("in_past")
+    if m.type == "between_years":  # "zwischen den Jahren": 27-31 December, this year's until it ends
+        return DaySpan(max(date(today.year, 12, 27), today), date(today.year + 1, 1, 1))
     if m.type == "asap":
         return DaySpan(today, today + timedelta(days=14), from_now="asap")
     if m.type == "now":
@@ -110,17 +117,23 @@ def _resolve_unit(unit: list[Mention], now: datetime, today: date, issues: list[
     raise Unresolvable("invalid_date")
 
 
+def _first_of_month(data: dict[str, Any], today: date) -> date:
+    """The first day of the month a "month" mention names (this, next, or a named month: this
+    year's unless already past, or the year said)."""
+    first_this = today.replace(day=1)
+    if data.get("month") is None:
+        return add_months(first_this, data["offset"])
+    year = data.get("year") or today.year
+    first = date(year, data["month"], 1)
+    if data.get("year") is None and first < first_this:
+        first = date(year + 1, data["month"], 1)
+    return first
+
+
 def _month(data: dict[str, Any], today: date) -> DaySpan:
     """Months: "nächsten Monat", "im Dezember", "Ende des Monats" (from the 25th), "Anfang
     Dezember" (1st-10th), "Mitte Januar" (11th-20th)."""
-    first_this = today.replace(day=1)
-    if data.get("month") is None:
-        first = add_months(first_this, data["offset"])
-    else:
-        year = data.get("year") or today.year
-        first = date(year, data["month"], 1)
-        if data.get("year") is None and first < first_this:
-            first = date(year + 1, data["month"], 1)
+    first = _first_of_month(data, today)
     last_day = days_in(first.year, first.month)
     part = data.get("part")
     if part == "early":
@@ -178,10 +191,35 @@ def _pair_days(text: str, days: list[Mention]) -> list[list[Mention]]:
     return units
 
 
+_MONTH_GLUE = frozenset("of des im in the".split())
+
+
+def _days_of_months(text: str, days: list[Mention], today: date) -> list[Mention]:
+    """A day of the month said with its month reference is that day of that month: "am 5.
+    nächsten Monats", "the 5th of next month", "am 25. diesen Monats" (not the whole month, and
+    not simply the next 5th). The pair becomes one "dom_in_month" mention (``y``, ``m``, ``d``)."""
+    out = list(days)
+    for dm in days:
+        if dm.type != "dm" or dm.data.get("m") is not None or dm not in out:
+            continue
+        for month in days:
+            if month.type != "month" or month.data.get("part") is not None or month.start < dm.end:
+                continue
+            if any(word not in _MONTH_GLUE for word in gap_words(text, dm, month)):
+                continue
+            first = _first_of_month(month.data, today)
+            merged = Mention(
+                dm.cat, "dom_in_month", dm.start, month.end, {"y": first.year, "m": first.month, "d": dm.data["d"]}
+            )
+            out = [merged if x is dm else x for x in out if x is not month]
+            break
+    return out
+
+
 def resolve_days(text: str, days: list[Mention], now: datetime, today: date, issues: list[str]) -> DaySpan | None:
     if not days:
         return None
-    days = drop_negated(text, days)
+    days = _days_of_months(text, drop_negated(text, days), today)
     # a "now" mention, or an ordinal counting a noun ("zum dritten Mal"), only counts when nothing
     # else was said (and the latter then asks back: "not_a_date")
     if len(days) > 1:

@@ -36,8 +36,11 @@ _LEAD_FILLERS = frozenset(
 START_LEADS = frozenset("ab nach after from seit fruehestens starting since".split())
 END_LEADS = frozenset("bis vor before until till til by spaetestens".split())
 RANGE_LEADS = frozenset("zwischen between von vom from".split())
-_NEGATIONS = frozenset("nicht not kein keinen keine nie never statt anstatt anstelle".split())
-_NEGATION_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
+# "außer Montag", "except Monday", "apart from Monday", "bis auf Montag": the day is excluded, as "nicht"
+_NEGATIONS = frozenset("nicht not kein keinen keine nie never statt anstatt anstelle ausser except excluding".split())
+_NEGATION_PAIRS = frozenset(
+    {("instead", "of"), ("rather", "than"), ("apart", "from"), ("other", "than"), ("bis", "auf"), ("but", "not")}
+)
 
 
 def lead_word(text: str, m: Mention) -> tuple[str | None, bool]:

@@ -18,8 +18,8 @@ from nlu.when_reading import (
     START_LEADS,
     Unresolvable,
     bound_word,
-    drop_negated,
     gap_words,
+    is_negated,
     lead_word,
 )
 
@@ -46,14 +46,16 @@ _TIME_RANGE_CONN = frozenset("und and bis to till until - oder or".split())
 
 def resolve_times(text: str, times: list[Mention]) -> TimeWish | None:
     """The time wish of a phrase's time mentions (None when there are none): an offset from now wins;
-    rejected mentions drop out ("nicht um 10 sondern um 11"); two clocks joined by "bis"/"und"
+    rejected mentions drop out ("nicht um 10 sondern um 11"; only refused times: None); two clocks joined by "bis"/"und"
     after "zwischen" are a range; a clock after "ab"/"bis" an open bound."""
     if not times:
         return None
     offsets = [t for t in times if t.type == "offset"]
     if offsets:
         return TimeWish("offset", minutes=offsets[-1].data["minutes"])
-    times = drop_negated(text, times)
+    times = [t for t in times if not is_negated(text, t)]
+    if not times:
+        return None  # every time said was refused ("Dienstag, nur nicht um 10"): the day alone
     parts = [t for t in times if t.type == "part"]
     clocks = [t for t in times if t.type == "clock"]
     part = parts[-1].data["part"] if parts else None

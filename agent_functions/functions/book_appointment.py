@@ -21,7 +21,7 @@ from agent_functions.functions.visits import book_visit_reply, understand_visit
 from agent_functions.functions.wish import understand_wish
 from agent_functions.replies import Reply, appointment_data, slot_data
 from agent_functions.speech import capital, say_when
-from agent_functions.understanding import customer_name, customer_phone, text_arg
+from agent_functions.understanding import customer_name, customer_phone, phone_unreadable, text_arg
 from booking_core.customers import customer_name_by_phone
 from booking_core.domain import CustomerInput, SlotRequest
 from booking_core.errors import SlotUnavailable
@@ -52,6 +52,8 @@ async def book_appointment(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
             ),
             {**wish.data, "missing": ["date", "time"]},
         )
+    if phone_unreadable(ctx, args):
+        return _ask_phone(ctx, wish.data)
     if visit:
         name, phone = await _customer(ctx, args)
         if name is None:
@@ -109,6 +111,20 @@ def _ask_name(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
         "needs_clarification",
         ctx.say("Auf welchen Namen darf ich den Termin eintragen?", "What name shall I put the appointment under?"),
         {**data, "missing": ["customer_name"]},
+    )
+
+
+def _ask_phone(ctx: FunctionContext, data: dict[str, Any]) -> Reply:
+    """A phone number that is not one: ask again, book nothing (the caller's own number is not what
+    they said)."""
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            "Die Telefonnummer habe ich leider nicht vollständig verstanden. Können Sie sie bitte noch einmal "
+            "Ziffer für Ziffer sagen?",
+            "I didn't quite catch that phone number. Could you say it again, digit by digit?",
+        ),
+        {**data, "missing": ["customer_phone"]},
     )
 
 
@@ -207,6 +223,8 @@ async def confirm_booking(ctx: FunctionContext, args: dict[str, Any]) -> Reply:
     phone = phone or customer_phone(ctx, args)
     if name is None and phone is not None:
         name = await customer_name_by_phone(ctx.services.db, ctx.tenant.id, phone)
+    if phone_unreadable(ctx, args):
+        return _ask_phone(ctx, {})
     email = text_arg(args, "customer_email")
     if email is not None and valid_email(email) is None:
         return _ask_email(ctx, {})

@@ -14,6 +14,7 @@ from agent_functions.call_memory import recall_offers, remember_offers
 from agent_functions.functions.appointment_pick import pick_appointment
 from agent_functions.functions.base import FunctionContext, handler
 from agent_functions.functions.group_cancel import cancel_group_reply, wants_whole_series
+from agent_functions.functions.move_anchor import anchor_move
 from agent_functions.functions.offer_memory import matching_offer
 from agent_functions.functions.offer_speech import speak_appointment, unavailable_reply, with_staff
 from agent_functions.functions.package_speech import cancelled_sentence, package_data
@@ -136,6 +137,7 @@ async def reschedule_appointment(ctx: FunctionContext, args: dict[str, Any]) -> 
     assert view is not None
     booking, tenant = ctx.services.booking, ctx.tenant
     staff_text = text_arg(args, "staff") or view.staff_id
+    args = anchor_move(ctx, args, view.start.astimezone(ctx.zone))
     wish = understand_wish(ctx, args, prefix="new_", service_text=view.service_id, staff_text=staff_text)
     data: dict[str, Any] = {**wish.data, "appointment": appointment_data(view, tenant)}
     if wish.clarification is not None:

@@ -57,6 +57,8 @@ def understand_wish(
 ) -> Wish:
     service = understand_service(ctx, service_text if service_text is not None else text_arg(args, "service"))
     staff = understand_staff(ctx, staff_text if staff_text is not None else text_arg(args, "staff"))
+    if staff.excluded is not None and service.item is not None:
+        staff = _other_than(ctx, service.item, staff)
     when = understand_when(ctx, args, prefix)
     data = {"request": request_data(ctx, service, staff, when)}
     wish = Wish(service, staff, when, None, data)
@@ -94,6 +96,8 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
             {**data, "missing": ["service"]},
         )
+    if staff.excluded is not None and staff.item is None:
+        return _not_them(ctx, service.item, staff, data)
     if staff.unclear:
         if staff.candidates:
             names = [first_name(c.name) for c in staff.candidates]
@@ -134,6 +138,9 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
         which_day = which_day_reply(ctx, when, data, prefix) if when is not None else None
         if which_day is not None:
             return which_day  # a stale-year date with two readings, or a weekday that does not fit the date
+        impossible = _impossible_when(ctx, when, data, prefix) if when is not None else None
+        if impossible is not None:
+            return impossible
         if when is not None and "ambiguous_past_date" in when.issues:
             return Reply(
                 "needs_clarification",
@@ -152,6 +159,62 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             "needs_clarification",
             ctx.say("An welchem Tag soll das sein?", "Which day would that be?"),
             {**data, "missing": [f"{prefix}date"]},
+        )
+    return None
+
+
+def _other_than(ctx: FunctionContext, service: Service, staff: Choice) -> Choice:
+    """ "Nicht Fabian": the one other person who does the service, else the others to choose from
+    (a slot search cannot leave one person out, so the caller picks; never the one refused)."""
+    others = tuple(m for m in qualified_staff(ctx, service) if m.id != staff.excluded.id)
+    if len(others) == 1:
+        return Choice(item=others[0], heard=staff.heard)
+    return Choice(candidates=others[:3], heard=staff.heard, excluded=staff.excluded)
+
+
+def _not_them(ctx: FunctionContext, service: Service, staff: Choice, data: dict[str, Any]) -> Reply:
+    """Ask whom instead of the person refused, or say that only they do the service."""
+    them = first_name(staff.excluded.name)
+    if staff.candidates:
+        names = [first_name(m.name) for m in staff.candidates]
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                f"Gern, dann nicht bei {them}. Möchten Sie zu {join_words(names, 'de')}?",
+                f"Of course, not with {them}. Would you like {join_words(names, 'en')}?",
+            ),
+            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in staff.candidates]},
+        )
+    return Reply(
+        "needs_clarification",
+        ctx.say(
+            f"{say_service(service.name, 'de')} macht bei uns leider nur {them}. Soll ich trotzdem bei {them} schauen?",
+            f"I'm afraid only {them} does {say_service(service.name, 'en')} here. Shall I look with {them} after all?",
+        ),
+        {**data, "missing": ["staff"], "options": [ref(staff.excluded.id, staff.excluded.name)]},
+    )
+
+
+def _impossible_when(ctx: FunctionContext, when: When, data: dict[str, Any], prefix: str) -> Reply | None:
+    """A day or time that cannot exist ("31.11.", "the 30th of February", "14:75"): say so, so
+    the caller knows what to correct, instead of asking for day and time as if nothing was said."""
+    if "invalid_date" in when.issues:
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Dieses Datum gibt es nicht im Kalender. Welchen Tag meinen Sie?",
+                "There's no such date in the calendar. Which day did you mean?",
+            ),
+            {**data, "missing": [f"{prefix}date"]},
+        )
+    if "invalid_time" in when.issues:
+        return Reply(
+            "needs_clarification",
+            ctx.say(
+                "Diese Uhrzeit gibt es nicht. Um wie viel Uhr möchten Sie kommen?",
+                "That isn't a time on the clock. What time would you like?",
+            ),
+            {**data, "missing": [f"{prefix}time"]},
         )
     return None
 

@@ -41,6 +41,7 @@ from agent_functions.bench.generate import (
     STAFF_NAMES,
     tenant_number,
 )
+from agent_functions.bench.lean_client import LeanClient
 from agent_functions.client import Answer, FunctionClient
 from agent_functions.server_process import ServerProcess
 
@@ -131,7 +132,7 @@ class SimulatedCall:
 
     def __init__(
         self,
-        client: FunctionClient,
+        client: FunctionClient | LeanClient,
         load: Load,
         rnd: random.Random,
         index: int,
@@ -215,12 +216,12 @@ class MemoryWatch:
     The watch runs on the cores it measures, so it is kept cheap: the process list is looked up once a
     second (psutil's `children()` reads every process's /proc/PID/stat), RSS is read every `every_s`
     (/proc/PID/statm, a few microseconds), and PSS (/proc/PID/smaps_rollup, which walks the page tables:
-    ~6 ms per worker) once a second and whenever the RSS sum passes its peak so far by 1 MiB, when the PSS
+    ~6 ms per worker) every `pss_every_s` and whenever the RSS sum passes its peak so far by 1 MiB, when the PSS
     peak can move. Before (every 0.1 s, both, list looked up each time) it took ~0.6 ms of CPU per function call at
     `--think-ms 0`, more than the client's own requests (benchmarks/README.md, "Capacity").
     """
 
-    def __init__(self, server: ServerProcess, every_s: float = 0.1, pss_every_s: float = 1.0) -> None:
+    def __init__(self, server: ServerProcess, every_s: float = 0.1, pss_every_s: float = 5.0) -> None:
         self.server = server
         self.every_s = every_s
         self.pss_every_s = pss_every_s
@@ -292,7 +293,7 @@ async def drive(server: ServerProcess, config: BenchConfig) -> tuple[Load, float
     load = Load()
     rnd = random.Random(config.seed)
     numbers = [tenant_number(i) for i in range(config.tenants)]
-    async with FunctionClient(server.url, KEY, timeout_s=60) as client:
+    async with LeanClient(server.url, KEY, timeout_s=60) as client:
         for _ in range(10):  # warm up every worker's pools and caches; not measured
             await SimulatedCall(client, Load(), random.Random(rnd.random()), -1, 0).run()
         deadline = time.perf_counter() + config.duration_s

@@ -41,7 +41,6 @@ from agent_functions.bench.generate import (
     STAFF_NAMES,
     tenant_number,
 )
-from agent_functions.bench.lean_client import LeanClient
 from agent_functions.client import Answer, FunctionClient
 from agent_functions.server_process import ServerProcess
 
@@ -132,7 +131,7 @@ class SimulatedCall:
 
     def __init__(
         self,
-        client: FunctionClient | LeanClient,
+        client: FunctionClient,
         load: Load,
         rnd: random.Random,
         index: int,
@@ -293,7 +292,7 @@ async def drive(server: ServerProcess, config: BenchConfig) -> tuple[Load, float
     load = Load()
     rnd = random.Random(config.seed)
     numbers = [tenant_number(i) for i in range(config.tenants)]
-    async with LeanClient(server.url, KEY, timeout_s=60) as client:
+    async with FunctionClient(server.url, KEY, timeout_s=60) as client:
         for _ in range(10):  # warm up every worker's pools and caches; not measured
             await SimulatedCall(client, Load(), random.Random(rnd.random()), -1, 0).run()
         deadline = time.perf_counter() + config.duration_s

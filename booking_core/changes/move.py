@@ -79,7 +79,8 @@ async def _move(
         if wish.not_qualified:
             raise Refused(Refusal("not_qualified"))
         order = [requested] if requested else first_then(appt.staff_id, wish.qualified)
-        order = await holds.held_first(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
+        # the call's hold, consumed by the move (its DELETE is undone when the move is refused)
+        order = await holds.take(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
         old_segments = (
             await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
         ).all()
@@ -95,8 +96,6 @@ async def _move(
         await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
         cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
         new_view = await replace_plan(session, ctx, appt, plan, cust, old_view, decision, reason, service=service)
-        if ctx.call_id:
-            await holds.drop(session, tenant.id, ctx.call_id)
     return new_view, decision
 
 

@@ -21,7 +21,7 @@ from booking_core.intervals import Interval
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus
 
-__all__ = ["load_busy", "segment_view", "view", "views"]
+__all__ = ["load_busy", "parts", "segment_view", "view", "views"]
 
 # Longest stretch one busy row can cover; lets the busy query range over the start column of
 # ix_appointment_segments_live_busy (migration 0013: live staff-busy rows, every column the query reads).
@@ -181,6 +181,22 @@ async def views(
         for c in (await session.scalars(select(m.Customer).where(m.Customer.id.in_(chunk)))).all():
             customers[c.id] = c
     return [view(cal, a, segs[a.id], customers.get(a.customer_id) if a.customer_id else None) for a in appts]
+
+
+async def parts(
+    session: AsyncSession, appointment: m.Appointment
+) -> tuple[list[m.AppointmentSegment], m.Customer | None]:
+    """One appointment's segment rows and customer row (None without one), for `view`: two round trips
+    at most (the customer comes from the session's identity map when it was read already)."""
+    segments = list(
+        (
+            await session.scalars(
+                select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appointment.id)
+            )
+        ).all()
+    )
+    customer = await session.get(m.Customer, appointment.customer_id) if appointment.customer_id else None
+    return segments, customer
 
 
 def view(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, lifecycle, package_credits
-from booking_core.booking_store import views
+from booking_core.booking_store import parts, view, views
 from booking_core.changes import versions
 from booking_core.changes.allowance import decide
 from booking_core.changes.status import set_status
@@ -79,9 +79,10 @@ async def cancel_row(
     overridden = override_policy and not decision.allowed
     if not decision.allowed and not overridden:
         raise PolicyDenied(decision)
-    old = (await views(session, ctx.cal, [appt]))[0]
+    segments, customer = await parts(session, appt)
+    old = view(ctx.cal, appt, segments, customer)
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
-    new = (await views(session, ctx.cal, [appt]))[0]
+    new = view(ctx.cal, appt, segments, customer)  # the same rows (segments only stop being live) read once
     if ctx.tenant.packages_for(appt.service_id):  # a credit it used comes back when the policy allows it free
         free = decision.allowed and decision.fee == 0  # (an owner's override of a refusal keeps it used)
         card = await package_credits.refund_credit(session, ctx, appt.id, free=free)

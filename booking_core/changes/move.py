@@ -92,9 +92,9 @@ async def _move(
         plan = bookable_plan(board, service, start, order, ctx.rules, wish.others)
         if plan is None:
             raise Refused(why_not(ctx, wish, start))
-        old_view = (await views(session, ctx.cal, [appt]))[0]
-        await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
         cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
+        old_view = view(ctx.cal, appt, old_segments, cust)  # the segments read above, not read again
+        await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
         new_view = await replace_plan(session, ctx, appt, plan, cust, old_view, decision, reason, service=service)
     return new_view, decision
 

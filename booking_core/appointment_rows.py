@@ -9,7 +9,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle, package_credits
@@ -18,10 +20,11 @@ from booking_core.booking_store import view
 from booking_core.customers import fold_name
 from booking_core.domain import AppointmentView, appointment_to_dict
 from booking_core.records import audit, outbox
-from booking_core.references import new_reference
+from booking_core.references import CHECKED_ATTEMPTS, candidate
 from booking_core.request import BookingContext
 from booking_core.slots import Plan
 from booking_core.storage import models as m
+from booking_core.storage.db import dialect_insert
 from booking_core.tenant_config import Service
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 
@@ -53,35 +56,60 @@ async def insert_appointment(
     member = ctx.cal.staff[plan[0].staff_id]
     start = from_minute(plan[0].start)
     call_id = ctx.call_id
-    appt = m.Appointment(
-        id=str(uuid.uuid4()),
-        tenant_id=tenant.id,
-        reference=reference or await new_reference(session, tenant.id),
-        service_id=service.id,
-        staff_id=member.id,
-        customer_id=customer.id if customer else None,
-        status=status,
-        start=start,
-        end=from_minute(max(p.end for p in plan)),
-        price=member.prices.get(service.id, service.price),
-        currency=tenant.currency,
-        notes=notes,
-        call_id=call_id,
-        idempotency_key=_idempotency_key(call_id, service.id, member.id, start, customer)
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "tenant_id": tenant.id,
+        "reference": reference,
+        "service_id": service.id,
+        "staff_id": member.id,
+        "customer_id": customer.id if customer else None,
+        "status": status,
+        "start": start,
+        "end": from_minute(max(p.end for p in plan)),
+        "price": member.prices.get(service.id, service.price),
+        "currency": tenant.currency,
+        "notes": notes,
+        "call_id": call_id,
+        "idempotency_key": _idempotency_key(call_id, service.id, member.id, start, customer)
         if call_id and idempotent
         else None,
-        reschedule_count=0,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-        series_id=series_id,
-        visit_id=visit_id,
-    )
-    session.add(appt)
-    await session.flush()
+        "reschedule_count": 0,
+        "version": 1,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "series_id": series_id,
+        "visit_id": visit_id,
+    }
+    await _insert_row(session, values)
+    appt = m.Appointment(**values)  # the row as written, outside the session (callers read its columns)
     rows = segment_rows(tenant.id, appt.id, plan, live=status not in lifecycle.RELEASING)
     session.add_all(rows)
     await session.flush()
     return appt, rows
+
+
+async def _insert_row(session: AsyncSession, values: dict[str, Any]) -> None:
+    """INSERT the appointment row. Without a reference, each `references.candidate` is tried in the
+    INSERT itself (ON CONFLICT on (tenant, reference) DO NOTHING RETURNING: one round trip when the
+    code is free, no SELECT before) until one is free; any other conflict (the idempotency key) raises
+    IntegrityError as before."""
+    table = cast(Table, m.Appointment.__table__)
+    if values["reference"] is not None:
+        await session.execute(insert(table).values(values))
+        return
+    dialect = session.get_bind().dialect.name
+    for attempt in range(CHECKED_ATTEMPTS):
+        values["reference"] = candidate(attempt)
+        statement = (
+            dialect_insert(dialect, table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "reference"])
+            .returning(table.c.id)
+        )
+        if (await session.execute(statement)).first() is not None:
+            return
+    values["reference"] = candidate(CHECKED_ATTEMPTS)
+    await session.execute(insert(table).values(values))
 
 
 async def insert_recorded(

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, column, insert, select, true, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle, package_credits
@@ -19,6 +19,7 @@ from booking_core.availability import from_minute
 from booking_core.booking_store import view
 from booking_core.customers import fold_name
 from booking_core.domain import AppointmentView, appointment_to_dict
+from booking_core.layout import AppointmentSegment
 from booking_core.records import audit, outbox
 from booking_core.references import CHECKED_ATTEMPTS, candidate
 from booking_core.request import BookingContext
@@ -80,36 +81,61 @@ async def insert_appointment(
         "series_id": series_id,
         "visit_id": visit_id,
     }
-    await _insert_row(session, values)
-    appt = m.Appointment(**values)  # the row as written, outside the session (callers read its columns)
-    rows = segment_rows(tenant.id, appt.id, plan, live=status not in lifecycle.RELEASING)
-    session.add_all(rows)
-    await session.flush()
-    return appt, rows
+    await session.flush()  # rows the session holds go first (the customer's email, a package card)
+    segments = [_segment_values(tenant.id, values["id"], p, live=status not in lifecycle.RELEASING) for p in plan]
+    await _insert_rows(session, values, segments)
+    # the rows as written, outside the session (callers read their columns)
+    return m.Appointment(**values), [m.AppointmentSegment(**row) for row in segments]
 
 
-async def _insert_row(session: AsyncSession, values: dict[str, Any]) -> None:
-    """INSERT the appointment row. Without a reference, each `references.candidate` is tried in the
-    INSERT itself (ON CONFLICT on (tenant, reference) DO NOTHING RETURNING: one round trip when the
-    code is free, no SELECT before) until one is free; any other conflict (the idempotency key) raises
-    IntegrityError as before."""
+async def _insert_rows(session: AsyncSession, values: dict[str, Any], segments: list[dict[str, Any]]) -> None:
+    """INSERT the appointment row and its segment rows. Without a reference, each `references.candidate`
+    is tried in the INSERT itself (ON CONFLICT on (tenant, reference) DO NOTHING: no SELECT before)
+    until one is free; any other conflict (the idempotency key, the segments' exclusion constraint)
+    raises IntegrityError as before. On PostgreSQL both tables are written by one statement (the
+    appointment's INSERT a CTE the segments are selected from: nothing when the code was taken)."""
     table = cast(Table, m.Appointment.__table__)
-    if values["reference"] is not None:
-        await session.execute(insert(table).values(values))
-        return
     dialect = session.get_bind().dialect.name
-    for attempt in range(CHECKED_ATTEMPTS):
-        values["reference"] = candidate(attempt)
-        statement = (
-            dialect_insert(dialect, table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["tenant_id", "reference"])
-            .returning(table.c.id)
-        )
-        if (await session.execute(statement)).first() is not None:
+    given = values["reference"] is not None
+    for attempt in range(CHECKED_ATTEMPTS + 1):
+        if not given:
+            values["reference"] = candidate(attempt)
+        head = dialect_insert(dialect, table).values(values)
+        if not given and attempt < CHECKED_ATTEMPTS:  # checked: a code taken writes nothing, try the next
+            head = head.on_conflict_do_nothing(index_elements=["tenant_id", "reference"])
+        if dialect == "postgresql":
+            if len((await session.execute(_with_segments(head, segments))).all()) == len(segments):
+                return
+        elif (await session.execute(head.returning(table.c.id))).first() is not None:
+            await session.execute(insert(_SEGMENTS), segments)
             return
-    values["reference"] = candidate(CHECKED_ATTEMPTS)
-    await session.execute(insert(table).values(values))
+    raise AssertionError("the last code is written unchecked")  # pragma: no cover
+
+
+_SEGMENTS = cast(Table, m.AppointmentSegment.__table__)
+_SEGMENT_COLUMNS = (
+    "tenant_id",
+    "staff_id",
+    "key",
+    "name",
+    "position",
+    "start",
+    "end",
+    "busy_until",
+    "staff_busy",
+    "live",
+)
+
+
+def _with_segments(head: Any, segments: list[dict[str, Any]]) -> Any:
+    """INSERT INTO appointment_segments SELECT ... FROM (the appointment's INSERT ... RETURNING id) CROSS
+    JOIN (VALUES the segments) RETURNING id: one row per segment written, none when `head` wrote nothing."""
+    booked = head.returning(m.Appointment.__table__.c.id).cte("booked")
+    plan = values(*(column(c, _SEGMENTS.c[c].type) for c in _SEGMENT_COLUMNS), name="plan").data(
+        [tuple(row[c] for c in _SEGMENT_COLUMNS) for row in segments]
+    )
+    source = select(booked.c.id, *(plan.c[c] for c in _SEGMENT_COLUMNS)).select_from(booked.join(plan, true()))
+    return insert(_SEGMENTS).from_select(["appointment_id", *_SEGMENT_COLUMNS], source).returning(_SEGMENTS.c.id)
 
 
 async def insert_recorded(
@@ -148,19 +174,20 @@ def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: dateti
 
 def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:
     """The `appointment_segments` rows of a plan; `live` False for appointments that free the staff."""
-    return [
-        m.AppointmentSegment(
-            appointment_id=appointment_id,
-            tenant_id=tenant_id,
-            staff_id=p.staff_id,
-            key=p.key,
-            name=p.name,
-            position=p.position,
-            start=from_minute(p.start),
-            end=from_minute(p.end),
-            busy_until=from_minute(p.busy_until),
-            staff_busy=p.staff_busy,
-            live=live,
-        )
-        for p in plan
-    ]
+    return [m.AppointmentSegment(**_segment_values(tenant_id, appointment_id, p, live)) for p in plan]
+
+
+def _segment_values(tenant_id: str, appointment_id: str, p: AppointmentSegment, live: bool) -> dict[str, Any]:
+    return {
+        "appointment_id": appointment_id,
+        "tenant_id": tenant_id,
+        "staff_id": p.staff_id,
+        "key": p.key,
+        "name": p.name,
+        "position": p.position,
+        "start": from_minute(p.start),
+        "end": from_minute(p.end),
+        "busy_until": from_minute(p.busy_until),
+        "staff_busy": p.staff_busy,
+        "live": live,
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, lifecycle, package_credits
@@ -15,7 +15,7 @@ from booking_core.changes import versions
 from booking_core.changes.allowance import decide
 from booking_core.changes.status import set_status
 from booking_core.domain import AppointmentView, PolicyDecision, appointment_to_dict
-from booking_core.errors import InvalidTransition, PolicyDenied
+from booking_core.errors import InvalidTransition, NotFound, PolicyDenied
 from booking_core.records import audit, outbox
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
@@ -43,9 +43,38 @@ async def cancel(
     Raises NotFound, ChangedMeanwhile, InvalidTransition (not cancellable), PolicyDenied, ValueError
     (an override without a reason)."""
     async with versions.compare_and_set(expected_version), ctx.db.write() as session:
-        appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
+        appt, segments, customer = await _row_and_parts(session, ctx.tenant.id, appointment_id)
         versions.check(appt, expected_version)
-        return await cancel_row(session, ctx, appt, reason, override_policy=override_policy)
+        return await cancel_row(session, ctx, appt, reason, override_policy=override_policy, read=(segments, customer))
+
+
+async def _row_and_parts(
+    session: AsyncSession, tenant_id: str, id_or_reference: str
+) -> tuple[m.Appointment, list[m.AppointmentSegment], m.Customer | None]:
+    """`appointments.row_or_raise` with the appointment's segments and customer (`booking_store.parts`)
+    in one SELECT (outer joins). Raises NotFound."""
+    key = (id_or_reference or "").strip()
+    if not key:
+        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
+    first = (
+        select(m.Appointment.id)
+        .where(
+            m.Appointment.tenant_id == tenant_id, or_(m.Appointment.id == key, m.Appointment.reference == key.upper())
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = (
+        await session.execute(
+            select(m.Appointment, m.AppointmentSegment, m.Customer)
+            .outerjoin(m.AppointmentSegment, m.AppointmentSegment.appointment_id == m.Appointment.id)
+            .outerjoin(m.Customer, m.Customer.id == m.Appointment.customer_id)
+            .where(m.Appointment.id == first)
+        )
+    ).all()
+    if not rows:
+        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
+    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
 
 
 async def cancel_row(
@@ -56,12 +85,14 @@ async def cancel_row(
     *,
     override_policy: bool = False,
     offer: bool = True,
+    read: tuple[list[m.AppointmentSegment], m.Customer | None] | None = None,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
     A package credit the appointment used is given back when the policy allows the cancel without a
     fee, and stays used when it asks one or refused it (`AppointmentView.package` says which).
     `offer`: offer the freed time to the waitlist now (a group cancel offers once, after all of it).
+    `read`: the appointment's segments and customer when read with it (else read here).
 
     `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
     the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
@@ -79,7 +110,7 @@ async def cancel_row(
     overridden = override_policy and not decision.allowed
     if not decision.allowed and not overridden:
         raise PolicyDenied(decision)
-    segments, customer = await parts(session, appt)
+    segments, customer = read if read is not None else await parts(session, appt)
     old = view(ctx.cal, appt, segments, customer)
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
     new = view(ctx.cal, appt, segments, customer)  # the same rows (segments only stop being live) read once

@@ -12,20 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import holds, package_credits
-from booking_core.appointment_rows import insert_appointment
+from booking_core.appointment_rows import insert_booking
 from booking_core.availability import from_minute, to_minute
-from booking_core.booking_store import view, views
+from booking_core.booking_store import views
 from booking_core.changes import Refused
 from booking_core.customers import customer_for, existing_customer, same_name
 from booking_core.domain import AppointmentView, CustomerInput, SlotRequest, appointment_to_dict
 from booking_core.errors import DomainError
-from booking_core.records import audit, outbox
+from booking_core.records import outbox
 from booking_core.refusals import Refusal
 from booking_core.request import BookingContext, Wish
 from booking_core.search import refusal, why_not
 from booking_core.slots import bookable_plan
 from booking_core.storage import models as m
-from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
+from booking_core.vocabulary import AppointmentStatus, OutboxTopic
 
 __all__ = ["book"]
 
@@ -83,13 +83,7 @@ async def _book(
         if plan is None:
             raise Refused(why_not(ctx, wish, start))
         cust = await customer_for(session, tenant.id, customer, ctx.now)
-        appt, segments = await insert_appointment(session, ctx, service, plan, cust, notes=notes)
-        v = view(ctx.cal, appt, segments, cust)
-        if cust is not None and tenant.packages_for(service.id):  # the one query more, only then
-            v = replace(
-                v, package=await package_credits.use_credit(session, ctx, service.id, cust.id, appt.id, v.start)
-            )
-        audit(session, ctx, appt.id, AuditAction.CREATED, old=None, new=appointment_to_dict(v), reason=None)
+        v = await insert_booking(session, ctx, service, plan, cust, notes)
         await outbox(session, ctx, OutboxTopic.APPOINTMENT_CREATED, appointment_to_dict(v))
     return v, True
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, column, insert, literal, select, true, values
+from sqlalchemy import Table, insert, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import lifecycle, package_credits
@@ -151,14 +151,13 @@ _SEGMENT_COLUMNS = (
 
 
 def _with_segments(head: Any, segments: list[dict[str, Any]], logged: dict[str, Any] | None) -> Any:
-    """INSERT INTO appointment_segments SELECT ... FROM (the appointment's INSERT ... RETURNING id) CROSS
-    JOIN (VALUES the segments) RETURNING id: one row per segment written, none when `head` wrote nothing;
-    with `logged`, the audit row too (a CTE selecting it once per appointment written)."""
+    """INSERT INTO appointment_segments SELECT the appointment's id (its INSERT ... RETURNING id as a CTE)
+    with each segment's columns, RETURNING id: one row per segment written, none when `head` wrote
+    nothing; with `logged`, the audit row too (a CTE selecting it once per appointment written)."""
     booked = head.returning(m.Appointment.__table__.c.id).cte("booked")
-    plan = values(*(column(c, _SEGMENTS.c[c].type) for c in _SEGMENT_COLUMNS), name="plan").data(
-        [tuple(row[c] for c in _SEGMENT_COLUMNS) for row in segments]
-    )
-    source = select(booked.c.id, *(plan.c[c] for c in _SEGMENT_COLUMNS)).select_from(booked.join(plan, true()))
+    # one SELECT of literals per segment (a VALUES list would do, but SQLAlchemy compiles it afresh each time)
+    rows = [select(booked.c.id, *(literal(row[c], _SEGMENTS.c[c].type) for c in _SEGMENT_COLUMNS)) for row in segments]
+    source = rows[0] if len(rows) == 1 else union_all(*rows)
     statement = insert(_SEGMENTS).from_select(["appointment_id", *_SEGMENT_COLUMNS], source)
     if logged is not None:
         row = select(*(literal(v, _AUDIT.c[k].type) for k, v in logged.items())).select_from(booked)

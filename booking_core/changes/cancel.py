@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, lifecycle, package_credits
-from booking_core.booking_store import parts, view, views
+from booking_core.booking_store import parts, row_and_parts, view, views
 from booking_core.changes import versions
 from booking_core.changes.allowance import decide
 from booking_core.changes.status import set_status
 from booking_core.domain import AppointmentView, PolicyDecision, appointment_to_dict
-from booking_core.errors import InvalidTransition, NotFound, PolicyDenied
+from booking_core.errors import InvalidTransition, PolicyDenied
 from booking_core.records import audit, outbox
 from booking_core.request import BookingContext
 from booking_core.storage import models as m
@@ -43,38 +43,9 @@ async def cancel(
     Raises NotFound, ChangedMeanwhile, InvalidTransition (not cancellable), PolicyDenied, ValueError
     (an override without a reason)."""
     async with versions.compare_and_set(expected_version), ctx.db.write() as session:
-        appt, segments, customer = await _row_and_parts(session, ctx.tenant.id, appointment_id)
+        appt, segments, customer = await row_and_parts(session, ctx.tenant.id, appointment_id)
         versions.check(appt, expected_version)
         return await cancel_row(session, ctx, appt, reason, override_policy=override_policy, read=(segments, customer))
-
-
-async def _row_and_parts(
-    session: AsyncSession, tenant_id: str, id_or_reference: str
-) -> tuple[m.Appointment, list[m.AppointmentSegment], m.Customer | None]:
-    """`appointments.row_or_raise` with the appointment's segments and customer (`booking_store.parts`)
-    in one SELECT (outer joins). Raises NotFound."""
-    key = (id_or_reference or "").strip()
-    if not key:
-        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
-    first = (
-        select(m.Appointment.id)
-        .where(
-            m.Appointment.tenant_id == tenant_id, or_(m.Appointment.id == key, m.Appointment.reference == key.upper())
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
-    rows = (
-        await session.execute(
-            select(m.Appointment, m.AppointmentSegment, m.Customer)
-            .outerjoin(m.AppointmentSegment, m.AppointmentSegment.appointment_id == m.Appointment.id)
-            .outerjoin(m.Customer, m.Customer.id == m.Appointment.customer_id)
-            .where(m.Appointment.id == first)
-        )
-    ).all()
-    if not rows:
-        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
-    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
 
 
 async def cancel_row(

@@ -12,16 +12,17 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.availability import TenantCalendar, from_minute, to_minute, to_minute_ceil
 from booking_core.domain import AppointmentSegment, AppointmentView
+from booking_core.errors import NotFound
 from booking_core.intervals import Interval
 from booking_core.storage import models as m
 from booking_core.vocabulary import AppointmentStatus
 
-__all__ = ["load_busy", "segment_view", "view", "views"]
+__all__ = ["load_busy", "parts", "row_and_parts", "segment_view", "view", "views"]
 
 # Longest stretch one busy row can cover; lets the busy query range over the start column of
 # ix_appointment_segments_live_busy (migration 0013: live staff-busy rows, every column the query reads).
@@ -181,6 +182,51 @@ async def views(
         for c in (await session.scalars(select(m.Customer).where(m.Customer.id.in_(chunk)))).all():
             customers[c.id] = c
     return [view(cal, a, segs[a.id], customers.get(a.customer_id) if a.customer_id else None) for a in appts]
+
+
+async def parts(
+    session: AsyncSession, appointment: m.Appointment
+) -> tuple[list[m.AppointmentSegment], m.Customer | None]:
+    """One appointment's segment rows and customer row (None without one), for `view`: two round trips
+    at most (the customer comes from the session's identity map when it was read already)."""
+    segments = list(
+        (
+            await session.scalars(
+                select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appointment.id)
+            )
+        ).all()
+    )
+    customer = await session.get(m.Customer, appointment.customer_id) if appointment.customer_id else None
+    return segments, customer
+
+
+async def row_and_parts(
+    session: AsyncSession, tenant_id: str, id_or_reference: str
+) -> tuple[m.Appointment, list[m.AppointmentSegment], m.Customer | None]:
+    """`appointments.row_or_raise` with the appointment's segments and customer (`parts`)
+    in one SELECT (outer joins). Raises NotFound."""
+    key = (id_or_reference or "").strip()
+    if not key:
+        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
+    first = (
+        select(m.Appointment.id)
+        .where(
+            m.Appointment.tenant_id == tenant_id, or_(m.Appointment.id == key, m.Appointment.reference == key.upper())
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = (
+        await session.execute(
+            select(m.Appointment, m.AppointmentSegment, m.Customer)
+            .outerjoin(m.AppointmentSegment, m.AppointmentSegment.appointment_id == m.Appointment.id)
+            .outerjoin(m.Customer, m.Customer.id == m.Appointment.customer_id)
+            .where(m.Appointment.id == first)
+        )
+    ).all()
+    if not rows:
+        raise NotFound("unknown appointment", kind="appointment", id=id_or_reference)
+    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
 
 
 def view(

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.domain import CustomerInput
 from booking_core.storage import models as m
-from booking_core.storage.db import Database
+from booking_core.storage.db import Database, dialect_insert
 from textfold import name_tokens
 
 __all__ = [
@@ -117,29 +117,44 @@ async def customer_for(
     found, adopt = pick_customer(rows, name)
     if found is not None and not adopt:
         return found
-    unnamed = found  # a stored row the booking names, or None for a new customer
-    try:
-        async with session.begin_nested():
-            if unnamed is not None and name:
-                unnamed.name, unnamed.name_key = name, fold_name(name)
-            else:
-                found = m.Customer(
-                    id=str(uuid.uuid4()),
-                    tenant_id=tenant_id,
-                    phone=customer.phone,
-                    name=name,
-                    name_key=fold_name(name or ""),
-                    created_at=now,
-                )
-                session.add(found)
-            await session.flush()
-    except IntegrityError:
-        if unnamed is not None:  # (a new row that lost the race is not in the session any more)
-            await session.refresh(unnamed)
+    if found is None:  # a new customer: one INSERT, nothing when a concurrent booking wrote the same person
+        new = await _insert_new(session, tenant_id, customer.phone, name, customer.email, now)
+        if new is not None:
+            return new
         found, _ = pick_customer(await _by_phone(session, tenant_id, customer.phone), name)
+    else:  # a stored row without a name, which the booking names
+        try:
+            async with session.begin_nested():
+                found.name, found.name_key = name, fold_name(name or "")
+                await session.flush()
+        except IntegrityError:
+            await session.refresh(found)
+            found, _ = pick_customer(await _by_phone(session, tenant_id, customer.phone), name)
     if found is not None and customer.email:  # the address given on this call is the one to use
         found.email = customer.email
     return found
+
+
+async def _insert_new(
+    session: AsyncSession, tenant_id: str, phone: str, name: str | None, email: str | None, now: datetime
+) -> m.Customer | None:
+    """Insert a new customer of `phone` (INSERT ... ON CONFLICT DO NOTHING RETURNING: one round trip,
+    no savepoint): the row as written (not in the session: callers read its columns), None when the
+    same (tenant, phone, name_key) was written first by a concurrent booking."""
+    values = {
+        "id": str(uuid.uuid4()),
+        "tenant_id": tenant_id,
+        "phone": phone,
+        "name": name,
+        "name_key": fold_name(name or ""),
+        "email": email,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    statement = dialect_insert(dialect, m.Customer).values(values).on_conflict_do_nothing().returning(m.Customer.id)
+    if (await session.execute(statement)).first() is None:
+        return None
+    return m.Customer(**values)
 
 
 async def existing_customer(session: AsyncSession, tenant_id: str, customer: CustomerInput) -> m.Customer | None:

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningDelete
 
 from booking_core.availability import from_minute, to_minute
 from booking_core.layout import AppointmentSegment
@@ -21,7 +22,7 @@ from booking_core.slots import Plan, plan_at
 from booking_core.storage import models as m
 from booking_core.storage.db import Database, affected_rows
 
-__all__ = ["drop", "drop_expired", "held_first", "hold", "release"]
+__all__ = ["drop", "drop_expired", "first_if_held", "hold", "release", "take", "taking"]
 
 
 async def hold(ctx: BookingContext, wish: Wish, plan: Plan) -> tuple[Plan, datetime] | None:
@@ -59,17 +60,37 @@ async def hold(ctx: BookingContext, wish: Wish, plan: Plan) -> tuple[Plan, datet
     return fresh, expires
 
 
-async def held_first(
+def taking(tenant_id: str, call_id: str) -> ReturningDelete[str, str, datetime]:
+    """The statement that deletes the call's hold and returns (service_id, staff_id, start) of it, for a
+    change that consumes the hold (`take`); a CTE of it lets a caller read more in the same round trip."""
+    return (
+        delete(m.Hold)
+        .where(m.Hold.tenant_id == tenant_id, m.Hold.call_id == call_id)
+        .returning(m.Hold.service_id, m.Hold.staff_id, m.Hold.start)
+    )
+
+
+async def take(
     session: AsyncSession, ctx: BookingContext, service_id: str, start: int, order: Sequence[str]
 ) -> list[str]:
-    """`order` with the staff member of this call's hold first, when the hold is for this service at
-    `start` (epoch minute) and that person is in `order`: the caller gets the person they were offered."""
-    order = list(order)
+    """`order` with the staff member of this call's hold first (`first_if_held`: the caller gets the
+    person they were offered), the hold deleted in the same statement (DELETE ... RETURNING: one round
+    trip instead of a read now and a `drop` later). For a write transaction that consumes the hold:
+    when it rolls back (refused, taken meanwhile), the hold stays."""
     if not ctx.call_id:
-        return order
-    held = await session.scalar(select(m.Hold).where(m.Hold.tenant_id == ctx.tenant.id, m.Hold.call_id == ctx.call_id))
-    if held is not None and held.service_id == service_id and to_minute(held.start) == start and held.staff_id in order:
-        return first_then(held.staff_id, order)
+        return list(order)
+    row = (await session.execute(taking(ctx.tenant.id, ctx.call_id))).first()
+    return first_if_held(None if row is None else (row[0], row[1], row[2]), service_id, start, order)
+
+
+def first_if_held(
+    held: tuple[str, str, datetime] | None, service_id: str, start: int, order: Sequence[str]
+) -> list[str]:
+    """`order` with the held staff member first when `held` (service_id, staff_id, start of the call's
+    hold) is for `service_id` at `start` (epoch minute) and that person is in `order`."""
+    order = list(order)
+    if held is not None and held[0] == service_id and to_minute(held[2]) == start and held[1] in order:
+        return first_then(held[1], order)
     return order
 
 

@@ -13,7 +13,7 @@ from booking_core.request import BookingContext
 from booking_core.storage import models as m
 from booking_core.vocabulary import AuditAction, OutboxStatus, OutboxTarget, OutboxTopic
 
-__all__ = ["audit", "outbox"]
+__all__ = ["audit", "audit_values", "outbox"]
 
 
 def audit(
@@ -29,20 +29,34 @@ def audit(
 ) -> None:
     """Add the audit row of one change of an appointment (actor, call and time from `ctx`)."""
     session.add(
-        m.AuditEntry(
-            tenant_id=ctx.tenant.id,
-            at=ctx.now,
-            actor=ctx.actor,
-            call_id=ctx.call_id,
-            entity="appointment",
-            entity_id=appointment_id,
-            action=action,
-            old=old,
-            new=new,
-            reason=reason,
-            policy=policy,
-        )
+        m.AuditEntry(**audit_values(ctx, appointment_id, action, old=old, new=new, reason=reason, policy=policy))
     )
+
+
+def audit_values(
+    ctx: BookingContext,
+    appointment_id: str,
+    action: AuditAction,
+    *,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None,
+    policy: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of `audit`'s row, for a caller that writes it in its own statement."""
+    return {
+        "tenant_id": ctx.tenant.id,
+        "at": ctx.now,
+        "actor": ctx.actor,
+        "call_id": ctx.call_id,
+        "entity": "appointment",
+        "entity_id": appointment_id,
+        "action": action,
+        "old": old,
+        "new": new,
+        "reason": reason,
+        "policy": policy,
+    }
 
 
 async def outbox(session: AsyncSession, ctx: BookingContext, topic: OutboxTopic, payload: dict[str, Any]) -> None:

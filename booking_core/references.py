@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core.storage import models as m
 
-__all__ = ["REFERENCE_ALPHABET", "new_reference"]
+__all__ = ["CHECKED_ATTEMPTS", "REFERENCE_ALPHABET", "candidate", "new_reference"]
 
 REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
 
@@ -22,14 +22,26 @@ def _code(length: int) -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
 
 
+CHECKED_ATTEMPTS = 40
+
+
+def candidate(attempt: int) -> str:
+    """The `attempt`-th (0-based) code to try for a new reference: 4 symbols, 5 after 25 collisions, and
+    from the 40th an 8-symbol code, written unchecked (`CHECKED_ATTEMPTS`)."""
+    if attempt >= CHECKED_ATTEMPTS:
+        return _code(8)
+    return _code(4 if attempt < 25 else 5)
+
+
 async def new_reference(session: AsyncSession, tenant_id: str) -> str:
     """A reference no appointment of the tenant has: 4 symbols, 5 after 25 collisions, and after 40
-    collisions an 8-symbol code, unchecked."""
-    for attempt in range(40):
-        ref = _code(4 if attempt < 25 else 5)
+    collisions an 8-symbol code, unchecked. (A new appointment instead tries `candidate`s in its own
+    INSERT: `appointment_rows.insert_appointment`.)"""
+    for attempt in range(CHECKED_ATTEMPTS):
+        ref = candidate(attempt)
         hit = await session.scalar(
             select(m.Appointment.id).where(m.Appointment.tenant_id == tenant_id, m.Appointment.reference == ref)
         )
         if hit is None:
             return ref
-    return _code(8)
+    return candidate(CHECKED_ATTEMPTS)

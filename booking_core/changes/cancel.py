@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, lifecycle, package_credits
-from booking_core.booking_store import views
+from booking_core.booking_store import parts, row_and_parts, view, views
 from booking_core.changes import versions
 from booking_core.changes.allowance import decide
 from booking_core.changes.status import set_status
@@ -43,9 +43,9 @@ async def cancel(
     Raises NotFound, ChangedMeanwhile, InvalidTransition (not cancellable), PolicyDenied, ValueError
     (an override without a reason)."""
     async with versions.compare_and_set(expected_version), ctx.db.write() as session:
-        appt = await appointments.row_or_raise(session, ctx.tenant.id, appointment_id)
+        appt, segments, customer = await row_and_parts(session, ctx.tenant.id, appointment_id)
         versions.check(appt, expected_version)
-        return await cancel_row(session, ctx, appt, reason, override_policy=override_policy)
+        return await cancel_row(session, ctx, appt, reason, override_policy=override_policy, read=(segments, customer))
 
 
 async def cancel_row(
@@ -56,12 +56,14 @@ async def cancel_row(
     *,
     override_policy: bool = False,
     offer: bool = True,
+    read: tuple[list[m.AppointmentSegment], m.Customer | None] | None = None,
 ) -> tuple[AppointmentView, PolicyDecision]:
     """`cancel` of a row already read in the write `session` (the series cancel uses it for each
     occurrence): status, audit row and outbox message, or the earlier answer of this call's retry.
     A package credit the appointment used is given back when the policy allows the cancel without a
     fee, and stays used when it asks one or refused it (`AppointmentView.package` says which).
     `offer`: offer the freed time to the waitlist now (a group cancel offers once, after all of it).
+    `read`: the appointment's segments and customer when read with it (else read here).
 
     `override_policy`: an owner cancels although the policy refuses (issue 21). It needs a `reason`;
     the audit row keeps the reason, the actor (`ctx.actor`) and the refused decision marked
@@ -79,9 +81,10 @@ async def cancel_row(
     overridden = override_policy and not decision.allowed
     if not decision.allowed and not overridden:
         raise PolicyDenied(decision)
-    old = (await views(session, ctx.cal, [appt]))[0]
+    segments, customer = read if read is not None else await parts(session, appt)
+    old = view(ctx.cal, appt, segments, customer)
     await set_status(session, appt, AppointmentStatus.CANCELLED, ctx.now)
-    new = (await views(session, ctx.cal, [appt]))[0]
+    new = view(ctx.cal, appt, segments, customer)  # the same rows (segments only stop being live) read once
     if ctx.tenant.packages_for(appt.service_id):  # a credit it used comes back when the policy allows it free
         free = decision.allowed and decision.fee == 0  # (an owner's override of a refusal keeps it used)
         card = await package_credits.refund_credit(session, ctx, appt.id, free=free)

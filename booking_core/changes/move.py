@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking_core import appointments, holds
 from booking_core.appointment_rows import segment_rows
 from booking_core.availability import from_minute, to_minute
-from booking_core.booking_store import view, views
+from booking_core.booking_store import row_and_parts, view
 from booking_core.changes import Refused, versions
 from booking_core.changes.allowance import decide
 from booking_core.domain import AppointmentView, PolicyDecision, SlotRequest, appointment_to_dict
@@ -65,24 +65,22 @@ async def _move(
 ) -> tuple[AppointmentView, PolicyDecision]:
     tenant, service, requested = ctx.tenant, wish.service, wish.requested
     async with ctx.db.write() as session:
-        appt = await appointments.row_or_raise(session, tenant.id, appointment_id)
+        appt, old_segments, cust = await row_and_parts(session, tenant.id, appointment_id)
         versions.check(appt, expected_version)
         if appt.status not in CHANGEABLE:
             raise InvalidTransition(appt.status, "rescheduled")
         if to_minute(appt.start) == start and appt.service_id == service.id and requested in (None, appt.staff_id):
             # Already there (a retried request): nothing to change, nothing to charge.
             decision = PolicyDecision(True, Decimal("0"), appt.currency, Decimal("0"), None, "reschedule.unchanged")
-            return (await views(session, ctx.cal, [appt]))[0], decision
+            return view(ctx.cal, appt, old_segments, cust), decision
         decision = await decide(session, ctx, appt, "reschedule")
         if not decision.allowed:
             raise PolicyDenied(decision)
         if wish.not_qualified:
             raise Refused(Refusal("not_qualified"))
         order = [requested] if requested else first_then(appt.staff_id, wish.qualified)
-        order = await holds.held_first(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
-        old_segments = (
-            await session.scalars(select(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
-        ).all()
+        # the call's hold, consumed by the move (its DELETE is undone when the move is refused)
+        order = await holds.take(session, ctx, service.id, start, [s for s in order if s in wish.qualified])
         lock = sorted(set(order) | set(wish.others or ()) | {s.staff_id for s in old_segments} | {appt.staff_id})
         await ctx.db.lock_staff(session, tenant.id, lock)
         ctx = replace(ctx, moving=appt.id)
@@ -91,12 +89,9 @@ async def _move(
         plan = bookable_plan(board, service, start, order, ctx.rules, wish.others)
         if plan is None:
             raise Refused(why_not(ctx, wish, start))
-        old_view = (await views(session, ctx.cal, [appt]))[0]
+        old_view = view(ctx.cal, appt, old_segments, cust)  # the rows read with the appointment, not read again
         await session.execute(delete(m.AppointmentSegment).where(m.AppointmentSegment.appointment_id == appt.id))
-        cust = await session.get(m.Customer, appt.customer_id) if appt.customer_id else None
         new_view = await replace_plan(session, ctx, appt, plan, cust, old_view, decision, reason, service=service)
-        if ctx.call_id:
-            await holds.drop(session, tenant.id, ctx.call_id)
     return new_view, decision
 
 

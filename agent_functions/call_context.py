@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent_functions.context import AppServices
-from booking_core.appointments import caller_record
 from booking_core.domain import AppointmentView
 from booking_core.tenant_config import TenantConfig
 
@@ -36,7 +35,7 @@ async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str |
         return Caller()
     # One read: a stranger costs one query (the customers on the number, with their no-shows), a known
     # caller one more for the appointments; the inbound webhook is answered while the phone rings.
-    record = await caller_record(services.db, tenant, phone, services.clock.now())
+    record = await services.booking.caller(tenant, phone)
     return Caller(record.known, record.names, record.upcoming, record.no_shows)
 
 

@@ -1,10 +1,9 @@
-"""The caller behind a number in one read (`appointments.caller_record`, issue 20 point 4): the same
+"""The caller behind a number in one read (`BookingService.caller`, issue 20 point 4): the same
 names, upcoming appointments, known flag and no-show count as the separate lookups it replaces, on
 SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from booking_core import appointments
 from booking_core.customers import customer_names_by_phone, is_known, no_show_count
 from booking_core.domain import CustomerInput, SlotRequest
 from tests.core.helpers import at
@@ -21,7 +20,7 @@ async def separately(svc, tenant, phone: str):
 
 
 async def together(svc, tenant, phone: str):
-    record = await appointments.caller_record(svc.db, tenant, phone, svc.clock.now())
+    record = await svc.caller(tenant, phone)
     return record.names, [a.id for a in record.upcoming], record.known, record.no_shows
 
 
@@ -34,6 +33,7 @@ async def test_a_family_number_names_everyone_counts_no_shows_and_lists_what_is_
         return SlotRequest("cut", None, at(2026, 11, day, hour, 0))
 
     await svc.book(tenant, cut(23, 10), CustomerInput("Lena Vogel", PHONE), None)
+    clock.advance(60)  # Lena is the number's first customer
     max_, _ = await svc.book(tenant, cut(23, 11), CustomerInput("Max Vogel", PHONE), None)
     later, _ = await svc.book(tenant, cut(26, 10), CustomerInput("Max Vogel", PHONE), None)
     gone, _ = await svc.book(tenant, cut(27, 10), CustomerInput("Lena Vogel", PHONE), None)

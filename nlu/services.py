@@ -28,6 +28,8 @@ MARGIN = 6.0
 CANDIDATE_SCORE = 72.0
 #: Aliases up to this many letters are matched only as whole words.
 SHORT_ALIAS = 4
+#: Answers remembered per matcher (texts as heard; the memo is emptied when full).
+MEMO_SIZE = 128
 
 
 def _is_short(name: str, raw: str) -> bool:
@@ -54,6 +56,7 @@ class ServiceMatcher:
         self._short: dict[str, set[int]] = {}
         self._keys: list[_Key] = []
         self._by_token: dict[str, list[int]] = {}
+        self._memo: dict[str, Match] = {}
         for i, entry in enumerate(self.entries):
             names = [entry.name, *entry.aliases, entry.id.replace("_", " ").replace("-", " ")]
             for name in names:
@@ -124,7 +127,22 @@ class ServiceMatcher:
         return best
 
     def match(self, text: object) -> Match:
-        """Match a spoken or formal service name: "match", "ambiguous" (candidates) or "none"."""
+        """Match a spoken or formal service name: "match", "ambiguous" (candidates) or "none".
+
+        Remembers the answers for the last `MEMO_SIZE` texts (a pure function of the text and this
+        index): one check asks for the same words twice (is it a visit of several services, which
+        service is it), and callers name the same few services all day."""
+        if not isinstance(text, str):
+            return self._match(text)
+        hit = self._memo.get(text)
+        if hit is None:
+            hit = self._match(text)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = hit
+        return hit
+
+    def _match(self, text: object) -> Match:
         best = self.scores(text)
         if not best:
             return Match("none")

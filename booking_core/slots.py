@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from booking_core.availability import TenantCalendar
-from booking_core.intervals import Interval, IntervalIndex, subtract
+from booking_core.intervals import Interval, IntervalIndex, subtract_index
 from booking_core.layout import AppointmentSegment, layout
 from booking_core.tenant_config import Service
 
@@ -90,9 +90,7 @@ class Board:
         got = self._free.get(staff_id)
         if got is None:
             work = self.working.get(staff_id)
-            got = IntervalIndex(
-                subtract(work.intervals(), self.blocked[staff_id].intervals()) if work else [], normalized=True
-            )
+            got = subtract_index(work, self.blocked[staff_id]) if work else IntervalIndex([], normalized=True)
             self._free[staff_id] = got
         return got
 

@@ -28,8 +28,11 @@ MARGIN = 6.0
 CANDIDATE_SCORE = 72.0
 #: Aliases up to this many letters are matched only as whole words.
 SHORT_ALIAS = 4
-#: Answers remembered per matcher (texts as heard; the memo is emptied when full).
-MEMO_SIZE = 128
+#: Answers remembered per matcher (texts as heard; the memo is emptied when full). Small: a matcher
+#: lives per tenant and language, and hundreds of tenants share a worker (issue 20 point 3).
+MEMO_SIZE = 32
+#: Longer texts are not remembered (a service name is a few words; a pasted essay is not kept).
+MEMO_TEXT_MAX = 120
 
 
 def _is_short(name: str, raw: str) -> bool:
@@ -129,10 +132,10 @@ class ServiceMatcher:
     def match(self, text: object) -> Match:
         """Match a spoken or formal service name: "match", "ambiguous" (candidates) or "none".
 
-        Remembers the answers for the last `MEMO_SIZE` texts (a pure function of the text and this
+        Remembers the answers for up to `MEMO_SIZE` texts (a pure function of the text and this
         index): one check asks for the same words twice (is it a visit of several services, which
         service is it), and callers name the same few services all day."""
-        if not isinstance(text, str):
+        if not isinstance(text, str) or len(text) > MEMO_TEXT_MAX:
             return self._match(text)
         hit = self._memo.get(text)
         if hit is None:

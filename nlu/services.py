@@ -28,11 +28,6 @@ MARGIN = 6.0
 CANDIDATE_SCORE = 72.0
 #: Aliases up to this many letters are matched only as whole words.
 SHORT_ALIAS = 4
-#: Answers remembered per matcher (texts as heard; the memo is emptied when full). Small: a matcher
-#: lives per tenant and language, and hundreds of tenants share a worker (issue 20 point 3).
-MEMO_SIZE = 32
-#: Longer texts are not remembered (a service name is a few words; a pasted essay is not kept).
-MEMO_TEXT_MAX = 120
 
 
 def _is_short(name: str, raw: str) -> bool:
@@ -48,6 +43,13 @@ class _Key:
     tokens: frozenset[str]
     joined: str
     spaced: str
+
+
+#: Answers remembered per matcher (texts as heard; the memo is emptied when full). Small: a matcher
+#: lives per tenant and language, and hundreds of tenants share a worker (issue 20 point 3).
+MEMO_SIZE = 32
+#: Longer texts are not remembered (a service name is a few words; a pasted essay is not kept).
+MEMO_TEXT_MAX = 120
 
 
 class ServiceMatcher:

@@ -7,11 +7,9 @@ holidays and closures applied, come from `booking_core.opening`.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 from agent_functions.context import AppServices
-from booking_core.customers import customer_names_by_phone, is_known, no_show_count
 from booking_core.domain import AppointmentView
 from booking_core.tenant_config import TenantConfig
 
@@ -35,14 +33,10 @@ async def caller_facts(services: AppServices, tenant: TenantConfig, phone: str |
     """The caller behind `phone` (E.164; None for a withheld number or a web call)."""
     if not phone:
         return Caller()
-    # Two independent lookups at once: on PostgreSQL each is a round trip, and the inbound webhook is
-    # answered while the phone rings.
-    names, upcoming = await asyncio.gather(
-        customer_names_by_phone(services.db, tenant.id, phone), services.booking.upcoming_for_phone(tenant, phone)
-    )
-    known = bool(names) or bool(upcoming) or await is_known(services.db, tenant.id, phone)
-    no_shows = await no_show_count(services.db, tenant.id, phone) if known else 0
-    return Caller(known, names, upcoming, no_shows)
+    # One read: a stranger costs one query (the customers on the number, with their no-shows), a known
+    # caller one more for the appointments; the inbound webhook is answered while the phone rings.
+    record = await services.booking.caller(tenant, phone)
+    return Caller(record.known, record.names, record.upcoming, record.no_shows)
 
 
 def hours_text(ranges: list[list[str]], lang: str) -> str:

@@ -3,6 +3,7 @@ tenant's (CONTRACT section 3, `find_appointments`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -18,7 +19,7 @@ from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.vocabulary import AppointmentStatus
 
-__all__ = ["all_of_tenant", "find", "get", "row", "row_or_raise"]
+__all__ = ["CallerRecord", "all_of_tenant", "caller_record", "find", "get", "row", "row_or_raise"]
 
 
 async def row(session: AsyncSession, tenant_id: str, id_or_reference: str) -> m.Appointment | None:
@@ -108,3 +109,51 @@ async def all_of_tenant(db: Database, tenant: TenantConfig) -> list[AppointmentV
             )
         ).all()
         return await views(session, cal, rows)
+
+
+@dataclass(frozen=True)
+class CallerRecord:
+    """What the tenant knows of a phone number: the named customers on it (the number's first customer
+    first), whether anyone is on it at all, how many of their appointments were no-shows, and their
+    appointments not cancelled and not yet over, soonest first."""
+
+    names: list[str]
+    known: bool
+    no_shows: int
+    upcoming: list[AppointmentView]
+
+
+async def caller_record(db: Database, tenant: TenantConfig, phone: str, now: datetime) -> CallerRecord:
+    """The caller behind `phone` (E.164) at `now`, in one read: the customers on the number, and for a
+    known number one query for their appointments that are ahead or were no-shows (plus `views`'
+    segments and names). Answers what `customer_names_by_phone`, `find(phone=...)`, `is_known` and
+    `no_show_count` answer together: 1 round trip for a stranger instead of 3.
+
+    Both queries are led by an index on an equality the planner cannot pass over (customers by
+    tenant and phone, appointments by customer id): a correlated no-show count was planned over the
+    status index on both engines, i.e. over every tenant's no-shows."""
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(m.Customer.id, m.Customer.name)
+                .where(m.Customer.tenant_id == tenant.id, m.Customer.phone == phone)
+                .order_by(m.Customer.created_at, m.Customer.id)
+            )
+        ).all()
+        if not rows:
+            return CallerRecord([], False, 0, [])
+        ahead = (m.Appointment.status != AppointmentStatus.CANCELLED) & (m.Appointment.end > now)
+        found = (
+            await session.scalars(
+                select(m.Appointment)
+                .where(
+                    m.Appointment.customer_id.in_([cid for cid, _ in rows]),
+                    ahead | (m.Appointment.status == AppointmentStatus.NO_SHOW),
+                )
+                .order_by(m.Appointment.start)
+            )
+        ).all()
+        upcoming = [a for a in found if a.status != AppointmentStatus.CANCELLED and a.end > now]
+        out = await views(session, calendar_for(tenant), upcoming)
+    no_shows = sum(1 for a in found if a.status == AppointmentStatus.NO_SHOW and a.tenant_id == tenant.id)
+    return CallerRecord([name for _, name in rows if name is not None], True, no_shows, out)

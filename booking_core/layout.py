@@ -115,17 +115,16 @@ def layout(
                 return None
             if busy and not fits(st, t, e, bu):
                 continue
-            placed = AppointmentSegment(seg.key, seg.name, i, t, e, bu, st, busy)
             if last:
-                return [placed]
+                return [AppointmentSegment(seg.key, seg.name, i, t, e, bu, st, busy)]
             if other_staff is None:
                 nxt: Sequence[str] = (st,)
             else:
                 nxt = (st, *(o for o in other_staff if o != st))
             for t2 in next_starts(i, e):
                 rest = place(i + 1, t2, nxt)
-                if rest is not None:
-                    return [placed, *rest]
+                if rest is not None:  # the segment is made only once the rest fits (most tries fail)
+                    return [AppointmentSegment(seg.key, seg.name, i, t, e, bu, st, busy), *rest]
                 if budget[0] < 0:
                     return None
         return None

@@ -306,5 +306,10 @@ class BookingService:
     async def upcoming_for_phone(self, tenant: TenantConfig, phone: str) -> list[AppointmentView]:
         return await self.find_appointments(tenant, phone=phone, upcoming_only=True)
 
+    async def caller(self, tenant: TenantConfig, phone: str) -> appointments.CallerRecord:
+        """Who is behind `phone` now (names, known, no-shows, upcoming) in one read; see
+        `appointments.caller_record`."""
+        return await appointments.caller_record(self.db, tenant, phone, self.clock.now())
+
     async def appointments_for_tenant(self, tenant: TenantConfig) -> list[AppointmentView]:
         return await appointments.all_of_tenant(self.db, tenant)

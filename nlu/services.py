@@ -49,6 +49,13 @@ class _Key:
     spaced: str
 
 
+#: Answers remembered per matcher (texts as heard; the memo is emptied when full). Small: a matcher
+#: lives per tenant and language, and hundreds of tenants share a worker (issue 20 point 3).
+MEMO_SIZE = 32
+#: Longer texts are not remembered (a service name is a few words; a pasted essay is not kept).
+MEMO_TEXT_MAX = 120
+
+
 class ServiceMatcher:
     """Index a service catalogue once; ``match(text)`` answers in well under a millisecond."""
 
@@ -58,6 +65,7 @@ class ServiceMatcher:
         self._short: dict[str, set[int]] = {}
         self._keys: list[_Key] = []
         self._by_token: dict[str, list[int]] = {}
+        self._memo: dict[str, Match] = {}
         for i, entry in enumerate(self.entries):
             names = [entry.name, *entry.aliases, entry.id.replace("_", " ").replace("-", " ")]
             bare = _BRACKETED.sub(" ", entry.name).strip()
@@ -131,7 +139,22 @@ class ServiceMatcher:
         return best
 
     def match(self, text: object) -> Match:
-        """Match a spoken or formal service name: "match", "ambiguous" (candidates) or "none"."""
+        """Match a spoken or formal service name: "match", "ambiguous" (candidates) or "none".
+
+        Remembers the answers for up to `MEMO_SIZE` texts (a pure function of the text and this
+        index): one check asks for the same words twice (is it a visit of several services, which
+        service is it), and callers name the same few services all day."""
+        if not isinstance(text, str) or len(text) > MEMO_TEXT_MAX:
+            return self._match(text)
+        hit = self._memo.get(text)
+        if hit is None:
+            hit = self._match(text)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = hit
+        return hit
+
+    def _match(self, text: object) -> Match:
         best = self.scores(text)
         if not best:
             return Match("none")

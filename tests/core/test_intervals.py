@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking_core.intervals import IntervalIndex, intersect, normalize, subtract, total, union
+from booking_core.intervals import IntervalIndex, intersect, normalize, subtract, subtract_index, total, union
 
 raw = st.lists(st.tuples(st.integers(-50, 200), st.integers(0, 60)).map(lambda t: (t[0], t[0] + t[1])), max_size=12)
 
@@ -58,3 +58,14 @@ def test_index_queries(a, s, length):
 def test_subtract_then_union_restores(a, b):
     na, nb = normalize(a), normalize(b)
     assert union(subtract(na, nb), intersect(na, nb)) == na
+
+
+@given(raw, raw)
+def test_index_forms_agree_with_the_list_forms(a, b):
+    """The index-only fast paths (the board's free time, its working and blocked sets) give exactly
+    what the list forms give."""
+    ia, ib = IntervalIndex(a), IntervalIndex(b)
+    assert ia.intervals() == normalize(a)
+    free = subtract_index(ia, ib)
+    assert free.intervals() == subtract(normalize(a), normalize(b))
+    assert well_formed(free.intervals())

@@ -150,19 +150,32 @@ class Database:
     async def lock_staff(self, session: AsyncSession, tenant_id: str, staff_ids: list[str]) -> None:
         """Serialise writers touching the same staff calendars (PostgreSQL; SQLite is serialised already).
 
-        Locks are taken in sorted order so two transactions over overlapping staff never deadlock.
+        One transaction-scoped advisory lock per staff member (key: `staff_lock_key`), all taken by one
+        statement in one round trip (was one round trip each: 30 for an "anyone" wish at a 30-staff
+        salon). The keys are taken in the staff members' sorted order (the function scan evaluates the
+        array in order, and `ORDER BY` the ordinality says so), so two transactions over overlapping
+        staff never deadlock.
         """
-        if not self.is_postgres:
+        if not self.is_postgres or not staff_ids:
             return
-        for staff_id in sorted(set(staff_ids)):
-            digest = hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest()
-            key = int.from_bytes(digest, "big", signed=True)
-            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        keys = [staff_lock_key(tenant_id, staff_id) for staff_id in sorted(set(staff_ids))]
+        await session.execute(_LOCK_STAFF, {"keys": keys})
 
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
+
+
+_LOCK_STAFF = text(
+    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, i) ORDER BY i"
+)
+
+
+def staff_lock_key(tenant_id: str, staff_id: str) -> int:
+    """The advisory lock key of one staff calendar: a signed 64-bit hash (BLAKE2b) of tenant and staff."""
+    digest = hashlib.blake2b(f"{tenant_id}/{staff_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def affected_rows(result: object) -> int:

@@ -253,9 +253,28 @@ def resolve_days(text: str, days: list[Mention], now: datetime, today: date, iss
         if lead in ("ab", "from", "starting", "seit", "since"):
             return DaySpan(result.start, result.start + timedelta(days=7))
         if lead in ("nach", "after"):
-            return DaySpan(result.end, result.end + timedelta(days=7))
+            return DaySpan(result.end, result.end + timedelta(days=_span_days(text, unit[0]) or 7))
         if lead in ("bis", "until", "till", "til", "by", "spaetestens"):
             return DaySpan(today, result.end) if result.start > today else result
         if lead in ("vor", "before"):
-            return DaySpan(today, result.start) if result.start > today else result
+            if result.start <= today:
+                return result
+            before = _span_days(text, unit[0])
+            since = today if before is None else max(today, result.start - timedelta(days=before))
+            return DaySpan(since, result.start)
     return result
+
+
+# "die Woche vor Weihnachten" / "the week before Easter": the seven days before it, not today until it;
+# "kurz vor Weihnachten" / "just before Christmas": the three days before it (as "kurz nach" the three
+# after). The word is the one right before "vor"/"nach"/"before"/"after".
+_SPAN_WORDS = {"woche": 7, "week": 7, "tage": 3, "days": 3, "kurz": 3, "just": 3, "right": 3, "shortly": 3}
+
+
+def _span_days(text: str, m: Mention) -> int | None:
+    """How many days a "vor"/"nach" bound of mention `m` spans, by the word before the bound word
+    ("Woche vor", "kurz nach"); None when there is none."""
+    words = text[: m.start].split()[-4:]
+    while words and words[-1] in _GLUE:  # "die Woche vor dem 20.", "the week before the 20th"
+        words.pop()
+    return _SPAN_WORDS.get(words[-2]) if len(words) >= 2 else None

@@ -45,7 +45,7 @@ from nlu.day_patterns import (
     WEEKEND,
     YMD_SLASH,
 )
-from nlu.day_phrases import WD_SHORT_DE, h_any_time, h_between_years, h_wd_short_de
+from nlu.day_phrases import COMING_DAYS, WD_SHORT_DE, h_any_time, h_between_years, h_coming_days, h_wd_short_de
 from nlu.grammar_text import Passes, Work, to_int
 from nlu.named_days import NAMED_DAY, named_day_key
 
@@ -312,6 +312,7 @@ def h_now(w: Work, m: re.Match[str]) -> bool:
 DAY_PASSES: Passes = (
     (ISO, _h_iso),
     (BETWEEN_YEARS, h_between_years),  # before named days: "between Christmas and New Year"
+    (COMING_DAYS, h_coming_days),  # before "in 2 Tagen" (IN_N) and "nächste(n)" (REL)
     (NAMED_DAY, _h_named_day),  # before dates: "am 2. Weihnachtsfeiertag" is no 2nd of the month
     (NTH_WEEKDAY, _h_nth_weekday),  # before weekdays and months: "am 1. Montag im Dezember"
     (YMD_SLASH, _h_ymd_slash),

@@ -3,7 +3,10 @@
 * German weekday short forms outside a written date: "Do um 10", "Mo 14 Uhr", "Fr. nachmittags",
   "nächsten Di" (before a date, "Di. 8.12.", ``WD_ABBR`` in :mod:`nlu.day_patterns` reads them);
 * "zwischen den Jahren" (``BETWEEN_YEARS``): a "between_years" mention, 27-31 December;
-* "egal wann", "jederzeit", "any time" said alone (``ANY_TIME``): an "asap" mention.
+* "egal wann", "jederzeit", "any time" said alone (``ANY_TIME``): an "asap" mention;
+* "in den nächsten Tagen", "die nächsten paar Tage", "in the next few days", "over the coming days"
+  (``COMING_DAYS``): a "coming_days" mention of ``n`` days after today (a few 3, a couple 2, or the
+  number said), resolved as today and those days; it was no day at all, so the caller was asked again.
 
 A short form counts only where it cannot be another word: after "nächsten"/"diesen"/"übernächsten",
 or right before a time ("um 10", "14 Uhr", "nachmittags"). "So" is left out (German "so um 10" is
@@ -18,6 +21,12 @@ from nlu.calendar_words import AFTERNEXT, NEXT, THIS, WEEKDAY_ABBR
 from nlu.grammar_text import Work, compile_pattern
 
 _SHORT = r"mo|di|mi|do|fr|sa"
+
+_COMING_COUNT = {"paar": 3, "beiden": 2, "zwei": 2, "drei": 3, "couple": 2, "few": 3, "two": 2, "three": 3}
+COMING_DAYS = compile_pattern(
+    r"""\b(?:(?:in|an)\s+den\s+|die\s+)?(?:naechsten|kommenden|folgenden)\s+(?:(?P<de>paar|beiden|zwei|drei|[23])\s+)?tagen?\b
+    |\b(?:(?:in|over|within|during)\s+)?(?:the\s+)?(?:next|coming)\s+(?:(?P<en>few|couple|two|three|[23])\s+(?:of\s+)?)?days\b"""
+)
 WD_SHORT_DE = compile_pattern(
     r"""\b(?P<mod>"""
     + AFTERNEXT
@@ -65,4 +74,12 @@ def h_any_time(w: Work, m: re.Match[str]) -> bool:
     if not said_alone:
         return False
     w.take("day", "asap", m, {})
+    return True
+
+
+def h_coming_days(w: Work, m: re.Match[str]) -> bool:
+    """ "in den nächsten Tagen", "the next couple of days": today and the next ``n`` days."""
+    said = m.group("de") or m.group("en")
+    n = 3 if said is None else int(said) if said.isdigit() else _COMING_COUNT[said]
+    w.take("day", "coming_days", m, {"n": n})
     return True

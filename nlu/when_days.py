@@ -110,6 +110,8 @@ def _resolve_unit(unit: list[Mention], now: datetime, today: date, issues: list[
         return single_day(date(y, mo, d))  # a day of this month already past stays past ("in_past")
     if m.type == "between_years":  # "zwischen den Jahren": 27-31 December, this year's until it ends
         return DaySpan(max(date(today.year, 12, 27), today), date(today.year + 1, 1, 1))
+    if m.type == "coming_days":  # "in den nächsten Tagen": today and the next n days
+        return DaySpan(today, today + timedelta(days=int(m.data["n"]) + 1))
     if m.type == "asap":
         return DaySpan(today, today + timedelta(days=14), from_now="asap")
     if m.type == "now":

@@ -61,7 +61,11 @@ async def test_a_booking_never_waits_on_calcom_even_when_it_hangs(idb, clock, ca
         rows = await outbox_rows(idb)
         assert len(rows) == 2 and {r.status for r in rows} == {"pending"}
     finally:
+        # The worker is stuck in its minute-long call to Cal.com: cancel it and see it end before the
+        # database and the fake are torn down under it (left running, it hung the event loop's close).
         task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=10)
+        assert done, "the outbox worker did not stop within 10 s of being cancelled"
 
 
 async def test_bookings_answer_while_calcom_is_down_and_the_background_worker_catches_up(idb, clock, calcom):

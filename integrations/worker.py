@@ -25,7 +25,7 @@ import structlog
 
 from booking_core.clock import Clock
 from booking_core.lifecycle_clock import AdvanceReport, advance
-from booking_core.messages.timing import HeldBack, held_back
+from booking_core.messages import HeldBack, held_back
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import TenantDirectory

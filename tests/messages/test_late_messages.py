@@ -98,3 +98,26 @@ def test_held_back_keeps_the_local_quiet_window_across_both_dst_changes() -> Non
             assert early is not None and early.until is None and "began" in early.reason
             assert held_back("confirmation", start, now, zone, quiet) is None  # the call just made: at once
             assert held_back("reminder", start, day.replace(hour=9, tzinfo=zone), zone, quiet) is None
+
+
+def test_an_address_at_an_umlaut_domain_is_accepted_and_mailed_in_its_ascii_form() -> None:
+    """German IDN domains (müller.de, straße.de: IDNA 2008, so ß stays ß) are real addresses."""
+    from booking_core.messages.channels import email_ascii, valid_email
+
+    assert valid_email("Lena at Müller punkt de") == "lena@müller.de"
+    assert email_ascii("lena@müller.de") == "lena@xn--mller-kva.de"
+    assert email_ascii(valid_email("info@Straße.de")) == "info@xn--strae-oqa.de"
+    assert valid_email("lena@xn--mller-kva.de") == "lena@xn--mller-kva.de"
+    assert valid_email("jürgen@example.de") is None  # a non-ASCII mailbox needs SMTPUTF8: asked again
+    assert valid_email("lena@mül ler.de") is None and valid_email("lena@-müller.de") is None
+
+
+async def test_a_confirmation_reaches_an_umlaut_domain(client, services, clock, env, twilio, smtp):
+    answer = await function(
+        client, "book_appointment", {**BOOK, "customer_email": "lena.vogel@müller.de"}, call("call_idn")
+    )
+    assert answer["status"] == "booked", answer
+    await drain(services.db, clock, env)
+    assert [rcpts for _sender, rcpts in smtp.envelopes] == [["lena.vogel@xn--mller-kva.de"]]
+    assert smtp.mails[0]["Subject"].startswith("Terminbestätigung: Mo., 23.11., 09:00 Uhr – Ansatzfärbung")
+    assert "Lindenstraße" in next(smtp.mails[0].iter_attachments()).get_content()

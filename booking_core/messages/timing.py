@@ -7,8 +7,8 @@ to us). Computed per local day, so DST days keep the wall-clock end of the windo
 
 The same rules hold when a message is sent late (`held_back`, asked by the outbox worker just before
 each send): after a provider outage, a retry, or a worker that was down, a reminder whose appointment
-has begun is not sent at all, and a timed message (reminder, waitlist offer) that comes due inside the
-quiet hours waits for their end, as it would have when planned.
+has begun (a waitlist offer whose slot has) is not sent at all, and a timed message (reminder,
+waitlist offer) that comes due inside the quiet hours waits for their end, as it would have when planned.
 """
 
 from __future__ import annotations
@@ -73,17 +73,19 @@ class HeldBack:
 def held_back(
     kind: str, starts_at: datetime | None, now: datetime, zone: ZoneInfo, quiet: tuple[time, time] | None
 ) -> HeldBack | None:
-    """Whether a message of `kind` about an appointment starting at `starts_at` (aware; None when not
-    known) may not go out at `now`: None when it may. Only `TIMED_KINDS` are ever held back; a
-    confirmation, change or cancellation goes whenever it can."""
+    """Whether a message of `kind` about a time starting at `starts_at` (the appointment reminded of,
+    the slot a waitlist offer offers; aware, None when not known) may not go out at `now`: None when
+    it may. Only `TIMED_KINDS` are ever held back; a confirmation, change or cancellation goes
+    whenever it can."""
     if kind not in TIMED_KINDS:
         return None
-    began = f"the appointment began at {starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})" if starts_at else ""
-    if kind == "reminder" and starts_at is not None and now >= starts_at:
+    what = "the appointment" if kind == "reminder" else "the offered time"
+    began = f"{what} began at {starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})" if starts_at else ""
+    if starts_at is not None and now >= starts_at:
         return HeldBack(None, f"not sent: {began}")
     until = after_quiet(now, zone, quiet)
     if until <= now:
         return None
-    if kind == "reminder" and starts_at is not None and until >= starts_at:
+    if starts_at is not None and until >= starts_at:
         return HeldBack(None, f"not sent: quiet hours until {until.astimezone(zone):%H:%M}, and {began}")
     return HeldBack(until, f"waits for the end of the quiet hours ({until.astimezone(zone):%H:%M})")

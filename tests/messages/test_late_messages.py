@@ -121,3 +121,20 @@ async def test_a_confirmation_reaches_an_umlaut_domain(client, services, clock, 
     assert [rcpts for _sender, rcpts in smtp.envelopes] == [["lena.vogel@xn--mller-kva.de"]]
     assert smtp.mails[0]["Subject"].startswith("Terminbestätigung: Mo., 23.11., 09:00 Uhr – Ansatzfärbung")
     assert "Lindenstraße" in next(smtp.mails[0].iter_attachments()).get_content()
+
+
+def test_a_waitlist_offer_of_a_slot_that_has_begun_is_not_sent() -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    from booking_core.messages.timing import held_back
+
+    zone, quiet = ZoneInfo("Europe/Berlin"), (time(20, 0), time(8, 0))
+    slot = datetime(2026, 11, 23, 7, 30, tzinfo=zone)
+    late = held_back("waitlist_offer", slot, datetime(2026, 11, 23, 7, 45, tzinfo=zone), zone, quiet)
+    assert late is not None and late.until is None and "the offered time began" in late.reason
+    night = held_back("waitlist_offer", slot, datetime(2026, 11, 23, 6, 0, tzinfo=zone), zone, quiet)
+    assert night is not None and night.until is None  # 08:00 would be after the slot's start
+    later = datetime(2026, 11, 23, 11, 0, tzinfo=zone)
+    waits = held_back("waitlist_offer", later, datetime(2026, 11, 23, 6, 0, tzinfo=zone), zone, quiet)
+    assert waits is not None and waits.until == datetime(2026, 11, 23, 8, 0, tzinfo=zone)

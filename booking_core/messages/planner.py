@@ -83,6 +83,7 @@ def facts_of(tenant: TenantConfig, appointment: dict[str, Any]) -> Facts:
         reply_phone=display_phone(reply) if reply else None,
         customer_name=(appointment.get("customer") or {}).get("name"),
         old_start=datetime.fromisoformat(old).astimezone(zone) if old else None,
+        address=notes.address if notes else None,
     )
 
 

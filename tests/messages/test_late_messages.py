@@ -121,6 +121,8 @@ async def test_a_confirmation_reaches_an_umlaut_domain(client, services, clock, 
     assert [rcpts for _sender, rcpts in smtp.envelopes] == [["lena.vogel@xn--mller-kva.de"]]
     assert smtp.mails[0]["Subject"].startswith("Terminbestätigung: Mo., 23.11., 09:00 Uhr – Ansatzfärbung")
     assert "Lindenstraße" in next(smtp.mails[0].iter_attachments()).get_content()
+    body = smtp.mails[0].get_body(preferencelist=("plain",)).get_content()
+    assert "  Adresse: Lindenstraße 5, 20095 Hamburg\r\n" in body and "für Ihren Kalender" in body  # umlauts intact
 
 
 def test_a_waitlist_offer_of_a_slot_that_has_begun_is_not_sent() -> None:

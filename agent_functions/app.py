@@ -22,7 +22,7 @@ from agent_functions.admin.calls import add_call_routes
 from agent_functions.admin.packages import add_package_routes
 from agent_functions.billing_routes import add_billing_routes
 from agent_functions.calcom_webhook import add_calcom_routes
-from agent_functions.call_events import handle_call_event
+from agent_functions.call_events import handle_call_event, ignored_event
 from agent_functions.call_log.recorder import attach_call_log
 from agent_functions.callback_spool import apology_for, attach_callback_spool
 from agent_functions.context import SERVICES, AppServices
@@ -30,6 +30,7 @@ from agent_functions.dispatch import dispatch
 from agent_functions.envelope import CallInfo, parse_function_call
 from agent_functions.housekeeping import attach_housekeeping
 from agent_functions.inbound import inbound_answer, inbound_fallback
+from agent_functions.phones import mask
 from agent_functions.request_body import MAX_BODY
 from agent_functions.signed_webhook import SIGNED, Answer, json_error, signed
 from portal import add_portal_routes
@@ -98,13 +99,18 @@ async def function_answer(request: web.Request, payload: Any) -> Answer:
 
 
 async def event_answer(request: web.Request, payload: Any) -> Answer:
+    """A lifecycle event: recorded (`call_events`), or, when well signed but not for us to record (not an
+    object, no tenant claims the call: a web call of another agent, a number no longer served), 200
+    `ignored`. Retell delivers anything answered 4xx/5xx again, to the same answer, so refusing a signed
+    event only multiplies it (CONTRACT section 7: unknown events are accepted and ignored)."""
     services = request.app[SERVICES]
     if not isinstance(payload, dict):
-        return 400, {"error": "bad_event", "message": "an event is a JSON object"}
+        return 200, ignored_event("the body is not a JSON object")
     call = CallInfo.from_payload(payload.get("call"), request.headers)
     tenant = await services.tenants.resolve(call.to_number, call.tenant_hint, call.agent_id)
     if tenant is None:
-        return 404, UNKNOWN_TENANT
+        log.info("call event for no tenant", to_number=mask(call.to_number), agent_id=call.agent_id)
+        return 200, ignored_event(UNKNOWN_TENANT["message"])
     return 200, await handle_call_event(services, tenant, payload)
 
 

@@ -23,7 +23,8 @@ from booking_core.tenant_config import TenantConfig
 log = structlog.get_logger("slotline.events")
 
 
-def _ignored(reason: str, **extra: Any) -> dict[str, Any]:
+def ignored_event(reason: str, **extra: Any) -> dict[str, Any]:
+    """The answer to an event acknowledged but not recorded: `{"status": "ignored", "reason", ...}`."""
     return {"status": "ignored", "reason": reason, **extra}
 
 
@@ -37,20 +38,20 @@ async def release_holds(services: AppServices, tenant_id: str, call_id: str) -> 
 async def handle_call_event(services: AppServices, tenant: TenantConfig, body: dict[str, Any]) -> dict[str, Any]:
     """Record one lifecycle event; the answer is returned as the JSON body of an HTTP 200."""
     if not isinstance(body, dict):
-        return _ignored("the body is not a JSON object")
+        return ignored_event("the body is not a JSON object")
     event = body.get("event")
     if not isinstance(event, str) or not event:
-        return _ignored("no event name")
+        return ignored_event("no event name")
     if event not in RANK:
         log.info("call event ignored", call_event=event[:64], tenant=tenant.id)
-        return _ignored("unknown event", event=event[:64])
+        return ignored_event("unknown event", event=event[:64])
     call = body.get("call")
     if not isinstance(call, dict):
-        return _ignored("no call object", event=event)
+        return ignored_event("no call object", event=event)
     try:
         outcome = await record_event(services.db, tenant.id, event, call, services.clock.now())
     except CallEventError as exc:
-        return _ignored(str(exc), event=event)
+        return ignored_event(str(exc), event=event)
     if event in ("call_ended", "call_analyzed"):
         await release_holds(services, tenant.id, outcome.call_id)
     log.info(

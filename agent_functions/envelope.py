@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_functions.phones import dialled
 from agent_functions.request_body import BadBody, parse_json_text
 from nlu import nfc_arguments
 
@@ -33,6 +34,14 @@ def _text(value: Any, limit: int = MAX_ID_LEN) -> str | None:
         return None
     value = value.strip()
     return value[:limit] if value else None
+
+
+def _number(value: Any) -> str | None:
+    """A phone number of the envelope: E.164 when it names its country in any form telephony uses
+    ("tel:+49...", "sip:+49...@host", "0049...", "+49 (0)30 ..."; `phones.dialled`), else as sent
+    (at most 32 characters; a national number is read in the tenant's region later)."""
+    text = _text(value, 64)
+    return None if text is None else (dialled(text) or text[:32])
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,8 @@ class CallInfo:
             call_id=_text(call.get("call_id")) or _text(headers.get("X-Call-Id")),
             from_number=None
             if web_call
-            else (_text(call.get("from_number"), 32) or _text(headers.get("X-From-Number"), 32)),
-            to_number=_text(call.get("to_number"), 32) or _text(headers.get("X-To-Number"), 32),
+            else (_number(call.get("from_number")) or _number(headers.get("X-From-Number"))),
+            to_number=_number(call.get("to_number")) or _number(headers.get("X-To-Number")),
             direction=_text(call.get("direction"), 16),
             agent_id=_text(call.get("agent_id")),
             tenant_hint=_text(metadata.get("tenant")) or _text(dynamic.get("tenant")) or _text(headers.get("X-Tenant")),

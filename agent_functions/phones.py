@@ -7,6 +7,8 @@ import re
 import phonenumbers
 
 _DIGITS = re.compile(r"\d")
+_E164 = re.compile(r"\+[1-9]\d{5,14}")
+_SCHEMES = ("tel:", "sip:", "sips:")
 
 
 def region_of(numbers: tuple[str, ...], default: str = "DE") -> str:
@@ -49,6 +51,25 @@ def normalise(text: object, region: str) -> str | None:
     if not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def dialled(text: str | None) -> str | None:
+    """A number as telephony passes it on, in E.164 when it says its country; None when it does not.
+
+    Retell sends E.164 ("+4930555000100", returned as it is, the fast path), but SIP trunks and carriers
+    pass on "tel:+49-30-555000100", "sip:+4930555000100@trunk.example", "004930555000100" or
+    "+49 (0)30 555000100" (RFC 3966 / RFC 3261 URIs; the ITU's 00 international prefix; the German
+    "(0)" trunk-prefix habit). National forms ("030 555000100") are None here: without a tenant the
+    country is unknown, and the caller's number is read in the tenant's region later (`normalise`).
+    """
+    if text is None or _E164.fullmatch(text):
+        return text
+    raw = text.strip()
+    if raw.lower().startswith(_SCHEMES):
+        raw = raw.split(":", 1)[1].split("@", 1)[0].split(";", 1)[0]
+    if not raw.startswith(("+", "00")):
+        return None
+    return normalise(raw, "DE")  # "DE": whose international prefix 00 is; "+" numbers ignore the region
 
 
 def mask(number: str | None) -> str | None:

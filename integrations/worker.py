@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
@@ -24,6 +25,7 @@ import structlog
 
 from booking_core.clock import Clock
 from booking_core.lifecycle_clock import AdvanceReport, advance
+from booking_core.messages import HeldBack, held_back
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import TenantDirectory
@@ -83,6 +85,22 @@ def default_senders() -> dict[str, Sender]:
         "email": SmtpEmail(),
         "stripe": AutoTopupSender(),
     }
+
+
+def _held_back(message: Claimed, tenant: TenantConfig | None, now: datetime) -> HeldBack | None:
+    """Whether a message to a person may not go now (booking_core.messages.timing.held_back): a reminder
+    of an appointment that has begun never, a timed one inside the tenant's quiet hours later."""
+    kind = message.payload.get("kind")
+    if message.target not in ("sms", "email") or tenant is None or not isinstance(kind, str):
+        return None
+    try:
+        starts_at: datetime | None = datetime.fromisoformat(str(message.payload["starts_at"]))
+    except (KeyError, ValueError):
+        starts_at = None  # a row written before rows carried it: the planned time is all there is
+    if starts_at is not None and starts_at.tzinfo is None:
+        starts_at = None
+    quiet = tenant.notifications.quiet if tenant.notifications else None
+    return held_back(kind, starts_at, now, tenant.zone, quiet)
 
 
 @dataclass
@@ -177,6 +195,9 @@ class Worker:
             return "dead"
         try:
             tenant = await self.tenants.get(message.tenant_id)
+            held = _held_back(message, tenant, self.clock.now())
+            if held is not None:
+                return await self._hold(message, held, report, bound)
             note = await sender.send(message, SendContext(self.db, self.clock, tenant, self.env, self.http))
         except PermanentError as exc:
             bound.warning("outbox.dead", error=str(exc))
@@ -216,6 +237,16 @@ class Worker:
         await self._settle(outbox.mark_sent(self.db, message, now, note), report, "sent")
         bound.info("outbox.sent", note=note)
         return "sent"
+
+    async def _hold(self, message: Claimed, held: HeldBack, report: DrainReport, bound: Any) -> str:
+        """A message that may not go now: given back untried until `held.until`, or dead with the reason."""
+        if held.until is None:
+            bound.info("outbox.too_late", reason=held.reason)
+            await self._settle(outbox.mark_dead(self.db, message, self.clock.now(), held.reason), report, "dead")
+            return "dead"
+        bound.info("outbox.held_back", until=held.until.isoformat())
+        await self._settle(outbox.release(self.db, message, not_before=held.until), report, "released")
+        return "held"
 
     def _delay(self, sender: Sender, message: Claimed, retry_after_s: float | None) -> float:
         """Seconds until the next attempt: the sender's fixed schedule, else the worker's backoff;

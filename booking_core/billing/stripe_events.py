@@ -12,6 +12,11 @@ Handled types:
 - `charge.refunded` (cumulative `amount_refunded`) → refund rows and a credit note
 Anything else is recorded as `ignored`. An event for a tenant this server does not know raises
 UnknownTenant, and nothing is written (Stripe retries; loading the tenant later lets the retry credit).
+An event that names no tenant at all (no `metadata.tenant`, no `client_reference_id`, a refund of no
+payment in the ledger) is not a top-up: another product sold through the same Stripe account. It is
+recorded as `not_ours` and answered 200, because Stripe retries a refused event for three days and then
+switches the endpoint off, top-ups included. (Slotline's own Checkout and auto top-ups always set
+`metadata.tenant` on the PaymentIntent, whose charges carry it: `integrations.stripe_payments`.)
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ class UnknownTenant(LookupError):
 class EventResult:
     event_id: str
     type: str
-    outcome: str  # credited | already_credited | refunded | unpaid | ignored | duplicate
+    outcome: str  # credited | already_credited | refunded | already_refunded | unpaid | ignored | not_ours | duplicate
     tenant: str | None = None
 
 
@@ -129,6 +134,8 @@ async def _apply(
 ) -> tuple[str | None, str]:
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"):
         payment = checkout_payment(obj) if kind.startswith("checkout.") else intent_payment(obj)
+        if _tenant_id(obj) is None:
+            return None, "not_ours"
         tenant = await _tenant(tenant_of, _tenant_id(obj))
         if payment is None:
             return tenant.id, "unpaid"
@@ -143,7 +150,10 @@ async def _apply(
         refunded = _cents(obj.get("amount_refunded"))
         if payment_ref is None or refunded is None:
             return None, "ignored"
-        tenant = await _tenant(tenant_of, _tenant_id(obj) or await topups.tenant_of_payment(session, payment_ref))
+        tenant_id = _tenant_id(obj) or await topups.tenant_of_payment(session, payment_ref)
+        if tenant_id is None:
+            return None, "not_ours"
+        tenant = await _tenant(tenant_of, tenant_id)
         note = await topups.record_refund(session, tenant, payment_ref, refunded, now)
         return tenant.id, "refunded" if note is not None else "already_refunded"
     return None, "ignored"

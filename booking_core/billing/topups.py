@@ -104,11 +104,36 @@ async def credit_payment(session: AsyncSession, tenant: TenantConfig, payment: P
     bonus = bonus_for(payment.amount, tenant.billing.bonus_tiers)
     if bonus > 0:
         await post(session, tenant, "bonus", bonus, now, ref=payment.ref, details={"topup": str(payment.amount)})
+        await _take_back_for_earlier_refunds(session, tenant, payment, bonus, now)
     if payment.customer or payment.payment_method:
         await save_payment_method(
             session, tenant.id, payment.customer, payment.payment_method, now, reset=payment.source == "checkout"
         )
     return True
+
+
+async def _take_back_for_earlier_refunds(
+    session: AsyncSession, tenant: TenantConfig, payment: Payment, bonus: Decimal, now: datetime
+) -> None:
+    """Refunds of this payment delivered before the payment itself (Stripe does not promise order):
+    `record_refund` found no top-up then and took no bonus back, so it is taken back now, each refund's
+    share in proportion under that refund's ref, as the other order would have (the ledger ends the same)."""
+    refunds = (
+        await session.execute(
+            select(BalanceTransaction.amount, BalanceTransaction.ref).where(
+                BalanceTransaction.tenant_id == tenant.id,
+                BalanceTransaction.kind == "refund",
+                BalanceTransaction.ref.startswith(f"{payment.ref}/refund/", autoescape=True),
+            )
+        )
+    ).all()
+    taken = ZERO
+    for amount, ref in refunds:
+        share = min(-amount, payment.amount - taken)
+        taken += share
+        if share > 0:
+            details = {"payment": payment.ref, "taken_back_for_refund": str(share)}
+            await post(session, tenant, "bonus", -money(bonus * share / payment.amount), now, ref=ref, details=details)
 
 
 async def save_payment_method(

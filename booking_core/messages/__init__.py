@@ -7,7 +7,18 @@ who can get an SMS or an email, `ics` builds the calendar file. Writing them as 
 change's transaction is `store`'s one job; sending is the outbox worker's (integrations/).
 """
 
-from booking_core.messages.channels import sms_number, valid_email
+from booking_core.messages.channels import email_ascii, sms_number, valid_email
 from booking_core.messages.planner import Plan, Planned, plan_callback, plan_change
+from booking_core.messages.timing import HeldBack, held_back
 
-__all__ = ["Plan", "Planned", "plan_callback", "plan_change", "sms_number", "valid_email"]
+__all__ = [
+    "HeldBack",
+    "Plan",
+    "Planned",
+    "email_ascii",
+    "held_back",
+    "plan_callback",
+    "plan_change",
+    "sms_number",
+    "valid_email",
+]

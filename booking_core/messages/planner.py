@@ -17,7 +17,7 @@ Source of the rules: CONTRACT section 9; issue 16.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from booking_core.messages import ics
@@ -83,6 +83,7 @@ def facts_of(tenant: TenantConfig, appointment: dict[str, Any]) -> Facts:
         reply_phone=display_phone(reply) if reply else None,
         customer_name=(appointment.get("customer") or {}).get("name"),
         old_start=datetime.fromisoformat(old).astimezone(zone) if old else None,
+        address=notes.address if notes else None,
     )
 
 
@@ -116,6 +117,7 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
         "reference": facts.reference,
         "call_id": appointment.get("call_id"),
         "lang": lang,
+        "starts_at": facts.start.astimezone(UTC).isoformat(),  # the worker holds back late reminders
     }
     timed: list[tuple[str, datetime]] = [(kind, now)]
     if kind != "cancellation":

@@ -3,7 +3,8 @@
 SMS (CONTRACT section 9): at most 320 characters (two concatenated GSM segments), with day, date,
 time, service, staff, reference and the number to call (`reply_phone`); no links (callers have no
 portal yet) and nothing about anyone but the recipient's own appointment. Dates are written the way
-they are said: "Di., 24.11., 14:30 Uhr" / "Tue 24 Nov, 2:30 pm". Emails say the same at more length.
+they are said: "Di., 24.11., 14:30 Uhr" / "Tue 24 Nov, 2:30 pm". Emails say the same at more length,
+with the business's address (where to come) unless the appointment is cancelled.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Facts:
     reply_phone: str | None  # formatted for reading
     customer_name: str | None = None
     old_start: datetime | None = None  # a change: where it was
+    address: str | None = None  # where to come (`notifications.address`), said in emails
 
 
 def clock(at: datetime, lang: Lang) -> str:
@@ -140,6 +142,8 @@ def email_text(kind: Kind, facts: Facts, lang: Lang) -> tuple[str, str]:
         f"  {facts.service} {'bei' if de else 'with'} {facts.staff}",
         f"  {'Buchungsnummer' if de else 'Reference'}: {facts.reference}",
     ]
+    if facts.address and kind != "cancellation":
+        lines.insert(-1, f"  {'Adresse' if de else 'Address'}: {facts.address}")
     if kind == "change" and facts.old_start is not None:
         lines.append(f"  ({'bisher' if de else 'was'}: {short_when(facts.old_start, lang)})")
     lines.append("")

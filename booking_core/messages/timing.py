@@ -4,14 +4,23 @@ Quiet hours are local wall-clock times in the tenant's zone, a window [start, en
 midnight (["20:00", "08:00"]). A reminder due inside the window waits for its end (CONTRACT section 9);
 a confirmation of the call just made goes out at once whatever the hour (the caller has just spoken
 to us). Computed per local day, so DST days keep the wall-clock end of the window.
+
+The same rules hold when a message is sent late (`held_back`, asked by the outbox worker just before
+each send): after a provider outage, a retry, or a worker that was down, a reminder whose appointment
+has begun (a waitlist offer whose slot has) is not sent at all, and a timed message (reminder,
+waitlist offer) that comes due inside the quiet hours waits for their end, as it would have when planned.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["after_quiet", "in_quiet", "reminder_times"]
+__all__ = ["TIMED_KINDS", "HeldBack", "after_quiet", "held_back", "in_quiet", "reminder_times"]
+
+#: Message kinds sent at a time of our choosing, so kept out of the quiet hours (CONTRACT section 9).
+TIMED_KINDS = frozenset({"reminder", "waitlist_offer"})
 
 
 def in_quiet(local: time, quiet: tuple[time, time]) -> bool:
@@ -50,3 +59,33 @@ def reminder_times(
         seen.add(due)
         out.append((hours, due))
     return out
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Why a message is not sent now: `until` the instant it may go (aware), or None when it never
+    should (a reminder of an appointment that has begun); `reason` for the outbox row's last error."""
+
+    until: datetime | None
+    reason: str
+
+
+def held_back(
+    kind: str, starts_at: datetime | None, now: datetime, zone: ZoneInfo, quiet: tuple[time, time] | None
+) -> HeldBack | None:
+    """Whether a message of `kind` about a time starting at `starts_at` (the appointment reminded of,
+    the slot a waitlist offer offers; aware, None when not known) may not go out at `now`: None when
+    it may. Only `TIMED_KINDS` are ever held back; a confirmation, change or cancellation goes
+    whenever it can."""
+    if kind not in TIMED_KINDS:
+        return None
+    what = "the appointment" if kind == "reminder" else "the offered time"
+    began = f"{what} began at {starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})" if starts_at else ""
+    if starts_at is not None and now >= starts_at:
+        return HeldBack(None, f"not sent: {began}")
+    until = after_quiet(now, zone, quiet)
+    if until <= now:
+        return None
+    if starts_at is not None and until >= starts_at:
+        return HeldBack(None, f"not sent: quiet hours until {until.astimezone(zone):%H:%M}, and {began}")
+    return HeldBack(until, f"waits for the end of the quiet hours ({until.astimezone(zone):%H:%M})")

@@ -15,7 +15,7 @@ sends it twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from booking_core.messages.channels import display_phone, sms_number, valid_email
@@ -172,6 +172,7 @@ def plan_waitlist_offer(tenant: TenantConfig, facts: OfferFacts, now: datetime) 
             "to": to,
             "waitlist_entry_id": facts.entry_id,
             "lang": tenant.language,
+            "starts_at": facts.start.astimezone(UTC).isoformat(),  # the worker holds back a late offer
         }
         if channel == "sms":
             payload["text"] = offer_sms(tenant, facts)

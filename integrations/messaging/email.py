@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
+from booking_core.messages import email_ascii
 from integrations.errors import NotConfigured, PermanentError, RetryableError
 from integrations.messaging import MESSAGE_RETRY_DELAYS_S
 from integrations.outbox import Claimed
@@ -31,7 +32,7 @@ def build_email(message: Claimed, sender: str, now_ts: float) -> EmailMessage:
         raise PermanentError("email row without 'to', 'subject' or 'text'")
     mail = EmailMessage()
     mail["From"] = sender
-    mail["To"] = payload["to"]
+    mail["To"] = email_ascii(payload["to"]) or payload["to"]  # "müller.de" as "xn--mller-kva.de"
     mail["Subject"] = payload["subject"]
     mail["Date"] = formatdate(now_ts, localtime=False)
     mail["Message-ID"] = f"<outbox-{message.id}.{message.tenant_id}@slotline>"

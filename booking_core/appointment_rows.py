@@ -30,7 +30,7 @@ from booking_core.storage.db import dialect_insert
 from booking_core.tenant_config import Service
 from booking_core.vocabulary import AppointmentStatus, AuditAction, OutboxTopic
 
-__all__ = ["insert_appointment", "insert_booking", "insert_recorded", "segment_rows"]
+__all__ = ["insert_appointment", "insert_booking", "insert_recorded", "segment_rows", "segment_values"]
 
 
 async def insert_appointment(
@@ -86,7 +86,7 @@ async def insert_appointment(
         "visit_id": visit_id,
     }
     await session.flush()  # rows the session holds go first (the customer's email, a package card)
-    segments = [_segment_values(tenant.id, values["id"], p, live=status not in lifecycle.RELEASING) for p in plan]
+    segments = [segment_values(tenant.id, values["id"], p, live=status not in lifecycle.RELEASING) for p in plan]
 
     def written() -> tuple[m.Appointment, list[m.AppointmentSegment]]:
         # the rows as written, outside the session (callers read their columns)
@@ -231,10 +231,12 @@ def _idempotency_key(call_id: str, service_id: str, staff_id: str, start: dateti
 
 def segment_rows(tenant_id: str, appointment_id: str, plan: Plan, live: bool = True) -> list[m.AppointmentSegment]:
     """The `appointment_segments` rows of a plan; `live` False for appointments that free the staff."""
-    return [m.AppointmentSegment(**_segment_values(tenant_id, appointment_id, p, live)) for p in plan]
+    return [m.AppointmentSegment(**segment_values(tenant_id, appointment_id, p, live)) for p in plan]
 
 
-def _segment_values(tenant_id: str, appointment_id: str, p: AppointmentSegment, live: bool) -> dict[str, Any]:
+def segment_values(tenant_id: str, appointment_id: str, p: AppointmentSegment, live: bool) -> dict[str, Any]:
+    """The `appointment_segments` columns of one planned segment (instants as UTC datetimes); `live` is
+    False for an appointment whose status releases its staff (lifecycle.RELEASING)."""
     return {
         "appointment_id": appointment_id,
         "tenant_id": tenant_id,

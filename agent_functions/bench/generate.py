@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from booking_core.appointment_rows import segment_values
 from booking_core.availability import calendar_for, from_minute
 from booking_core.clock import Clock
 from booking_core.intervals import IntervalIndex
@@ -259,22 +260,7 @@ async def populate(
                     "updated_at": now,
                 }
             )
-            for p in plan:
-                segs.append(
-                    {
-                        "appointment_id": aid,
-                        "tenant_id": tenant.id,
-                        "staff_id": p.staff_id,
-                        "key": p.key,
-                        "name": p.name,
-                        "position": p.position,
-                        "start": from_minute(p.start),
-                        "end": from_minute(p.end),
-                        "busy_until": from_minute(p.busy_until),
-                        "staff_busy": p.staff_busy,
-                        "live": True,
-                    }
-                )
+            segs.extend(segment_values(tenant.id, aid, p, live=True) for p in plan)
             slots_done += 1
             per_day += 1
             if per_day >= per_staff_day:

@@ -1,23 +1,26 @@
-"""What the outbox worker (integrations.worker) hands a sender, how it is configured, and what a drain
-reports. Split out of worker.py (the 300-line rule), which re-exports every name.
+"""What the outbox worker (integrations.worker) hands a sender, how it is configured, what a drain
+reports, and whether a message to a person may go now. Split out of worker.py (the 300-line rule),
+which re-exports every name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
 
 from booking_core.clock import Clock
+from booking_core.messages import HeldBack, held_back
 from booking_core.storage.db import Database
 from booking_core.tenant_config import TenantConfig
 from integrations.backoff import Backoff
 from integrations.breaker import BreakerPolicy
 from integrations.outbox import Claimed
 
-__all__ = ["DrainReport", "SendContext", "Sender", "WorkerConfig", "default_senders"]
+__all__ = ["DrainReport", "SendContext", "Sender", "WorkerConfig", "default_senders", "message_held_back"]
 
 
 @dataclass
@@ -80,3 +83,28 @@ class DrainReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("claimed", "sent", "retried", "dead", "released", "lost_lease")}
+
+
+def message_held_back(message: Claimed, tenant: TenantConfig | None, now: datetime) -> HeldBack | None:
+    """Whether a message to a person may not go now (booking_core.messages.timing.held_back): a reminder
+    of an appointment that has begun never, a timed one inside the tenant's quiet hours later."""
+    kind = message.payload.get("kind")
+    if message.target not in ("sms", "email") or tenant is None or not isinstance(kind, str):
+        return None
+    try:
+        starts_at: datetime | None = datetime.fromisoformat(str(message.payload["starts_at"]))
+    except (KeyError, ValueError):
+        starts_at = None  # a row written before rows carried it: the planned time is all there is
+    if starts_at is not None and starts_at.tzinfo is None:
+        starts_at = None
+    notes, hours = tenant.notifications, message.payload.get("hours_before")
+    quiet, reminders = (notes.quiet, notes.remind_hours_before) if notes else (None, ())
+    return held_back(
+        kind,
+        starts_at,
+        now,
+        tenant.zone,
+        quiet,
+        hours_before=hours if isinstance(hours, int) else None,
+        reminders=reminders,
+    )

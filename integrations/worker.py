@@ -16,7 +16,6 @@ import contextlib
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -24,16 +23,15 @@ import structlog
 
 from booking_core.clock import Clock
 from booking_core.lifecycle_clock import AdvanceReport, advance
-from booking_core.messages import HeldBack, held_back
+from booking_core.messages import HeldBack
 from booking_core.storage.db import Database
-from booking_core.tenant_config import TenantConfig
 from booking_core.tenant_store import TenantDirectory
 from booking_core.waitlist import expire
 from integrations import outbox
 from integrations.breaker import Breakers
 from integrations.errors import IntegrationError, PermanentError, RateLimited
 from integrations.outbox import Claimed
-from integrations.sending import DrainReport, SendContext, Sender, WorkerConfig, default_senders
+from integrations.sending import DrainReport, SendContext, Sender, WorkerConfig, default_senders, message_held_back
 
 __all__ = [
     "DrainReport",
@@ -47,22 +45,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger("slotline.worker")
-
-
-def _held_back(message: Claimed, tenant: TenantConfig | None, now: datetime) -> HeldBack | None:
-    """Whether a message to a person may not go now (booking_core.messages.timing.held_back): a reminder
-    of an appointment that has begun never, a timed one inside the tenant's quiet hours later."""
-    kind = message.payload.get("kind")
-    if message.target not in ("sms", "email") or tenant is None or not isinstance(kind, str):
-        return None
-    try:
-        starts_at: datetime | None = datetime.fromisoformat(str(message.payload["starts_at"]))
-    except (KeyError, ValueError):
-        starts_at = None  # a row written before rows carried it: the planned time is all there is
-    if starts_at is not None and starts_at.tzinfo is None:
-        starts_at = None
-    quiet = tenant.notifications.quiet if tenant.notifications else None
-    return held_back(kind, starts_at, now, tenant.zone, quiet)
 
 
 class Worker:
@@ -143,7 +125,7 @@ class Worker:
             return "dead"
         try:
             tenant = await self.tenants.get(message.tenant_id)
-            held = _held_back(message, tenant, self.clock.now())
+            held = message_held_back(message, tenant, self.clock.now())
             if held is not None:
                 return await self._hold(message, held, report, bound)
             note = await sender.send(message, SendContext(self.db, self.clock, tenant, self.env, self.http))

@@ -130,6 +130,8 @@ def plan_change(tenant: TenantConfig, topic: str, appointment: dict[str, Any], n
         message_kind: Kind = "reminder" if label.startswith("reminder") else kind
         for channel, to in targets:
             payload: dict[str, Any] = {**base, "kind": message_kind, "channel": channel, "to": to}
+            if message_kind == "reminder":  # which reminder: the worker drops one a closer one supersedes
+                payload["hours_before"] = int(label.removeprefix("reminder-").removesuffix("h"))
             if channel == "sms":
                 payload["text"] = sms_text(message_kind, facts, lang)
             else:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["TIMED_KINDS", "HeldBack", "after_quiet", "held_back", "in_quiet", "reminder_times"]
+__all__ = ["TIMED_KINDS", "HeldBack", "after_quiet", "held_back", "in_quiet", "reminder_times", "superseded"]
 
 #: Message kinds sent at a time of our choosing, so kept out of the quiet hours (CONTRACT section 9).
 TIMED_KINDS = frozenset({"reminder", "waitlist_offer"})
@@ -71,12 +71,23 @@ class HeldBack:
 
 
 def held_back(
-    kind: str, starts_at: datetime | None, now: datetime, zone: ZoneInfo, quiet: tuple[time, time] | None
+    kind: str,
+    starts_at: datetime | None,
+    now: datetime,
+    zone: ZoneInfo,
+    quiet: tuple[time, time] | None,
+    *,
+    hours_before: int | None = None,
+    reminders: tuple[int, ...] = (),
 ) -> HeldBack | None:
     """Whether a message of `kind` about a time starting at `starts_at` (the appointment reminded of,
     the slot a waitlist offer offers; aware, None when not known) may not go out at `now`: None when
     it may. Only `TIMED_KINDS` are ever held back; a confirmation, change or cancellation goes
-    whenever it can."""
+    whenever it can.
+
+    A late reminder (`hours_before` the start, of the tenant's `reminders`) is not sent when a closer
+    reminder of the same appointment is due by the time it would go: after an outage the 24 h and the
+    2 h reminder would otherwise reach the customer together (`superseded`)."""
     if kind not in TIMED_KINDS:
         return None
     what = "the appointment" if kind == "reminder" else "the offered time"
@@ -84,8 +95,37 @@ def held_back(
     if starts_at is not None and now >= starts_at:
         return HeldBack(None, f"not sent: {began}")
     until = after_quiet(now, zone, quiet)
-    if until <= now:
-        return None
     if starts_at is not None and until >= starts_at:
         return HeldBack(None, f"not sent: quiet hours until {until.astimezone(zone):%H:%M}, and {began}")
+    closer = (
+        superseded(starts_at, max(until, now), zone, quiet, hours_before, reminders) if kind == "reminder" else None
+    )
+    if closer is not None:
+        return HeldBack(None, f"not sent: the {closer} h reminder of the same appointment is due by then")
+    if until <= now:
+        return None
     return HeldBack(until, f"waits for the end of the quiet hours ({until.astimezone(zone):%H:%M})")
+
+
+def superseded(
+    starts_at: datetime | None,
+    goes: datetime,
+    zone: ZoneInfo,
+    quiet: tuple[time, time] | None,
+    hours_before: int | None,
+    reminders: tuple[int, ...],
+) -> int | None:
+    """The hours of a closer reminder (fewer hours before `starts_at`) that is due by `goes`, when the
+    reminder `hours_before` would go then; None when there is none. Only a closer reminder the planner
+    kept counts: one due after the start was never planned, and of two pushed to the same moment by
+    the quiet hours the planner keeps only the earlier-configured (`reminder_times`)."""
+    if starts_at is None or hours_before is None:
+        return None
+    own_due = after_quiet(starts_at - timedelta(hours=hours_before), zone, quiet)
+    for hours in reminders:
+        if hours >= hours_before:
+            continue
+        due = after_quiet(starts_at - timedelta(hours=hours), zone, quiet)
+        if due < starts_at and due != own_due and goes >= due:
+            return hours
+    return None

@@ -76,12 +76,13 @@ async def test_quiet_hours_move_a_reminder_to_the_end_of_the_window(client, serv
     clock.set(datetime.fromisoformat("2026-11-23T07:00:00+01:00"))  # 2 h before, inside 20:00-08:00
     await drain(services.db, clock, env)
     reminders = [s for s in twilio.delivered if "Erinnerung" in s.body]
-    # The 24 h one, overdue by now, is inside the window too: it waits with the 2 h one for 08:00
-    # (CONTRACT section 9; until edge20 an overdue reminder went out at night).
+    # The 24 h one, overdue by now, is inside the window too: nothing goes at night (CONTRACT section 9;
+    # until edge20 an overdue reminder did). At 08:00 the 2 h reminder goes, and the 24 h one, which
+    # would reach the customer at the same moment, not at all.
     assert len(reminders) == 0
     clock.set(datetime.fromisoformat("2026-11-23T08:00:00+01:00"))
     await drain(services.db, clock, env)
-    assert len([s for s in twilio.delivered if "Erinnerung" in s.body]) == 2
+    assert len([s for s in twilio.delivered if "Erinnerung" in s.body]) == 1
 
 
 async def test_a_reschedule_moves_the_reminder(client, services, clock, env, twilio):

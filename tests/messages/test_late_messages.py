@@ -73,8 +73,62 @@ async def test_an_overdue_reminder_waits_for_the_end_of_the_quiet_hours(client, 
     assert len(twilio.delivered) == sent, [s.body for s in twilio.delivered[sent:]]
     clock.set(at("2026-11-23T08:00:00+01:00"))
     await drain(services.db, clock, env)
-    assert [s.body[:30] for s in twilio.delivered[sent:]] == ["Salon Lindenhof: Erinnerung an"] * 2
-    assert {r.status for r in await message_rows(services.db)} == {"sent"}
+    # one reminder, not two at once: the 2 h reminder (07:00, pushed to 08:00) is due too, so the
+    # overdue 24 h one is not sent on either channel
+    assert [s.body[:30] for s in twilio.delivered[sent:]] == ["Salon Lindenhof: Erinnerung an"]
+    rows = await message_rows(services.db)
+    day_before = [r for r in rows if r.topic == "message.reminder" and r.payload.get("hours_before") == 24]
+    assert len(day_before) == 2 and {r.status for r in day_before} == {"dead"}
+    assert all("2 h reminder" in (r.last_error or "") for r in day_before), [r.last_error for r in day_before]
+    assert {r.status for r in rows if r not in day_before} == {"sent"}
+
+
+def test_a_late_reminder_is_superseded_only_by_a_closer_one_that_was_planned() -> None:
+    """Reminders 24 h and 2 h before a Monday 09:00 appointment, quiet hours 20:00-08:00 (the 2 h one,
+    07:00, is planned at 08:00). The 24 h reminder sent on time goes; sent late at or after 08:00 it
+    would reach the customer with the 2 h one, so it is dropped; never for a closer reminder the
+    planner did not keep (due after the start, or pushed to the same moment as this one)."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from booking_core.messages.timing import held_back
+
+    zone, quiet = ZoneInfo("Europe/Berlin"), (time(20, 0), time(8, 0))
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=zone)
+    reminders = (24, 2)
+
+    def late(now: datetime, hours: int = 24, configured: tuple[int, ...] = reminders, at_start: datetime = start):
+        return held_back("reminder", at_start, now, zone, quiet, hours_before=hours, reminders=configured)
+
+    assert late(start - timedelta(hours=24)) is None  # on time
+    assert late(datetime(2026, 11, 22, 19, 0, tzinfo=zone)) is None  # late, but before the 2 h one is due
+    overdue = late(datetime(2026, 11, 23, 8, 0, tzinfo=zone))
+    assert overdue is not None and overdue.until is None and "2 h reminder" in overdue.reason
+    night = late(datetime(2026, 11, 23, 3, 0, tzinfo=zone))  # would wait for 08:00, when the 2 h one goes
+    assert night is not None and night.until is None and "2 h reminder" in night.reason
+    assert late(datetime(2026, 11, 23, 8, 0, tzinfo=zone), hours=2) is None  # the closer one itself goes
+    assert late(datetime(2026, 11, 23, 8, 0, tzinfo=zone), configured=(24,)) is None  # no closer one
+    # an 08:30 appointment: its 2 h reminder (06:30) is pushed to 08:00 and kept; a 07:30 one's 2 h
+    # reminder would come after the start, so it was never planned and supersedes nothing
+    unplanned = late(datetime(2026, 11, 22, 12, 0, tzinfo=zone), at_start=start.replace(hour=7, minute=45))
+    assert unplanned is None
+    # reminders 10 h and 2 h before 09:00 are both pushed to 08:00: the planner keeps the 10 h one only
+    assert late(datetime(2026, 11, 23, 8, 0, tzinfo=zone), hours=10, configured=(10, 2)) is None
+    early = start.replace(hour=8, minute=30)
+    assert late(datetime(2026, 11, 23, 8, 0, tzinfo=zone), at_start=early) is not None
+    quiet_late = (time(20, 0), time(8, 45))  # both pushed to 08:45, after an 08:30 start: neither planned
+    assert (
+        held_back(
+            "reminder",
+            early,
+            datetime(2026, 11, 22, 12, 0, tzinfo=zone),
+            zone,
+            quiet_late,
+            hours_before=24,
+            reminders=reminders,
+        )
+        is None
+    )
 
 
 def test_held_back_keeps_the_local_quiet_window_across_both_dst_changes() -> None:

@@ -57,10 +57,11 @@ if not ENABLED:
     )
 
 from selenium import webdriver  # noqa: E402 - only when the test runs (selenium is a test dependency)
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -183,6 +184,17 @@ def server(database_url: str) -> Iterator[str]:
             process.kill()
 
 
+def _replaced(element: WebElement) -> bool:
+    """Whether the page `element` belongs to has been replaced. Selenium's `staleness_of` knows only the
+    stale-element error; while the next page loads chromium may instead answer "Node with given id does
+    not belong to the document" (an unknown error), which means the same and failed a CI run."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
+
+
 class Browser:
     """One chromium with its own profile (cookies): what Playwright calls a browser context."""
 
@@ -216,7 +228,7 @@ class Browser:
         """Click a link or a form's button and wait until the next page has replaced this one."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 15).until(lambda _driver: _replaced(page))
 
     def text(self) -> str:
         return str(self.driver.find_element(By.TAG_NAME, "body").text)

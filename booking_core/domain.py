@@ -40,6 +40,7 @@ class SlotRequest:
     start: datetime  # aware
     end: datetime | None = None
     exact: bool = True
+    not_staff: tuple[str, ...] = ()  # with staff_id None: anyone qualified but these ("nicht Fabian")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ arguments. `Wish` is the service and staff a request names, checked against the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -113,14 +113,16 @@ class Wish:
         return self.qualified if self.service.staff_per_segment else None
 
 
-def wish_for(cal: TenantCalendar, service_id: str, staff_id: str | None) -> Wish:
-    """Resolve ids against the catalogue. Raises NotFound for an unknown service or staff member."""
+def wish_for(cal: TenantCalendar, service_id: str, staff_id: str | None, not_staff: Collection[str] = ()) -> Wish:
+    """Resolve ids against the catalogue. Raises NotFound for an unknown service or staff member.
+    `not_staff` (ids), with `staff_id` None: anyone who does the service but them ("nicht Fabian"),
+    for every segment; unknown ids are ignored."""
     service = cal.services.get(service_id)
     if service is None:
         raise NotFound(f"unknown service {service_id!r}", kind="service", id=service_id)
     qualified = [sid for sid in cal.staff_order if cal.staff[sid].does(service.id)]
     if staff_id is None:
-        return Wish(service, None, qualified, False)
+        return Wish(service, None, [sid for sid in qualified if sid not in not_staff], False)
     if staff_id not in cal.staff:
         raise NotFound(f"unknown staff {staff_id!r}", kind="staff", id=staff_id)
     return Wish(service, staff_id, qualified, staff_id not in qualified)

@@ -59,7 +59,9 @@ class BookingService:
         An exact, free request with a call id is held for the call (replacing its previous hold).
         `ignore_appointment_id`: an appointment being moved, whose own time must not block."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, moving=ignore_appointment_id)
-        return await search.check(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), request, limit)
+        return await search.check(
+            ctx, wish_for(ctx.cal, request.service_id, request.staff_id, request.not_staff), request, limit
+        )
 
     async def book(
         self,
@@ -73,7 +75,9 @@ class BookingService:
     ) -> tuple[AppointmentView, bool]:
         """Book an exact time: (the appointment, False when this call had booked it already)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
-        return await book.book(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), request, customer, notes)
+        return await book.book(
+            ctx, wish_for(ctx.cal, request.service_id, request.staff_id, request.not_staff), request, customer, notes
+        )
 
     async def check_series(
         self, tenant: TenantConfig, request: SlotRequest, rule: SeriesRule, *, count: int | None, until: date | None
@@ -81,7 +85,7 @@ class BookingService:
         """Every occurrence of a series at `request.start`'s time of day (nothing held). Raises
         SeriesTooLong (more than 26), ValueError (count below 1)."""
         ctx = open_context(self.db, self.clock, tenant)
-        wish = wish_for(ctx.cal, request.service_id, request.staff_id)
+        wish = wish_for(ctx.cal, request.service_id, request.staff_id, request.not_staff)
         return await series_search.check_series(ctx, wish, request.start, rule, count, until)
 
     async def book_series(
@@ -114,7 +118,9 @@ class BookingService:
         """The series this call already booked for this wish (a retry), else []."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id)
         starts = series_search.planned_starts(ctx.cal, request.start, rule, count, until)
-        return await series_book.booked_by_call(ctx, wish_for(ctx.cal, request.service_id, request.staff_id), starts)
+        return await series_book.booked_by_call(
+            ctx, wish_for(ctx.cal, request.service_id, request.staff_id, request.not_staff), starts
+        )
 
     async def cancel_series(
         self,
@@ -204,7 +210,7 @@ class BookingService:
         """Move an appointment (id or reference) to `new`, under the reschedule policy; with
         `expected_version`, only if it is still that version (else ChangedMeanwhile, nothing written)."""
         ctx = open_context(self.db, self.clock, tenant, call_id=call_id, actor=actor)
-        wish = wish_for(ctx.cal, new.service_id, new.staff_id)
+        wish = wish_for(ctx.cal, new.service_id, new.staff_id, new.not_staff)
         return await move.reschedule(ctx, wish, appointment_id, new, reason, expected_version)
 
     async def cancel(

@@ -9,7 +9,11 @@ from booking_core.domain import SlotRequest
 
 
 def matching_offer(offers: list[Offer], wanted: SlotRequest | None, zone: Any) -> Offer | None:
-    """The offered slot the caller chose, even when the AI re-sent the old day with the new time."""
+    """The offered slot the caller chose, even when the AI re-sent the old day with the new time; never
+    one with a staff member the caller has since refused (`wanted.not_staff`: "nicht Fabian" after
+    Fabian was offered)."""
+    if wanted is not None and wanted.not_staff:
+        offers = [o for o in offers if o.staff_id not in wanted.not_staff]
     if not offers:
         return None
     if wanted is None:

@@ -7,7 +7,7 @@ the agent asks (missing or unknown service, staff who does not do that service, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from agent_functions.functions.base import FunctionContext
@@ -65,6 +65,8 @@ def understand_wish(
     wish.clarification = _clarify(ctx, wish, require_when, args, prefix)
     if wish.clarification is None and when is not None:
         wish.request = slot_request(ctx, service.item, staff.item, when, args, prefix)
+        if staff.any and staff.excluded is not None:  # "nicht Fabian": anyone but them
+            wish.request = replace(wish.request, not_staff=(staff.excluded.id,))
     return wish
 
 
@@ -96,7 +98,7 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
             ctx.say("Für welche Leistung möchten Sie einen Termin?", "Which service would you like to book?"),
             {**data, "missing": ["service"]},
         )
-    if staff.excluded is not None and staff.item is None:
+    if staff.excluded is not None and staff.item is None and not staff.any:
         return _not_them(ctx, service.item, staff, data)
     if staff.unclear:
         if staff.candidates:
@@ -164,27 +166,18 @@ def _clarify(ctx: FunctionContext, wish: Wish, require_when: bool, args: dict[st
 
 
 def _other_than(ctx: FunctionContext, service: Service, staff: Choice) -> Choice:
-    """ "Nicht Fabian": the one other person who does the service, else the others to choose from
-    (a slot search cannot leave one person out, so the caller picks; never the one refused)."""
+    """ "Nicht Fabian": the one other person who does the service, else anyone but them (the search
+    leaves them out: `SlotRequest.not_staff`), else, when only they do it, the refusal kept for
+    `_not_them` to ask about."""
     others = tuple(m for m in qualified_staff(ctx, service) if m.id != staff.excluded.id)
     if len(others) == 1:
         return Choice(item=others[0], heard=staff.heard)
-    return Choice(candidates=others[:3], heard=staff.heard, excluded=staff.excluded)
+    return Choice(any=bool(others), heard=staff.heard, excluded=staff.excluded)
 
 
 def _not_them(ctx: FunctionContext, service: Service, staff: Choice, data: dict[str, Any]) -> Reply:
-    """Ask whom instead of the person refused, or say that only they do the service."""
+    """Say that only the person refused does the service, and ask whether to look with them anyway."""
     them = first_name(staff.excluded.name)
-    if staff.candidates:
-        names = [first_name(m.name) for m in staff.candidates]
-        return Reply(
-            "needs_clarification",
-            ctx.say(
-                f"Gern, dann nicht bei {them}. Möchten Sie zu {join_words(names, 'de')}?",
-                f"Of course, not with {them}. Would you like {join_words(names, 'en')}?",
-            ),
-            {**data, "missing": ["staff"], "options": [ref(m.id, m.name) for m in staff.candidates]},
-        )
     return Reply(
         "needs_clarification",
         ctx.say(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningDelete
 
@@ -54,31 +54,8 @@ async def hold(ctx: BookingContext, wish: Wish, plan: Plan) -> tuple[Plan, datet
             "expires_at": expires,
             "created_at": ctx.now,
         }
-        await session.execute(_replace_statement(ctx.db), row)
+        await session.execute(ctx.db.replace_statement(m.Hold.__table__, ("tenant_id", "call_id")), row)
     return fresh, expires
-
-
-_REPLACE: dict[str, Any] = {}  # dialect name -> the upsert, built once
-
-
-def _replace_statement(db: Database) -> Any:
-    """The call's hold written over its previous one (unique per tenant and call): one INSERT ... ON
-    CONFLICT DO UPDATE instead of a DELETE and an ORM insert (one round trip and the unit of work
-    less per held time, issue 20). Built once per dialect, with bound parameters."""
-    statement = _REPLACE.get(db.dialect)
-    if statement is None:
-        table = m.Hold.__table__
-        insert = db.insert(table).values({column.name: bindparam(column.name) for column in table.columns})
-        statement = insert.on_conflict_do_update(
-            index_elements=["tenant_id", "call_id"],
-            set_={
-                column.name: insert.excluded[column.name]
-                for column in table.columns
-                if column.name not in ("tenant_id", "call_id")
-            },
-        )
-        _REPLACE[db.dialect] = statement
-    return statement
 
 
 def taking(tenant_id: str, call_id: str) -> ReturningDelete[str, str, datetime]:

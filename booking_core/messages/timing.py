@@ -97,9 +97,7 @@ def held_back(
     until = after_quiet(now, zone, quiet)
     if starts_at is not None and until >= starts_at:
         return HeldBack(None, f"not sent: quiet hours until {until.astimezone(zone):%H:%M}, and {began}")
-    closer = (
-        superseded(starts_at, max(until, now), zone, quiet, hours_before, reminders) if kind == "reminder" else None
-    )
+    closer = superseded(starts_at, until, zone, quiet, hours_before, reminders) if kind == "reminder" else None
     if closer is not None:
         return HeldBack(None, f"not sent: the {closer} h reminder of the same appointment is due by then")
     if until <= now:

@@ -22,7 +22,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -98,6 +98,21 @@ class Database:
         portable construct does not (claims, seen signatures, upserts)."""
         return dialect_insert(self.dialect, table)
 
+    def replace_statement(self, table: Any, keys: tuple[str, ...]) -> Any:
+        """INSERT of every column of `table` as a bound parameter named after it, ON CONFLICT (`keys`) DO
+        UPDATE every other column: one row written over its previous version in one round trip. Built
+        once per dialect, table and keys (building an upsert cost ~0.4 ms, a twelfth of a check)."""
+        cache_key = (self.dialect, table.name, keys)
+        statement = _REPLACE_STATEMENTS.get(cache_key)
+        if statement is None:
+            insert = self.insert(table).values({column.name: bindparam(column.name) for column in table.columns})
+            statement = insert.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys},
+            )
+            _REPLACE_STATEMENTS[cache_key] = statement
+        return statement
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for queries; it must not write (on PostgreSQL it runs in autocommit, see above)."""
@@ -166,6 +181,8 @@ class Database:
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
 
+
+_REPLACE_STATEMENTS: dict[tuple[str, str, tuple[str, ...]], Any] = {}  # Database.replace_statement's
 
 _LOCK_STAFF = text(
     "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, i) ORDER BY i"
